@@ -1,0 +1,34 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Deterministic identifiers: the same parts always give the same id, so a re-run step never
+ * creates a second object (R-EVENT-2, R-MATCH-5). 80 bits of SHA-256, hex, behind a readable prefix.
+ */
+export function deterministicId(prefix: string, ...parts: ReadonlyArray<string | number>): string {
+  const hash = createHash("sha256");
+  for (const part of parts) {
+    hash.update(String(part));
+    hash.update("\u001f");
+  }
+  return `${prefix}-${hash.digest("hex").slice(0, 20)}`;
+}
+
+/** R-EVENT-2: market id from scheme, day, constraint and window start. */
+export function marketIdOf(
+  anmSchemeId: string,
+  deliveryDate: string,
+  constraintId: string,
+  windowStartMs: number,
+): string {
+  return deterministicId("mkt", anmSchemeId, deliveryDate, constraintId, windowStartMs);
+}
+
+/** R-MATCH-5: trade id from market, bid and offer. */
+export function tradeIdOf(marketId: string, bidOrderId: string, offerOrderId: string): string {
+  return deterministicId("trd", marketId, bidOrderId, offerOrderId);
+}
+
+/** R-ELIG-6: one opportunity per (market, entry, side). */
+export function opportunityIdOf(marketId: string, entryId: string, side: string): string {
+  return deterministicId("opp", marketId, entryId, side);
+}

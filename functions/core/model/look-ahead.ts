@@ -1,0 +1,266 @@
+import { z } from "zod";
+import { type FieldProblem, LookAheadInvalidError } from "../errors";
+import { calendarDate, clientId, instant, mwNumber } from "./fields";
+import {
+  type DeliveryDay,
+  defaultGateClosureMs,
+  deliveryDay,
+  parseInstant,
+} from "./settlement-periods";
+import { mwToKw } from "./units";
+
+/** Tag carried by every issue that is an R-IN-1 rule violation rather than a shape error. */
+const RULE = { rule: "R-IN-1" } as const;
+
+const windowSchema = z.strictObject({ start: instant, end: instant });
+
+const entrySchema = z.strictObject({
+  entryId: clientId,
+  resourceId: clientId,
+  capacityMw: mwNumber,
+  forecastMw: z.array(mwNumber).optional(),
+  curtailmentOrder: z.number().int({ message: "must be a whole number" }),
+  tradable: z.boolean().optional(),
+  flexibleServiceWindows: z.array(windowSchema).max(500).optional(),
+});
+
+const constraintSchema = z.strictObject({
+  constraintId: clientId,
+  name: z.string().max(256).optional(),
+  requiredCurtailmentMw: z.array(mwNumber),
+});
+
+const molSchema = z.strictObject({
+  constraintId: clientId,
+  version: z.number().int().min(0).optional(),
+  entries: z.array(entrySchema),
+});
+
+/** The body of `POST /anm/look-aheads` as received (api.md "ANM interface"). */
+export type LookAheadBody = z.infer<typeof lookAheadShape>;
+
+const lookAheadShape = z.strictObject({
+  lookAheadId: clientId,
+  anmSchemeId: clientId,
+  deliveryDate: calendarDate,
+  issuedAt: instant,
+  gateClosureAt: instant.optional(),
+  constraints: z.array(constraintSchema).min(1).max(1000),
+  mols: z.array(molSchema).max(1000),
+});
+
+/**
+ * The look-ahead schema: shape checks (a violation is 400 VALIDATION_FAILED) plus every R-IN-1
+ * check that does not depend on the current time (a violation is 422 LOOK_AHEAD_INVALID). The
+ * gate-closure-in-the-past check needs a clock and lives in {@link checkGateClosureNotPast}.
+ */
+export const LookAheadSchema = lookAheadShape.superRefine((body, ctx) => {
+  for (const problem of lookAheadRuleProblems(body)) {
+    ctx.addIssue({
+      code: "custom",
+      path: problem.path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+      message: problem.message,
+      params: RULE,
+    });
+  }
+});
+
+/** True when a zod issue came from an R-IN-1 rule check rather than from the shape. */
+export function isRuleIssue(issue: z.core.$ZodIssue): boolean {
+  return (
+    issue.code === "custom" && (issue as { params?: { rule?: string } }).params?.rule === "R-IN-1"
+  );
+}
+
+/** Every R-IN-1 violation of a well-shaped look-ahead that does not depend on the clock. */
+export function lookAheadRuleProblems(body: LookAheadBody): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  const day = deliveryDay(body.deliveryDate);
+  const n = day.periods.length;
+
+  const negatives = (values: number[], path: string) => {
+    values.forEach((v, i) => {
+      if (v < 0) add(`${path}.${i}`, "must be ≥ 0 (R-IN-1)");
+    });
+  };
+
+  const constraintIds = new Set<string>();
+  body.constraints.forEach((c, ci) => {
+    if (constraintIds.has(c.constraintId))
+      add(`constraints.${ci}.constraintId`, `duplicate constraint id ${c.constraintId} (R-IN-1)`);
+    constraintIds.add(c.constraintId);
+    if (c.requiredCurtailmentMw.length !== n)
+      add(
+        `constraints.${ci}.requiredCurtailmentMw`,
+        `must have exactly ${n} values, one per settlement period of ${body.deliveryDate} (R-IN-1, R-TIME-1); got ${c.requiredCurtailmentMw.length}`,
+      );
+    negatives(c.requiredCurtailmentMw, `constraints.${ci}.requiredCurtailmentMw`);
+  });
+
+  const molConstraints = new Set<string>();
+  const entryFacts = new Map<string, { resourceId: string; capacityMw: number; at: string }>();
+  body.mols.forEach((mol, mi) => {
+    const base = `mols.${mi}`;
+    if (!constraintIds.has(mol.constraintId))
+      add(`${base}.constraintId`, `MOL for unknown constraint ${mol.constraintId} (R-IN-1)`);
+    if (molConstraints.has(mol.constraintId))
+      add(`${base}.constraintId`, `second MOL for constraint ${mol.constraintId} (R-IN-1)`);
+    molConstraints.add(mol.constraintId);
+
+    const ids = new Set<string>();
+    const orders = new Set<number>();
+    mol.entries.forEach((e, ei) => {
+      const at = `${base}.entries.${ei}`;
+      if (ids.has(e.entryId))
+        add(`${at}.entryId`, `duplicate entry id ${e.entryId} in this MOL (R-IN-1)`);
+      ids.add(e.entryId);
+      if (orders.has(e.curtailmentOrder))
+        add(`${at}.curtailmentOrder`, `duplicate curtailmentOrder ${e.curtailmentOrder} (R-IN-1)`);
+      orders.add(e.curtailmentOrder);
+      if (e.capacityMw < 0) add(`${at}.capacityMw`, "must be ≥ 0 (R-IN-1)");
+      if (e.forecastMw) {
+        if (e.forecastMw.length !== n)
+          add(
+            `${at}.forecastMw`,
+            `must have exactly ${n} values, one per settlement period (R-IN-1, R-TIME-1); got ${e.forecastMw.length}`,
+          );
+        negatives(e.forecastMw, `${at}.forecastMw`);
+        e.forecastMw.forEach((f, i) => {
+          if (f > e.capacityMw)
+            add(
+              `${at}.forecastMw.${i}`,
+              `must not exceed capacityMw ${e.capacityMw} (decision D-3)`,
+            );
+        });
+      }
+      (e.flexibleServiceWindows ?? []).forEach((w, wi) => {
+        const s = parseInstant(w.start) ?? 0;
+        const t = parseInstant(w.end) ?? 0;
+        if (s >= t) add(`${at}.flexibleServiceWindows.${wi}.end`, "must be after start (R-TIME-2)");
+      });
+      const seen = entryFacts.get(e.entryId);
+      if (seen && (seen.resourceId !== e.resourceId || seen.capacityMw !== e.capacityMw))
+        add(
+          `${at}.entryId`,
+          `entry ${e.entryId} has a different resourceId or capacityMw in ${seen.at} (decision D-2)`,
+        );
+      if (!seen)
+        entryFacts.set(e.entryId, { resourceId: e.resourceId, capacityMw: e.capacityMw, at });
+    });
+    const expected = mol.entries.length;
+    for (let k = 1; k <= expected; k += 1) {
+      if (!orders.has(k)) {
+        add(
+          `${base}.entries`,
+          `curtailmentOrder must run 1…${expected} without gaps; ${k} is missing (R-IN-1)`,
+        );
+        break;
+      }
+    }
+  });
+
+  const gate = gateClosureMsOf(body);
+  if (gate >= day.startMs)
+    add("gateClosureAt", "must be before the start of the delivery day (R-IN-1)");
+  return problems;
+}
+
+/** The gate closure of a look-ahead: its own `gateClosureAt`, else the R-GATE-1 default. */
+export function gateClosureMsOf(
+  body: Pick<LookAheadBody, "gateClosureAt" | "deliveryDate">,
+): number {
+  const own = body.gateClosureAt ? parseInstant(body.gateClosureAt) : undefined;
+  return own ?? defaultGateClosureMs(body.deliveryDate);
+}
+
+/**
+ * R-IN-1, the clock-dependent part: a gate closure in the past (at or before `nowMs`) is refused.
+ * Skipped by offline simulation (api.md "Offline simulation").
+ */
+export function checkGateClosureNotPast(body: LookAheadBody, nowMs: number): void {
+  if (gateClosureMsOf(body) <= nowMs)
+    throw new LookAheadInvalidError([
+      { path: "gateClosureAt", message: "gate closure is in the past (R-IN-1)" },
+    ]);
+}
+
+/** A MOL entry inside the core: integer kW, per-SP arrays of the delivery day. */
+export interface MolEntry {
+  entryId: string;
+  resourceId: string;
+  capacityKw: number;
+  /** Forecast per SP (defaults to capacity). */
+  forecastKw: number[];
+  /** 1 = curtailed first. */
+  curtailmentOrder: number;
+  tradable: boolean;
+  flexibleServiceWindows: { startMs: number; endMs: number }[];
+}
+
+/** One constraint's Merit Order List, entries sorted by `curtailmentOrder`. */
+export interface Mol {
+  constraintId: string;
+  version: number | undefined;
+  entries: MolEntry[];
+}
+
+/** A constraint and its Constraint Look-Ahead (required curtailment per SP, kW). */
+export interface Constraint {
+  constraintId: string;
+  name: string | undefined;
+  requiredKw: number[];
+}
+
+/** A validated look-ahead in core units. */
+export interface LookAhead {
+  lookAheadId: string;
+  anmSchemeId: string;
+  deliveryDate: string;
+  day: DeliveryDay;
+  issuedAtMs: number;
+  gateClosureMs: number;
+  constraints: Constraint[];
+  /** Keyed by constraint id; a constraint may have no MOL. */
+  mols: Map<string, Mol>;
+}
+
+/** Converts a body that passed {@link LookAheadSchema} into core units. */
+export function toLookAhead(body: LookAheadBody): LookAhead {
+  const day = deliveryDay(body.deliveryDate);
+  const mols = new Map<string, Mol>();
+  for (const mol of body.mols) {
+    const entries = mol.entries
+      .map<MolEntry>((e) => {
+        const capacityKw = mwToKw(e.capacityMw);
+        return {
+          entryId: e.entryId,
+          resourceId: e.resourceId,
+          capacityKw,
+          forecastKw: e.forecastMw ? e.forecastMw.map(mwToKw) : day.periods.map(() => capacityKw),
+          curtailmentOrder: e.curtailmentOrder,
+          tradable: e.tradable ?? true,
+          flexibleServiceWindows: (e.flexibleServiceWindows ?? []).map((w) => ({
+            startMs: parseInstant(w.start)!,
+            endMs: parseInstant(w.end)!,
+          })),
+        };
+      })
+      .sort((a, b) => a.curtailmentOrder - b.curtailmentOrder);
+    mols.set(mol.constraintId, { constraintId: mol.constraintId, version: mol.version, entries });
+  }
+  return {
+    lookAheadId: body.lookAheadId,
+    anmSchemeId: body.anmSchemeId,
+    deliveryDate: body.deliveryDate,
+    day,
+    issuedAtMs: parseInstant(body.issuedAt)!,
+    gateClosureMs: gateClosureMsOf(body),
+    constraints: body.constraints.map((c) => ({
+      constraintId: c.constraintId,
+      name: c.name,
+      requiredKw: c.requiredCurtailmentMw.map(mwToKw),
+    })),
+    mols,
+  };
+}
