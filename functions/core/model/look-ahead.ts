@@ -5,6 +5,7 @@ import {
   type DeliveryDay,
   defaultGateClosureMs,
   deliveryDay,
+  localMidnight,
   parseInstant,
 } from "./settlement-periods";
 import { mwToKw } from "./units";
@@ -76,6 +77,9 @@ export function isRuleIssue(issue: z.core.$ZodIssue): boolean {
 export function lookAheadRuleProblems(body: LookAheadBody): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
+  // A refinement failure does not stop zod from running this check: without a real delivery
+  // date the shape error already reported is the whole story.
+  if (!localMidnight(body.deliveryDate)) return problems;
   const day = deliveryDay(body.deliveryDate);
   const n = day.periods.length;
 
@@ -99,7 +103,10 @@ export function lookAheadRuleProblems(body: LookAheadBody): FieldProblem[] {
   });
 
   const molConstraints = new Set<string>();
-  const entryFacts = new Map<string, { resourceId: string; capacityMw: number; at: string }>();
+  const entryFacts = new Map<
+    string,
+    { resourceId: string; capacityMw: number; at: string; mol: number }
+  >();
   body.mols.forEach((mol, mi) => {
     const base = `mols.${mi}`;
     if (!constraintIds.has(mol.constraintId))
@@ -140,13 +147,22 @@ export function lookAheadRuleProblems(body: LookAheadBody): FieldProblem[] {
         if (s >= t) add(`${at}.flexibleServiceWindows.${wi}.end`, "must be after start (R-TIME-2)");
       });
       const seen = entryFacts.get(e.entryId);
-      if (seen && (seen.resourceId !== e.resourceId || seen.capacityMw !== e.capacityMw))
+      if (
+        seen &&
+        seen.mol !== mi &&
+        (seen.resourceId !== e.resourceId || seen.capacityMw !== e.capacityMw)
+      )
         add(
           `${at}.entryId`,
           `entry ${e.entryId} has a different resourceId or capacityMw in ${seen.at} (decision D-2)`,
         );
       if (!seen)
-        entryFacts.set(e.entryId, { resourceId: e.resourceId, capacityMw: e.capacityMw, at });
+        entryFacts.set(e.entryId, {
+          resourceId: e.resourceId,
+          capacityMw: e.capacityMw,
+          at,
+          mol: mi,
+        });
     });
     const expected = mol.entries.length;
     for (let k = 1; k <= expected; k += 1) {
