@@ -5,6 +5,10 @@ import { tradeIdOf } from "../../../functions/core/model/ids";
 import type { Order } from "../../../functions/core/orders/order";
 
 let clock = 0;
+const nextTick = () => {
+  clock += 1;
+  return clock;
+};
 const o = (
   orderId: string,
   side: "buy" | "sell",
@@ -12,8 +16,7 @@ const o = (
   mw: number,
   avail: number,
   util: number,
-  submittedAtMs = (clock +=
-    1),
+  submittedAtMs = nextTick(),
 ): Order => ({
   orderId,
   marketId: "m",
