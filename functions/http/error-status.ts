@@ -1,0 +1,38 @@
+/**
+ * ERROR TABLE — data only: the HTTP status for each stable error `code` a handler may throw.
+ * The error middleware answers with this status; a code that is not listed here, or listed
+ * with a status ≥ 500, is hidden behind a generic 500 `INTERNAL_ERROR`.
+ */
+export const ERROR_STATUS: Readonly<Record<string, number>> = {
+  MALFORMED_JSON: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  GATE_CLOSED: 409,
+  NOT_APPROVED: 409,
+  ALREADY_CLAIMED: 409,
+  ENTRY_ALREADY_CLAIMED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  NOT_ELIGIBLE: 422,
+  QUANTITY_EXCEEDS_CAPACITY: 422,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_ERROR: 500,
+};
+
+/** Titles for the statuses the API uses; the `detail` carries the specifics. */
+export const STATUS_TITLE: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+};

@@ -1,0 +1,59 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import { deps } from "../../runtime/deps";
+import { env } from "../../runtime/env";
+import { logger } from "../../runtime/logger";
+import { hashApiKey } from "../auth/api-keys";
+import { mayCall, policyFor } from "../auth/policy";
+import { AUTHORIZER } from "../routes";
+
+/**
+ * The REQUEST authorizer: `x-api-key` → hash → stored key → role and identity.
+ *
+ * - no key, unknown key, revoked key: throws `Unauthorized`, which API Gateway answers 401;
+ * - a known key: a policy that allows this route if its role may call it and denies it otherwise
+ *   (403), the identity in the context (`principalId`, `role`) for the handlers, and the role's
+ *   usage-plan key for throttling (API key source AUTHORIZER).
+ *
+ * The presented key is never logged; only the outcome is.
+ */
+export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const apiKey = headerValue(event.headers, AUTHORIZER.header);
+    if (apiKey === undefined) return unauthorized("missing key");
+    const record = await deps.apiKeys.findByHash(hashApiKey(apiKey));
+    if (record === undefined) return unauthorized("unknown key");
+    if (record.status !== "active") return unauthorized("revoked key");
+    const allow = mayCall(record.role, event.httpMethod, event.resource);
+    logger.info(allow ? "key accepted" : "role refused", {
+      role: record.role,
+      principalId: record.principalId,
+      route: `${event.httpMethod} ${event.resource}`,
+    });
+    const usageIdentifierKey = env().USAGE_KEYS[record.role];
+    return {
+      principalId: record.principalId,
+      policyDocument: policyFor(allow, event.methodArn),
+      context: { role: record.role, principalId: record.principalId },
+      ...(usageIdentifierKey === undefined ? {} : { usageIdentifierKey }),
+    };
+  });
+
+/** API Gateway's contract for a 401: the authorizer fails with exactly this message. */
+function unauthorized(reason: string): never {
+  logger.info("key refused", { reason });
+  throw new Error("Unauthorized");
+}
+
+/** Header lookup by case-insensitive name (API Gateway keeps the client's casing). */
+function headerValue(
+  headers: APIGatewayRequestAuthorizerEvent["headers"],
+  name: string,
+): string | undefined {
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (key.toLowerCase() === name && typeof value === "string" && value !== "") return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,86 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { MiddlewareObj } from "@middy/core";
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { ERROR_STATUS, STATUS_TITLE } from "../error-status";
+import { type Problem, problem } from "../problem";
+import { problemResponse } from "../responses";
+
+/**
+ * The one error middleware: maps a thrown error's stable `code` to its status through
+ * ERROR_STATUS and answers problem+json. Errors below 500 are exposed (their message becomes the
+ * `detail`); everything else — unknown codes, SDK errors, bugs — is logged and hidden behind a
+ * generic 500 `INTERNAL_ERROR`, so no stack trace or AWS error text reaches a client.
+ */
+export function problemErrors(options: {
+  logger: Logger;
+}): MiddlewareObj<unknown, APIGatewayProxyResult> {
+  return {
+    name: "problemErrors",
+    onError: async (request) => {
+      const body = problemFor(request.error);
+      if (body.status >= 500) {
+        options.logger.error("request failed", { error: request.error as Error });
+      } else {
+        options.logger.info("request refused", { code: body.code, status: body.status });
+      }
+      request.response = problemResponse(body);
+    },
+  };
+}
+
+/** Status for middy's own http errors (`{ statusCode, expose }`) that carry no `code`. */
+const CODE_FOR_STATUS: Readonly<Record<number, string>> = {
+  400: "BAD_REQUEST",
+  404: "NOT_FOUND",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  422: "UNPROCESSABLE_CONTENT",
+};
+
+const INTERNAL_ERROR = problem({
+  status: 500,
+  code: "INTERNAL_ERROR",
+  title: "Internal Server Error",
+  detail: "Something went wrong on our side.",
+});
+
+export function problemFor(error: unknown): Problem {
+  if (typeof error !== "object" || error === null) return INTERNAL_ERROR;
+  const { code, message, statusCode, expose, errors } = error as {
+    code?: unknown;
+    message?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+    errors?: unknown;
+  };
+  let status: number | undefined;
+  let stableCode: string | undefined;
+  if (typeof code === "string" && ERROR_STATUS[code] !== undefined) {
+    stableCode = code;
+    status = ERROR_STATUS[code];
+  } else if (typeof statusCode === "number" && expose === true && CODE_FOR_STATUS[statusCode]) {
+    stableCode = CODE_FOR_STATUS[statusCode];
+    status = statusCode;
+  }
+  if (status === undefined || stableCode === undefined || status >= 500) return INTERNAL_ERROR;
+  return problem({
+    status,
+    code: stableCode,
+    title: STATUS_TITLE[status] ?? "Error",
+    detail: typeof message === "string" && message !== "" ? message : stableCode,
+    ...(isFieldErrors(errors) ? { errors } : {}),
+  });
+}
+
+function isFieldErrors(value: unknown): value is Problem["errors"] & object {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (item) =>
+        typeof item === "object" &&
+        item !== null &&
+        typeof item.path === "string" &&
+        typeof item.message === "string",
+    )
+  );
+}

@@ -1,0 +1,33 @@
+import type { ZodOpenApiOperationObject } from "zod-openapi";
+import type { RouteId } from "../routes";
+import { HealthSchema } from "../schemas/health";
+
+/**
+ * The documented contract of each route, keyed by route id: summary, parameters, body and
+ * success responses from the zod schemas. Error responses are added for every route by
+ * `document.ts`. Typed against RouteId, so a route without a contract does not compile.
+ */
+export type RouteContract = Omit<ZodOpenApiOperationObject, "operationId" | "security">;
+
+export const OPERATIONS: Record<RouteId, RouteContract> = {
+  GetHealth: {
+    summary: "Liveness check",
+    tags: ["Health and documentation"],
+    responses: {
+      "200": {
+        description: "The API answers.",
+        content: { "application/json": { schema: HealthSchema } },
+      },
+    },
+  },
+  GetOpenApi: {
+    summary: "This OpenAPI 3.1 document",
+    tags: ["Health and documentation"],
+    responses: {
+      "200": {
+        description: "The OpenAPI document, generated from the zod schemas.",
+        content: { "application/json": { schema: { type: "object" } } },
+      },
+    },
+  },
+};

@@ -1,0 +1,75 @@
+import type { Role } from "./auth/roles";
+
+/**
+ * ROUTE TABLE — data only. The CDK API (`lib/constructs/market-api.ts`), the local API server
+ * (`lib/local/api-server.ts`), the authorizer's policy and the OpenAPI document are all built from
+ * it; nothing else declares a route.
+ *
+ * - `id`: PascalCase, identical to the handler file in kebab-case (`GetHealth` ↔ `get-health.ts`).
+ * - `roles`: `"none"` for a public route, otherwise the roles allowed to call it (401 without a
+ *   valid key, 403 with a key of another role).
+ * - `entry`: the handler module, relative to the repository root; it exports `handler`.
+ * - `grants`: what the handler may touch; the stack grants exactly this and nothing more.
+ */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export type RouteRoles = "none" | readonly [Role, ...Role[]];
+
+export interface ResourceGrants {
+  /** Access to the single table. @default none */
+  readonly table?: "read" | "readWrite";
+  /** Access to the day-ahead cycle state machine. @default none */
+  readonly workflow?: "start" | "read";
+}
+
+export interface Route {
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway resource path; path parameters as `{name}`. */
+  readonly path: string;
+  readonly roles: RouteRoles;
+  readonly entry: string;
+  readonly grants: ResourceGrants;
+}
+
+export const ROUTES = [
+  {
+    id: "GetHealth",
+    method: "GET",
+    path: "/health",
+    roles: "none",
+    entry: "functions/http/handlers/get-health.ts",
+    grants: {},
+  },
+  {
+    id: "GetOpenApi",
+    method: "GET",
+    path: "/openapi.json",
+    roles: "none",
+    entry: "functions/http/handlers/get-open-api.ts",
+    grants: {},
+  },
+] as const satisfies readonly Route[];
+
+export type RouteId = (typeof ROUTES)[number]["id"];
+
+/**
+ * The REQUEST authorizer: maps the `x-api-key` header to a role and an identity. It reads the
+ * hashed key from the table and nothing else.
+ */
+export const AUTHORIZER = {
+  id: "Authorize",
+  entry: "functions/http/handlers/authorize.ts",
+  /** The header the key travels in (api.md, Conventions). */
+  header: "x-api-key",
+  grants: { table: "read" },
+} as const satisfies { id: string; entry: string; header: string; grants: ResourceGrants };
+
+/** True when the route needs a key. */
+export function isProtected(route: Route): route is Route & { roles: readonly Role[] } {
+  return route.roles !== "none";
+}
+
+export function allowsRole(route: Route, role: Role): boolean {
+  return route.roles !== "none" && route.roles.includes(role);
+}

@@ -1,0 +1,8 @@
+import { z } from "zod";
+
+export const HealthSchema = z
+  .object({ status: z.literal("ok") })
+  .strict()
+  .meta({ id: "Health", description: "The API answers." });
+
+export type Health = z.infer<typeof HealthSchema>;

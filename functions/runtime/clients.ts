@@ -1,0 +1,37 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { env } from "./env";
+
+/**
+ * SDK clients, created once per execution environment. With `DYNAMODB_ENDPOINT` /
+ * `SFN_ENDPOINT` set (the local stack) they talk to DynamoDB Local and the local Step Functions
+ * endpoint with fixed local credentials; otherwise to AWS with the function's role.
+ */
+const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+
+function localOverrides(endpoint: string | undefined) {
+  return endpoint === undefined ? {} : { endpoint, credentials: LOCAL_CREDENTIALS };
+}
+
+let dynamo: DynamoDBDocumentClient | undefined;
+let sfn: SFNClient | undefined;
+
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+  if (dynamo === undefined) {
+    const { AWS_REGION, DYNAMODB_ENDPOINT } = env();
+    const client = new DynamoDBClient({ region: AWS_REGION, ...localOverrides(DYNAMODB_ENDPOINT) });
+    dynamo = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+  return dynamo;
+}
+
+export function sfnClient(): SFNClient {
+  if (sfn === undefined) {
+    const { AWS_REGION, SFN_ENDPOINT } = env();
+    sfn = new SFNClient({ region: AWS_REGION, ...localOverrides(SFN_ENDPOINT) });
+  }
+  return sfn;
+}

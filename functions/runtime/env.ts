@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { ROLES } from "../http/auth/roles";
+
+/**
+ * ENV — the environment every function reads, validated once with zod on first use (cold start).
+ * Names are the contract between the stack (`lib/constructs/market-function.ts`), the local
+ * stack (`lib/local/local-stack.ts`) and the code.
+ */
+const UsageKeysSchema = z.partialRecord(z.enum(ROLES), z.string().min(20));
+
+export const EnvSchema = z.object({
+  AWS_REGION: z.string().min(1).default("eu-west-2"),
+  /** The single table (TABLE_SPEC); set by `bindTable`. */
+  TABLE_NAME: z.string().min(1).optional(),
+  /** The day-ahead cycle state machine; set by `bindWorkflow`. */
+  STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
+  /** Local only: DynamoDB Local's URL. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Local only: the local Step Functions endpoint's URL. */
+  SFN_ENDPOINT: z.url().optional(),
+  /**
+   * Authorizer only: role → API Gateway usage-plan key (JSON). A throttling bucket, not a
+   * credential: with API key source AUTHORIZER, API Gateway never accepts it from a client.
+   */
+  USAGE_KEYS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === "") return {};
+      try {
+        return UsageKeysSchema.parse(JSON.parse(raw));
+      } catch {
+        ctx.addIssue({ code: "custom", message: "USAGE_KEYS must be a JSON object role → key" });
+        return z.NEVER;
+      }
+    }),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Raised when the deployment forgot a variable: a wiring fault, never a client's. */
+export class ConfigurationError extends Error {
+  override readonly name = "ConfigurationError";
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, read from `process.env` once. */
+export function env(): Env {
+  if (cached === undefined) {
+    const parsed = EnvSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");
+      throw new ConfigurationError(`invalid environment: ${fields}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** A variable this function cannot work without; fails fast with the variable's name. */
+export function required<K extends keyof Env>(name: K): NonNullable<Env[K]> {
+  const value = env()[name];
+  if (value === undefined || value === null) {
+    throw new ConfigurationError(`missing environment variable ${String(name)}`);
+  }
+  return value as NonNullable<Env[K]>;
+}

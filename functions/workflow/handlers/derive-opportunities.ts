@@ -1,0 +1,4 @@
+import { pendingCycleStep } from "../cycle-step";
+
+/** Task state `DeriveOpportunities` of the day-ahead cycle: passes its ids on (issue 5 adds the work). */
+export const handler = pendingCycleStep("DeriveOpportunities");

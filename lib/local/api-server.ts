@@ -1,0 +1,311 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayEventRequestContext,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+} from "aws-lambda";
+import { GATEWAY_PROBLEMS, type GatewayProblem } from "../../functions/http/gateway-responses";
+import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
+import { isProtected, type Route } from "../../functions/http/routes";
+import { policyAllows } from "./iam-policy";
+import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from "./lambda-context";
+
+/**
+ * The local REST API: node:http → an API Gateway REST (v1) proxy event → the same authorizer and
+ * the same handler as in the cloud → the handler's result back as HTTP. Routes come from ROUTES,
+ * answers API Gateway gives itself (401, 403, unknown route, too large) from GATEWAY_PROBLEMS.
+ *
+ * Not mimicked locally: usage-plan throttling, the stage prefix in the URL (`/v1`).
+ */
+export interface ApiServerOptions {
+  readonly routes: readonly Route[];
+  /** Route id → its handler. */
+  readonly handlers: Readonly<
+    Record<string, LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>>
+  >;
+  readonly authorizer: LambdaHandler<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>;
+  /** @default "local" */
+  readonly stage?: string;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** API Gateway REST APIs refuse payloads over 10 MB. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const API_ID = "local";
+
+interface CompiledRoute {
+  readonly route: Route;
+  readonly pattern: RegExp;
+  readonly parameters: readonly string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const parameters: string[] = [];
+  const source = route.path
+    .split("/")
+    .map((segment) => {
+      const parameter = /^\{([^}]+)\}$/.exec(segment);
+      if (parameter) {
+        parameters.push(parameter[1]!);
+        return "([^/]+)";
+      }
+      return segment.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return { route, pattern: new RegExp(`^${source}$`), parameters };
+}
+
+export async function startApiServer(options: ApiServerOptions, port = 0): Promise<ApiServer> {
+  for (const route of options.routes) {
+    if (typeof options.handlers[route.id] !== "function") {
+      throw new Error(`no handler for route ${route.id}`);
+    }
+  }
+  const compiled = options.routes.map(compile);
+  const stage = options.stage ?? "local";
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, gatewayProblem(GATEWAY_PROBLEMS.internalError));
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    res.setHeader("x-amzn-requestid", requestId);
+    const body = await readBody(req);
+    if (body === undefined) return send(res, gatewayProblem(GATEWAY_PROBLEMS.payloadTooLarge));
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = (req.method ?? "GET").toUpperCase();
+    let match: { compiled: CompiledRoute; values: string[] } | undefined;
+    for (const candidate of compiled) {
+      if (candidate.route.method !== method) continue;
+      const found = candidate.pattern.exec(url.pathname);
+      if (found) {
+        match = { compiled: candidate, values: found.slice(1) };
+        break;
+      }
+    }
+    if (match === undefined) return send(res, gatewayProblem(GATEWAY_PROBLEMS.routeNotFound));
+    const { route, parameters } = match.compiled;
+    const pathParameters = Object.fromEntries(
+      parameters.map((name, index) => [name, decodeURIComponent(match.values[index]!)]),
+    );
+    const event = proxyEvent({ req, url, method, route, pathParameters, body, requestId, stage });
+
+    if (isProtected(route)) {
+      const started = Date.now();
+      let result: APIGatewayAuthorizerResult;
+      try {
+        result = await options.authorizer(
+          authorizerEvent(event),
+          lambdaContext("Authorize", 10_000),
+        );
+      } catch (error) {
+        const unauthorized = error instanceof Error && error.message === "Unauthorized";
+        return send(
+          res,
+          gatewayProblem(
+            unauthorized ? GATEWAY_PROBLEMS.unauthenticated : GATEWAY_PROBLEMS.internalError,
+          ),
+        );
+      }
+      if (!policyAllows(result.policyDocument, methodArn(event))) {
+        return send(res, gatewayProblem(GATEWAY_PROBLEMS.forbidden));
+      }
+      event.requestContext.authorizer = {
+        ...result.context,
+        principalId: result.principalId,
+        integrationLatency: Date.now() - started,
+      };
+    }
+
+    let response: APIGatewayProxyResult;
+    try {
+      response = await options.handlers[route.id]!(event, lambdaContext(route.id));
+    } catch {
+      return send(res, gatewayProblem(GATEWAY_PROBLEMS.internalError));
+    }
+    send(res, response);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const { port: actualPort } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, response: APIGatewayProxyResult): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) {
+    headers[name] = values.map(String);
+  }
+  const body = response.isBase64Encoded
+    ? Buffer.from(response.body ?? "", "base64")
+    : Buffer.from(response.body ?? "", "utf8");
+  res.writeHead(response.statusCode, { ...headers, "content-length": String(body.length) });
+  res.end(body);
+}
+
+function gatewayProblem(spec: GatewayProblem): APIGatewayProxyResult {
+  const { status, code, title, detail } = spec;
+  return {
+    statusCode: status,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify(problem({ status, code, title, detail })),
+  };
+}
+
+/** `09/Apr/2015:12:34:56 +0000`, API Gateway's `requestTime`. */
+function requestTime(date: Date): string {
+  const months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(
+    date.getUTCHours(),
+  )}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+function sourceIp(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? "127.0.0.1";
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+/** The REST v1 proxy event API Gateway would send for this request. */
+export function proxyEvent(input: {
+  req: IncomingMessage;
+  url: URL;
+  method: string;
+  route: Route;
+  pathParameters: Record<string, string>;
+  body: Buffer;
+  requestId: string;
+  stage: string;
+}): APIGatewayProxyEvent {
+  const { req, url, method, route, pathParameters, body, requestId, stage } = input;
+  // API Gateway keeps the client's header casing: build from rawHeaders, not req.headers.
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) {
+    const name = req.rawHeaders[index]!;
+    const value = req.rawHeaders[index + 1]!;
+    headers[name] = value;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+  }
+  const query: Record<string, string> = {};
+  const multiValueQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    multiValueQuery[name] = [...(multiValueQuery[name] ?? []), value];
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  const now = new Date();
+  const header = (name: string) => req.headers[name] as string | undefined;
+  const requestContext: APIGatewayEventRequestContext = {
+    accountId: LOCAL_ACCOUNT,
+    apiId: API_ID,
+    authorizer: null,
+    domainName: header("host") ?? "127.0.0.1",
+    domainPrefix: (header("host") ?? "127").split(".")[0] ?? "127",
+    extendedRequestId: requestId,
+    httpMethod: method,
+    identity: {
+      accessKey: null,
+      accountId: null,
+      apiKey: null,
+      apiKeyId: null,
+      caller: null,
+      clientCert: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      sourceIp: sourceIp(req),
+      user: null,
+      userAgent: header("user-agent") ?? null,
+      userArn: null,
+    },
+    path: url.pathname,
+    protocol: `HTTP/${req.httpVersion}`,
+    requestId,
+    requestTime: requestTime(now),
+    requestTimeEpoch: now.getTime(),
+    resourceId: route.id,
+    resourcePath: route.path,
+    stage,
+  };
+  const isText = body.length === 0 || isTextual(header("content-type"));
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    stageVariables: null,
+    requestContext,
+    body: body.length === 0 ? null : body.toString(isText ? "utf8" : "base64"),
+    isBase64Encoded: !isText,
+  };
+}
+
+/** Without binary media types configured, API Gateway passes every body as text. */
+function isTextual(contentType: string | undefined): boolean {
+  return (
+    contentType === undefined ||
+    !/^(application\/octet-stream|image\/|audio\/|video\/)/.test(contentType)
+  );
+}
+
+function methodArn(event: APIGatewayProxyEvent): string {
+  const { apiId, stage } = event.requestContext;
+  return `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${apiId}/${stage}/${event.httpMethod}${event.path}`;
+}
+
+/** The REQUEST authorizer event for a proxy event, as API Gateway builds it. */
+export function authorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestAuthorizerEvent {
+  return {
+    type: "REQUEST",
+    methodArn: methodArn(event),
+    resource: event.resource,
+    path: event.path,
+    httpMethod: event.httpMethod,
+    headers: event.headers,
+    multiValueHeaders: event.multiValueHeaders,
+    queryStringParameters: event.queryStringParameters ?? {},
+    multiValueQueryStringParameters: event.multiValueQueryStringParameters ?? {},
+    pathParameters: event.pathParameters ?? {},
+    stageVariables: event.stageVariables ?? {},
+    requestContext: { ...event.requestContext, authorizer: undefined },
+  };
+}
