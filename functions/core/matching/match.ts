@@ -1,5 +1,6 @@
 import { tradeIdOf } from "../model/ids";
 import { type Order, totalPence } from "../orders/order";
+import { OfferIndex } from "./offer-index";
 import { compareBids, compareOffers } from "./rank";
 
 /** A trade (R-MATCH-3/4): a quantity moved from a bid's entry to an offer's entry. */
@@ -52,32 +53,45 @@ export function matchMarket(
   key: CompatibilityKey = () => "",
 ): Trade[] {
   const bids = orders.filter((o) => o.side === "buy").sort(compareBids);
-  const offers = orders.filter((o) => o.side === "sell").sort(compareOffers);
-  const left = offers.map((o) => o.quantityKw);
-  // Skip exhausted offers in O(α): parent[i] is i while offer i has quantity left, else a later
-  // index; index offers.length is the sentinel.
-  const parent = Array.from({ length: offers.length + 1 }, (_, i) => i);
-  const live = (from: number): number => {
-    let i = from;
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
+  // R-MATCH-2's key never differs inside a group, so each group of offers is walked on its own;
+  // the walk order inside a group is the rank order.
+  const groups = new Map<string, { offers: Order[]; left: number[]; index?: OfferIndex }>();
+  for (const offer of orders.filter((o) => o.side === "sell").sort(compareOffers)) {
+    const k = key(offer);
+    let group = groups.get(k);
+    if (!group) {
+      group = { offers: [], left: [] };
+      groups.set(k, group);
     }
-    return i;
-  };
+    group.offers.push(offer);
+    group.left.push(offer.quantityKw);
+  }
+  for (const group of groups.values())
+    group.index = new OfferIndex(group.offers.map((o) => o.availabilityPence));
 
   const trades: Trade[] = [];
   for (const bid of bids) {
+    const group = groups.get(key(bid));
+    if (!group) continue;
+    const { offers, left } = group;
+    const index = group.index!;
     let need = bid.quantityKw;
     const bidTotal = totalPence(bid);
-    for (let i = live(0); need > 0 && i < offers.length; i = live(i + 1)) {
+    // Offers skipped by the index have no quantity left or an availability price above the
+    // bid's: R-MATCH-3 would pass over them as incompatible. Offers are in ascending total, so
+    // the first one found above the bid's total ends the walk as R-MATCH-3 says.
+    for (
+      let i = index.next(0, bid.availabilityPence);
+      need > 0 && i >= 0;
+      i = index.next(i + 1, bid.availabilityPence)
+    ) {
       const offer = offers[i]!;
       if (totalPence(offer) > bidTotal) break;
-      if (!compatible(bid, offer, key)) continue;
+      if (offer.participantId === bid.participantId) continue;
       const q = Math.min(need, left[i]!);
       need -= q;
-      left[i]! -= q;
-      if (left[i] === 0) parent[i] = i + 1;
+      left[i] = left[i]! - q;
+      if (left[i] === 0) index.exhaust(i);
       trades.push({
         tradeId: tradeIdOf(marketId, bid.orderId, offer.orderId),
         marketId,

@@ -205,8 +205,12 @@ export function deriveOpportunities(
   // Decision D-4: an entry that is a buyer in one market is not offered a sell opportunity in
   // another market whose window overlaps, so that every entry has one role at any instant.
   const buyWindows = new Map<string, Opportunity[]>();
-  for (const o of candidates)
-    if (o.side === "buy") buyWindows.set(o.entryId, [...(buyWindows.get(o.entryId) ?? []), o]);
+  for (const o of candidates) {
+    if (o.side !== "buy") continue;
+    const list = buyWindows.get(o.entryId);
+    if (list) list.push(o);
+    else buyWindows.set(o.entryId, [o]);
+  }
   const opportunities = candidates.filter(
     (o) =>
       o.side === "buy" ||

@@ -32,7 +32,11 @@ export function matchDay(book: DayAheadBook, orders: ReadonlyArray<Order>): Trad
       opportunities.get(opportunityKey(o.marketId, o.entryId, o.side))?.sharedConstraintIds ?? []
     ).join("\u0000");
   const byMarket = new Map<string, Order[]>();
-  for (const o of orders) byMarket.set(o.marketId, [...(byMarket.get(o.marketId) ?? []), o]);
+  for (const o of orders) {
+    const list = byMarket.get(o.marketId);
+    if (list) list.push(o);
+    else byMarket.set(o.marketId, [o]);
+  }
   return book.markets.flatMap((m) => matchMarket(m.marketId, byMarket.get(m.marketId) ?? [], key));
 }
 
