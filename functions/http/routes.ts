@@ -49,6 +49,14 @@ export const ROUTES = [
     entry: "functions/http/handlers/get-open-api.ts",
     grants: {},
   },
+  {
+    id: "GetWhoAmI",
+    method: "GET",
+    path: "/whoami",
+    roles: ["operator", "anm", "participant"],
+    entry: "functions/http/handlers/get-who-am-i.ts",
+    grants: {},
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof ROUTES)[number]["id"];

@@ -1,6 +1,7 @@
 import type { ZodOpenApiOperationObject } from "zod-openapi";
 import type { RouteId } from "../routes";
 import { HealthSchema } from "../schemas/health";
+import { WhoAmISchema } from "../schemas/who-am-i";
 
 /**
  * The documented contract of each route, keyed by route id: summary, parameters, body and
@@ -27,6 +28,16 @@ export const OPERATIONS: Record<RouteId, RouteContract> = {
       "200": {
         description: "The OpenAPI document, generated from the zod schemas.",
         content: { "application/json": { schema: { type: "object" } } },
+      },
+    },
+  },
+  GetWhoAmI: {
+    summary: "The role and identity of the presented key",
+    tags: ["Keys"],
+    responses: {
+      "200": {
+        description: "The key is valid.",
+        content: { "application/json": { schema: WhoAmISchema } },
       },
     },
   },

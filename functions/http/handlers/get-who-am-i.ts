@@ -1,0 +1,10 @@
+import { callerOf } from "../auth/caller";
+import { httpHandler } from "../middleware/http-handler";
+import { json } from "../responses";
+import type { WhoAmI } from "../schemas/who-am-i";
+
+/** GET /whoami — the role and identity of the presented key; a way to check a key works. */
+export const handler = httpHandler(async (event) => {
+  const { role, principalId } = callerOf(event);
+  return json(200, { role, principalId } satisfies WhoAmI);
+});

@@ -1,0 +1,272 @@
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import {
+  AccessLogFormat,
+  ApiKey,
+  ApiKeySourceType,
+  AuthorizationType,
+  EndpointType,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Method,
+  MethodLoggingLevel,
+  RequestAuthorizer,
+  ResponseType,
+  RestApi,
+} from "aws-cdk-lib/aws-apigateway";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
+import { Construct } from "constructs";
+import { ROLES, type Role } from "../../functions/http/auth/roles";
+import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
+import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
+import { AUTHORIZER, isProtected, ROUTES, type Route } from "../../functions/http/routes";
+import { MarketFunction } from "./market-function";
+
+/** Requests per second and burst, as API Gateway throttles them. */
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export interface MarketApiProps {
+  /**
+   * Every route of the API; one method and one function each. Ids, and method + path pairs,
+   * must be unique.
+   * @default ROUTES
+   */
+  readonly routes?: readonly Route[];
+  /** The single table: the authorizer reads keys from it; routes get what they declare. */
+  readonly table: ITable;
+  /** Needed when a route declares a workflow grant. */
+  readonly stateMachine?: IStateMachine;
+  /**
+   * The stage, also the first path segment of the URL.
+   * @default "v1"
+   */
+  readonly stageName?: string;
+  /**
+   * Per-role throttling, applied through one usage plan per role (API key source AUTHORIZER:
+   * the authorizer names the plan's key; clients never see it).
+   * @default operator 50 rps / burst 100, anm 20 / 40, participant 10 / 20
+   */
+  readonly roleThrottle?: Partial<Record<Role, Throttle>>;
+  /**
+   * The stage-wide default, which is what limits public routes.
+   * @default 100 rps / burst 200
+   */
+  readonly stageThrottle?: Throttle;
+  /** @default RetentionDays.THREE_MONTHS */
+  readonly accessLogRetention?: RetentionDays;
+}
+
+const DEFAULT_ROLE_THROTTLE: Record<Role, Throttle> = {
+  operator: { rateLimit: 50, burstLimit: 100 },
+  anm: { rateLimit: 20, burstLimit: 40 },
+  participant: { rateLimit: 10, burstLimit: 20 },
+};
+
+/** API Gateway's integration timeout; route functions must finish before it. */
+const API_INTEGRATION_TIMEOUT = Duration.seconds(29);
+
+/**
+ * The REST API, built from ROUTES: one Lambda proxy method per route, protected routes behind
+ * the REQUEST authorizer (`x-api-key` → role; decided per route, so its cache is off), usage
+ * plans per role for throttling, gateway errors as problem+json (GATEWAY_PROBLEMS), X-Ray
+ * tracing, JSON access logs and execution logging.
+ */
+export class MarketApi extends Construct {
+  readonly api: RestApi;
+  /** Present when some route needs a key. */
+  readonly authorizerFunction: MarketFunction | undefined;
+  /** Route id → its function. */
+  readonly functions: Readonly<Record<string, MarketFunction>>;
+  /** Route id → its method. */
+  readonly methods: Readonly<Record<string, Method>>;
+
+  constructor(scope: Construct, id: string, props: MarketApiProps) {
+    super(scope, id);
+    const routes = props.routes ?? ROUTES;
+    const stageName = props.stageName ?? "v1";
+    const stageThrottle = props.stageThrottle ?? { rateLimit: 100, burstLimit: 200 };
+    const roleThrottle = { ...DEFAULT_ROLE_THROTTLE, ...props.roleThrottle };
+    validateRoutes(routes);
+    if (!/^[A-Za-z0-9_]{1,128}$/.test(stageName)) {
+      throw new Error(`MarketApi: invalid stage name ${stageName}`);
+    }
+    for (const [name, throttle] of Object.entries({ stage: stageThrottle, ...roleThrottle })) {
+      validateThrottle(name, throttle);
+    }
+
+    const accessLogs = new LogGroup(this, "AccessLogs", {
+      retention: props.accessLogRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new RestApi(this, "Api", {
+      restApiName: "bitrader",
+      description: "BiTraDER: bilateral trading of curtailment obligations",
+      endpointTypes: [EndpointType.REGIONAL],
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      deployOptions: {
+        stageName,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        throttlingRateLimit: stageThrottle.rateLimit,
+        throttlingBurstLimit: stageThrottle.burstLimit,
+      },
+    });
+
+    Validations.of(this.api).acknowledge(
+      {
+        id: "AwsSolutions::AwsSolutions-COG4",
+        reason:
+          "Callers are machines (ANM systems, participants' software, the operator) holding API keys issued per participant and per role (api.md, R-AUTH); a Lambda REQUEST authorizer checks the hashed key in DynamoDB and the role per route. Cognito user pools fit interactive users, not these keys.",
+      },
+      {
+        id: "AwsSolutions::AwsSolutions-APIG2",
+        reason:
+          "Requests are validated by the handlers' zod schemas so that every 4xx is the contract's problem+json with one errors[] item per field (api.md, Conventions); API Gateway's validator would answer in its own shape first.",
+      },
+      {
+        id: "AwsSolutions::AwsSolutions-APIG3",
+        reason:
+          "No WAF web ACL in v1: callers are few and keyed, throttled per role by usage plans and per stage; attach a web ACL to the stage per deployment if the API is exposed more widely.",
+      },
+      {
+        id: "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+        reason:
+          "The account-level role API Gateway uses to write execution logs; this managed policy is the documented one for it.",
+      },
+    );
+
+    for (const [key, spec] of Object.entries(GATEWAY_PROBLEMS)) {
+      const { status, code, title, detail } = spec;
+      this.api.addGatewayResponse(`Gateway${key[0]!.toUpperCase()}${key.slice(1)}`, {
+        type: ResponseType.of(spec.responseType),
+        statusCode: String(status),
+        responseHeaders: { "Content-Type": `'${PROBLEM_CONTENT_TYPE}'` },
+        templates: { "application/json": JSON.stringify(problem({ status, code, title, detail })) },
+      });
+    }
+
+    // One usage plan and one usage key per role. The key value is a bucket name, not a secret:
+    // with API key source AUTHORIZER, API Gateway takes it only from the authorizer.
+    const usageKeys: Record<string, string> = {};
+    for (const role of ROLES) {
+      const value = `bitrader-usage-${role}-${this.node.addr}`;
+      const key = new ApiKey(this, `${pascal(role)}UsageKey`, {
+        value,
+        description: `Usage-plan key for the ${role} role (throttling only, not a credential)`,
+      });
+      const plan = this.api.addUsagePlan(`${pascal(role)}UsagePlan`, {
+        name: `bitrader-${role}`,
+        throttle: roleThrottle[role],
+        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+      });
+      plan.addApiKey(key);
+      usageKeys[role] = value;
+    }
+
+    // The authorizer exists only when some route needs a key (API Gateway refuses an
+    // authorizer that no method uses).
+    let authorizer: RequestAuthorizer | undefined;
+    if (routes.some(isProtected)) {
+      const authorizerFunction = new MarketFunction(this, AUTHORIZER.id, {
+        entry: AUTHORIZER.entry,
+        description: "BiTraDER API authorizer: x-api-key → role",
+        timeout: Duration.seconds(5),
+        maxTimeout: API_INTEGRATION_TIMEOUT,
+      }).grant(AUTHORIZER.grants, { table: props.table });
+      authorizerFunction.function.addEnvironment("USAGE_KEYS", JSON.stringify(usageKeys));
+      authorizer = new RequestAuthorizer(this, "Authorizer", {
+        authorizerName: "bitrader-api-key",
+        handler: authorizerFunction.function,
+        identitySources: [IdentitySource.header(AUTHORIZER.header)],
+        resultsCacheTtl: Duration.seconds(0),
+      });
+      this.authorizerFunction = authorizerFunction;
+    }
+
+    const functions: Record<string, MarketFunction> = {};
+    const methods: Record<string, Method> = {};
+    for (const route of routes) {
+      const fn = new MarketFunction(this, route.id, {
+        entry: route.entry,
+        description: `BiTraDER ${route.method} ${route.path}`,
+        maxTimeout: API_INTEGRATION_TIMEOUT,
+      }).grant(route.grants, {
+        table: props.table,
+        ...(props.stateMachine ? { stateMachine: props.stateMachine } : {}),
+      });
+      const integration = new LambdaIntegration(fn.function, {
+        proxy: true,
+        allowTestInvoke: false,
+      });
+      methods[route.id] = this.api.root.resourceForPath(route.path).addMethod(
+        route.method,
+        integration,
+        isProtected(route) && authorizer !== undefined
+          ? {
+              operationName: route.id,
+              authorizer,
+              authorizationType: AuthorizationType.CUSTOM,
+              apiKeyRequired: true,
+            }
+          : { operationName: route.id, authorizationType: AuthorizationType.NONE },
+      );
+      if (!isProtected(route)) {
+        Validations.of(methods[route.id]!).acknowledge({
+          id: "AwsSolutions::AwsSolutions-APIG4",
+          reason: `${route.method} ${route.path} is public by contract (api.md: no key); it is throttled by the stage limits.`,
+        });
+      }
+      functions[route.id] = fn;
+    }
+    this.functions = functions;
+    this.methods = methods;
+  }
+}
+
+function pascal(word: string): string {
+  return `${word[0]!.toUpperCase()}${word.slice(1)}`;
+}
+
+function validateRoutes(routes: readonly Route[]): void {
+  const ids = new Set<string>();
+  const endpoints = new Set<string>();
+  for (const route of routes) {
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(route.id)) {
+      throw new Error(`MarketApi: route id must be PascalCase, got ${route.id}`);
+    }
+    if (!/^(\/([A-Za-z0-9._-]+|\{[A-Za-z0-9_]+\}))+$/.test(route.path)) {
+      throw new Error(`MarketApi: invalid path ${route.path} for ${route.id}`);
+    }
+    const endpoint = `${route.method} ${route.path}`;
+    if (ids.has(route.id)) throw new Error(`MarketApi: duplicate route id ${route.id}`);
+    if (endpoints.has(endpoint)) throw new Error(`MarketApi: duplicate route ${endpoint}`);
+    if (route.roles !== "none" && route.roles.length === 0) {
+      throw new Error(`MarketApi: ${route.id} lists no roles; use "none" for a public route`);
+    }
+    ids.add(route.id);
+    endpoints.add(endpoint);
+  }
+}
+
+function validateThrottle(name: string, throttle: Throttle): void {
+  if (
+    !(throttle.rateLimit > 0) ||
+    !Number.isInteger(throttle.burstLimit) ||
+    throttle.burstLimit < 1
+  ) {
+    throw new Error(
+      `MarketApi: ${name} throttle needs rateLimit > 0 and an integer burstLimit ≥ 1`,
+    );
+  }
+}

@@ -1,0 +1,227 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
+import { Construct } from "constructs";
+import { TABLE_SPEC } from "../../functions/adapters/table-spec";
+import type { ResourceGrants } from "../../functions/http/routes";
+import { REPO_ROOT } from "../repo-root";
+
+/** Environment names the constructs manage themselves; `environment` may not set them. */
+const RESERVED_ENVIRONMENT = [
+  "TABLE_NAME",
+  "STATE_MACHINE_ARN",
+  "USAGE_KEYS",
+  "DYNAMODB_ENDPOINT",
+  "SFN_ENDPOINT",
+  "AWS_REGION",
+] as const;
+
+/** DynamoDB actions per access level. Scan is never granted: every read goes by key or index. */
+const TABLE_ACTIONS = {
+  read: [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+  ],
+  readWrite: [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+  ],
+} as const;
+
+export interface MarketFunctionProps {
+  /**
+   * The handler module, relative to the repository root, under `functions/`; it exports
+   * `handler`. Comes from ROUTES or TASKS.
+   */
+  readonly entry: string;
+  /** @default a line naming the entry */
+  readonly description?: string;
+  /**
+   * At most 15 minutes (Lambda's limit) and at most `maxTimeout`.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * The ceiling `timeout` is checked against: 29 s for functions behind API Gateway (its
+   * integration timeout), so that a slow handler fails in Lambda rather than as a gateway 504.
+   * @default Duration.minutes(15)
+   */
+  readonly maxTimeout?: Duration;
+  /**
+   * 128–10240 MB.
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Extra environment. Names the constructs manage (TABLE_NAME, STATE_MACHINE_ARN, USAGE_KEYS)
+   * and local-only names (DYNAMODB_ENDPOINT, SFN_ENDPOINT) are refused: use `bindTable`,
+   * `bindWorkflow`.
+   * @default none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The house Lambda function: Node.js 24 (the latest Lambda runtime) on arm64, bundled locally by esbuild (no Docker) as ESM
+ * with the pinned AWS SDK inside, X-Ray tracing, JSON logs to its own log group, and access
+ * granted only through `bindTable` / `bindWorkflow` (least privilege, from ROUTES/TASKS grants).
+ */
+export class MarketFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: MarketFunctionProps) {
+    super(scope, id);
+    validate(props);
+    const logGroup = new LogGroup(this, "Logs", {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its own role, allowed to write to its own log group only (instead of the managed
+    // AWSLambdaBasicExecutionRole, which allows every log group).
+    const role = new Role(this, "Role", {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `BiTraDER ${props.entry}`,
+    });
+    logGroup.grantWrite(role);
+    Validations.of(this).acknowledge({
+      id: "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "Only X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords), which supports no resource-level permissions; everything else is granted on named resources.",
+    });
+    this.function = new NodejsFunction(this, "Function", {
+      role,
+      entry: join(REPO_ROOT, props.entry),
+      handler: "handler",
+      description: props.description ?? `BiTraDER ${props.entry}`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        POWERTOOLS_SERVICE_NAME: "bitrader",
+        POWERTOOLS_LOG_LEVEL: "INFO",
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: "node22",
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        mainFields: ["module", "main"],
+        // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
+    });
+  }
+
+  /** Lets the function use the table with the given access, and tells it the table's name. */
+  bindTable(table: ITable, access: "read" | "readWrite"): this {
+    const indexes = TABLE_SPEC.globalSecondaryIndexes.map(
+      (index) => `${table.tableArn}/index/${index.indexName}`,
+    );
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...TABLE_ACTIONS[access]],
+        resources: [table.tableArn, ...indexes],
+      }),
+    );
+    this.function.addEnvironment("TABLE_NAME", table.tableName);
+    return this;
+  }
+
+  /**
+   * Lets the function use the day-ahead cycle state machine — `start`: start executions and read
+   * them back; `read`: read executions only — and tells it the state machine's ARN.
+   */
+  bindWorkflow(stateMachine: IStateMachine, access: "start" | "read"): this {
+    const { stateMachineArn } = stateMachine;
+    const name = Arn.split(stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+    const executions = Stack.of(this).formatArn({
+      service: "states",
+      resource: "execution",
+      resourceName: `${name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const statements = [
+      new PolicyStatement({
+        actions: ["states:DescribeExecution", "states:GetExecutionHistory"],
+        resources: [executions],
+      }),
+    ];
+    if (access === "start") {
+      statements.push(
+        new PolicyStatement({ actions: ["states:StartExecution"], resources: [stateMachineArn] }),
+      );
+    }
+    for (const statement of statements) this.function.addToRolePolicy(statement);
+    this.function.addEnvironment("STATE_MACHINE_ARN", stateMachineArn);
+    return this;
+  }
+
+  /** Applies a ROUTES/TASKS grant declaration; a grant without its resource is a wiring error. */
+  grant(grants: ResourceGrants, resources: { table?: ITable; stateMachine?: IStateMachine }): this {
+    if (grants.table !== undefined) {
+      if (resources.table === undefined) throw new Error(`${this.node.path}: needs the table`);
+      this.bindTable(resources.table, grants.table);
+    }
+    if (grants.workflow !== undefined) {
+      if (resources.stateMachine === undefined) {
+        throw new Error(`${this.node.path}: needs the state machine`);
+      }
+      this.bindWorkflow(resources.stateMachine, grants.workflow);
+    }
+    return this;
+  }
+}
+
+function validate(props: MarketFunctionProps): void {
+  if (!/^functions\/[A-Za-z0-9/_-]+\.ts$/.test(props.entry)) {
+    throw new Error(
+      `MarketFunction: entry must be a .ts file under functions/, got ${props.entry}`,
+    );
+  }
+  if (!existsSync(join(REPO_ROOT, props.entry))) {
+    throw new Error(`MarketFunction: entry ${props.entry} does not exist`);
+  }
+  const timeout = props.timeout ?? Duration.seconds(10);
+  const maxTimeout = props.maxTimeout ?? Duration.minutes(15);
+  if (timeout.toSeconds() < 1 || timeout.toSeconds() > Math.min(maxTimeout.toSeconds(), 900)) {
+    throw new Error(
+      `MarketFunction: timeout must be 1 s to ${Math.min(maxTimeout.toSeconds(), 900)} s, got ${timeout.toSeconds()} s`,
+    );
+  }
+  const memory = props.memorySize ?? 512;
+  if (!Number.isInteger(memory) || memory < 128 || memory > 10_240) {
+    throw new Error(`MarketFunction: memorySize must be 128-10240 MB, got ${memory}`);
+  }
+  const reserved = Object.keys(props.environment ?? {}).filter((name) =>
+    (RESERVED_ENVIRONMENT as readonly string[]).includes(name),
+  );
+  if (reserved.length > 0) {
+    throw new Error(`MarketFunction: environment may not set ${reserved.join(", ")}`);
+  }
+}

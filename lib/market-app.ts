@@ -1,0 +1,26 @@
+import type { App, Environment } from "aws-cdk-lib";
+import { DataStack } from "./stacks/data-stack";
+import { MarketStack } from "./stacks/market-stack";
+
+/** Deployed in London unless CDK_DEFAULT_REGION says otherwise. */
+export const DEFAULT_REGION = "eu-west-2";
+
+export interface MarketApp {
+  readonly data: DataStack;
+  readonly market: MarketStack;
+}
+
+/** The platform's stacks: DataStack (the table) and MarketStack (API, functions, workflow). */
+export function addMarketStacks(app: App, env: Environment): MarketApp {
+  const data = new DataStack(app, "BitraderData", {
+    env,
+    description: "BiTraDER: the single DynamoDB table (stateful)",
+    terminationProtection: true,
+  });
+  const market = new MarketStack(app, "BitraderMarket", {
+    env,
+    description: "BiTraDER: REST API, functions and the day-ahead cycle workflow",
+    table: data.table,
+  });
+  return { data, market };
+}
