@@ -1,0 +1,135 @@
+import { performance } from "node:perf_hooks";
+import { matchMarket } from "../functions/core/matching/match";
+import { compareBids, compareOffers } from "../functions/core/matching/rank";
+import { reorderWindow } from "../functions/core/merit-order/reorder";
+import type { Mol } from "../functions/core/model/look-ahead";
+import type { Order } from "../functions/core/orders/order";
+import { intBetween, median, seededRandom } from "./random";
+
+/** One row of the `matching` section. */
+export interface MatchingRow {
+  orders: number;
+  markets: number;
+  engineMs: number;
+  sortMs: number;
+  ratio: number;
+  trades: number;
+}
+
+const SPS = 4;
+
+interface Book {
+  marketId: string;
+  orders: Order[];
+  mol: Mol;
+  requiredKw: number[];
+}
+
+/**
+ * A market with `n` orders from `participants` participants: bids from entries curtailed first,
+ * offers from entries behind them, prices drawn so that about half the book can trade.
+ */
+function book(marketId: string, n: number, random: () => number, participants: number): Book {
+  const orders: Order[] = [];
+  const entries: Mol["entries"] = [];
+  const buyers: Mol["entries"] = [];
+  const sellers: Mol["entries"] = [];
+  for (let i = 0; i < n; i += 1) {
+    const side = i % 2 === 0 ? "buy" : "sell";
+    const quantityKw = intBetween(random, 100, 5000);
+    const entryId = `${marketId}-${side === "buy" ? "B" : "S"}${i}`;
+    const base = side === "buy" ? 2000 : 1500;
+    orders.push({
+      orderId: `${marketId}-o${i}`,
+      marketId,
+      participantId: `p${intBetween(random, 1, participants)}`,
+      entryId,
+      side,
+      quantityKw,
+      availabilityPence: base + intBetween(random, -1000, 1000),
+      utilisationPence: base * 2 + intBetween(random, -2000, 2000),
+      submittedAtMs: intBetween(random, 0, 3_600_000),
+    });
+    const entry = {
+      entryId,
+      resourceId: entryId,
+      capacityKw: quantityKw,
+      forecastKw: Array.from({ length: SPS }, () => quantityKw),
+      curtailmentOrder: 0,
+      tradable: true,
+      flexibleServiceWindows: [],
+    };
+    (side === "buy" ? buyers : sellers).push(entry);
+  }
+  entries.push(...buyers, ...sellers);
+  entries.forEach((e, i) => {
+    e.curtailmentOrder = i + 1;
+  });
+  const curtailed = buyers.reduce((s, e) => s + e.capacityKw, 0);
+  return {
+    marketId,
+    orders,
+    mol: { constraintId: marketId, version: 1, entries },
+    requiredKw: Array.from({ length: SPS }, () => curtailed),
+  };
+}
+
+function time(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+/**
+ * Engine (rank + match + re-order) against `Array.prototype.sort` of the same order records by
+ * the rank key, measured in the same process, median of `repeats` runs.
+ */
+export function benchMatching(
+  orders: number,
+  markets: number,
+  repeats: number,
+  seed = 20261130,
+): MatchingRow {
+  const random = seededRandom(seed + orders + markets);
+  const perMarket = Math.ceil(orders / markets);
+  const books = Array.from({ length: markets }, (_, m) =>
+    book(`m${m}`, perMarket, random, Math.max(10, perMarket / 10)),
+  );
+  const all = books.flatMap((b) => b.orders);
+  let trades = 0;
+  const engine: number[] = [];
+  const sort: number[] = [];
+  for (let r = 0; r < repeats; r += 1) {
+    sort.push(
+      time(() => {
+        all.filter((o) => o.side === "buy").sort(compareBids);
+        all.filter((o) => o.side === "sell").sort(compareOffers);
+      }),
+    );
+    engine.push(
+      time(() => {
+        trades = 0;
+        for (const b of books) {
+          const t = matchMarket(b.marketId, b.orders);
+          trades += t.length;
+          reorderWindow(b.mol, b.requiredKw, 0, SPS, t);
+        }
+      }),
+    );
+  }
+  const engineMs = median(engine);
+  const sortMs = median(sort);
+  return {
+    orders: all.length,
+    markets,
+    engineMs: round(engineMs),
+    sortMs: round(sortMs),
+    ratio: round(engineMs / sortMs),
+    trades,
+  };
+}
+
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
