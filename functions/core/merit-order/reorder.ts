@@ -113,12 +113,6 @@ export function reorderMeritOrders(
   return result;
 }
 
-interface Parts {
-  entry: MolEntry;
-  buys: Trade[];
-  sells: Trade[];
-}
-
 /**
  * R-REORDER-1..5 for one MOL over SPs [firstIndex, endIndex) with `trades` in matching order.
  * `requiredKw` is the required curtailment over the same SPs.
@@ -130,123 +124,143 @@ export function reorderWindow(
   endIndex: number,
   trades: ReadonlyArray<Trade>,
 ): MeritOrderLine[] {
-  const window = (values: ReadonlyArray<number>) => values.slice(firstIndex, endIndex);
-  const parts = new Map<string, Parts>(
-    mol.entries.map((e) => [e.entryId, { entry: e, buys: [], sells: [] }]),
-  );
-  for (const t of trades) {
-    const buyer = parts.get(t.buyEntryId);
-    const seller = parts.get(t.sellEntryId);
-    if (!buyer || !seller)
+  const entries = mol.entries;
+  const width = endIndex - firstIndex;
+  const rowOf = new Map<string, number>();
+  entries.forEach((e, row) => {
+    rowOf.set(e.entryId, row);
+  });
+  // Per row, the indexes (into `trades`, so in matching order) of its trades on each side.
+  const buys: (number[] | undefined)[] = new Array(entries.length);
+  const sells: (number[] | undefined)[] = new Array(entries.length);
+  const buyerRow = new Int32Array(trades.length);
+  const sellerRow = new Int32Array(trades.length);
+  trades.forEach((t, k) => {
+    const b = rowOf.get(t.buyEntryId);
+    const s = rowOf.get(t.sellEntryId);
+    if (b === undefined || s === undefined)
       throw new DomainError(
         "TRADE_OUTSIDE_MOL",
         `Trade ${t.tradeId} names an entry that is not in the MOL of constraint ${mol.constraintId}.`,
       );
-    buyer.buys.push(t);
-    seller.sells.push(t);
-  }
+    buyerRow[k] = b;
+    sellerRow[k] = s;
+    (buys[b] ??= []).push(k);
+    (sells[s] ??= []).push(k);
+  });
 
-  // R-REORDER-1/2: slices. Buyer slices take the buyer's forecast in matching order.
-  const slice = new Map<string, { buyer: MeritOrderLine; seller: MeritOrderLine }>();
-  const remainder = new Map<string, MeritOrderLine | undefined>();
-  for (const p of parts.values()) {
-    if (p.buys.length > 0 && p.sells.length > 0)
+  // R-REORDER-1/2: slices. A buyer's forecast goes to its slices in matching order; the seller's
+  // slice of a trade carries the same MW as the buyer's slice of it.
+  const buyerLine: MeritOrderLine[] = new Array(trades.length);
+  const sellerLine: MeritOrderLine[] = new Array(trades.length);
+  const remainder: (MeritOrderLine | undefined)[] = new Array(entries.length);
+  for (let row = 0; row < entries.length; row += 1) {
+    const mine = buys[row];
+    if (!mine) continue;
+    const entry = entries[row]!;
+    if (sells[row])
       throw new DomainError(
         "ENTRY_BOTH_SIDES",
-        `Entry ${p.entry.entryId} is both buyer and seller in one window (R-ELIG-4).`,
+        `Entry ${entry.entryId} is both buyer and seller in one window (R-ELIG-4).`,
       );
-    if (p.buys.length === 0) continue;
-    const left = window(p.entry.forecastKw);
-    for (const t of p.buys) {
-      const forecastKw = left.map((f, i) => {
-        const take = Math.min(f, t.quantityKw);
-        left[i] = f - take;
-        return take;
-      });
-      const buyerLine = line(
-        p.entry,
-        `${p.entry.entryId}/${t.tradeId}`,
+    const left = entry.forecastKw.slice(firstIndex, endIndex);
+    let traded = 0;
+    for (const k of mine) {
+      const t = trades[k]!;
+      traded += t.quantityKw;
+      const forecastKw = new Array<number>(width);
+      for (let i = 0; i < width; i += 1) {
+        const take = Math.min(left[i]!, t.quantityKw);
+        left[i] = left[i]! - take;
+        forecastKw[i] = take;
+      }
+      buyerLine[k] = line(
+        entry,
+        `${entry.entryId}/${t.tradeId}`,
         t.tradeId,
         t.quantityKw,
         forecastKw,
       );
-      const sellerEntry = parts.get(t.sellEntryId)!.entry;
-      const sellerLine = line(
-        sellerEntry,
-        `${sellerEntry.entryId}/${t.tradeId}`,
+      const seller = entries[sellerRow[k]!]!;
+      sellerLine[k] = line(
+        seller,
+        `${seller.entryId}/${t.tradeId}`,
         t.tradeId,
         t.quantityKw,
-        [...forecastKw],
+        forecastKw.slice(),
       );
-      slice.set(t.tradeId, { buyer: buyerLine, seller: sellerLine });
     }
-    remainder.set(p.entry.entryId, remainderLine(p.entry, p.buys, left));
+    remainder[row] = remainderLine(entry, traded, left);
   }
-  for (const p of parts.values()) {
-    if (p.sells.length === 0) continue;
-    const left = window(p.entry.forecastKw);
-    for (const t of p.sells) {
-      const taken = slice.get(t.tradeId)!.seller.forecastKw;
-      taken.forEach((f, i) => {
-        left[i] = Math.max(0, left[i]! - f);
-      });
+  for (let row = 0; row < entries.length; row += 1) {
+    const mine = sells[row];
+    if (!mine) continue;
+    const entry = entries[row]!;
+    const left = entry.forecastKw.slice(firstIndex, endIndex);
+    let traded = 0;
+    for (const k of mine) {
+      traded += trades[k]!.quantityKw;
+      const taken = sellerLine[k]!.forecastKw;
+      for (let i = 0; i < width; i += 1) left[i] = Math.max(0, left[i]! - taken[i]!);
     }
-    remainder.set(p.entry.entryId, remainderLine(p.entry, p.sells, left));
+    remainder[row] = remainderLine(entry, traded, left);
   }
 
-  // R-REORDER-3: the new order.
-  const matchRank = new Map(trades.map((t, i) => [t.tradeId, i]));
-  const byMatch = (a: Trade, b: Trade) => matchRank.get(a.tradeId)! - matchRank.get(b.tradeId)!;
-  const orderOf = (entryId: string) => parts.get(entryId)!.entry.curtailmentOrder;
+  // R-REORDER-3: the new order. A buyer emits its remainder, then the sellers' slices by the
+  // sellers' original order (then matching order); a seller emits the buyers' slices by the
+  // buyers' original order (then matching order), then its remainder; others stay as they are.
+  const byCounterparty = (rows: Int32Array) => (a: number, b: number) =>
+    entries[rows[a]!]!.curtailmentOrder - entries[rows[b]!]!.curtailmentOrder || a - b;
   const lines: MeritOrderLine[] = [];
-  for (const entry of mol.entries) {
-    const p = parts.get(entry.entryId)!;
-    if (p.buys.length > 0) {
-      const rem = remainder.get(entry.entryId);
+  const untradedLine = new Int32Array(entries.length).fill(-1);
+  for (let row = 0; row < entries.length; row += 1) {
+    const entry = entries[row]!;
+    const mineBuys = buys[row];
+    const mineSells = sells[row];
+    if (mineBuys) {
+      const rem = remainder[row];
       if (rem) lines.push(rem);
-      const sellersFirst = [...p.buys].sort(
-        (a, b) => orderOf(a.sellEntryId) - orderOf(b.sellEntryId) || byMatch(a, b),
-      );
-      for (const t of sellersFirst) lines.push(slice.get(t.tradeId)!.seller);
-    } else if (p.sells.length > 0) {
-      const buyersFirst = [...p.sells].sort(
-        (a, b) => orderOf(a.buyEntryId) - orderOf(b.buyEntryId) || byMatch(a, b),
-      );
-      for (const t of buyersFirst) lines.push(slice.get(t.tradeId)!.buyer);
-      const rem = remainder.get(entry.entryId);
+      const ks = mineBuys.length > 1 ? [...mineBuys].sort(byCounterparty(sellerRow)) : mineBuys;
+      for (const k of ks) lines.push(sellerLine[k]!);
+    } else if (mineSells) {
+      const ks = mineSells.length > 1 ? [...mineSells].sort(byCounterparty(buyerRow)) : mineSells;
+      for (const k of ks) lines.push(buyerLine[k]!);
+      const rem = remainder[row];
       if (rem) lines.push(rem);
     } else {
-      lines.push(line(entry, entry.entryId, undefined, entry.capacityKw, window(entry.forecastKw)));
+      untradedLine[row] = lines.length;
+      lines.push(
+        line(
+          entry,
+          entry.entryId,
+          undefined,
+          entry.capacityKw,
+          entry.forecastKw.slice(firstIndex, endIndex),
+        ),
+      );
     }
   }
-  lines.forEach((l, i) => {
-    l.curtailmentOrder = i + 1;
-  });
+  for (let i = 0; i < lines.length; i += 1) lines[i]!.curtailmentOrder = i + 1;
 
   // R-REORDER-4: recalculated curtailment on the new MOL.
   const after = allocate(lines, requiredKw);
-  lines.forEach((l, i) => {
-    l.curtailmentKw = after.curtailmentKw[i]!;
-  });
+  for (let i = 0; i < lines.length; i += 1) lines[i]!.curtailmentKw = after.curtailmentKw[i]!;
 
   // R-REORDER-5: neutrality for every entry in no trade.
-  const before = allocate(
-    mol.entries.map((e) => ({
-      curtailmentOrder: e.curtailmentOrder,
-      forecastKw: window(e.forecastKw),
-    })),
-    requiredKw,
-  );
-  const lineOf = new Map(lines.map((l) => [l.entryId, l]));
-  mol.entries.forEach((e, row) => {
-    const p = parts.get(e.entryId)!;
-    if (p.buys.length > 0 || p.sells.length > 0) return;
-    const now = lineOf.get(e.entryId)!.curtailmentKw;
-    before.curtailmentKw[row]!.forEach((c, i) => {
-      if (now[i] !== c)
-        throw new NeutralityViolationError(mol.constraintId, e.entryId, firstIndex + i + 1);
-    });
-  });
+  const before = allocate(entries, requiredKw, firstIndex);
+  for (let row = 0; row < entries.length; row += 1) {
+    const at = untradedLine[row]!;
+    if (at < 0) continue;
+    const was = before.curtailmentKw[row]!;
+    const now = lines[at]!.curtailmentKw;
+    for (let i = 0; i < width; i += 1)
+      if (now[i] !== was[i])
+        throw new NeutralityViolationError(
+          mol.constraintId,
+          entries[row]!.entryId,
+          firstIndex + i + 1,
+        );
+  }
   return lines;
 }
 
@@ -274,8 +288,8 @@ function line(
  * R-REORDER-1: `E/rem` has the entry's capacity minus its traded quantity. It is omitted when
  * that capacity is 0 and it carries no forecast in the window (decision D-5).
  */
-function remainderLine(entry: MolEntry, trades: ReadonlyArray<Trade>, forecastKw: number[]) {
-  const capacityKw = entry.capacityKw - trades.reduce((s, t) => s + t.quantityKw, 0);
+function remainderLine(entry: MolEntry, tradedKw: number, forecastKw: number[]) {
+  const capacityKw = entry.capacityKw - tradedKw;
   if (capacityKw <= 0 && forecastKw.every((f) => f <= 0)) return undefined;
   return line(entry, `${entry.entryId}/rem`, undefined, Math.max(0, capacityKw), forecastKw);
 }

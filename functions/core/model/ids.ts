@@ -1,16 +1,13 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * Deterministic identifiers: the same parts always give the same id, so a re-run step never
  * creates a second object (R-EVENT-2, R-MATCH-5). 80 bits of SHA-256, hex, behind a readable prefix.
  */
 export function deterministicId(prefix: string, ...parts: ReadonlyArray<string | number>): string {
-  const hash = createHash("sha256");
-  for (const part of parts) {
-    hash.update(String(part));
-    hash.update("\u001f");
-  }
-  return `${prefix}-${hash.digest("hex").slice(0, 20)}`;
+  let text = "";
+  for (const part of parts) text += `${part}\u001f`;
+  return `${prefix}-${hash("sha256", text, "hex").slice(0, 20)}`;
 }
 
 /** R-EVENT-2: market id from scheme, day, constraint and window start. */
