@@ -2,7 +2,7 @@ import type { App, Environment } from "aws-cdk-lib";
 import { DataStack } from "./stacks/data-stack";
 import { MarketStack } from "./stacks/market-stack";
 
-/** Deployed in London unless CDK_DEFAULT_REGION says otherwise. */
+/** Deployed in London (UK distribution networks) unless BITRADER_REGION says otherwise. */
 export const DEFAULT_REGION = "eu-west-2";
 
 export interface MarketApp {

@@ -1,5 +1,6 @@
 import { ApiKeyRepository } from "../adapters/api-key-repository";
-import { dynamoDocumentClient } from "./clients";
+import { WorkflowExecutions } from "../adapters/workflow-executions";
+import { dynamoDocumentClient, sfnClient } from "./clients";
 import { required } from "./env";
 
 /**
@@ -8,13 +9,19 @@ import { required } from "./env";
  */
 export interface Deps {
   readonly apiKeys: ApiKeyRepository;
+  readonly workflow: WorkflowExecutions;
 }
 
 let apiKeys: ApiKeyRepository | undefined;
+let workflow: WorkflowExecutions | undefined;
 
 export const deps: Deps = {
   get apiKeys() {
     apiKeys ??= new ApiKeyRepository(dynamoDocumentClient(), required("TABLE_NAME"));
     return apiKeys;
+  },
+  get workflow() {
+    workflow ??= new WorkflowExecutions(sfnClient(), required("STATE_MACHINE_ARN"));
+    return workflow;
   },
 };

@@ -67,6 +67,22 @@ const DEFAULT_ROLE_THROTTLE: Record<Role, Throttle> = {
   participant: { rateLimit: 10, burstLimit: 20 },
 };
 
+/** One JSON line per request: who (principal, never the key), what, outcome, timings. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  requestTime: "$context.requestTime",
+  ip: "$context.identity.sourceIp",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+  principalId: "$context.authorizer.principalId",
+  role: "$context.authorizer.role",
+  errorType: "$context.error.responseType",
+  integrationLatency: "$context.integrationLatency",
+  responseLatency: "$context.responseLatency",
+});
+
 /** API Gateway's integration timeout; route functions must finish before it. */
 const API_INTEGRATION_TIMEOUT = Duration.seconds(29);
 
@@ -117,7 +133,7 @@ export class MarketApi extends Construct {
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: AccessLogFormat.custom(ACCESS_LOG_FORMAT),
         throttlingRateLimit: stageThrottle.rateLimit,
         throttlingBurstLimit: stageThrottle.burstLimit,
       },

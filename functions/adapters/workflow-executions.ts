@@ -1,0 +1,107 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+
+/** One step of an execution's history, as the operator sees it. */
+export interface ExecutionStep {
+  readonly type: string;
+  /** The state's name, for state entered/exited events. */
+  readonly state?: string;
+  readonly at: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface ExecutionSummary {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly startedAt: string;
+  readonly stoppedAt?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/**
+ * The day-ahead cycle's executions through the Step Functions API — the same calls in the
+ * cloud and against the local endpoint (SFN_ENDPOINT).
+ */
+export class WorkflowExecutions {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  /** Starts an execution; the name makes it idempotent while it runs with the same input. */
+  async start(name: string, input: unknown): Promise<string> {
+    const { executionArn } = await this.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: this.stateMachineArn,
+        name,
+        input: JSON.stringify(input),
+      }),
+    );
+    return executionArn!;
+  }
+
+  async describe(executionArn: string): Promise<ExecutionSummary> {
+    const execution = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+    return {
+      executionArn,
+      name: execution.name ?? "",
+      status: execution.status ?? "UNKNOWN",
+      startedAt: (execution.startDate ?? new Date(0)).toISOString(),
+      ...(execution.stopDate ? { stoppedAt: execution.stopDate.toISOString() } : {}),
+      ...(execution.error ? { error: execution.error } : {}),
+      ...(execution.cause ? { cause: execution.cause } : {}),
+    };
+  }
+
+  /** The whole history, oldest first, every page read. */
+  async history(executionArn: string): Promise<ExecutionStep[]> {
+    const steps: ExecutionStep[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
+      );
+      steps.push(...(page.events ?? []).map(step));
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    return steps;
+  }
+
+  /** The most recent executions first. */
+  async list(limit = 20): Promise<ExecutionSummary[]> {
+    const { executions } = await this.client.send(
+      new ListExecutionsCommand({ stateMachineArn: this.stateMachineArn, maxResults: limit }),
+    );
+    return (executions ?? []).map((execution) => ({
+      executionArn: execution.executionArn ?? "",
+      name: execution.name ?? "",
+      status: execution.status ?? "UNKNOWN",
+      startedAt: (execution.startDate ?? new Date(0)).toISOString(),
+      ...(execution.stopDate ? { stoppedAt: execution.stopDate.toISOString() } : {}),
+    }));
+  }
+}
+
+function step(event: HistoryEvent): ExecutionStep {
+  const state = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
+  const failure =
+    event.executionFailedEventDetails ??
+    event.taskFailedEventDetails ??
+    event.lambdaFunctionFailedEventDetails;
+  return {
+    type: event.type ?? "Unknown",
+    ...(state ? { state } : {}),
+    at: (event.timestamp ?? new Date(0)).toISOString(),
+    ...(failure?.error ? { error: failure.error } : {}),
+    ...(failure?.cause ? { cause: failure.cause } : {}),
+  };
+}

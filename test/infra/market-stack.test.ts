@@ -1,0 +1,271 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { App, CfnResource } from "aws-cdk-lib";
+import { Match } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import { ROLES } from "../../functions/http/auth/roles";
+import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
+import { ROUTES } from "../../functions/http/routes";
+import { TASKS, WORKFLOW } from "../../functions/workflow/tasks";
+import { aslPlaceholders } from "../../lib/asl-placeholders";
+import type { MarketFunction } from "../../lib/constructs/market-function";
+import { REPO_ROOT } from "../../lib/repo-root";
+import { marketTemplates } from "../support/cdk-app";
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const { market, stacks } = marketTemplates();
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, read field by field
+const resources = market.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stacks.market.getLogicalId(construct.node.defaultChild as CfnResource);
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of the inline policies attached to a function's role. */
+function statementsOf(fn: MarketFunction): Statement[] {
+  const roleId = logicalId(fn.function.role as never);
+  return Object.values(resources)
+    .filter((resource) => resource.Type === "AWS::IAM::Policy")
+    .filter((policy) =>
+      policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
+    )
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+const actionsOf = (fn: MarketFunction) =>
+  statementsOf(fn).flatMap((statement) => list(statement.Action));
+
+describe("the REST API", () => {
+  const authorizers = market.findResources("AWS::ApiGateway::Authorizer");
+  const authorizerId = Object.keys(authorizers)[0];
+
+  it("has exactly one method per ROUTES entry", () => {
+    expect(Object.keys(market.findResources("AWS::ApiGateway::Method"))).toHaveLength(
+      ROUTES.length,
+    );
+  });
+
+  it.each(ROUTES.map((route) => [route.id, route] as const))(
+    "%s: its method, path, function and authorizer",
+    (id, route) => {
+      const method = stacks.market.api.methods[id]!;
+      expect(method.resource.path).toBe(route.path);
+      const properties = resources[logicalId(method)]!.Properties;
+      expect(properties.HttpMethod).toBe(route.method);
+      expect(properties.OperationName).toBe(id);
+      expect(JSON.stringify(properties.Integration.Uri)).toContain(
+        logicalId(stacks.market.api.functions[id]!.function),
+      );
+      if (route.roles === "none") {
+        expect(properties.AuthorizationType).toBe("NONE");
+        expect(properties.AuthorizerId).toBeUndefined();
+        expect(properties.ApiKeyRequired).toBeFalsy();
+      } else {
+        expect(properties.AuthorizationType).toBe("CUSTOM");
+        expect(properties.AuthorizerId).toEqual({ Ref: authorizerId });
+        expect(properties.ApiKeyRequired).toBe(true);
+      }
+    },
+  );
+
+  it("authorizes with one REQUEST authorizer on the x-api-key header, uncached", () => {
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    market.hasResourceProperties("AWS::ApiGateway::Authorizer", {
+      Type: "REQUEST",
+      IdentitySource: "method.request.header.x-api-key",
+      AuthorizerResultTtlInSeconds: 0,
+    });
+  });
+
+  it("takes the usage-plan key from the authorizer, with one throttled plan per role", () => {
+    market.hasResourceProperties("AWS::ApiGateway::RestApi", { ApiKeySourceType: "AUTHORIZER" });
+    const plans = Object.values(market.findResources("AWS::ApiGateway::UsagePlan"));
+    expect(plans.map((plan) => plan.Properties.UsagePlanName).sort()).toEqual(
+      ROLES.map((role) => `bitrader-${role}`).sort(),
+    );
+    for (const plan of plans) {
+      expect(plan.Properties.Throttle.RateLimit).toBeGreaterThan(0);
+      expect(plan.Properties.Throttle.BurstLimit).toBeGreaterThan(0);
+    }
+    expect(Object.keys(market.findResources("AWS::ApiGateway::UsagePlanKey"))).toHaveLength(
+      ROLES.length,
+    );
+  });
+
+  it("answers its own errors as problem+json", () => {
+    for (const spec of Object.values(GATEWAY_PROBLEMS)) {
+      market.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+        ResponseType: spec.responseType,
+        StatusCode: String(spec.status),
+        ResponseParameters: {
+          "gatewayresponse.header.Content-Type": "'application/problem+json'",
+        },
+      });
+    }
+  });
+
+  it("traces with X-Ray, logs access as JSON and throttles the stage", () => {
+    market.hasResourceProperties("AWS::ApiGateway::Stage", {
+      StageName: "v1",
+      TracingEnabled: true,
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp("authorizer.principalId"),
+      },
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          LoggingLevel: "ERROR",
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
+        }),
+      ]),
+    });
+  });
+});
+
+describe("the day-ahead cycle state machine", () => {
+  const machines = Object.values(market.findResources("AWS::StepFunctions::StateMachine"));
+  const properties = machines[0]?.Properties;
+  // DefinitionBody.fromFile ships the ASL as a file asset; read the staged copy.
+  const definition = readFileSync(
+    join((stacks.market.node.root as App).outdir, `asset.${properties.DefinitionS3Location.Key}`),
+    "utf8",
+  );
+
+  it("is one Standard state machine from the ASL file", () => {
+    expect(machines).toHaveLength(1);
+    expect(properties.StateMachineType).toBe("STANDARD");
+    const file = readFileSync(join(REPO_ROOT, WORKFLOW.definitionFile), "utf8");
+    expect(JSON.parse(definition)).toEqual(JSON.parse(file));
+  });
+
+  it("substitutes exactly the TASKS placeholders, each with its task's function", () => {
+    expect(aslPlaceholders(definition)).toEqual(TASKS.map((task) => task.substitution).sort());
+    expect(Object.keys(properties.DefinitionSubstitutions).sort()).toEqual(
+      TASKS.map((task) => task.substitution).sort(),
+    );
+    for (const task of TASKS) {
+      expect(properties.DefinitionSubstitutions[task.substitution]).toEqual({
+        "Fn::GetAtt": [logicalId(stacks.market.workflow.functions[task.state]!.function), "Arn"],
+      });
+    }
+  });
+
+  it("logs ALL and traces with X-Ray", () => {
+    expect(properties.LoggingConfiguration.Level).toBe("ALL");
+    expect(properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it("may invoke the task functions, by unqualified ARN, and nothing else", () => {
+    const roleId = properties.RoleArn["Fn::GetAtt"][0];
+    const statements = Object.values(resources)
+      .filter((resource) => resource.Type === "AWS::IAM::Policy")
+      .filter((policy) =>
+        policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
+      )
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    const invoke = statements.filter((statement) =>
+      list(statement.Action).includes("lambda:InvokeFunction"),
+    );
+    expect(invoke).toHaveLength(1);
+    expect(list(invoke[0]!.Resource)).toEqual(
+      TASKS.map((task) => ({
+        "Fn::GetAtt": [logicalId(stacks.market.workflow.functions[task.state]!.function), "Arn"],
+      })),
+    );
+  });
+});
+
+describe("the functions", () => {
+  const functions = Object.values(market.findResources("AWS::Lambda::Function"));
+
+  it("all run Node.js 24 on arm64 with X-Ray tracing", () => {
+    expect(functions).toHaveLength(ROUTES.length + TASKS.length + 1);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe("nodejs24.x");
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: "Active" });
+    }
+  });
+
+  it("use their own roles, with no AWS managed policy", () => {
+    for (const role of Object.values(market.findResources("AWS::IAM::Role"))) {
+      const managed = JSON.stringify(role.Properties.ManagedPolicyArns ?? []);
+      if (managed.includes("AmazonAPIGatewayPushToCloudWatchLogs")) continue; // API Gateway's account role
+      expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+    }
+  });
+});
+
+describe("least privilege", () => {
+  const statements = Object.values(resources)
+    .filter((resource) => resource.Type === "AWS::IAM::Policy")
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+
+  it("grants no service-wide wildcard action and never dynamodb:Scan", () => {
+    for (const statement of statements) {
+      for (const action of list(statement.Action)) {
+        expect(action).not.toMatch(/(^\*$|:\*$)/);
+        expect(action).not.toBe("dynamodb:Scan");
+      }
+    }
+  });
+
+  it("grants on Resource * only what supports no resource-level permission (X-Ray, log delivery)", () => {
+    for (const statement of statements.filter((s) => list(s.Resource).includes("*"))) {
+      for (const action of list(statement.Action)) {
+        expect(action).toMatch(
+          /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))/,
+        );
+      }
+    }
+  });
+
+  it("gives the authorizer read access to the table and nothing to write", () => {
+    const authorizer = stacks.market.api.authorizerFunction!;
+    const dynamo = actionsOf(authorizer).filter((action) => action.startsWith("dynamodb:"));
+    expect(dynamo.sort()).toEqual(
+      [
+        "dynamodb:BatchGetItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+      ].sort(),
+    );
+  });
+
+  it.each([...ROUTES.map((route) => [route.id, route.grants] as const)])(
+    "gives route %s exactly what it declares",
+    (id, grants) => {
+      const actions = actionsOf(stacks.market.api.functions[id]!);
+      const touchesTable = actions.some((action) => action.startsWith("dynamodb:"));
+      const touchesWorkflow = actions.some((action) => action.startsWith("states:"));
+      expect(touchesTable).toBe("table" in grants);
+      expect(touchesWorkflow).toBe("workflow" in grants);
+      if (!("table" in grants) || grants.table === "read") {
+        expect(actions).not.toEqual(expect.arrayContaining(["dynamodb:PutItem"]));
+      }
+    },
+  );
+
+  it.each(TASKS.map((task) => [task.state, task.grants] as const))(
+    "gives task %s exactly what it declares",
+    (state, grants) => {
+      const actions = actionsOf(stacks.market.workflow.functions[state]!);
+      expect(actions.some((action) => action.startsWith("dynamodb:"))).toBe("table" in grants);
+      expect(actions.some((action) => action.startsWith("states:"))).toBe("workflow" in grants);
+    },
+  );
+
+  it("lets each function write only to its own log group", () => {
+    for (const fn of [
+      ...Object.values(stacks.market.api.functions),
+      ...Object.values(stacks.market.workflow.functions),
+    ]) {
+      const logs = statementsOf(fn).filter((s) =>
+        list(s.Action).some((a) => a.startsWith("logs:")),
+      );
+      expect(logs).toHaveLength(1);
+      expect(JSON.stringify(logs[0]!.Resource)).toContain(logicalId(fn.function.logGroup as never));
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AUTHORIZER, ROUTES } from "../../functions/http/routes";
+import { TASKS, WORKFLOW } from "../../functions/workflow/tasks";
+import { aslPlaceholders } from "../../lib/asl-placeholders";
+import { REPO_ROOT } from "../../lib/repo-root";
+
+const kebab = (id: string) =>
+  id
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1-$2")
+    .toLowerCase();
+
+describe("the route table", () => {
+  it.each(ROUTES.map((route) => [route.id, route] as const))(
+    "%s names its handler file after itself, and the file exists",
+    (id, route) => {
+      expect(basename(route.entry)).toBe(`${kebab(id)}.ts`);
+      expect(existsSync(join(REPO_ROOT, route.entry))).toBe(true);
+    },
+  );
+
+  it("has unique ids and unique method + path pairs", () => {
+    expect(new Set(ROUTES.map((route) => route.id)).size).toBe(ROUTES.length);
+    expect(new Set(ROUTES.map((route) => `${route.method} ${route.path}`)).size).toBe(
+      ROUTES.length,
+    );
+  });
+
+  it("serves GET /health and GET /openapi.json without a key", () => {
+    const publicRoutes = ROUTES.filter((route) => route.roles === "none").map(
+      (route) => `${route.method} ${route.path}`,
+    );
+    expect(publicRoutes).toEqual(expect.arrayContaining(["GET /health", "GET /openapi.json"]));
+  });
+
+  it("points the authorizer at an existing handler", () => {
+    expect(existsSync(join(REPO_ROOT, AUTHORIZER.entry))).toBe(true);
+  });
+});
+
+describe("the task table", () => {
+  const asl = readFileSync(join(REPO_ROOT, WORKFLOW.definitionFile), "utf8");
+  const definition = JSON.parse(asl) as { States: Record<string, { Type: string }> };
+
+  it("has a placeholder in the ASL for every task, and a task for every placeholder", () => {
+    expect(aslPlaceholders(asl)).toEqual(TASKS.map((task) => task.substitution).sort());
+  });
+
+  it.each(TASKS.map((task) => [task.state, task] as const))(
+    "%s is a Task state of the ASL with a handler file named after it",
+    (state, task) => {
+      expect(definition.States[state]?.Type).toBe("Task");
+      expect(basename(task.entry)).toBe(`${kebab(state)}.ts`);
+      expect(existsSync(join(REPO_ROOT, task.entry))).toBe(true);
+    },
+  );
+
+  it("covers every Task state of the ASL", () => {
+    const taskStates = Object.entries(definition.States)
+      .filter(([, state]) => state.Type === "Task")
+      .map(([name]) => name)
+      .sort();
+    expect(taskStates).toEqual(TASKS.map((task) => task.state).sort());
+  });
+
+  it("uses JSONPath only (no JSONata, Assign or Output, which the local runner ignores)", () => {
+    expect(asl).not.toMatch(/"QueryLanguage"|"Assign"|"Output"|"Arguments"|\{%/);
+  });
+});
