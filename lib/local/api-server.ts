@@ -211,11 +211,21 @@ export function proxyEvent(input: {
 }): APIGatewayProxyEvent {
   const { req, url, method, route, pathParameters, body, requestId, stage } = input;
   // API Gateway keeps the client's header casing: build from rawHeaders, not req.headers.
+  // It also adds the X-Forwarded-* headers, as API Gateway does.
+  const raw = [...req.rawHeaders];
+  const forwarded = {
+    "X-Forwarded-For": sourceIp(req),
+    "X-Forwarded-Port": String(req.socket.localPort ?? ""),
+    "X-Forwarded-Proto": "http",
+  };
+  for (const [name, value] of Object.entries(forwarded)) {
+    if (req.headers[name.toLowerCase()] === undefined) raw.push(name, value);
+  }
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) {
-    const name = req.rawHeaders[index]!;
-    const value = req.rawHeaders[index + 1]!;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = raw[index]!;
+    const value = raw[index + 1]!;
     headers[name] = value;
     multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }

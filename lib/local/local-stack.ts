@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type {
   APIGatewayAuthorizerResult,
@@ -139,10 +140,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const routes = [...ROUTES, ...(options.extraRoutes ?? [])];
     const handlers: Record<string, LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>> = {};
     for (const route of routes) handlers[route.id] = await loadHandler(root, route.entry);
-    const authorizer = await loadHandler<
-      APIGatewayRequestAuthorizerEvent,
-      APIGatewayAuthorizerResult
-    >(root, AUTHORIZER.entry);
+    // The same authorizer; with extra routes, built over the extended route table.
+    const authorizerModule = (await import(
+      pathToFileURL(resolve(root, AUTHORIZER.entry)).href
+    )) as {
+      authorizerFor: (
+        routes: readonly Route[],
+      ) => LambdaHandler<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>;
+    };
+    const authorizer = authorizerModule.authorizerFor(routes);
     api = await startApiServer({ routes, handlers, authorizer }, options.port ?? 0);
 
     return {

@@ -6,7 +6,7 @@ import { env } from "../../runtime/env";
 import { logger } from "../../runtime/logger";
 import { hashApiKey } from "../auth/api-keys";
 import { mayCall, policyFor } from "../auth/policy";
-import { AUTHORIZER } from "../routes";
+import { AUTHORIZER, ROUTES, type Route } from "../routes";
 
 /**
  * The REQUEST authorizer: `x-api-key` → hash → stored key → role and identity.
@@ -18,28 +18,33 @@ import { AUTHORIZER } from "../routes";
  *
  * The presented key is never logged; only the outcome is.
  */
-export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
-    const apiKey = headerValue(event.headers, AUTHORIZER.header);
-    if (apiKey === undefined) return unauthorized("missing key");
-    const record = await deps.apiKeys.findByHash(hashApiKey(apiKey));
-    if (record === undefined) return unauthorized("unknown key");
-    if (record.status !== "active") return unauthorized("revoked key");
-    const allow = mayCall(record.role, event.httpMethod, event.resource);
-    logger.info(allow ? "key accepted" : "role refused", {
-      role: record.role,
-      principalId: record.principalId,
-      route: `${event.httpMethod} ${event.resource}`,
+export const handler = authorizerFor(ROUTES);
+
+/** The authorizer over a given route table (ROUTES; the local stack's tests add test routes). */
+export function authorizerFor(routes: readonly Route[]) {
+  return middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const apiKey = headerValue(event.headers, AUTHORIZER.header);
+      if (apiKey === undefined) return unauthorized("missing key");
+      const record = await deps.apiKeys.findByHash(hashApiKey(apiKey));
+      if (record === undefined) return unauthorized("unknown key");
+      if (record.status !== "active") return unauthorized("revoked key");
+      const allow = mayCall(record.role, event.httpMethod, event.resource, routes);
+      logger.info(allow ? "key accepted" : "role refused", {
+        role: record.role,
+        principalId: record.principalId,
+        route: `${event.httpMethod} ${event.resource}`,
+      });
+      const usageIdentifierKey = env().USAGE_KEYS[record.role];
+      return {
+        principalId: record.principalId,
+        policyDocument: policyFor(allow, event.methodArn),
+        context: { role: record.role, principalId: record.principalId },
+        ...(usageIdentifierKey === undefined ? {} : { usageIdentifierKey }),
+      };
     });
-    const usageIdentifierKey = env().USAGE_KEYS[record.role];
-    return {
-      principalId: record.principalId,
-      policyDocument: policyFor(allow, event.methodArn),
-      context: { role: record.role, principalId: record.principalId },
-      ...(usageIdentifierKey === undefined ? {} : { usageIdentifierKey }),
-    };
-  });
+}
 
 /** API Gateway's contract for a 401: the authorizer fails with exactly this message. */
 function unauthorized(reason: string): never {
