@@ -145,8 +145,12 @@ export function reorderWindow(
       );
     buyerRow[k] = b;
     sellerRow[k] = s;
-    (buys[b] ??= []).push(k);
-    (sells[s] ??= []).push(k);
+    const bought = buys[b];
+    if (bought) bought.push(k);
+    else buys[b] = [k];
+    const sold = sells[s];
+    if (sold) sold.push(k);
+    else sells[s] = [k];
   });
 
   // R-REORDER-1/2: slices. A buyer's forecast goes to its slices in matching order; the seller's
