@@ -48,7 +48,7 @@ export function problem(
   detail: string,
   errors?: FieldProblem[],
 ): Problem {
-  const type = `https://bitrader.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`;
+  const type = `urn:bitrader:problem:${code.toLowerCase().replaceAll("_", "-")}`;
   return errors && errors.length > 0
     ? { type, title, status, code, detail, errors }
     : { type, title, status, code, detail };
