@@ -24,3 +24,77 @@ export const keys = {
     return { pk: `BOOTSTRAPKEY#${role}`, sk: "BOOTSTRAPKEY" };
   },
 } as const;
+
+/** A key plus the index attributes an item carries. */
+export interface IndexedItemKey extends ItemKey {
+  readonly gsi1pk?: string;
+  readonly gsi1sk?: string;
+  readonly gsi2pk?: string;
+  readonly gsi2sk?: string;
+}
+
+/**
+ * Keys of participants, assets, the audit log and idempotency records (issue 4).
+ *
+ * | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
+ * |---|---|---|---|---|
+ * | participant | `PARTICIPANT#<id>` | `PARTICIPANT` | `PARTICIPANTS#<status>` / `<createdAt>#<id>` | `PARTICIPANTS` / `<createdAt>#<id>` |
+ * | asset | `ASSET#<id>` | `ASSET` | `PASSETS#<participantId>` / `<createdAt>#<id>` | `ASSETS` / `<createdAt>#<id>` |
+ * | MOL entry claim | `ENTRYCLAIMS#<anmSchemeId>` | `ENTRY#<entryId>` | | |
+ * | audit record | `AUDIT#<subject>` | `<at>#<recordId>` | `AUDIT` / `<at>#<recordId>` | |
+ * | idempotency record | `IDEMPOTENCY#<sha256(caller, key)>` | `IDEMPOTENCY` | | |
+ */
+export const accessKeys = {
+  participant(participantId: string): ItemKey {
+    return { pk: `PARTICIPANT#${participantId}`, sk: "PARTICIPANT" };
+  },
+  /** Key and index attributes of a participant item (gsi1 by status, gsi2 all). */
+  participantItem(participantId: string, status: string, createdAt: string): IndexedItemKey {
+    const order = `${createdAt}#${participantId}`;
+    return {
+      ...accessKeys.participant(participantId),
+      gsi1pk: accessKeys.participantsByStatus(status),
+      gsi1sk: order,
+      gsi2pk: accessKeys.allParticipants(),
+      gsi2sk: order,
+    };
+  },
+  participantsByStatus: (status: string) => `PARTICIPANTS#${status}`,
+  allParticipants: () => "PARTICIPANTS",
+  asset(assetId: string): ItemKey {
+    return { pk: `ASSET#${assetId}`, sk: "ASSET" };
+  },
+  /** Key and index attributes of an asset item (gsi1 by owner, gsi2 all). */
+  assetItem(assetId: string, participantId: string, createdAt: string): IndexedItemKey {
+    const order = `${createdAt}#${assetId}`;
+    return {
+      ...accessKeys.asset(assetId),
+      gsi1pk: accessKeys.assetsOfParticipant(participantId),
+      gsi1sk: order,
+      gsi2pk: accessKeys.allAssets(),
+      gsi2sk: order,
+    };
+  },
+  assetsOfParticipant: (participantId: string) => `PASSETS#${participantId}`,
+  allAssets: () => "ASSETS",
+  /** One item per claimed (ANM scheme, MOL entry): its existence is the uniqueness guarantee. */
+  entryClaim(anmSchemeId: string, entryId: string): ItemKey {
+    return { pk: accessKeys.entryClaimsOfScheme(anmSchemeId), sk: `ENTRY#${entryId}` };
+  },
+  entryClaimsOfScheme: (anmSchemeId: string) => `ENTRYCLAIMS#${anmSchemeId}`,
+  /** An append-only audit record of a subject (a participant or asset id). */
+  auditRecord(subject: string, at: string, recordId: string): IndexedItemKey {
+    return {
+      pk: accessKeys.auditOfSubject(subject),
+      sk: `${at}#${recordId}`,
+      gsi1pk: accessKeys.allAudit(),
+      gsi1sk: `${at}#${recordId}`,
+    };
+  },
+  auditOfSubject: (subject: string) => `AUDIT#${subject}`,
+  allAudit: () => "AUDIT",
+  /** An idempotency record, by a hash of (caller, Idempotency-Key) computed by the caller. */
+  idempotency(scopeHash: string): ItemKey {
+    return { pk: `IDEMPOTENCY#${scopeHash}`, sk: "IDEMPOTENCY" };
+  },
+} as const;

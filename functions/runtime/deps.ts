@@ -1,4 +1,8 @@
 import { ApiKeyRepository } from "../adapters/api-key-repository";
+import { AssetRepository } from "../adapters/asset-repository";
+import { AuditLog } from "../adapters/audit-log";
+import { IdempotencyStore } from "../adapters/idempotency-store";
+import { ParticipantRepository } from "../adapters/participant-repository";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
 import { dynamoDocumentClient, sfnClient } from "./clients";
 import { required } from "./env";
@@ -10,10 +14,22 @@ import { required } from "./env";
 export interface Deps {
   readonly apiKeys: ApiKeyRepository;
   readonly workflow: WorkflowExecutions;
+  /** Participants (R-AUTH): `get(participantId)` → record with `status`, or undefined. */
+  readonly participants: ParticipantRepository;
+  /** Assets and MOL entry claims; `listEntryClaims(anmSchemeId)` for R-ELIG-1. */
+  readonly assets: AssetRepository;
+  /** The append-only audit log: `append(entry)`, `transactItem(entry)`, `list(subject)`. */
+  readonly auditLog: AuditLog;
+  /** Idempotency records behind the `idempotent` wrapper (functions/http/middleware). */
+  readonly idempotency: IdempotencyStore;
 }
 
 let apiKeys: ApiKeyRepository | undefined;
 let workflow: WorkflowExecutions | undefined;
+let participants: ParticipantRepository | undefined;
+let assets: AssetRepository | undefined;
+let auditLog: AuditLog | undefined;
+let idempotency: IdempotencyStore | undefined;
 
 export const deps: Deps = {
   get apiKeys() {
@@ -23,5 +39,30 @@ export const deps: Deps = {
   get workflow() {
     workflow ??= new WorkflowExecutions(sfnClient(), required("STATE_MACHINE_ARN"));
     return workflow;
+  },
+  get auditLog() {
+    auditLog ??= new AuditLog(dynamoDocumentClient(), required("TABLE_NAME"));
+    return auditLog;
+  },
+  get participants() {
+    participants ??= new ParticipantRepository(
+      dynamoDocumentClient(),
+      required("TABLE_NAME"),
+      this.auditLog,
+    );
+    return participants;
+  },
+  get assets() {
+    assets ??= new AssetRepository(
+      dynamoDocumentClient(),
+      required("TABLE_NAME"),
+      this.auditLog,
+      this.participants,
+    );
+    return assets;
+  },
+  get idempotency() {
+    idempotency ??= new IdempotencyStore(dynamoDocumentClient(), required("TABLE_NAME"));
+    return idempotency;
   },
 };

@@ -73,6 +73,30 @@ beforeAll(async () => {
     status: "active",
     createdAt,
   });
+  // A participant's key works only while the participant is approved (R-AUTH).
+  const actor = { role: "operator", principalId: "operator" } as const;
+  await deps.participants.register({
+    participantId: "P-0001",
+    body: {
+      organisation: {
+        legalName: "Events Ltd",
+        companyNumber: "01234567",
+        registeredAddress: "1 Road",
+      },
+      contact: { name: "A Person", email: "a@example.com" },
+    },
+    claimSecretHash: "scrypt$unused",
+    at: createdAt,
+    actor,
+  });
+  await deps.participants.changeStatus({
+    participantId: "P-0001",
+    from: "pending",
+    to: "approved",
+    action: "participant.approved",
+    at: createdAt,
+    actor,
+  });
   await deps.apiKeys.put({
     keyHash: hashApiKey(REVOKED),
     role: "participant",

@@ -11,7 +11,8 @@ import { AUTHORIZER, ROUTES, type Route } from "../routes";
 /**
  * The REQUEST authorizer: `x-api-key` → hash → stored key → role and identity.
  *
- * - no key, unknown key, revoked key: throws `Unauthorized`, which API Gateway answers 401;
+ * - no key, unknown key, revoked key, or the key of a participant that is not approved
+ *   (suspended): throws `Unauthorized`, which API Gateway answers 401;
  * - a known key: a policy that allows this route if its role may call it and denies it otherwise
  *   (403), the identity in the context (`principalId`, `role`) for the handlers, and the role's
  *   usage-plan key for throttling (API key source AUTHORIZER).
@@ -30,6 +31,12 @@ export function authorizerFor(routes: readonly Route[]) {
       const record = await deps.apiKeys.findByHash(hashApiKey(apiKey));
       if (record === undefined) return unauthorized("unknown key");
       if (record.status !== "active") return unauthorized("revoked key");
+      // A participant's key works only while the participant is approved: suspending (or
+      // rejecting) stops it at once, as every request reads the status (strongly consistent).
+      if (record.role === "participant") {
+        const participant = await deps.participants.get(record.principalId);
+        if (participant?.status !== "approved") return unauthorized("participant not approved");
+      }
       const allow = mayCall(record.role, event.httpMethod, event.resource, routes);
       logger.info(allow ? "key accepted" : "role refused", {
         role: record.role,

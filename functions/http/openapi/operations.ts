@@ -2,6 +2,7 @@ import type { ZodOpenApiOperationObject } from "zod-openapi";
 import type { RouteId } from "../routes";
 import { HealthSchema } from "../schemas/health";
 import { WhoAmISchema } from "../schemas/who-am-i";
+import { ACCESS_OPERATIONS } from "./access-operations";
 
 /**
  * The documented contract of each route, keyed by route id: summary, parameters, body and
@@ -11,6 +12,7 @@ import { WhoAmISchema } from "../schemas/who-am-i";
 export type RouteContract = Omit<ZodOpenApiOperationObject, "operationId" | "security">;
 
 export const OPERATIONS: Record<RouteId, RouteContract> = {
+  ...ACCESS_OPERATIONS,
   GetHealth: {
     summary: "Liveness check",
     tags: ["Health and documentation"],

@@ -1,0 +1,28 @@
+import { deps } from "../../runtime/deps";
+import { actorOf, newId, nowIso } from "../access/request";
+import { callerOf } from "../auth/caller";
+import { httpHandler } from "../middleware/http-handler";
+import { idempotent } from "../middleware/idempotent";
+import { parseBody } from "../middleware/parse-body";
+import { json } from "../responses";
+import { AssetBodySchema } from "../schemas/asset";
+
+/**
+ * POST /assets (participant) — a pending asset of the caller. Its MOL entries are claimed in the
+ * ANM scheme at once: an entry held by another asset that is not rejected is 409
+ * ENTRY_ALREADY_CLAIMED (errors[] names each such `molEntryIds.<i>`), and nothing is stored.
+ */
+export const handler = httpHandler(
+  idempotent(async (event) => {
+    const body = parseBody(event, AssetBodySchema);
+    const { principalId } = callerOf(event);
+    const asset = await deps.assets.register({
+      assetId: newId("ast"),
+      participantId: principalId,
+      body,
+      at: nowIso(),
+      actor: actorOf(event),
+    });
+    return json(201, asset);
+  }),
+);

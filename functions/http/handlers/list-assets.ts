@@ -1,0 +1,14 @@
+import { deps } from "../../runtime/deps";
+import { callerOf } from "../auth/caller";
+import { httpHandler } from "../middleware/http-handler";
+import { parseQuery } from "../middleware/parse-query";
+import { json } from "../responses";
+import { AssetListQuerySchema } from "../schemas/asset";
+
+/** GET /assets (participant: its own; operator: all), oldest first. */
+export const handler = httpHandler(async (event) => {
+  const { role, principalId } = callerOf(event);
+  const { limit, nextToken } = parseQuery(event, AssetListQuerySchema);
+  const owner = role === "operator" ? undefined : principalId;
+  return json(200, await deps.assets.list(owner, { limit, nextToken }));
+});

@@ -1,0 +1,11 @@
+import { deps } from "../../runtime/deps";
+import { httpHandler } from "../middleware/http-handler";
+import { parseQuery } from "../middleware/parse-query";
+import { json } from "../responses";
+import { ParticipantListQuerySchema } from "../schemas/participant";
+
+/** GET /participants?status= (operator) — participants, oldest registration first. */
+export const handler = httpHandler(async (event) => {
+  const { status, limit, nextToken } = parseQuery(event, ParticipantListQuerySchema);
+  return json(200, await deps.participants.list(status, { limit, nextToken }));
+});

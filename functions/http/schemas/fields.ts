@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { parseInstant } from "../../core/model/settlement-periods";
+
+/**
+ * Field schemas of the access-control API (registration, assets): bounded strings with no
+ * control characters, so that nothing oversized or unprintable is ever stored.
+ */
+export function text(max: number) {
+  return z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .regex(/^[^\p{Cc}]*$/u, { message: "must not contain control characters" })
+    .refine((value) => value.trim() !== "", { message: "must not be blank" });
+}
+
+/** An ISO 8601 instant with an explicit offset (R-TIME-2), at most 40 characters. */
+export const instantString = z
+  .string()
+  .max(40, { message: "must be at most 40 characters" })
+  .refine((value) => parseInstant(value) !== undefined, {
+    message: "must be an ISO 8601 instant with an offset, e.g. 2027-06-13T12:00:00+01:00",
+  });
+
+/** Ids the platform generates: a prefix and 20 hex digits (80 random bits). */
+export function platformId(prefix: string) {
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}-[0-9a-f]{20}$`), { message: `must be a ${prefix}- id` });
+}
+
+/** `limit` as a query parameter: 1–100 (api.md, Conventions), default 100. */
+export const limitParameter = z
+  .string()
+  .regex(/^[0-9]{1,3}$/, { message: "must be an integer from 1 to 100" })
+  .transform(Number)
+  .refine((value) => value >= 1 && value <= 100, { message: "must be an integer from 1 to 100" })
+  .optional();
+
+/** The opaque `nextToken` of a previous page. */
+export const nextTokenParameter = z
+  .string()
+  .max(2048, { message: "must be at most 2048 characters" })
+  .regex(/^[A-Za-z0-9_-]+$/, { message: "must be a nextToken returned by this API" })
+  .optional();
+
+/** Who did something, in an audit record or a decision. */
+export const ActorSchema = z
+  .object({
+    role: z.enum(["operator", "anm", "participant", "anonymous"]),
+    principalId: z.string(),
+  })
+  .strict()
+  .meta({ id: "Actor" });
