@@ -1,0 +1,159 @@
+import type { RouteId } from "../../functions/http/routes";
+import { type AccessWorld, CALLERS, type Caller, type HttpAnswer } from "./access-world";
+
+/**
+ * The authorization matrix (reliability.md AZ): for every route of ROUTES, what each caller gets
+ * — none, unknown key, suspended participant, participant A (owns the objects), participant B,
+ * ANM, operator. `test/integration/access-control.test.ts` runs every cell against the local
+ * stack and fails when a route of ROUTES has no row here.
+ *
+ * A row builds its own request per cell (`request`), so a mutating route can make a fresh object
+ * for each cell; `check` may look further at an allowed answer (e.g. that a list holds only the
+ * caller's objects). An expectation is a status, or `"allowed"` for "passes authorization" (any
+ * status but 401, 403, 404 and 5xx) when a row only checks access.
+ *
+ * Issue 5 adds its rows here (ListOrders, SubmitOrder, …), e.g. with `byRoles` and a request
+ * builder that makes the needed market first.
+ */
+export type Expectation = number | "allowed";
+
+export interface AccessRequest {
+  readonly path: string;
+  readonly query?: Record<string, string>;
+  readonly body?: unknown;
+}
+
+export interface RouteAccess {
+  readonly request: (world: AccessWorld, caller: Caller) => Promise<AccessRequest> | AccessRequest;
+  readonly expect: Readonly<Record<Caller, Expectation>>;
+  readonly check?: (world: AccessWorld, caller: Caller, answer: HttpAnswer) => void;
+}
+
+type KeyedCaller = "participantA" | "participantB" | "anm" | "operator";
+
+/**
+ * Expectations from the route's roles: no key, an unknown key or a suspended participant's key
+ * 401; a role not listed 403; listed roles get `allowed` (per caller), B defaulting to A's.
+ */
+export function byRoles(
+  roles: readonly ("participant" | "anm" | "operator")[],
+  allowed: Partial<Record<KeyedCaller, Expectation>> & { participantA?: Expectation },
+): Record<Caller, Expectation> {
+  const role = (caller: KeyedCaller) =>
+    (caller.startsWith("participant") ? "participant" : caller) as
+      | "participant"
+      | "anm"
+      | "operator";
+  const cell = (caller: KeyedCaller): Expectation =>
+    roles.includes(role(caller))
+      ? (allowed[caller] ??
+        (caller === "participantB" ? allowed.participantA : undefined) ??
+        "allowed")
+      : 403;
+  return {
+    none: 401,
+    unknown: 401,
+    suspended: 401,
+    participantA: cell("participantA"),
+    participantB: cell("participantB"),
+    anm: cell("anm"),
+    operator: cell("operator"),
+  };
+}
+
+/** The same status for every caller (public routes: no authorizer). */
+export function everyone(status: number): Record<Caller, Expectation> {
+  return Object.fromEntries(CALLERS.map((caller) => [caller, status])) as Record<
+    Caller,
+    Expectation
+  >;
+}
+
+export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string, RouteAccess> = {
+  GetHealth: { request: () => ({ path: "/health" }), expect: everyone(200) },
+  GetOpenApi: { request: () => ({ path: "/openapi.json" }), expect: everyone(200) },
+  GetWhoAmI: {
+    request: () => ({ path: "/whoami" }),
+    expect: byRoles(["participant", "anm", "operator"], {
+      participantA: 200,
+      anm: 200,
+      operator: 200,
+    }),
+  },
+  CreateRegistration: {
+    request: (world) => ({ path: "/registrations", body: world.registrationBody() }),
+    expect: everyone(201),
+  },
+  ListParticipants: {
+    request: () => ({ path: "/participants", query: { status: "approved" } }),
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
+  GetParticipant: {
+    request: (world) => ({ path: `/participants/${world.participantA.participantId}` }),
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
+  DecideParticipant: {
+    request: async (world) => {
+      const { participantId } = await world.newRegistration();
+      return { path: `/participants/${participantId}/decision`, body: { decision: "approve" } };
+    },
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
+  ClaimApiKey: {
+    request: async (world) => {
+      const { participantId, claimSecret } = await world.newApprovedRegistration();
+      return { path: `/registrations/${participantId}/api-key`, body: { claimSecret } };
+    },
+    expect: everyone(201),
+  },
+  GetMe: {
+    request: () => ({ path: "/me" }),
+    expect: byRoles(["participant"], { participantA: 200 }),
+    check: (world, caller, answer) => {
+      const own = caller === "participantA" ? world.participantA : world.participantB;
+      if (answer.body.participantId !== own.participantId)
+        throw new Error("GET /me answered another participant");
+    },
+  },
+  CreateAsset: {
+    request: (world) => ({ path: "/assets", body: world.assetBody() }),
+    expect: byRoles(["participant"], { participantA: 201 }),
+  },
+  ListAssets: {
+    request: () => ({ path: "/assets" }),
+    expect: byRoles(["participant", "operator"], { participantA: 200, operator: 200 }),
+    check: (world, caller, answer) => {
+      const ids = (answer.body.items as Array<{ assetId: string; participantId: string }>).map(
+        (a) => a.assetId,
+      );
+      const seesA = ids.includes(world.assetOfA.assetId);
+      if (caller === "participantB" && seesA) throw new Error("participant B sees A's asset");
+      if (caller !== "participantB" && !seesA) throw new Error(`${caller} does not see A's asset`);
+      if (caller === "participantB") {
+        for (const asset of answer.body.items) {
+          if (asset.participantId !== world.participantB.participantId)
+            throw new Error("B sees another's asset");
+        }
+      }
+    },
+  },
+  GetAsset: {
+    request: (world) => ({ path: `/assets/${world.assetOfA.assetId}` }),
+    expect: byRoles(["participant", "operator"], {
+      participantA: 200,
+      participantB: 404,
+      operator: 200,
+    }),
+  },
+  DecideAsset: {
+    request: async (world) => {
+      const { assetId } = await world.newAsset(world.participantA);
+      return { path: `/assets/${assetId}/decision`, body: { decision: "qualify" } };
+    },
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
+  ListAuditRecords: {
+    request: (world) => ({ path: "/audit", query: { subject: world.participantA.participantId } }),
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
+};
