@@ -40,7 +40,9 @@ export function restEvent(input: {
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
-      authorizer: caller ? { role: caller.role, principalId: caller.principalId } : null,
+      authorizer: caller
+        ? { role: caller.role, principalId: caller.principalId, integrationLatency: 0 }
+        : null,
       domainName: "127.0.0.1",
       domainPrefix: "127",
       extendedRequestId: requestId,

@@ -1,0 +1,511 @@
+import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schemas";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROUTES, type Route } from "../../functions/http/routes";
+import { lambdaContext } from "../../lib/local/lambda-context";
+import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
+import { REPO_ROOT } from "../../lib/repo-root";
+import { propertyParams } from "../support/property";
+import { leaksIn } from "../support/response-scan";
+import { restEvent } from "../support/rest-event";
+
+/**
+ * reliability.md BI for the write routes of issue 4: ≥ 10,000 generated bodies per route —
+ * fc.json() and fc.anything() documents, and mutations of a valid body (wrong types, non-finite,
+ * negative and over-precise numbers, unknown fields, oversized strings, missing required
+ * fields, truncated JSON). Handlers run in-process on REST v1 events against DynamoDB Local.
+ * Never a 5xx; every 400 names its fields; no stored change from a refused body (the table is
+ * compared item by item before and after each route's run); no leak in any answer.
+ */
+process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
+
+const RUNS = Number(process.env.BI_RUNS ?? 10_000);
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Handler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
+
+let stack: LocalStack;
+const handlers: Record<string, Handler> = {};
+const route = (id: string) => ROUTES.find((r) => r.id === id) as Route;
+
+interface Target {
+  readonly id: string;
+  readonly base: { [key: string]: Json };
+  /** Paths (dotted) that may be deleted to make the body invalid. */
+  readonly required: readonly string[];
+  readonly pathParameters?: Record<string, string>;
+  readonly caller?: { role: "participant" | "operator"; principalId: string };
+  /** Valid bodies (they reach the store: accepted, or refused by state with 404/409) … */
+  readonly valid: fc.Arbitrary<Json>;
+  /** … and how often they come, against 40 for each kind of bad body. */
+  readonly validWeight: number;
+  /** The id a 2xx answer created or changed. */
+  readonly acceptedId: (body: Record<string, unknown>) => string;
+}
+const targets: Target[] = [];
+
+async function tableItems(): Promise<Map<string, string>> {
+  const { dynamoDocumentClient } = await import("../../functions/runtime/clients");
+  const items = new Map<string, string>();
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamoDocumentClient().send(
+      new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey }),
+    );
+    for (const item of page.Items ?? []) items.set(`${item.pk}|${item.sk}`, JSON.stringify(item));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
+  for (const id of [
+    "CreateRegistration",
+    "DecideParticipant",
+    "ClaimApiKey",
+    "CreateAsset",
+    "DecideAsset",
+  ]) {
+    const module = (await import(`../../${route(id).entry.replace(/\.ts$/, "")}`)) as {
+      handler: Handler;
+    };
+    handlers[id] = module.handler;
+  }
+  const { deps } = await import("../../functions/runtime/deps");
+  const { hashClaimSecret, generateClaimSecret } = await import(
+    "../../functions/http/auth/claim-secrets"
+  );
+  const { hashApiKey, generateApiKey } = await import("../../functions/http/auth/api-keys");
+  const at = new Date().toISOString();
+  const actor = { role: "operator", principalId: "operator" } as const;
+  const registration = {
+    organisation: {
+      legalName: "Fuzz Energy Ltd",
+      companyNumber: "SC123456",
+      registeredAddress: "2 Solar Street, Glasgow G1 1AA",
+      vatNumber: "GB123456789",
+    },
+    contact: { name: "Grace Hopper", email: "grace@example.com", phone: "+44 141 496 0000" },
+  };
+  const participant = async (id: string, secret = generateClaimSecret()) => {
+    await deps.participants.register({
+      participantId: id,
+      body: registration,
+      claimSecretHash: await hashClaimSecret(secret),
+      at,
+      actor,
+    });
+    return secret;
+  };
+  const approve = (id: string) =>
+    deps.participants.changeStatus({
+      participantId: id,
+      from: "pending",
+      to: "approved",
+      action: "participant.approved",
+      at,
+      actor,
+    });
+  // The asset owner (approved), a rejected participant (every decision is refused), and one whose
+  // key was claimed (every claim is refused): a valid-looking body can change nothing there.
+  const owner = "par-00000000000000000001";
+  await participant(owner);
+  await approve(owner);
+  const rejected = "par-00000000000000000002";
+  await participant(rejected);
+  await deps.participants.changeStatus({
+    participantId: rejected,
+    from: "pending",
+    to: "rejected",
+    action: "participant.rejected",
+    at,
+    actor,
+  });
+  const claimed = "par-00000000000000000003";
+  const secret = await participant(claimed);
+  await approve(claimed);
+  await deps.participants.claimApiKey({
+    participantId: claimed,
+    key: {
+      keyHash: hashApiKey(generateApiKey()),
+      role: "participant",
+      principalId: claimed,
+      status: "active",
+      createdAt: at,
+    },
+    at,
+    actor,
+  });
+  const assetBody = {
+    name: "Fuzz wind farm",
+    assetType: "group" as const,
+    technology: "wind",
+    exportCapacityMw: 9.999,
+    importCapacityMw: 0.5,
+    connectionVoltageKv: 33,
+    exportMpan: "1200023305967",
+    importMpan: "1200023305967",
+    postcode: "G1 1AA",
+    anmSchemeId: "FUZZ-ANM",
+    molEntryIds: ["F-1", "F-2"],
+    flexibleServiceContracts: [
+      { contractId: "FS-1", start: "2027-06-14T16:00:00Z", end: "2027-06-14T19:00:00Z" },
+    ],
+  };
+  // The base asset body's entries are held, so a still-valid mutation gets 409 and stores nothing.
+  await deps.assets.register({
+    assetId: "ast-00000000000000000001",
+    participantId: owner,
+    body: assetBody,
+    at,
+    actor: { role: "participant", principalId: owner },
+  });
+  const rejectedAsset = await deps.assets.register({
+    assetId: "ast-00000000000000000002",
+    participantId: owner,
+    body: { ...assetBody, molEntryIds: ["F-3"] },
+    at,
+    actor: { role: "participant", principalId: owner },
+  });
+  await deps.assets.changeStatus({
+    asset: rejectedAsset,
+    to: "rejected",
+    action: "asset.rejected",
+    at,
+    actor,
+  });
+
+  targets.push(
+    {
+      id: "CreateRegistration",
+      base: registration,
+      required: [
+        "organisation",
+        "contact",
+        "organisation.legalName",
+        "organisation.companyNumber",
+        "organisation.registeredAddress",
+        "contact.name",
+        "contact.email",
+      ],
+      valid: fc
+        .record({
+          name: fc.stringMatching(/^[A-Za-z0-9 ]{1,40}$/),
+          vat: fc.boolean(),
+          phone: fc.boolean(),
+        })
+        .filter(({ name }) => name.trim() !== "")
+        .map(({ name, vat, phone }) => {
+          const { vatNumber, ...organisation } = registration.organisation;
+          const { phone: phoneNumber, ...contact } = registration.contact;
+          return {
+            organisation: { ...organisation, legalName: name, ...(vat ? { vatNumber } : {}) },
+            contact: { ...contact, ...(phone ? { phone: phoneNumber } : {}) },
+          };
+        }),
+      validWeight: 1,
+      acceptedId: (body) => String(body.participantId),
+    },
+    {
+      id: "DecideParticipant",
+      base: { decision: "approve", reason: "documents checked" },
+      required: ["decision"],
+      pathParameters: { participantId: rejected },
+      valid: decisions(["approve", "reject", "suspend"]),
+      validWeight: 40,
+      caller: { role: "operator", principalId: "operator" },
+      acceptedId: (body) => String(body.participantId),
+    },
+    {
+      id: "ClaimApiKey",
+      base: { claimSecret: secret },
+      required: ["claimSecret"],
+      pathParameters: { participantId: claimed },
+      valid: fc.oneof(
+        fc.constant({ claimSecret: secret }),
+        fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((s) => ({ claimSecret: `cls_${s}` })),
+      ),
+      validWeight: 4,
+      acceptedId: () => claimed,
+    },
+    {
+      id: "CreateAsset",
+      base: assetBody,
+      required: [
+        "name",
+        "assetType",
+        "technology",
+        "exportCapacityMw",
+        "connectionVoltageKv",
+        "postcode",
+        "anmSchemeId",
+        "molEntryIds",
+        "flexibleServiceContracts.0.contractId",
+        "flexibleServiceContracts.0.start",
+        "flexibleServiceContracts.0.end",
+      ],
+      caller: { role: "participant", principalId: owner },
+      valid: fc
+        .subarray([
+          "importCapacityMw",
+          "exportMpan",
+          "importMpan",
+          "flexibleServiceContracts",
+        ] as const)
+        .map((drop) => {
+          const body: Record<string, Json> = { ...assetBody };
+          for (const field of drop) delete body[field];
+          return body;
+        }),
+      validWeight: 40,
+      acceptedId: (body) => String(body.assetId),
+    },
+    {
+      id: "DecideAsset",
+      base: { decision: "qualify", reason: "meter checked" },
+      required: ["decision"],
+      pathParameters: { assetId: rejectedAsset.assetId },
+      valid: decisions(["qualify", "reject"]),
+      validWeight: 40,
+      caller: { role: "operator", principalId: "operator" },
+      acceptedId: (body) => String(body.assetId),
+    },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+// ---- body generators ----------------------------------------------------------------------
+
+function decisions(values: string[]): fc.Arbitrary<Json> {
+  return fc
+    .record({
+      decision: fc.constantFrom(...values),
+      reason: fc.option(fc.stringMatching(/^[a-z ]{1,20}$/)),
+    })
+    .filter(({ reason }) => reason === null || reason.trim() !== "")
+    .map(({ decision, reason }): Json => (reason === null ? { decision } : { decision, reason }));
+}
+
+function paths(value: Json, prefix: string[] = []): string[][] {
+  const out: string[][] = [prefix];
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      out.push(...paths(v, [...prefix, String(i)]));
+    });
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  }
+  return out;
+}
+
+function setAt(root: Json, path: string[], make: (old: Json) => Json | undefined): Json {
+  if (path.length === 0) return make(root) ?? null;
+  const copy = structuredClone(root) as Record<string, Json>;
+  let node = copy as Record<string, Json>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string, Json>;
+  const last = path[path.length - 1]!;
+  const next = make(node[last] as Json);
+  if (next === undefined) {
+    if (Array.isArray(node)) node.splice(Number(last), 1);
+    else delete node[last];
+  } else node[last] = next;
+  return copy;
+}
+
+const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+const anyJson = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+) as fc.Arbitrary<Json>;
+
+/** Bodies as raw text, and what kind of body each is. */
+function bodies(target: Target): fc.Arbitrary<{ kind: string; text: string }> {
+  const all = paths(target.base);
+  const objects = all.filter((p) => kind(get(target.base, p)) === "object");
+  const numbers = all.filter((p) => typeof get(target.base, p) === "number");
+  const strings = all.filter((p) => typeof get(target.base, p) === "string");
+  const pick = (list: string[][]) => fc.constantFrom(...list);
+  const text = (value: Json) => JSON.stringify(value);
+  const mutations = [
+    // wrong type at any path, the body itself included
+    fc
+      .tuple(pick(all), anyJson)
+      .filter(([p, v]) => kind(v) !== kind(get(target.base, p)))
+      .map(([p, v]) => ({
+        kind: "wrong type",
+        text: text(setAt(target.base, p, () => v)),
+      })),
+    // unknown field in any object
+    fc
+      .tuple(pick(objects), fc.string({ minLength: 1, maxLength: 12 }), anyJson)
+      .filter(([p, k]) => !Object.hasOwn(get(target.base, p) as object, k))
+      .map(([p, k, v]) => ({
+        kind: "unknown field",
+        text: text(setAt(target.base, p, (o) => ({ ...(o as object), [k]: v }))),
+      })),
+    // oversized strings
+    fc.tuple(pick(strings), fc.integer({ min: 1_001, max: 100_000 })).map(([p, n]) => ({
+      kind: "oversized string",
+      text: text(setAt(target.base, p, () => "x".repeat(n))),
+    })),
+    // a required field missing
+    fc.constantFrom(...target.required).map((p) => ({
+      kind: "missing field",
+      text: text(setAt(target.base, p.split("."), () => undefined)),
+    })),
+    // truncated JSON
+    fc.integer({ min: 0, max: 10_000 }).map((n) => {
+      const full = text(target.base);
+      return { kind: "truncated", text: full.slice(0, n % full.length) };
+    }),
+  ];
+  if (numbers.length > 0) {
+    mutations.push(
+      fc
+        .tuple(
+          pick(numbers),
+          fc.constantFrom("1e999", "-1e999", "-1", "-0.001", "1.0001", "0.12345", "1e308"),
+        )
+        .map(([p, literal]) => ({
+          kind: "bad number",
+          text: text(setAt(target.base, p, () => "__NUMBER__")).replace('"__NUMBER__"', literal),
+        })),
+    );
+  }
+  const bad = [
+    fc.json().map((t) => ({ kind: "fc.json", text: t })),
+    fc.anything().map((v) => ({ kind: "fc.anything", text: JSON.stringify(v) ?? "" })),
+    ...mutations,
+  ];
+  return fc.oneof(...bad.map((arbitrary) => ({ arbitrary, weight: 40 })), {
+    arbitrary: target.valid.map((v) => ({ kind: "valid", text: JSON.stringify(v) })),
+    weight: target.validWeight,
+  });
+}
+
+function get(root: Json, path: string[]): Json {
+  let node: Json = root;
+  for (const key of path) node = (node as Record<string, Json>)[key] as Json;
+  return node;
+}
+
+// ---- the property -------------------------------------------------------------------------
+
+async function send(target: Target, text: string | null, headers: Record<string, string> = {}) {
+  const event = restEvent({
+    route: route(target.id),
+    body: text,
+    headers,
+    ...(target.pathParameters ? { pathParameters: target.pathParameters } : {}),
+    ...(target.caller ? { caller: target.caller } : {}),
+  });
+  return handlers[target.id]!(event, lambdaContext(target.id));
+}
+
+describe("bad bodies at every write route of issue 4", () => {
+  it("builds events API Gateway could send", () => {
+    for (const target of targets) {
+      const event = restEvent({
+        route: route(target.id),
+        body: "{}",
+        ...(target.caller ? { caller: target.caller } : {}),
+      });
+      expect(APIGatewayProxyEventSchema.safeParse(event).success).toBe(true);
+    }
+  });
+
+  it.each(["CreateRegistration", "DecideParticipant", "ClaimApiKey", "CreateAsset", "DecideAsset"])(
+    "%s: ≥ 10,000 generated bodies, never a 5xx, every 400 names its fields, nothing stored from a refused body",
+    async (id) => {
+      const target = targets.find((t) => t.id === id)!;
+      const before = await tableItems();
+      const accepted = new Set<string>();
+      const statuses = new Map<string, number>();
+      const kinds = new Map<string, number>();
+      const started = performance.now();
+      await fc.assert(
+        fc.asyncProperty(bodies(target), async ({ kind: bodyKind, text }) => {
+          kinds.set(bodyKind, (kinds.get(bodyKind) ?? 0) + 1);
+          const response = await send(target, text);
+          const body = JSON.parse(response.body ?? "null");
+          statuses.set(
+            `${response.statusCode} ${body?.code ?? ""}`,
+            (statuses.get(`${response.statusCode} ${body?.code ?? ""}`) ?? 0) + 1,
+          );
+          expect(response.statusCode).toBeLessThan(500);
+          expect(leaksIn(response.body ?? "")).toEqual([]);
+          if (response.statusCode >= 200 && response.statusCode < 300) {
+            accepted.add(target.acceptedId(body));
+            return;
+          }
+          expect([400, 404, 409, 413, 422]).toContain(response.statusCode);
+          expect(response.headers?.["content-type"]).toBe("application/problem+json");
+          if (response.statusCode === 400) {
+            expect(["MALFORMED_JSON", "VALIDATION_FAILED"]).toContain(body.code);
+            expect(body.errors.length).toBeGreaterThan(0);
+            for (const error of body.errors) {
+              expect(typeof error.path).toBe("string");
+              expect(error.path.length).toBeGreaterThan(0);
+              expect(typeof error.message).toBe("string");
+            }
+          }
+        }),
+        propertyParams(`BI ${id}`, RUNS),
+      );
+      const ms = performance.now() - started;
+      const after = await tableItems();
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
+        (k) => before.get(k) !== after.get(k),
+      );
+      const unexplained = changed.filter(
+        (k) => ![...accepted].some((a) => `${k}${after.get(k) ?? before.get(k)}`.includes(a)),
+      );
+      process.stdout.write(
+        `[BI] ${id}: ${RUNS} bodies in ${(ms / 1000).toFixed(1)} s (${((ms * 1000) / RUNS).toFixed(0)} µs each); accepted ${accepted.size}; ` +
+          `${JSON.stringify(Object.fromEntries(statuses))}; kinds ${JSON.stringify(Object.fromEntries(kinds))}\n`,
+      );
+      expect(unexplained).toEqual([]);
+      if (accepted.size === 0) expect(changed).toEqual([]);
+    },
+    300_000,
+  );
+
+  it.each(["CreateRegistration", "DecideParticipant", "ClaimApiKey", "CreateAsset", "DecideAsset"])(
+    "%s: over 1 MiB is 413, a non-JSON media type 415, no body 400, storing nothing",
+    async (id) => {
+      const target = targets.find((t) => t.id === id)!;
+      const before = await tableItems();
+      const big = JSON.stringify({ ...target.base, padding: "x".repeat(1024 * 1024) });
+      const cases: Array<[string | null, Record<string, string>, number, string]> = [
+        [big, {}, 413, "PAYLOAD_TOO_LARGE"],
+        [
+          JSON.stringify(target.base),
+          { "Content-Type": "text/plain" },
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+        ],
+        [null, {}, 400, "MALFORMED_JSON"],
+        ["", {}, 400, "MALFORMED_JSON"],
+      ];
+      for (const [text, headers, status, code] of cases) {
+        const response = await send(target, text, headers);
+        expect({ status: response.statusCode, code: JSON.parse(response.body).code }).toEqual({
+          status,
+          code,
+        });
+      }
+      expect(await tableItems()).toEqual(before);
+    },
+  );
+});
