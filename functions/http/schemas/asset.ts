@@ -49,7 +49,8 @@ export const FlexibleServiceContractSchema = z
     description: "A flexibility contract with the DNO; its window blocks trading (R-ELIG-1).",
   });
 
-export const MAX_ENTRIES_PER_ASSET = 40;
+/** A DynamoDB transaction holds 100 items: the asset, one claim per entry, the audit record. */
+export const MAX_ENTRIES_PER_ASSET = 98;
 
 export const AssetBodySchema = z
   .object({
