@@ -64,15 +64,15 @@ function lpModel(orders: Order[]): string {
   const offers = orders.filter((o) => o.side === "sell");
   const terms: string[] = [];
   const rows = new Map<string, string[]>();
-  bids.forEach((b, i) =>
+  bids.forEach((b, i) => {
     offers.forEach((o, j) => {
       if (!compatible(b, o, () => "")) return;
       const v = `x${i}_${j}`;
       terms.push(`${totalPence(b) - totalPence(o)} ${v}`);
       rows.set(`b${i}`, [...(rows.get(`b${i}`) ?? []), v]);
       rows.set(`s${j}`, [...(rows.get(`s${j}`) ?? []), v]);
-    }),
-  );
+    });
+  });
   if (terms.length === 0) return "";
   const limit = (name: string) =>
     (name.startsWith("b") ? bids[Number(name.slice(1))]! : offers[Number(name.slice(1))]!)

@@ -1,4 +1,6 @@
 import { Console } from "node:console";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LocalStack, startLocalStack } from "../lib/local/local-stack";
 
@@ -113,4 +115,13 @@ say(
 );
 say(`  operator key    ${ready.keys.operator}  ${generated("operator")}`);
 say(`  anm key         ${ready.keys.anm}  ${generated("anm")}`);
+// For local tools (`npm run demo`): where the stack is and its keys, readable by this user only.
+const stateFile = resolve(root, process.env.BITRADER_DATA_DIR || ".local", "stack.json");
+mkdirSync(dirname(stateFile), { recursive: true });
+writeFileSync(
+  stateFile,
+  `${JSON.stringify({ url: ready.url, operatorKey: ready.keys.operator, anmKey: ready.keys.anm, pid: process.pid }, null, 2)}\n`,
+  { mode: 0o600 },
+);
+say(`  stack file      ${stateFile}`);
 process.stdout.write(`ready ${ready.url}\n`);

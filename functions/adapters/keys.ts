@@ -98,3 +98,83 @@ export const accessKeys = {
     return { pk: `IDEMPOTENCY#${scopeHash}`, sk: "IDEMPOTENCY" };
   },
 } as const;
+
+/** Zero-padded sort-key number, so that string order is numeric order. */
+const pad = (n: number, width = 6) => String(n).padStart(width, "0");
+
+/**
+ * Keys of the day-ahead market (issue 5).
+ *
+ * | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
+ * |---|---|---|---|---|
+ * | look-ahead claim (R-IN-2) | `LOOKAHEAD#<scheme>#<id>` | `LOOKAHEAD` | | |
+ * | scheme-day pointer (R-IN-3) | `SCHEMEDAY#<scheme>#<date>` | `CURRENT` | | |
+ * | cycle | `CYCLE#<cycleId>` | `CYCLE` | `CYCLES#<date>` / `<createdAt>#<cycleId>` | |
+ * | look-ahead parts | `CYCLE#<cycleId>` | `LA#H`, `LA#C#<n>`, `LA#M#<mol>#<chunk>` | | |
+ * | opportunity | `CYCLE#<cycleId>` | `OPP#<market>#<side>#<entry>` | `POPP#<participant>#<date>` / `<market>#<side>#<entry>` | |
+ * | open quantity (R-ORDER-2) | `CYCLE#<cycleId>` | `CAP#<market>#<side>#<entry>` | | |
+ * | trade | `CYCLE#<cycleId>` | `TRD#<market>#<seq>` | `PTRD#<buyer>#<date>` / `<tradeId>` | `PTRD#<seller>#<date>` / `<tradeId>` |
+ * | draft MOL segment page | `CYCLE#<cycleId>` | `RMOL#<constraint>#<seg>#<page>` | | |
+ * | market | `MARKET#<marketId>` | `MARKET` | `MARKETS#<date>` / `<windowStart>#<marketId>` | `CYCLEMKT#<cycleId>` / `<marketId>` |
+ * | order | `ORDER#<orderId>` | `ORDER` | `MKTORD#<market>#<cycleId>` / `<orderId>` | `PORD#<participant>` / `<market>#<orderId>` |
+ * | published MOL | `MOL#<scheme>#<date>#<constraint>` | `LATEST`, `V#<ver>`, `V#<ver>#S#<seg>#<page>` | | |
+ * | outbox event | `OUTBOX#<participant>` | `<eventId>` | | |
+ */
+export const marketKeys = {
+  lookAheadClaim: (scopedId: string): ItemKey => ({ pk: `LOOKAHEAD#${scopedId}`, sk: "LOOKAHEAD" }),
+  schemeDay: (scheme: string, date: string): ItemKey => ({
+    pk: `SCHEMEDAY#${scheme}#${date}`,
+    sk: "CURRENT",
+  }),
+  cyclePk: (cycleId: string) => `CYCLE#${cycleId}`,
+  cycle: (cycleId: string): ItemKey => ({ pk: `CYCLE#${cycleId}`, sk: "CYCLE" }),
+  cyclesByDate: (date: string) => `CYCLES#${date}`,
+  lookAheadHead: (cycleId: string): ItemKey => ({ pk: `CYCLE#${cycleId}`, sk: "LA#H" }),
+  lookAheadConstraint: (cycleId: string, n: number): ItemKey => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `LA#C#${pad(n)}`,
+  }),
+  lookAheadMolChunk: (cycleId: string, mol: number, chunk: number): ItemKey => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `LA#M#${pad(mol)}#${pad(chunk)}`,
+  }),
+  opportunity: (cycleId: string, marketId: string, side: string, entryId: string): ItemKey => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `OPP#${marketId}#${side}#${entryId}`,
+  }),
+  participantOpportunities: (participantId: string, date: string) =>
+    `POPP#${participantId}#${date}`,
+  openQuantity: (cycleId: string, marketId: string, side: string, entryId: string): ItemKey => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `CAP#${marketId}#${side}#${entryId}`,
+  }),
+  trade: (cycleId: string, marketId: string, sequence: number): ItemKey => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `TRD#${marketId}#${pad(sequence)}`,
+  }),
+  participantTrades: (participantId: string, date: string) => `PTRD#${participantId}#${date}`,
+  draftSegmentPage: (
+    cycleId: string,
+    constraintId: string,
+    segment: number,
+    page: number,
+  ): ItemKey => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `RMOL#${constraintId}#${pad(segment, 4)}#${pad(page, 4)}`,
+  }),
+  market: (marketId: string): ItemKey => ({ pk: `MARKET#${marketId}`, sk: "MARKET" }),
+  marketsByDate: (date: string) => `MARKETS#${date}`,
+  marketsOfCycle: (cycleId: string) => `CYCLEMKT#${cycleId}`,
+  order: (orderId: string): ItemKey => ({ pk: `ORDER#${orderId}`, sk: "ORDER" }),
+  ordersOfMarket: (marketId: string, cycleId: string) => `MKTORD#${marketId}#${cycleId}`,
+  ordersOfParticipant: (participantId: string) => `PORD#${participantId}`,
+  meritOrderPk: (scheme: string, date: string, constraintId: string) =>
+    `MOL#${scheme}#${date}#${constraintId}`,
+  meritOrderVersion: (version: number) => `V#${pad(version)}`,
+  meritOrderSegmentPage: (version: number, segment: number, page: number) =>
+    `V#${pad(version)}#S#${pad(segment, 4)}#${pad(page, 4)}`,
+  outbox: (participantId: string, eventId: string): ItemKey => ({
+    pk: `OUTBOX#${participantId}`,
+    sk: eventId,
+  }),
+} as const;

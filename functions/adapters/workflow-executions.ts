@@ -5,6 +5,7 @@ import {
   ListExecutionsCommand,
   type SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 
 /** One step of an execution's history, as the operator sees it. */
@@ -37,16 +38,36 @@ export class WorkflowExecutions {
     private readonly stateMachineArn: string,
   ) {}
 
-  /** Starts an execution; the name makes it idempotent while it runs with the same input. */
+  /**
+   * Starts an execution named `name`; idempotent: while it runs, the same name and input return
+   * the same execution, and once it has ended, the existing execution's ARN is returned.
+   */
   async start(name: string, input: unknown): Promise<string> {
-    const { executionArn } = await this.client.send(
-      new StartExecutionCommand({
-        stateMachineArn: this.stateMachineArn,
-        name,
-        input: JSON.stringify(input),
-      }),
-    );
-    return executionArn!;
+    try {
+      const { executionArn } = await this.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
+      );
+      return executionArn!;
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== "ExecutionAlreadyExists") throw error;
+      return this.executionArnOf(name);
+    }
+  }
+
+  /** The ARN of this state machine's execution called `name`. */
+  executionArnOf(name: string): string {
+    return `${this.stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+  }
+
+  /** Stops a running execution; one that has already ended is left as it is. */
+  async stop(executionArn: string, cause: string): Promise<void> {
+    const current = await this.describe(executionArn);
+    if (current.status !== "RUNNING") return;
+    await this.client.send(new StopExecutionCommand({ executionArn, cause, error: "Superseded" }));
   }
 
   async describe(executionArn: string): Promise<ExecutionSummary> {

@@ -56,10 +56,10 @@ export class NotEligibleError extends DomainError {
 
 /** R-ORDER-2: the entry's open orders would exceed its max quantity in the market. */
 export class QuantityExceedsCapacityError extends DomainError {
-  constructor(maxMw: number, openMw: number) {
+  constructor(maxMw: number, openMw?: number) {
     super(
       "QUANTITY_EXCEEDS_CAPACITY",
-      `The entry's open orders in this market would exceed its max quantity of ${maxMw} MW (${openMw} MW already open).`,
+      `The entry's open orders in this market would exceed its max quantity of ${maxMw} MW${openMw === undefined ? "" : ` (${openMw} MW already open)`}.`,
     );
     this.name = "QuantityExceedsCapacityError";
   }
@@ -72,5 +72,35 @@ export class PriceExceedsCapError extends DomainError {
       { path: field, message: `must be ≤ ${capGbp} (R-ORDER-1)` },
     ]);
     this.name = "PriceExceedsCapError";
+  }
+}
+
+/** R-IN-2: the same look-ahead id with a different body. */
+export class LookAheadConflictError extends DomainError {
+  constructor(lookAheadId: string) {
+    super(
+      "LOOK_AHEAD_CONFLICT",
+      `Look-ahead ${lookAheadId} was already received with a different body.`,
+    );
+    this.name = "LookAheadConflictError";
+  }
+}
+
+/** Anything the caller may not see is reported exactly as if it did not exist. */
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super("NOT_FOUND", `${what} was not found.`);
+    this.name = "NotFoundError";
+  }
+}
+
+/** An order or market is not in a state that allows the change. */
+export class ConflictError extends DomainError {}
+
+/** A workflow step met a state it cannot continue from (a wiring or data fault). */
+export class CycleStateError extends DomainError {
+  constructor(message: string) {
+    super("CYCLE_STATE", message);
+    this.name = "CycleStateError";
   }
 }

@@ -1,7 +1,9 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { z } from "zod";
+import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import { logger } from "../runtime/logger";
+import { marketDeps } from "../runtime/market-deps";
 
 /**
  * What the states of the day-ahead cycle pass each other: ids only, never bulk data (the 256 KB
@@ -17,17 +19,27 @@ export const CycleRefSchema = z.object({
 export type CycleRef = z.infer<typeof CycleRefSchema>;
 
 /**
- * A cycle step that does no work yet: it checks its input, logs that the step was reached and
- * returns the same ids. Issue 5 (the day-ahead cycle) replaces each with its use case.
+ * A Task state of the day-ahead cycle: checks its input, runs one use case with the cycle's
+ * ports, logs what it did and passes the same ids on. A thrown error fails the Task; the ASL's
+ * Retry and Catch decide what happens next. Every use case is idempotent, so a retry after a
+ * crash leaves the same stored state.
  */
-export function pendingCycleStep(state: string) {
+export function cycleStep(
+  state: string,
+  step: (ports: CyclePorts, ref: CycleRef) => Promise<unknown>,
+) {
   return middy<unknown, CycleRef>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (input) => {
       const ref = CycleRefSchema.parse(input);
-      logger.info("cycle step reached; not implemented yet (issue 5)", {
+      const started = Date.now();
+      logger.info("cycle step started", { state, cycleId: ref.cycleId });
+      const result = await step(marketDeps.cycle, ref);
+      logger.info("cycle step done", {
         state,
         cycleId: ref.cycleId,
+        ms: Date.now() - started,
+        result: result ?? null,
       });
       return ref;
     });

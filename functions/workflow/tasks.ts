@@ -26,8 +26,8 @@ const task = (state: string, file: string): WorkflowTask => ({
   state,
   entry: `functions/workflow/handlers/${file}.ts`,
   substitution: `${state}FunctionArn`,
-  // The handlers are thin for now; issue 5 (the cycle) declares what each step touches.
-  grants: {},
+  // Every step reads and writes the cycle's items in the one table; none calls Step Functions.
+  grants: { table: "readWrite" },
 });
 
 export const TASKS = [

@@ -154,8 +154,8 @@ export class MarketFunction extends Construct {
   }
 
   /**
-   * Lets the function use the day-ahead cycle state machine — `start`: start executions and read
-   * them back; `read`: read executions only — and tells it the state machine's ARN.
+   * Lets the function use the day-ahead cycle state machine — `start`: start executions, read
+   * them back and stop them (a superseded cycle); `read`: read executions only — and tells it the state machine's ARN.
    */
   bindWorkflow(stateMachine: IStateMachine, access: "start" | "read"): this {
     const { stateMachineArn } = stateMachine;
@@ -175,6 +175,8 @@ export class MarketFunction extends Construct {
     if (access === "start") {
       statements.push(
         new PolicyStatement({ actions: ["states:StartExecution"], resources: [stateMachineArn] }),
+        // R-IN-3: a superseding look-ahead stops the earlier cycle's execution.
+        new PolicyStatement({ actions: ["states:StopExecution"], resources: [executions] }),
       );
     }
     for (const statement of statements) this.function.addToRolePolicy(statement);

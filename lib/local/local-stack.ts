@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   readonly extraRoutes?: readonly Route[];
   /** Wait state → milliseconds instead of its real wait (tests). */
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
+  /** Wraps each Task state's handler (fault-injection tests); the cloud has no such hook. */
+  readonly wrapTask?: (state: string, handler: LambdaHandler) => LambdaHandler;
 }
 
 export interface LocalStack {
@@ -98,7 +100,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (missing.length > 0)
       throw new Error(`ASL placeholders without a task: ${missing.join(", ")}`);
     const tasks: Record<string, LambdaHandler> = {};
-    for (const task of TASKS) tasks[task.state] = await loadHandler(root, task.entry);
+    for (const task of TASKS) {
+      const handler = await loadHandler(root, task.entry);
+      tasks[task.state] = options.wrapTask ? options.wrapTask(task.state, handler) : handler;
+    }
     sfn = new LocalStepFunctions([
       {
         name: WORKFLOW.name,

@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { periodCount } from "../../functions/core/model/settlement-periods";
 import { ROUTES } from "../../functions/http/routes";
 import {
   dynamoDbLocalChildren,
@@ -113,30 +114,42 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
     (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
 
   const finished = async (executionArn: string) => {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
+    for (let attempt = 0; attempt < 600; attempt += 1) {
       const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       if (execution.status !== "RUNNING") return execution;
       await new Promise((wake) => setTimeout(wake, 50));
     }
-    throw new Error(`${executionArn} still running after 10 s`);
+    throw new Error(`${executionArn} still running after 30 s`);
   };
 
+  let cycleExecution = "";
+
   it("runs the day-ahead cycle through every state and reads its history back", async () => {
-    const input = {
-      cycleId: "CYC-1",
-      lookAheadId: "LA-2027-06-14-001",
-      gateClosureAt: new Date(Date.now() + 300).toISOString(),
-    };
-    const { executionArn } = await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: stack.stateMachineArn,
-        name: "cycle-1",
-        input: JSON.stringify(input),
+    // A real cycle: the ANM posts a look-ahead (no constraint events, so no markets) whose gate
+    // closure is moments away; the API starts the execution, named after the cycle.
+    const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const accepted = await fetch(`${stack.url}/anm/look-aheads`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": ANM_KEY },
+      body: JSON.stringify({
+        lookAheadId: `LA-${date}`,
+        anmSchemeId: "LOCAL-STACK-TEST",
+        deliveryDate: date,
+        issuedAt: new Date().toISOString(),
+        gateClosureAt: new Date(Date.now() + 300).toISOString(),
+        constraints: [
+          { constraintId: "C1", requiredCurtailmentMw: Array(periodCount(date)).fill(0) },
+        ],
+        mols: [],
       }),
-    );
+    });
+    expect(accepted.status).toBe(202);
+    const { cycleId } = (await accepted.json()) as { cycleId: string };
+    const executionArn = `${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${cycleId}`;
+    cycleExecution = cycleId;
     const execution = await finished(executionArn!);
     expect(execution.status).toBe("SUCCEEDED");
-    expect(JSON.parse(execution.output!)).toEqual(input);
+    expect(JSON.parse(execution.output!)).toMatchObject({ cycleId });
 
     const events = await history(executionArn!);
     const entered = events
@@ -188,7 +201,7 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
       sfn.send(
         new StartExecutionCommand({
           stateMachineArn: stack.stateMachineArn,
-          name: "cycle-1",
+          name: cycleExecution,
           input: JSON.stringify(input),
         }),
       );
@@ -201,7 +214,10 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
     const { executions } = await sfn.send(
       new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn }),
     );
-    expect(executions?.map((execution) => execution.name)).toEqual(["cycle-bad-input", "cycle-1"]);
+    expect(executions?.map((execution) => execution.name)).toEqual([
+      "cycle-bad-input",
+      cycleExecution,
+    ]);
   });
 });
 

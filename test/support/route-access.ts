@@ -156,4 +156,66 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
     request: (world) => ({ path: "/audit", query: { subject: world.participantA.participantId } }),
     expect: byRoles(["operator"], { operator: 200 }),
   },
+  // Day-ahead market (issue 5). Objects that do not exist answer 404 to allowed callers, exactly
+  // as another participant's objects do; bodies that fail validation answer 400 after the
+  // authorizer let the caller through.
+  PostLookAhead: {
+    request: () => ({ path: "/anm/look-aheads", body: {} }),
+    expect: byRoles(["anm"], { anm: 400 }),
+  },
+  GetMeritOrder: {
+    request: () => ({
+      path: "/anm/merit-order",
+      query: { anmSchemeId: "NO-SCHEME", deliveryDate: "2027-06-14", constraintId: "C1" },
+    }),
+    expect: byRoles(["anm", "operator"], { anm: 404, operator: 404 }),
+  },
+  ListOpportunities: {
+    request: () => ({ path: "/opportunities", query: { deliveryDate: "2027-06-14" } }),
+    expect: byRoles(["participant"], { participantA: 200 }),
+  },
+  ListMarkets: {
+    request: () => ({ path: "/markets", query: { deliveryDate: "2027-06-14" } }),
+    expect: byRoles(["participant", "operator"], { participantA: 200, operator: 200 }),
+  },
+  GetMarket: {
+    request: () => ({ path: "/markets/mkt-none" }),
+    expect: byRoles(["participant", "operator"], { participantA: 404, operator: 404 }),
+  },
+  SubmitOrder: {
+    request: () => ({ path: "/orders", body: {} }),
+    expect: byRoles(["participant"], { participantA: 400 }),
+  },
+  ListOrders: {
+    request: () => ({ path: "/orders" }),
+    expect: byRoles(["participant"], { participantA: 200 }),
+  },
+  GetOrder: {
+    request: () => ({ path: "/orders/ord-none" }),
+    expect: byRoles(["participant"], { participantA: 404 }),
+  },
+  AmendOrder: {
+    request: () => ({ path: "/orders/ord-none", body: { quantityMw: 1 } }),
+    expect: byRoles(["participant"], { participantA: 404 }),
+  },
+  WithdrawOrder: {
+    request: () => ({ path: "/orders/ord-none" }),
+    expect: byRoles(["participant"], { participantA: 404 }),
+  },
+  ListTrades: {
+    request: () => ({ path: "/trades", query: { deliveryDate: "2027-06-14" } }),
+    expect: byRoles(["participant", "operator"], { participantA: 200, operator: 200 }),
+  },
+  ListCycles: {
+    request: () => ({ path: "/cycles", query: { deliveryDate: "2027-06-14" } }),
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
+  GetCycle: {
+    request: () => ({ path: "/cycles/cyc-none" }),
+    expect: byRoles(["operator"], { operator: 404 }),
+  },
+  GetCycleExecution: {
+    request: () => ({ path: "/cycles/cyc-none/execution" }),
+    expect: byRoles(["operator"], { operator: 404 }),
+  },
 };

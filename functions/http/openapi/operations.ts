@@ -3,6 +3,7 @@ import type { RouteId } from "../routes";
 import { HealthSchema } from "../schemas/health";
 import { WhoAmISchema } from "../schemas/who-am-i";
 import { ACCESS_OPERATIONS } from "./access-operations";
+import { MARKET_OPERATIONS } from "./market-operations";
 
 /**
  * The documented contract of each route, keyed by route id: summary, parameters, body and
@@ -13,6 +14,7 @@ export type RouteContract = Omit<ZodOpenApiOperationObject, "operationId" | "sec
 
 export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...ACCESS_OPERATIONS,
+  ...MARKET_OPERATIONS,
   GetHealth: {
     summary: "Liveness check",
     tags: ["Health and documentation"],

@@ -1,4 +1,5 @@
-import { pendingCycleStep } from "../cycle-step";
+import { closeStep } from "../../core/use-cases/cycle-steps";
+import { cycleStep } from "../cycle-step";
 
-/** Task state `CloseMarkets` of the day-ahead cycle: passes its ids on (issue 5 adds the work). */
-export const handler = pendingCycleStep("CloseMarkets");
+/** Task state `CloseMarkets` of the day-ahead cycle. Closes the markets at gate closure (R-GATE-1). */
+export const handler = cycleStep("CloseMarkets", (ports, ref) => closeStep(ports, ref.cycleId));

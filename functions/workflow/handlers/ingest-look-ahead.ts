@@ -1,4 +1,5 @@
-import { pendingCycleStep } from "../cycle-step";
+import { ingestStep } from "../../core/use-cases/cycle-steps";
+import { cycleStep } from "../cycle-step";
 
-/** Task state `IngestLookAhead` of the day-ahead cycle: passes its ids on (issue 5 adds the work). */
-export const handler = pendingCycleStep("IngestLookAhead");
+/** Task state `IngestLookAhead` of the day-ahead cycle. Checks the stored look-ahead and cancels what a superseded cycle left open (R-IN-3). */
+export const handler = cycleStep("IngestLookAhead", (ports, ref) => ingestStep(ports, ref.cycleId));

@@ -1,4 +1,7 @@
-import { pendingCycleStep } from "../cycle-step";
+import { markFailedStep } from "../../core/use-cases/cycle-steps";
+import { cycleStep } from "../cycle-step";
 
-/** Task state `MarkFailed` of the day-ahead cycle: passes its ids on (issue 5 adds the work). */
-export const handler = pendingCycleStep("MarkFailed");
+/** Task state `MarkFailed`: the cycle is `failed` with the failing step, error and cause. */
+export const handler = cycleStep("MarkFailed", (ports, ref) =>
+  markFailedStep(ports, ref.cycleId, ref.error),
+);

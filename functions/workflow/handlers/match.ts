@@ -1,4 +1,5 @@
-import { pendingCycleStep } from "../cycle-step";
+import { matchStep } from "../../core/use-cases/cycle-steps";
+import { cycleStep } from "../cycle-step";
 
-/** Task state `Match` of the day-ahead cycle: passes its ids on (issue 5 adds the work). */
-export const handler = pendingCycleStep("Match");
+/** Task state `Match` of the day-ahead cycle. Matches each market (R-MATCH). */
+export const handler = cycleStep("Match", (ports, ref) => matchStep(ports, ref.cycleId));

@@ -1,4 +1,5 @@
-import { pendingCycleStep } from "../cycle-step";
+import { openStep } from "../../core/use-cases/cycle-steps";
+import { cycleStep } from "../cycle-step";
 
-/** Task state `OpenMarkets` of the day-ahead cycle: passes its ids on (issue 5 adds the work). */
-export const handler = pendingCycleStep("OpenMarkets");
+/** Task state `OpenMarkets` of the day-ahead cycle. Opens the markets and notifies participants. */
+export const handler = cycleStep("OpenMarkets", (ports, ref) => openStep(ports, ref.cycleId));

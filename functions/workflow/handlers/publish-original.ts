@@ -1,4 +1,7 @@
-import { pendingCycleStep } from "../cycle-step";
+import { publishOriginalStep } from "../../core/use-cases/cycle-steps";
+import { cycleStep } from "../cycle-step";
 
-/** Task state `PublishOriginal` of the day-ahead cycle: passes its ids on (issue 5 adds the work). */
-export const handler = pendingCycleStep("PublishOriginal");
+/** Task state `PublishOriginal` of the day-ahead cycle. Fallback: publishes the MOL as received (§10). */
+export const handler = cycleStep("PublishOriginal", (ports, ref) =>
+  publishOriginalStep(ports, ref.cycleId),
+);

@@ -1,4 +1,7 @@
-import { pendingCycleStep } from "../cycle-step";
+import { reorderStep } from "../../core/use-cases/cycle-steps";
+import { cycleStep } from "../cycle-step";
 
-/** Task state `ReorderMeritOrder` of the day-ahead cycle: passes its ids on (issue 5 adds the work). */
-export const handler = pendingCycleStep("ReorderMeritOrder");
+/** Task state `ReorderMeritOrder` of the day-ahead cycle. Re-orders the MOLs by the trades (R-REORDER). */
+export const handler = cycleStep("ReorderMeritOrder", (ports, ref) =>
+  reorderStep(ports, ref.cycleId),
+);

@@ -1,0 +1,85 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { build } from "esbuild";
+import { AUTHORIZER, ROUTES } from "../functions/http/routes";
+import { TASKS } from "../functions/workflow/tasks";
+import { REPO_ROOT } from "../lib/repo-root";
+import { median } from "./random";
+
+/** One Lambda's bundle: minified size and cold import time relative to a bare `node -e 0`. */
+export interface BundleRow {
+  fn: string;
+  bytes: number;
+  importMs: number;
+  nodeMs: number;
+  importRatio: number;
+}
+
+function timeNode(args: string[], runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const start = performance.now();
+    const result = spawnSync(process.execPath, args, {
+      stdio: "ignore",
+      env: { ...process.env, AWS_REGION: "eu-west-2" },
+    });
+    times.push(performance.now() - start);
+    if (result.status !== 0) throw new Error(`node ${args.join(" ")} exited ${result.status}`);
+  }
+  return median(times);
+}
+
+/**
+ * Bundles every function as the stack does (esbuild, ESM, minified, AWS SDK included) and times
+ * a cold `import()` of each bundle in a fresh node, against `node -e 0` measured alongside.
+ */
+export async function benchBundles(runs: number): Promise<BundleRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), "bitrader-bundles-"));
+  try {
+    const functions = [
+      ...ROUTES.map((r) => ({ fn: r.id, entry: r.entry })),
+      { fn: AUTHORIZER.id, entry: AUTHORIZER.entry },
+      ...TASKS.map((t) => ({ fn: t.state, entry: t.entry })),
+    ];
+    const rows: BundleRow[] = [];
+    const nodeMs = timeNode(["-e", "0"], runs);
+    for (const { fn, entry } of functions) {
+      const outfile = join(dir, `${fn}.mjs`);
+      await build({
+        entryPoints: [join(REPO_ROOT, entry)],
+        outfile,
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        minify: true,
+        mainFields: ["module", "main"],
+        logLevel: "silent",
+        banner: {
+          js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        },
+      });
+      const importMs = timeNode(
+        ["--input-type=module", "-e", `await import(${JSON.stringify(outfile)})`],
+        runs,
+      );
+      rows.push({
+        fn,
+        bytes: statSync(outfile).size,
+        importMs: round(importMs),
+        nodeMs: round(nodeMs),
+        importRatio: round(importMs / nodeMs),
+      });
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}

@@ -1,0 +1,239 @@
+/**
+ * `npm run demo`: against a running local stack (`npm start`), plays the worked example
+ * (`../shared/scenarios/worked-example.json`) as real clients would — five generators register
+ * and are approved, register and qualify their assets, the ANM posts the look-ahead with a gate
+ * closure a few seconds ahead, the traders see their opportunities and submit their orders, the
+ * workflow matches at gate closure — and prints the opportunities, the trades and the
+ * re-ordered MOL as tables.
+ *
+ * Finds the stack from `.local/stack.json` (written by `npm start`), or BITRADER_URL,
+ * BITRADER_OPERATOR_KEY and BITRADER_ANM_KEY.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DateTime } from "luxon";
+import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const say = (line = "") => process.stdout.write(`${line}\n`);
+
+function stackInfo() {
+  let file: { url?: string; operatorKey?: string; anmKey?: string } = {};
+  try {
+    file = JSON.parse(
+      readFileSync(resolve(root, process.env.BITRADER_DATA_DIR || ".local", "stack.json"), "utf8"),
+    );
+  } catch {
+    // no stack file: the environment must say
+  }
+  const url = process.env.BITRADER_URL ?? file.url;
+  const operatorKey = process.env.BITRADER_OPERATOR_KEY ?? file.operatorKey;
+  const anmKey = process.env.BITRADER_ANM_KEY ?? file.anmKey;
+  if (!url || !operatorKey || !anmKey) {
+    process.stderr.write(
+      "No running local stack found: start it with `npm start` (or set BITRADER_URL and the keys).\n",
+    );
+    process.exit(2);
+  }
+  return { url, operatorKey, anmKey };
+}
+
+function table(headers: string[], rows: (string | number)[][]): void {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join("  ")}`;
+  say(line(headers));
+  say(line(widths.map((w) => "-".repeat(w))));
+  for (const r of cells.slice(1)) say(line(r));
+}
+
+async function main(): Promise<void> {
+  const { url, operatorKey, anmKey } = stackInfo();
+  const api = new ApiClient(url);
+  const health = await api.request("GET", "/health").catch(() => ({ status: 0 }));
+  if (health.status !== 200) {
+    process.stderr.write(`The local stack at ${url} does not answer: is \`npm start\` running?\n`);
+    process.exit(2);
+  }
+  const scenario = JSON.parse(
+    readFileSync(resolve(root, "..", "shared", "scenarios", "worked-example.json"), "utf8"),
+  );
+
+  // A fresh scheme and tomorrow's date, so the demo can run again and again.
+  const scheme = `DEMO-${DateTime.utc().toFormat("HHmmss")}`;
+  const tomorrow = DateTime.now().setZone("Europe/London").plus({ days: 1 }).toISODate()!;
+  const periods =
+    DateTime.fromISO(tomorrow, { zone: "Europe/London" })
+      .plus({ days: 1 })
+      .diff(DateTime.fromISO(tomorrow, { zone: "Europe/London" }), "minutes").minutes / 30;
+  const resize = (values: number[]) =>
+    Array.from({ length: periods }, (_, i) => values[Math.min(i, values.length - 1)] ?? 0);
+  const lookAhead = structuredClone(scenario.lookAhead);
+  lookAhead.anmSchemeId = scheme;
+  lookAhead.lookAheadId = `LA-${scheme}`;
+  lookAhead.deliveryDate = tomorrow;
+  lookAhead.issuedAt = new Date().toISOString();
+  lookAhead.gateClosureAt = new Date(Date.now() + 20_000).toISOString();
+  lookAhead.constraints[0].requiredCurtailmentMw = Array.from(
+    { length: periods },
+    (_, i) => scenario.lookAhead.constraints[0].requiredCurtailmentMw[i] ?? 0,
+  );
+  for (const entry of lookAhead.mols[0].entries) {
+    entry.forecastMw = resize(entry.forecastMw);
+    // The flexible-service window moves with the day: 11:00–15:00 local.
+    if (entry.flexibleServiceWindows)
+      entry.flexibleServiceWindows = [
+        {
+          start: DateTime.fromISO(`${tomorrow}T11:00`, { zone: "Europe/London" }).toISO()!,
+          end: DateTime.fromISO(`${tomorrow}T15:00`, { zone: "Europe/London" }).toISO()!,
+        },
+      ];
+  }
+
+  say(`BiTraDER demo: the worked example on ${url}, scheme ${scheme}, delivery ${tomorrow}`);
+  say();
+  say("1. Five generators register, are approved, claim their keys and qualify their assets");
+  const traders = new Map<string, Trader>();
+  for (const asset of scenario.assets) {
+    const trader = await onboard(api, operatorKey, {
+      name: asset.participantId.toUpperCase(),
+      anmSchemeId: scheme,
+      entryIds: asset.molEntryIds,
+    });
+    traders.set(asset.participantId, trader);
+    say(
+      `   ${trader.name}: participant ${trader.participantId}, asset ${trader.assetId} (${asset.molEntryIds.join(", ")})`,
+    );
+  }
+
+  say();
+  say(`2. The ANM posts the look-ahead (gate closure ${lookAhead.gateClosureAt})`);
+  const { cycleId } = await api.expect(202, "POST", "/anm/look-aheads", {
+    key: anmKey,
+    body: lookAhead,
+  });
+  await waitFor(
+    () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: operatorKey }),
+    (c) => c.status === "markets-open",
+  );
+  say(`   cycle ${cycleId}: markets open`);
+
+  say();
+  say("3. Each generator sees its opportunities (R-ELIG-6)");
+  const rows: (string | number)[][] = [];
+  let marketId = "";
+  for (const [, trader] of traders) {
+    const { items } = await api.expect(200, "GET", `/opportunities?deliveryDate=${tomorrow}`, {
+      key: trader.apiKey,
+    });
+    for (const o of items) {
+      marketId = o.marketId;
+      rows.push([
+        trader.name,
+        o.entryId,
+        o.side,
+        o.curtailmentOrder,
+        o.maxQuantityMw,
+        o.mwAhead,
+        o.predictedCurtailmentMw.join(" "),
+        `${o.windowStart.slice(11, 16)}–${o.windowEnd.slice(11, 16)} UTC`,
+      ]);
+    }
+  }
+  rows.sort((a, b) => Number(a[3]) - Number(b[3]));
+  table(
+    [
+      "owner",
+      "entry",
+      "side",
+      "MOL pos",
+      "max MW",
+      "MW ahead",
+      "predicted curtailment MW",
+      "window",
+    ],
+    rows,
+  );
+  say(
+    "   (G3-B is not claimed by any asset and G2-A is under a flexible-service contract: no opportunities)",
+  );
+
+  say();
+  say("4. Bids and offers arrive");
+  for (const o of scenario.orders) {
+    const trader = traders.get(o.participantId)!;
+    const order = await api.expect(201, "POST", "/orders", {
+      key: trader.apiKey,
+      body: {
+        marketId,
+        entryId: o.entryId,
+        side: o.side,
+        quantityMw: o.quantityMw,
+        availabilityPrice: o.availabilityPrice,
+        utilisationPrice: o.utilisationPrice,
+        ...(o.serviceType ? { serviceType: o.serviceType } : {}),
+      },
+    });
+    say(
+      `   ${o.orderId} ${trader.name} ${o.side.padEnd(4)} ${o.entryId} ${o.quantityMw} MW at £${o.availabilityPrice}/MW/h + £${o.utilisationPrice}/MWh -> ${order.orderId}`,
+    );
+  }
+
+  say();
+  say("5. Waiting for gate closure, matching, re-ordering and publication ...");
+  const cycle = await waitFor(
+    () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: operatorKey }),
+    (c) => c.status === "published" || c.status === "failed",
+    90_000,
+    500,
+  );
+  say(`   cycle ${cycle.status}`);
+
+  say();
+  say("6. Trades (pay-as-offer, R-MATCH)");
+  const { items: trades } = await api.expect(200, "GET", `/trades?deliveryDate=${tomorrow}`, {
+    key: operatorKey,
+  });
+  const mine = trades.filter((t: { marketId: string }) => t.marketId === marketId);
+  table(
+    ["trade", "buyer entry", "seller entry", "MW", "£/MW/h", "£/MWh"],
+    mine.map((t: Record<string, string | number>) => [
+      t.tradeId,
+      t.buyEntryId,
+      t.sellEntryId,
+      t.quantityMw,
+      t.availabilityPrice,
+      t.utilisationPrice,
+    ]),
+  );
+
+  say();
+  say("7. The re-ordered MOL the ANM fetches (R-REORDER)");
+  const mol = await api.expect(
+    200,
+    "GET",
+    `/anm/merit-order?anmSchemeId=${scheme}&deliveryDate=${tomorrow}&constraintId=C1`,
+    { key: anmKey },
+  );
+  for (const segment of mol.segments) {
+    say(`   ${segment.validFrom} – ${segment.validTo} (version ${mol.version}, ${mol.status})`);
+    table(
+      ["order", "entry", "capacity MW", "forecast MW", "curtailment MW"],
+      segment.entries.map((e: Record<string, any>) => [
+        e.curtailmentOrder,
+        e.entryId,
+        e.capacityMw,
+        e.forecastMw.join(" "),
+        e.curtailmentMw.join(" "),
+      ]),
+    );
+  }
+  say();
+  say("G3-A and G3-B did not trade and are curtailed exactly as before (R-REORDER-5).");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,198 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { toUtcIso } from "../core/model/settlement-periods";
+import type { MarketStatus, MarketStore, StoredMarket, StoredOpportunity } from "../core/ports";
+import { marketKeys } from "./keys";
+import { isConditionFailure, putAll, queryAll, requestCounter, withoutKeys } from "./table-io";
+
+/** Markets (one item each, owned by the newest cycle that derived them) and opportunities. */
+export class MarketRepository implements MarketStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private marketItem(m: StoredMarket): Record<string, unknown> {
+    return {
+      ...marketKeys.market(m.marketId),
+      gsi1pk: marketKeys.marketsByDate(m.deliveryDate),
+      gsi1sk: `${toUtcIso(m.windowStartMs)}#${m.marketId}`,
+      gsi2pk: marketKeys.marketsOfCycle(m.cycleId),
+      gsi2sk: m.marketId,
+      ...m,
+    };
+  }
+
+  async saveBook(
+    cycleId: string,
+    markets: StoredMarket[],
+    opportunities: StoredOpportunity[],
+  ): Promise<void> {
+    await putAll(
+      this.client,
+      this.tableName,
+      opportunities.flatMap((o) => [
+        {
+          ...marketKeys.opportunity(cycleId, o.marketId, o.side, o.entryId),
+          gsi1pk: marketKeys.participantOpportunities(o.participantId, o.deliveryDate),
+          gsi1sk: `${o.marketId}#${o.side}#${o.entryId}`,
+          ...o,
+        },
+      ]),
+    );
+    // A market id belongs to the newest cycle of its scheme and day (R-IN-3): an older cycle's
+    // late step never takes it back; a re-run of this cycle's step rewrites it unchanged.
+    for (const market of markets) {
+      try {
+        requestCounter.count += 1;
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: this.marketItem(market),
+            ConditionExpression:
+              "attribute_not_exists(pk) OR (cycleId = :cycle AND #status = :pending) OR cycleCreatedAtMs < :created",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":cycle": cycleId,
+              ":pending": "pending",
+              ":created": market.cycleCreatedAtMs,
+            },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  async listMarketsOfCycle(cycleId: string): Promise<StoredMarket[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk",
+      ExpressionAttributeValues: { ":pk": marketKeys.marketsOfCycle(cycleId) },
+    });
+    return items.map((i) => withoutKeys<StoredMarket>(i)).filter((m) => m.cycleId === cycleId);
+  }
+
+  async listOpportunitiesOfCycle(cycleId: string): Promise<StoredOpportunity[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :opp)",
+      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":opp": "OPP#" },
+      ConsistentRead: true,
+    });
+    return items.map((i) => withoutKeys<StoredOpportunity>(i));
+  }
+
+  async getMarket(marketId: string): Promise<StoredMarket | undefined> {
+    requestCounter.count += 1;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: marketKeys.market(marketId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? withoutKeys<StoredMarket>(Item) : undefined;
+  }
+
+  async listMarkets(deliveryDate: string): Promise<StoredMarket[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": marketKeys.marketsByDate(deliveryDate) },
+    });
+    return items.map((i) => withoutKeys<StoredMarket>(i));
+  }
+
+  async setMarketStatus(
+    cycleId: string,
+    marketIds: string[],
+    to: MarketStatus,
+    from: MarketStatus[],
+  ): Promise<void> {
+    for (const marketId of marketIds) {
+      try {
+        requestCounter.count += 1;
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: marketKeys.market(marketId),
+            UpdateExpression: "SET #status = :to",
+            ConditionExpression: `cycleId = :cycle AND #status IN (${from.map((_, i) => `:f${i}`).join(", ")})`,
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":to": to,
+              ":cycle": cycleId,
+              ...Object.fromEntries(from.map((f, i) => [`:f${i}`, f])),
+            },
+          }),
+        );
+      } catch (error) {
+        // Already moved on, or taken over by a newer cycle: nothing to do.
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  async setMarketResult(
+    marketId: string,
+    cycleId: string,
+    result: { tradeCount: number; tradedKw: number },
+  ): Promise<void> {
+    try {
+      requestCounter.count += 1;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: marketKeys.market(marketId),
+          UpdateExpression: "SET #status = :matched, #result = :result",
+          ConditionExpression: "cycleId = :cycle AND #status IN (:closed, :matched)",
+          ExpressionAttributeNames: { "#status": "status", "#result": "result" },
+          ExpressionAttributeValues: {
+            ":matched": "matched",
+            ":closed": "closed",
+            ":cycle": cycleId,
+            ":result": result,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getOpportunity(
+    cycleId: string,
+    marketId: string,
+    entryId: string,
+    side: string,
+  ): Promise<StoredOpportunity | undefined> {
+    requestCounter.count += 1;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: marketKeys.opportunity(cycleId, marketId, side, entryId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? withoutKeys<StoredOpportunity>(Item) : undefined;
+  }
+
+  async listOpportunitiesOfParticipant(
+    participantId: string,
+    deliveryDate: string,
+  ): Promise<StoredOpportunity[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: {
+        ":pk": marketKeys.participantOpportunities(participantId, deliveryDate),
+      },
+    });
+    return items.map((i) => withoutKeys<StoredOpportunity>(i));
+  }
+}

@@ -1,0 +1,171 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { ConstraintMeritOrder, MeritOrderSegment } from "../core/merit-order/reorder";
+import type { MeritOrderStore, PublishedMeritOrder } from "../core/ports";
+import { marketKeys } from "./keys";
+import { pages, putAll, queryAll, requestCounter, withoutKeys } from "./table-io";
+
+/** MOL lines per stored page: well below the 400 KB item limit with 50 SPs per line. */
+const LINES_PER_PAGE = 200;
+
+type SegmentPage = Omit<MeritOrderSegment, "entries"> & {
+  entries: MeritOrderSegment["entries"];
+  page: number;
+  segment: number;
+};
+
+function toPages(segments: MeritOrderSegment[]): SegmentPage[] {
+  return segments.flatMap((segment, s) =>
+    pages(segment.entries, LINES_PER_PAGE).map((entries, page) => ({
+      ...segment,
+      entries,
+      page,
+      segment: s,
+    })),
+  );
+}
+
+function fromPages(items: Record<string, unknown>[]): MeritOrderSegment[] {
+  const segments: MeritOrderSegment[] = [];
+  for (const item of items) {
+    const { page: _page, segment, entries, ...rest } = withoutKeys<SegmentPage>(item);
+    if (segments[segment]) segments[segment]!.entries.push(...entries);
+    else segments[segment] = { ...rest, entries: [...entries] };
+  }
+  return segments.filter(Boolean);
+}
+
+/** Re-ordered MOLs: drafts per cycle, and published immutable versions per constraint. */
+export class MeritOrderRepository implements MeritOrderStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async saveDraft(cycleId: string, meritOrders: ConstraintMeritOrder[]): Promise<void> {
+    const items = meritOrders.flatMap((c) =>
+      toPages(c.segments).map((p) => ({
+        ...marketKeys.draftSegmentPage(cycleId, c.constraintId, p.segment, p.page),
+        constraintId: c.constraintId,
+        ...p,
+      })),
+    );
+    const marker = {
+      pk: marketKeys.cyclePk(cycleId),
+      sk: "RMOL#",
+      constraints: meritOrders.map((c) => c.constraintId),
+    };
+    await putAll(this.client, this.tableName, [...items, marker]);
+  }
+
+  async loadDraft(cycleId: string): Promise<ConstraintMeritOrder[] | undefined> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :r)",
+      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":r": "RMOL#" },
+      ConsistentRead: true,
+    });
+    const marker = items.find((i) => i.sk === "RMOL#");
+    if (!marker) return undefined;
+    return (marker.constraints as string[]).map((constraintId) => ({
+      constraintId,
+      segments: fromPages(
+        items
+          .filter((i) => i.sk !== "RMOL#" && i.constraintId === constraintId)
+          .map(({ constraintId: _c, ...rest }) => rest),
+      ),
+    }));
+  }
+
+  async publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number> {
+    const pk = marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      requestCounter.count += 1;
+      const { Item: latest } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: "LATEST" },
+          ConsistentRead: true,
+        }),
+      );
+      // Idempotent: this cycle already published this kind of version (normal or fallback).
+      if (latest && latest.cycleId === mol.cycleId && Boolean(latest.fallback) === mol.fallback)
+        return Number(latest.version);
+      const version = latest ? Number(latest.version) + 1 : 1;
+      const { segments, ...head } = mol;
+      const pageItems = toPages(segments).map((p) => ({
+        pk,
+        sk: marketKeys.meritOrderSegmentPage(version, p.segment, p.page),
+        ...p,
+      }));
+      // Pages first (a new version's pages are invisible until LATEST points at it), then the
+      // header and the pointer in one conditional transaction: versions are never overwritten.
+      await putAll(this.client, this.tableName, pageItems);
+      try {
+        requestCounter.count += 1;
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    pk,
+                    sk: marketKeys.meritOrderVersion(version),
+                    ...head,
+                    version,
+                    pages: pageItems.length,
+                  },
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { pk, sk: "LATEST", version, cycleId: mol.cycleId, fallback: mol.fallback },
+                  ConditionExpression: latest ? "version = :previous" : "attribute_not_exists(pk)",
+                  ...(latest
+                    ? { ExpressionAttributeValues: { ":previous": Number(latest.version) } }
+                    : {}),
+                },
+              },
+            ],
+          }),
+        );
+        return version;
+      } catch (error) {
+        if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
+        // Someone published first: read the pointer again.
+      }
+    }
+    throw new Error(`could not publish a merit order version for ${mol.constraintId}`);
+  }
+
+  async latest(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintId: string,
+  ): Promise<PublishedMeritOrder | undefined> {
+    const pk = marketKeys.meritOrderPk(anmSchemeId, deliveryDate, constraintId);
+    requestCounter.count += 1;
+    const { Item: pointer } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk, sk: "LATEST" },
+        ConsistentRead: true,
+      }),
+    );
+    if (!pointer) return undefined;
+    const version = Number(pointer.version);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",
+      ExpressionAttributeValues: { ":pk": pk, ":v": marketKeys.meritOrderVersion(version) },
+      ConsistentRead: true,
+    });
+    const head = items.find((i) => i.sk === marketKeys.meritOrderVersion(version));
+    if (!head) return undefined;
+    const { pages: _pages, ...rest } = withoutKeys<PublishedMeritOrder & { pages: number }>(head);
+    return { ...rest, segments: fromPages(items.filter((i) => i !== head)) };
+  }
+}

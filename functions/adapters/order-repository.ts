@@ -1,0 +1,201 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { OrderStore, OrderWriteRefusal, StoredOrder } from "../core/ports";
+import { marketKeys } from "./keys";
+import { putAll, queryAll, requestCounter, withoutKeys } from "./table-io";
+
+/** Transaction parts in the order the write sends them, to read a cancellation's reasons. */
+type Part = "order" | "capacity" | "market" | "current";
+
+/** Orders, with the entry's open quantity held by conditional transactions (R-ORDER-2). */
+export class OrderRepository implements OrderStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private item(order: StoredOrder): Record<string, unknown> {
+    return {
+      ...marketKeys.order(order.orderId),
+      gsi1pk: marketKeys.ordersOfMarket(order.marketId, order.cycleId),
+      gsi1sk: order.orderId,
+      gsi2pk: marketKeys.ordersOfParticipant(order.participantId),
+      gsi2sk: `${order.marketId}#${order.orderId}`,
+      ...order,
+    };
+  }
+
+  /** The market must be open in this cycle (and, for new orders, the cycle current). */
+  private marketCheck(order: StoredOrder) {
+    return {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: marketKeys.market(order.marketId),
+        ConditionExpression: "cycleId = :cycle AND #status = :open",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":cycle": order.cycleId, ":open": "open" },
+      },
+    };
+  }
+
+  /** Raises (or lowers) the open quantity by `deltaKw`; raising stays within `maxKw`. */
+  private capacityUpdate(order: StoredOrder, deltaKw: number, maxKw: number) {
+    const raising = deltaKw > 0;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: marketKeys.openQuantity(order.cycleId, order.marketId, order.side, order.entryId),
+        UpdateExpression:
+          "SET openKw = if_not_exists(openKw, :zero) + :delta, maxKw = :max, marketId = :market, side = :side, entryId = :entry",
+        ...(raising
+          ? { ConditionExpression: "attribute_not_exists(openKw) OR openKw <= :limit" }
+          : {}),
+        ExpressionAttributeValues: {
+          ":zero": 0,
+          ":delta": deltaKw,
+          ":max": maxKw,
+          ":market": order.marketId,
+          ":side": order.side,
+          ":entry": order.entryId,
+          ...(raising ? { ":limit": maxKw - deltaKw } : {}),
+        },
+      },
+    };
+  }
+
+  private async transact(items: object[], parts: Part[]): Promise<OrderWriteRefusal | undefined> {
+    try {
+      requestCounter.count += 1;
+      await this.client.send(new TransactWriteCommand({ TransactItems: items as never }));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
+      const reasons = (
+        (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []
+      ).map((r) => r.Code);
+      const failed = parts.filter((_, i) => reasons[i] === "ConditionalCheckFailed");
+      if (failed.length === 0) throw error; // a conflict or throttling: the caller's retry handles it
+      if (failed.includes("market") || failed.includes("current")) return "GATE_CLOSED";
+      if (failed.includes("capacity")) return "QUANTITY_EXCEEDS_CAPACITY";
+      return "ORDER_NOT_OPEN";
+    }
+  }
+
+  async placeOrder(
+    order: StoredOrder,
+    maxKw: number,
+    scheme: { anmSchemeId: string; deliveryDate: string },
+  ) {
+    return this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.item(order),
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        this.capacityUpdate(order, order.quantityKw, maxKw),
+        this.marketCheck(order),
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: marketKeys.schemeDay(scheme.anmSchemeId, scheme.deliveryDate),
+            ConditionExpression: "cycleId = :cycle",
+            ExpressionAttributeValues: { ":cycle": order.cycleId },
+          },
+        },
+      ],
+      ["order", "capacity", "market", "current"],
+    );
+  }
+
+  async replaceOrder(before: StoredOrder, after: StoredOrder, maxKw: number) {
+    const openBefore = before.status === "open" ? before.quantityKw : 0;
+    const openAfter = after.status === "open" ? after.quantityKw : 0;
+    const delta = openAfter - openBefore;
+    const items: object[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.item(after),
+          // Optimistic concurrency: the order is exactly as read.
+          ConditionExpression: "#status = :open AND quantityKw = :q AND updatedAtMs = :u",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":open": "open",
+            ":q": before.quantityKw,
+            ":u": before.updatedAtMs,
+          },
+        },
+      },
+    ];
+    const parts: Part[] = ["order"];
+    if (delta !== 0) {
+      items.push(this.capacityUpdate(after, delta, maxKw));
+      parts.push("capacity");
+    }
+    items.push(this.marketCheck(after));
+    parts.push("market");
+    return this.transact(items, parts);
+  }
+
+  async getOrder(orderId: string): Promise<StoredOrder | undefined> {
+    requestCounter.count += 1;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: marketKeys.order(orderId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? withoutKeys<StoredOrder>(Item) : undefined;
+  }
+
+  async listOrdersOfParticipant(participantId: string, marketId?: string): Promise<StoredOrder[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: "gsi2",
+      KeyConditionExpression: marketId
+        ? "gsi2pk = :pk AND begins_with(gsi2sk, :m)"
+        : "gsi2pk = :pk",
+      ExpressionAttributeValues: {
+        ":pk": marketKeys.ordersOfParticipant(participantId),
+        ...(marketId ? { ":m": `${marketId}#` } : {}),
+      },
+    });
+    return items.map((i) => withoutKeys<StoredOrder>(i));
+  }
+
+  async listOrdersOfMarket(marketId: string, cycleId: string): Promise<StoredOrder[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": marketKeys.ordersOfMarket(marketId, cycleId) },
+    });
+    return items.map((i) => withoutKeys<StoredOrder>(i));
+  }
+
+  async openQuantities(cycleId: string): Promise<Map<string, number>> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :cap)",
+      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":cap": "CAP#" },
+      ConsistentRead: true,
+    });
+    return new Map(
+      items
+        .filter((i) => Number(i.openKw) !== 0)
+        .map((i) => [`${i.marketId}|${i.side}|${i.entryId}`, Number(i.openKw)]),
+    );
+  }
+
+  async settleOrders(orders: StoredOrder[]): Promise<void> {
+    await putAll(
+      this.client,
+      this.tableName,
+      orders.map((o) => this.item(o)),
+    );
+  }
+}

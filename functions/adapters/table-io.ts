@@ -1,0 +1,67 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+
+/** DynamoDB's limit of items per BatchWriteItem request. */
+const BATCH = 25;
+
+/** Counts requests made through these helpers (the bench compares them with the lower bound). */
+export const requestCounter = { count: 0 };
+
+/**
+ * Writes items with BatchWriteItem, 25 a request, retrying unprocessed items with exponential
+ * backoff. Puts only: every caller writes items with deterministic keys, so a retry rewrites the
+ * same content.
+ */
+export async function putAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += BATCH) {
+    let requests = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt += 1) {
+      if (attempt > 8) throw new Error("DynamoDB kept items unprocessed after 8 retries");
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * Math.random()));
+      requestCounter.count += 1;
+      const result = await client.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
+      );
+      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    }
+  }
+}
+
+/** Every item of a query, all pages read. */
+export async function queryAll<T = Record<string, unknown>>(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): Promise<T[]> {
+  const items: T[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    requestCounter.count += 1;
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...((page.Items ?? []) as T[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Splits a list into pages of at most `size`. */
+export function pages<T>(list: ReadonlyArray<T>, size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out.length > 0 ? out : [[]];
+}
+
+/** Removes the table's key attributes from an item, leaving the stored object. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  return rest as T;
+}
+
+/** True when a DynamoDB error is a failed condition (a refusal, not a fault). */
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}

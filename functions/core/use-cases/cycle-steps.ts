@@ -1,0 +1,361 @@
+import { CycleStateError, DomainError } from "../errors";
+import type { Trade } from "../matching/match";
+import { type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
+import {
+  type DayAheadBook,
+  DEFAULT_MARKET_CONFIG,
+  deriveOpportunities,
+  type MarketConfig,
+} from "../opportunities/derive";
+import type {
+  ClaimSource,
+  Clock,
+  Cycle,
+  CycleStore,
+  MarketStore,
+  MeritOrderStore,
+  OrderStore,
+  Outbox,
+  StoredMarket,
+  StoredOpportunity,
+  StoredOrder,
+  StoredTrade,
+  TradeStore,
+} from "../ports";
+import { matchDay, reorderDay } from "./day-ahead";
+
+/** Everything the workflow steps touch. */
+export interface CyclePorts {
+  clock: Clock;
+  cycles: CycleStore;
+  markets: MarketStore;
+  orders: OrderStore;
+  trades: TradeStore;
+  meritOrders: MeritOrderStore;
+  claims: ClaimSource;
+  outbox: Outbox;
+  config?: MarketConfig;
+}
+
+async function cycleOf(ports: CyclePorts, cycleId: string, step: string): Promise<Cycle> {
+  const cycle = await ports.cycles.getCycle(cycleId);
+  if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
+  // A superseded cycle's execution is stopped; if a step still runs, it must change nothing.
+  if (cycle.status === "superseded")
+    throw new CycleStateError(`cycle ${cycleId} was superseded by ${cycle.supersededBy}`);
+  // Progress for the operator, and the step named if this one fails.
+  await ports.cycles.updateCycle(cycleId, { step });
+  return cycle;
+}
+
+async function lookAheadOf(ports: CyclePorts, cycleId: string): Promise<LookAhead> {
+  const body = await ports.cycles.loadLookAhead(cycleId);
+  if (!body) throw new CycleStateError(`the look-ahead of cycle ${cycleId} is not stored`);
+  return toLookAhead(LookAheadSchema.parse(body));
+}
+
+/** The stored book of a cycle, as the core's matching and re-ordering take it. */
+async function bookOf(
+  ports: CyclePorts,
+  cycleId: string,
+): Promise<{ book: DayAheadBook; markets: StoredMarket[] }> {
+  const [markets, opportunities] = await Promise.all([
+    ports.markets.listMarketsOfCycle(cycleId),
+    ports.markets.listOpportunitiesOfCycle(cycleId),
+  ]);
+  markets.sort(
+    (a, b) =>
+      a.windowStartMs - b.windowStartMs ||
+      (a.constraintId < b.constraintId ? -1 : a.constraintId > b.constraintId ? 1 : 0),
+  );
+  return { book: { markets, opportunities, allocations: new Map(), unresolvable: [] }, markets };
+}
+
+/**
+ * IngestLookAhead: the look-ahead was validated and stored by the API; this step checks it is
+ * there and, when the cycle supersedes another (R-IN-3), cancels the earlier cycle's markets and
+ * open orders and notifies their owners. Idempotent.
+ */
+export async function ingestStep(ports: CyclePorts, cycleId: string): Promise<void> {
+  const cycle = await cycleOf(ports, cycleId, "IngestLookAhead");
+  await lookAheadOf(ports, cycleId);
+  if (!cycle.supersedes) return;
+  const old = cycle.supersedes;
+  const markets = await ports.markets.listMarketsOfCycle(old);
+  const now = ports.clock.nowMs();
+  for (const market of markets) {
+    const orders = (await ports.orders.listOrdersOfMarket(market.marketId, old)).filter(
+      (o) => o.status === "open",
+    );
+    await ports.orders.settleOrders(
+      orders.map((o) => ({ ...o, status: "cancelled", updatedAtMs: now })),
+    );
+    for (const o of orders)
+      await ports.outbox.notify(
+        o.participantId,
+        `ORDER_CANCELLED#${o.orderId}`,
+        {
+          type: "order-cancelled",
+          orderId: o.orderId,
+          marketId: o.marketId,
+          reason: "look-ahead superseded (R-IN-3)",
+        },
+        now,
+      );
+  }
+  await ports.markets.setMarketStatus(
+    old,
+    markets.map((m) => m.marketId),
+    "cancelled",
+    ["pending", "open", "closed"],
+  );
+}
+
+/** DeriveOpportunities: R-ALLOC, R-EVENT, R-ELIG on the stored look-ahead; stores the book. */
+export async function deriveStep(
+  ports: CyclePorts,
+  cycleId: string,
+): Promise<{ markets: number; opportunities: number }> {
+  const cycle = await cycleOf(ports, cycleId, "DeriveOpportunities");
+  const lookAhead = await lookAheadOf(ports, cycleId);
+  const claims = new Map(
+    (await ports.claims.listEntryClaims(cycle.anmSchemeId)).map((c) => [c.entryId, c]),
+  );
+  const book = deriveOpportunities(lookAhead, claims, ports.config ?? DEFAULT_MARKET_CONFIG);
+  const markets: StoredMarket[] = book.markets.map((m) => ({
+    ...m,
+    cycleId,
+    cycleCreatedAtMs: cycle.createdAtMs,
+    status: "pending",
+  }));
+  const opportunities: StoredOpportunity[] = book.opportunities.map((o) => ({
+    ...o,
+    cycleId,
+    deliveryDate: lookAhead.deliveryDate,
+    gateClosureMs: lookAhead.gateClosureMs,
+  }));
+  await ports.markets.saveBook(cycleId, markets, opportunities);
+  await ports.cycles.updateCycle(cycleId, { unresolvable: book.unresolvable });
+  return { markets: markets.length, opportunities: opportunities.length };
+}
+
+/** OpenMarkets: markets open for orders; every participant with an opportunity is notified. */
+export async function openStep(ports: CyclePorts, cycleId: string): Promise<void> {
+  await cycleOf(ports, cycleId, "OpenMarkets");
+  const { markets } = await bookOf(ports, cycleId);
+  await ports.markets.setMarketStatus(
+    cycleId,
+    markets.map((m) => m.marketId),
+    "open",
+    ["pending", "open"],
+  );
+  await ports.cycles.updateCycle(cycleId, { status: "markets-open" }, ["running", "markets-open"]);
+  const now = ports.clock.nowMs();
+  const participants = new Set(
+    (await ports.markets.listOpportunitiesOfCycle(cycleId)).map((o) => o.participantId),
+  );
+  for (const participantId of [...participants].sort())
+    await ports.outbox.notify(
+      participantId,
+      `MARKETS_OPEN#${cycleId}`,
+      { type: "markets-open", cycleId },
+      now,
+    );
+}
+
+/** CloseMarkets: at gate closure, markets stop taking orders (R-GATE-1). */
+export async function closeStep(ports: CyclePorts, cycleId: string): Promise<void> {
+  await cycleOf(ports, cycleId, "CloseMarkets");
+  const { markets } = await bookOf(ports, cycleId);
+  await ports.markets.setMarketStatus(
+    cycleId,
+    markets.map((m) => m.marketId),
+    "closed",
+    ["open", "closed"],
+  );
+}
+
+/** Orders that take part in matching: open at gate closure (or already settled by a crashed run). */
+function matchable(orders: StoredOrder[]): StoredOrder[] {
+  return orders.filter(
+    (o) => o.status === "open" || o.status === "matched" || o.status === "unmatched",
+  );
+}
+
+/** Match: R-MATCH per market; stores trades, order outcomes and market results. Idempotent. */
+export async function matchStep(ports: CyclePorts, cycleId: string): Promise<{ trades: number }> {
+  const cycle = await cycleOf(ports, cycleId, "Match");
+  const { book, markets } = await bookOf(ports, cycleId);
+  const orders = (
+    await Promise.all(markets.map((m) => ports.orders.listOrdersOfMarket(m.marketId, cycleId)))
+  ).flat();
+  const live = matchable(orders);
+  // Fence: the orders read through the index must add up to the open quantities held by the
+  // conditional writes (read consistently); if the index lags, fail so that the Retry re-reads.
+  const held = await ports.orders.openQuantities(cycleId);
+  const seen = new Map<string, number>();
+  for (const o of live) {
+    const key = `${o.marketId}|${o.side}|${o.entryId}`;
+    seen.set(key, (seen.get(key) ?? 0) + o.quantityKw);
+  }
+  for (const [key, kw] of held) if ((seen.get(key) ?? 0) !== kw) throw new OrderIndexLagError(key);
+  const trades = matchDay(book, live);
+  const byMarket = new Map(markets.map((m) => [m.marketId, m]));
+  const stored: StoredTrade[] = trades.map((t) => ({
+    ...t,
+    cycleId,
+    deliveryDate: cycle.deliveryDate,
+    windowStartMs: byMarket.get(t.marketId)!.windowStartMs,
+    windowEndMs: byMarket.get(t.marketId)!.windowEndMs,
+    status: "confirmed",
+  }));
+  await ports.trades.saveTrades(stored);
+  const filled = new Map<string, number>();
+  for (const t of trades) {
+    filled.set(t.buyOrderId, (filled.get(t.buyOrderId) ?? 0) + t.quantityKw);
+    filled.set(t.sellOrderId, (filled.get(t.sellOrderId) ?? 0) + t.quantityKw);
+  }
+  const now = ports.clock.nowMs();
+  await ports.orders.settleOrders(
+    live.map((o) => {
+      const filledKw = filled.get(o.orderId) ?? 0;
+      return {
+        ...o,
+        status: filledKw > 0 ? "matched" : "unmatched",
+        filledKw,
+        updatedAtMs: o.status === "open" ? now : o.updatedAtMs,
+      };
+    }),
+  );
+  for (const m of markets) {
+    const mine = trades.filter((t) => t.marketId === m.marketId);
+    await ports.markets.setMarketResult(m.marketId, cycleId, {
+      tradeCount: mine.length,
+      tradedKw: mine.reduce((s, t) => s + t.quantityKw, 0),
+    });
+  }
+  return { trades: trades.length };
+}
+
+/** The stored trades of a cycle in the order matching made them. */
+function inMatchingOrder(trades: StoredTrade[]): Trade[] {
+  return [...trades].sort((a, b) =>
+    a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : a.sequence - b.sequence,
+  );
+}
+
+/** ReorderMeritOrder: R-REORDER on the stored trades; a neutrality failure fails the step. */
+export async function reorderStep(
+  ports: CyclePorts,
+  cycleId: string,
+): Promise<{ constraints: number }> {
+  await cycleOf(ports, cycleId, "ReorderMeritOrder");
+  const lookAhead = await lookAheadOf(ports, cycleId);
+  const { book } = await bookOf(ports, cycleId);
+  const trades = inMatchingOrder(await ports.trades.listTradesOfCycle(cycleId));
+  const meritOrders = reorderDay(lookAhead, book, trades);
+  await ports.meritOrders.saveDraft(cycleId, meritOrders);
+  return { constraints: meritOrders.length };
+}
+
+async function publishAll(
+  ports: CyclePorts,
+  cycle: Cycle,
+  lookAhead: LookAhead,
+  fallback: boolean,
+): Promise<void> {
+  const draft = fallback ? [] : ((await ports.meritOrders.loadDraft(cycle.cycleId)) ?? []);
+  const byConstraint = new Map(draft.map((c) => [c.constraintId, c.segments]));
+  const now = ports.clock.nowMs();
+  for (const constraint of lookAhead.constraints)
+    await ports.meritOrders.publish({
+      anmSchemeId: cycle.anmSchemeId,
+      deliveryDate: cycle.deliveryDate,
+      constraintId: constraint.constraintId,
+      cycleId: cycle.cycleId,
+      baseVersion: lookAhead.mols.get(constraint.constraintId)?.version,
+      publishedAtMs: now,
+      fallback,
+      segments: byConstraint.get(constraint.constraintId) ?? [],
+    });
+}
+
+/** Publish: the re-ordered MOLs become immutable versions for the ANM; traders are told. */
+export async function publishStep(ports: CyclePorts, cycleId: string): Promise<void> {
+  const cycle = await cycleOf(ports, cycleId, "Publish");
+  const lookAhead = await lookAheadOf(ports, cycleId);
+  await publishAll(ports, cycle, lookAhead, false);
+  await ports.cycles.updateCycle(cycleId, { status: "published" }, [
+    "running",
+    "markets-open",
+    "published",
+  ]);
+  const now = ports.clock.nowMs();
+  const parties = new Set(
+    (await ports.trades.listTradesOfCycle(cycleId)).flatMap((t) => [
+      t.buyParticipantId,
+      t.sellParticipantId,
+    ]),
+  );
+  for (const participantId of [...parties].sort())
+    await ports.outbox.notify(
+      participantId,
+      `TRADES_PUBLISHED#${cycleId}`,
+      { type: "trades-published", cycleId },
+      now,
+    );
+}
+
+/**
+ * PublishOriginal (§10 fallback): the MOL as received is published for every constraint, so the
+ * ANM always has one. Does not record a step of its own: the failing step stays named.
+ */
+export async function publishOriginalStep(ports: CyclePorts, cycleId: string): Promise<void> {
+  const cycle = await ports.cycles.getCycle(cycleId);
+  if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
+  if (cycle.status === "superseded") return; // the newer cycle publishes for the day
+  const body = await ports.cycles.loadLookAhead(cycleId);
+  if (!body) return; // nothing was accepted, so there is nothing to fall back to
+  await publishAll(ports, cycle, toLookAhead(LookAheadSchema.parse(body)), true);
+}
+
+/** Lambda's error document in a Catch `Cause`; only its type and message are kept. */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return "";
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown; errorType?: unknown };
+    if (typeof parsed.errorMessage === "string")
+      return parsed.errorMessage.split("\n")[0]!.slice(0, 500);
+  } catch {
+    // not JSON: plain text
+  }
+  return cause.split("\n")[0]!.slice(0, 500);
+}
+
+/** MarkFailed: the cycle is `failed` with the step, error and cause the operator sees. */
+export async function markFailedStep(
+  ports: CyclePorts,
+  cycleId: string,
+  error: { Error: string; Cause?: string } | undefined,
+): Promise<void> {
+  const cycle = await ports.cycles.getCycle(cycleId);
+  if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
+  const failure = {
+    step: cycle.step ?? "unknown",
+    error: error?.Error ?? "Unknown",
+    cause: causeMessage(error?.Cause),
+  };
+  await ports.cycles.updateCycle(cycleId, { status: "failed", failure }, [
+    "running",
+    "markets-open",
+    "failed",
+  ]);
+}
+
+/** The order index has not caught up with the conditional writes yet: retried by the workflow. */
+export class OrderIndexLagError extends DomainError {
+  constructor(key: string) {
+    super("ORDER_INDEX_LAG", `The order index does not yet show every open order of ${key}.`);
+    this.name = "OrderIndexLagError";
+  }
+}

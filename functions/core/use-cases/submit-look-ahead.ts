@@ -1,0 +1,113 @@
+import { hash } from "node:crypto";
+import { GateClosedError, LookAheadConflictError } from "../errors";
+import { deterministicId } from "../model/ids";
+import { checkGateClosureNotPast, gateClosureMsOf, type LookAheadBody } from "../model/look-ahead";
+import { toUtcIso } from "../model/settlement-periods";
+import type { Cycle, CycleStore, WorkflowStarter } from "../ports";
+
+/** What the workflow's states pass each other: ids only. */
+export interface CycleRef {
+  cycleId: string;
+  gateClosureAt: string;
+}
+
+/** R-IN-2: cycle ids derive from the scheme and the look-ahead id. */
+export function cycleIdOf(anmSchemeId: string, lookAheadId: string): string {
+  return deterministicId("cyc", anmSchemeId, lookAheadId);
+}
+
+/** SHA-256 of the look-ahead as validated (zod output has a fixed key order). */
+export function bodyHashOf(body: LookAheadBody): string {
+  return hash("sha256", JSON.stringify(body), "hex");
+}
+
+export interface SubmitLookAheadPorts {
+  cycles: CycleStore;
+  workflow: WorkflowStarter;
+}
+
+/**
+ * `POST /anm/look-aheads` after validation: R-IN-1 (gate closure not in the past), R-IN-2
+ * (idempotent on `lookAheadId`: same body → the original cycle, other body → 409), R-IN-3
+ * (before gate closure a new look-ahead supersedes the scheme's day; after it, 409). Stores the
+ * look-ahead under its cycle and starts one execution named after the cycle. Every write is
+ * conditional or idempotent, so a replay after a crash finishes the job and never doubles it.
+ */
+export async function submitLookAhead(
+  ports: SubmitLookAheadPorts,
+  body: LookAheadBody,
+  receivedAtMs: number,
+): Promise<{ cycle: Cycle; replayed: boolean }> {
+  const cycleId = cycleIdOf(body.anmSchemeId, body.lookAheadId);
+  const bodyHash = bodyHashOf(body);
+
+  const existing = await ports.cycles.getCycle(cycleId);
+  if (existing) {
+    if (existing.bodyHash !== bodyHash) throw new LookAheadConflictError(body.lookAheadId);
+    if (existing.executionArn) return { cycle: existing, replayed: true };
+  }
+
+  checkGateClosureNotPast(body, receivedAtMs);
+  const current = await ports.cycles.currentCycle(body.anmSchemeId, body.deliveryDate);
+  if (current && current.cycleId !== cycleId && receivedAtMs >= current.gateClosureMs)
+    throw new GateClosedError();
+
+  const claim = await ports.cycles.claimLookAhead({
+    lookAheadId: `${body.anmSchemeId}#${body.lookAheadId}`,
+    bodyHash,
+    cycleId,
+    receivedAtMs,
+  });
+  if (!claim.created && claim.bodyHash !== bodyHash)
+    throw new LookAheadConflictError(body.lookAheadId);
+
+  await ports.cycles.saveLookAhead(cycleId, body);
+  const gateClosureMs = gateClosureMsOf(body);
+  const cycle = await ports.cycles.createCycle({
+    cycleId,
+    lookAheadId: body.lookAheadId,
+    anmSchemeId: body.anmSchemeId,
+    deliveryDate: body.deliveryDate,
+    status: "running",
+    gateClosureMs,
+    bodyHash,
+    createdAtMs: receivedAtMs,
+    ...(current && current.cycleId !== cycleId ? { supersedes: current.cycleId } : {}),
+  });
+  if (cycle.status !== "running" || cycle.executionArn) return { cycle, replayed: !claim.created };
+
+  // R-IN-3: become the scheme's current cycle for the day, superseding the previous one.
+  let expected = current?.cycleId;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    if (expected === cycleId) break;
+    if (
+      await ports.cycles.switchCurrent(
+        body.anmSchemeId,
+        body.deliveryDate,
+        { cycleId, gateClosureMs },
+        expected,
+        receivedAtMs,
+      )
+    )
+      break;
+    const now = await ports.cycles.currentCycle(body.anmSchemeId, body.deliveryDate);
+    if (now && now.cycleId !== cycleId && receivedAtMs >= now.gateClosureMs)
+      throw new GateClosedError();
+    expected = now?.cycleId;
+  }
+  const previous = cycle.supersedes;
+  if (previous) {
+    await ports.cycles.updateCycle(previous, { status: "superseded", supersededBy: cycleId }, [
+      "running",
+      "markets-open",
+    ]);
+    const old = await ports.cycles.getCycle(previous);
+    if (old?.executionArn)
+      await ports.workflow.stop(old.executionArn, `superseded by look-ahead ${body.lookAheadId}`);
+  }
+
+  const ref: CycleRef = { cycleId, gateClosureAt: toUtcIso(gateClosureMs) };
+  const executionArn = await ports.workflow.start(cycleId, ref);
+  await ports.cycles.updateCycle(cycleId, { executionArn });
+  return { cycle: { ...cycle, executionArn }, replayed: !claim.created };
+}

@@ -1,0 +1,157 @@
+import {
+  ConflictError,
+  GateClosedError,
+  NotEligibleError,
+  NotFoundError,
+  QuantityExceedsCapacityError,
+} from "../errors";
+import { kwToMw } from "../model/units";
+import { DEFAULT_MARKET_CONFIG, type MarketConfig } from "../opportunities/derive";
+import {
+  amendOrder as amendCore,
+  assertGateOpen,
+  assertOrderAcceptable,
+  type OrderAmendment,
+  type OrderRequest,
+  toOrder,
+} from "../orders/order";
+import type {
+  Clock,
+  CycleStore,
+  MarketStore,
+  OrderStore,
+  OrderWriteRefusal,
+  StoredOrder,
+} from "../ports";
+
+export interface TradingPorts {
+  clock: Clock;
+  cycles: CycleStore;
+  markets: MarketStore;
+  orders: OrderStore;
+  /** Which participant's asset claims an entry of a scheme (any asset status but rejected). */
+  entryOwner(anmSchemeId: string, entryId: string): Promise<string | undefined>;
+  config?: MarketConfig;
+}
+
+function refusal(code: OrderWriteRefusal, maxKw: number): Error {
+  if (code === "GATE_CLOSED") return new GateClosedError();
+  if (code === "QUANTITY_EXCEEDS_CAPACITY") return new QuantityExceedsCapacityError(kwToMw(maxKw));
+  return new ConflictError("ORDER_NOT_OPEN", "The order is no longer open; nothing was changed.");
+}
+
+/** The market an order may go to: visible, open, gate not closed at the receive time. */
+async function openMarket(ports: TradingPorts, marketId: string, receivedAtMs: number) {
+  const market = await ports.markets.getMarket(marketId);
+  if (!market) throw new NotFoundError(`Market ${marketId}`);
+  assertGateOpen(receivedAtMs, market.gateClosureMs);
+  if (market.status !== "open")
+    throw new ConflictError(
+      "MARKET_NOT_OPEN",
+      `Market ${marketId} is ${market.status}; it takes no orders.`,
+    );
+  return market;
+}
+
+/**
+ * `POST /orders` (R-ORDER-1, R-ORDER-2, R-GATE-1). `receivedAtMs` is taken once when the request
+ * arrives. The entry's open quantity is held within its max quantity by a conditional write, so
+ * racing orders never exceed it.
+ */
+export async function submitOrder(
+  ports: TradingPorts,
+  participantId: string,
+  request: OrderRequest,
+  ids: { orderId: string; receivedAtMs: number },
+): Promise<StoredOrder> {
+  const market = await openMarket(ports, request.marketId, ids.receivedAtMs);
+  const opportunity = await ports.markets.getOpportunity(
+    market.cycleId,
+    market.marketId,
+    request.entryId,
+    request.side,
+  );
+  if (!opportunity || opportunity.participantId !== participantId) {
+    // An entry the caller does not claim is invisible (404); its own entry without an
+    // opportunity on that side is NOT_ELIGIBLE (422).
+    const owner = await ports.entryOwner(market.anmSchemeId, request.entryId);
+    if (owner !== participantId) throw new NotFoundError(`Entry ${request.entryId}`);
+    throw new NotEligibleError(request.entryId, request.side);
+  }
+  const order = toOrder(request, {
+    orderId: ids.orderId,
+    participantId,
+    submittedAtMs: ids.receivedAtMs,
+  });
+  assertOrderAcceptable(order, opportunity, 0, ports.config ?? DEFAULT_MARKET_CONFIG);
+  const stored: StoredOrder = {
+    ...order,
+    cycleId: market.cycleId,
+    deliveryDate: market.deliveryDate,
+    status: "open",
+    updatedAtMs: ids.receivedAtMs,
+  };
+  const refused = await ports.orders.placeOrder(stored, opportunity.maxQuantityKw, {
+    anmSchemeId: market.anmSchemeId,
+    deliveryDate: market.deliveryDate,
+  });
+  if (refused) throw refusal(refused, opportunity.maxQuantityKw);
+  return stored;
+}
+
+async function ownOpenOrder(ports: TradingPorts, participantId: string, orderId: string) {
+  const order = await ports.orders.getOrder(orderId);
+  if (!order || order.participantId !== participantId) throw new NotFoundError(`Order ${orderId}`);
+  return order;
+}
+
+/** `PATCH /orders/{orderId}` (R-ORDER-3): priority kept only when the quantity goes down. */
+export async function amendOrder(
+  ports: TradingPorts,
+  participantId: string,
+  orderId: string,
+  amendment: OrderAmendment,
+  receivedAtMs: number,
+): Promise<StoredOrder> {
+  const before = await ownOpenOrder(ports, participantId, orderId);
+  const market = await openMarket(ports, before.marketId, receivedAtMs);
+  if (before.status !== "open")
+    throw new ConflictError(
+      "ORDER_NOT_OPEN",
+      `Order ${orderId} is ${before.status}; nothing was changed.`,
+    );
+  const opportunity = await ports.markets.getOpportunity(
+    market.cycleId,
+    market.marketId,
+    before.entryId,
+    before.side,
+  );
+  if (!opportunity) throw new NotEligibleError(before.entryId, before.side);
+  const amended = amendCore(before, amendment, receivedAtMs);
+  assertOrderAcceptable(amended, opportunity, 0, ports.config ?? DEFAULT_MARKET_CONFIG);
+  const after: StoredOrder = { ...before, ...amended, updatedAtMs: receivedAtMs };
+  const refused = await ports.orders.replaceOrder(before, after, opportunity.maxQuantityKw);
+  if (refused) throw refusal(refused, opportunity.maxQuantityKw);
+  return after;
+}
+
+/** `DELETE /orders/{orderId}` (R-ORDER-3): withdrawn until gate closure. */
+export async function withdrawOrder(
+  ports: TradingPorts,
+  participantId: string,
+  orderId: string,
+  receivedAtMs: number,
+): Promise<StoredOrder> {
+  const before = await ownOpenOrder(ports, participantId, orderId);
+  await openMarket(ports, before.marketId, receivedAtMs);
+  if (before.status === "withdrawn") return before;
+  if (before.status !== "open")
+    throw new ConflictError(
+      "ORDER_NOT_OPEN",
+      `Order ${orderId} is ${before.status}; nothing was changed.`,
+    );
+  const after: StoredOrder = { ...before, status: "withdrawn", updatedAtMs: receivedAtMs };
+  const refused = await ports.orders.replaceOrder(before, after, Number.MAX_SAFE_INTEGER);
+  if (refused) throw refusal(refused, 0);
+  return after;
+}

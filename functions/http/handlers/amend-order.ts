@@ -1,0 +1,23 @@
+import { OrderAmendmentSchema } from "../../core/orders/order";
+import { amendOrder } from "../../core/use-cases/trading";
+import { marketDeps } from "../../runtime/market-deps";
+import { callerOf } from "../auth/caller";
+import { orderView } from "../market-views";
+import { httpHandler } from "../middleware/http-handler";
+import { parseBody } from "../middleware/parse-body";
+import { json } from "../responses";
+
+/** PATCH /orders/{orderId} (participant): amend until gate closure (R-ORDER-3). */
+export const handler = httpHandler(async (event) => {
+  const receivedAtMs = marketDeps.clock.nowMs();
+  const { principalId } = callerOf(event);
+  const amendment = parseBody(event, OrderAmendmentSchema);
+  const order = await amendOrder(
+    marketDeps.trading,
+    principalId,
+    event.pathParameters?.orderId ?? "",
+    amendment,
+    receivedAtMs,
+  );
+  return json(200, orderView(order));
+});

@@ -1,0 +1,26 @@
+import { marketDeps } from "../../runtime/market-deps";
+import { callerOf } from "../auth/caller";
+import { opportunityView } from "../market-views";
+import { httpHandler } from "../middleware/http-handler";
+import { parseQuery } from "../middleware/parse-query";
+import { json } from "../responses";
+import { DeliveryDateQuerySchema } from "../schemas/market";
+
+/** GET /opportunities (participant): the caller's own opportunities in live markets (R-ELIG-6). */
+export const handler = httpHandler(async (event) => {
+  const { principalId } = callerOf(event);
+  const { deliveryDate } = parseQuery(event, DeliveryDateQuerySchema);
+  const { markets } = marketDeps.repositories;
+  const mine = await markets.listOpportunitiesOfParticipant(principalId, deliveryDate);
+  const byId = new Map<string, Awaited<ReturnType<typeof markets.getMarket>>>();
+  for (const marketId of new Set(mine.map((o) => o.marketId)))
+    byId.set(marketId, await markets.getMarket(marketId));
+  // Only opportunities of the cycle that owns the market now (a superseded cycle's are gone).
+  const items = mine
+    .filter((o) => {
+      const m = byId.get(o.marketId);
+      return m !== undefined && m.cycleId === o.cycleId && m.status !== "cancelled";
+    })
+    .map((o) => opportunityView(o, byId.get(o.marketId)!));
+  return json(200, { items });
+});

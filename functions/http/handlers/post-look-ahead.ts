@@ -1,0 +1,38 @@
+import { DomainError } from "../../core/errors";
+import { isRuleIssue, LookAheadSchema } from "../../core/model/look-ahead";
+import { fieldProblems, validationProblem } from "../../core/problem";
+import { submitLookAhead } from "../../core/use-cases/submit-look-ahead";
+import { marketDeps } from "../../runtime/market-deps";
+import { httpHandler } from "../middleware/http-handler";
+import { bodyText } from "../middleware/parse-body";
+import { json } from "../responses";
+
+/**
+ * POST /anm/look-aheads (anm): R-IN-1 (400 for shape, 422 LOOK_AHEAD_INVALID for rules, nothing
+ * stored), R-IN-2 (idempotent on lookAheadId), R-IN-3 (supersede before gate closure, 409 after).
+ */
+export const handler = httpHandler(async (event) => {
+  const receivedAtMs = marketDeps.clock.nowMs();
+  const text = bodyText(event);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new DomainError("MALFORMED_JSON", "The request body is not valid JSON.", [
+      { path: "body", message: "must be a JSON document" },
+    ]);
+  }
+  const parsed = LookAheadSchema.safeParse(raw);
+  if (!parsed.success) {
+    if (parsed.error.issues.every(isRuleIssue))
+      throw new DomainError(
+        "LOOK_AHEAD_INVALID",
+        "The look-ahead breaks R-IN-1; nothing was stored.",
+        fieldProblems(parsed.error.issues),
+      );
+    const problem = validationProblem(parsed.error.issues);
+    throw new DomainError("VALIDATION_FAILED", problem.detail, problem.errors ?? []);
+  }
+  const { cycle } = await submitLookAhead(marketDeps.lookAheads, parsed.data, receivedAtMs);
+  return json(202, { cycleId: cycle.cycleId, status: cycle.status });
+});
