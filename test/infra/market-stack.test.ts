@@ -15,7 +15,6 @@ import { marketTemplates } from "../support/cdk-app";
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
 const { market, stacks } = marketTemplates();
-// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, read field by field
 const resources = market.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stacks.market.getLogicalId(construct.node.defaultChild as CfnResource);

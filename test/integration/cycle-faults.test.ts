@@ -26,10 +26,9 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
     const cycleId = (event as { cycleId?: string }).cycleId ?? "";
     const plan = plans.get(`${cycleId}|${state}`);
     if (!plan || (plan.kind !== "always" && plan.crashes > 0)) return handler(event, ctx);
-    const result = await handler(event, ctx);
+    await handler(event, ctx);
     plan.crashes += 1;
     throw new InjectedCrash(`${state} crashed after writing everything, before reporting success`);
-    return result;
   };
 }
 

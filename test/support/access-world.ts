@@ -20,7 +20,6 @@ export interface HttpAnswer {
   readonly status: number;
   readonly contentType: string | null;
   readonly text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON read field by field in tests
   readonly body: any;
 }
 
