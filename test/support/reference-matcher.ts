@@ -1,6 +1,5 @@
-import { compatible, type Trade } from "../../functions/core/matching/match";
+import { compatible, type Trade, tradeOf } from "../../functions/core/matching/match";
 import { compareBids, compareOffers } from "../../functions/core/matching/rank";
-import { tradeIdOf } from "../../functions/core/model/ids";
 import { type Order, totalPence } from "../../functions/core/orders/order";
 
 /**
@@ -27,20 +26,7 @@ export function referenceMatch(
       const q = Math.min(need, left.get(offer.orderId)!);
       need -= q;
       left.set(offer.orderId, left.get(offer.orderId)! - q);
-      trades.push({
-        tradeId: tradeIdOf(marketId, bid.orderId, offer.orderId),
-        marketId,
-        sequence: trades.length,
-        buyOrderId: bid.orderId,
-        sellOrderId: offer.orderId,
-        buyEntryId: bid.entryId,
-        sellEntryId: offer.entryId,
-        buyParticipantId: bid.participantId,
-        sellParticipantId: offer.participantId,
-        quantityKw: q,
-        availabilityPence: offer.availabilityPence,
-        utilisationPence: offer.utilisationPence,
-      });
+      trades.push(tradeOf(marketId, trades.length, bid, offer, q));
     }
   }
   return trades;

@@ -92,21 +92,32 @@ export function matchMarket(
       need -= q;
       left[i] = left[i]! - q;
       if (left[i] === 0) index.exhaust(i);
-      trades.push({
-        tradeId: tradeIdOf(marketId, bid.orderId, offer.orderId),
-        marketId,
-        sequence: trades.length,
-        buyOrderId: bid.orderId,
-        sellOrderId: offer.orderId,
-        buyEntryId: bid.entryId,
-        sellEntryId: offer.entryId,
-        buyParticipantId: bid.participantId,
-        sellParticipantId: offer.participantId,
-        quantityKw: q,
-        availabilityPence: offer.availabilityPence,
-        utilisationPence: offer.utilisationPence,
-      });
+      trades.push(tradeOf(marketId, trades.length, bid, offer, q));
     }
   }
   return trades;
+}
+
+/** R-MATCH-4/5: the trade of `quantityKw` between a bid and an offer, at the offer's prices. */
+export function tradeOf(
+  marketId: string,
+  sequence: number,
+  bid: Order,
+  offer: Order,
+  quantityKw: number,
+): Trade {
+  return {
+    tradeId: tradeIdOf(marketId, bid.orderId, offer.orderId),
+    marketId,
+    sequence,
+    buyOrderId: bid.orderId,
+    sellOrderId: offer.orderId,
+    buyEntryId: bid.entryId,
+    sellEntryId: offer.entryId,
+    buyParticipantId: bid.participantId,
+    sellParticipantId: offer.participantId,
+    quantityKw,
+    availabilityPence: offer.availabilityPence,
+    utilisationPence: offer.utilisationPence,
+  };
 }
