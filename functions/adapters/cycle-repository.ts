@@ -4,14 +4,7 @@ import type { LookAheadBody } from "../core/model/look-ahead";
 import { toUtcIso } from "../core/model/settlement-periods";
 import type { Cycle, CycleStatus, CycleStore, LookAheadClaim } from "../core/ports";
 import { marketKeys } from "./keys";
-import {
-  isConditionFailure,
-  pages,
-  putAll,
-  queryAll,
-  requestCounter,
-  withoutKeys,
-} from "./table-io";
+import { isConditionFailure, pages, putAll, queryAll, withoutKeys } from "./table-io";
 
 /** MOL entries per stored look-ahead chunk: far below the 400 KB item limit with 50 SPs. */
 const ENTRIES_PER_CHUNK = 100;
@@ -30,7 +23,6 @@ export class CycleRepository implements CycleStore {
     receivedAtMs: number;
   }): Promise<LookAheadClaim> {
     try {
-      requestCounter.count += 1;
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -111,7 +103,6 @@ export class CycleRepository implements CycleStore {
 
   async createCycle(cycle: Cycle): Promise<Cycle> {
     try {
-      requestCounter.count += 1;
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -132,7 +123,6 @@ export class CycleRepository implements CycleStore {
   }
 
   async getCycle(cycleId: string): Promise<Cycle | undefined> {
-    requestCounter.count += 1;
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -167,7 +157,6 @@ export class CycleRepository implements CycleStore {
       });
     }
     try {
-      requestCounter.count += 1;
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -196,7 +185,6 @@ export class CycleRepository implements CycleStore {
   }
 
   async currentCycle(anmSchemeId: string, deliveryDate: string) {
-    requestCounter.count += 1;
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -217,7 +205,6 @@ export class CycleRepository implements CycleStore {
     receivedAtMs: number,
   ): Promise<boolean> {
     try {
-      requestCounter.count += 1;
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,

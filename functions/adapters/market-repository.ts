@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { toUtcIso } from "../core/model/settlement-periods";
 import type { MarketStatus, MarketStore, StoredMarket, StoredOpportunity } from "../core/ports";
 import { marketKeys } from "./keys";
-import { isConditionFailure, putAll, queryAll, requestCounter, withoutKeys } from "./table-io";
+import { isConditionFailure, putAll, queryAll, withoutKeys } from "./table-io";
 
 /** Markets (one item each, owned by the newest cycle that derived them) and opportunities. */
 export class MarketRepository implements MarketStore {
@@ -44,7 +44,6 @@ export class MarketRepository implements MarketStore {
     // late step never takes it back; a re-run of this cycle's step rewrites it unchanged.
     for (const market of markets) {
       try {
-        requestCounter.count += 1;
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
@@ -86,7 +85,6 @@ export class MarketRepository implements MarketStore {
   }
 
   async getMarket(marketId: string): Promise<StoredMarket | undefined> {
-    requestCounter.count += 1;
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -115,7 +113,6 @@ export class MarketRepository implements MarketStore {
   ): Promise<void> {
     for (const marketId of marketIds) {
       try {
-        requestCounter.count += 1;
         await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -143,7 +140,6 @@ export class MarketRepository implements MarketStore {
     result: { tradeCount: number; tradedKw: number },
   ): Promise<void> {
     try {
-      requestCounter.count += 1;
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -170,7 +166,6 @@ export class MarketRepository implements MarketStore {
     entryId: string,
     side: string,
   ): Promise<StoredOpportunity | undefined> {
-    requestCounter.count += 1;
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,

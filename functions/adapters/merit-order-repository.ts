@@ -3,7 +3,7 @@ import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConstraintMeritOrder, MeritOrderSegment } from "../core/merit-order/reorder";
 import type { MeritOrderStore, PublishedMeritOrder } from "../core/ports";
 import { marketKeys } from "./keys";
-import { pages, putAll, queryAll, requestCounter, withoutKeys } from "./table-io";
+import { pages, putAll, queryAll, withoutKeys } from "./table-io";
 
 /** MOL lines per stored page: well below the 400 KB item limit with 50 SPs per line. */
 const LINES_PER_PAGE = 200;
@@ -80,7 +80,6 @@ export class MeritOrderRepository implements MeritOrderStore {
   async publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number> {
     const pk = marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      requestCounter.count += 1;
       const { Item: latest } = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -102,7 +101,6 @@ export class MeritOrderRepository implements MeritOrderStore {
       // header and the pointer in one conditional transaction: versions are never overwritten.
       await putAll(this.client, this.tableName, pageItems);
       try {
-        requestCounter.count += 1;
         await this.client.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -147,7 +145,6 @@ export class MeritOrderRepository implements MeritOrderStore {
     constraintId: string,
   ): Promise<PublishedMeritOrder | undefined> {
     const pk = marketKeys.meritOrderPk(anmSchemeId, deliveryDate, constraintId);
-    requestCounter.count += 1;
     const { Item: pointer } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { OrderStore, OrderWriteRefusal, StoredOrder } from "../core/ports";
 import { marketKeys } from "./keys";
-import { putAll, queryAll, requestCounter, withoutKeys } from "./table-io";
+import { putAll, queryAll, withoutKeys } from "./table-io";
 
 /** Transaction parts in the order the write sends them, to read a cancellation's reasons. */
 type Part = "order" | "capacity" | "market" | "current";
@@ -65,7 +65,6 @@ export class OrderRepository implements OrderStore {
 
   private async transact(items: object[], parts: Part[]): Promise<OrderWriteRefusal | undefined> {
     try {
-      requestCounter.count += 1;
       await this.client.send(new TransactWriteCommand({ TransactItems: items as never }));
       return undefined;
     } catch (error) {
@@ -141,7 +140,6 @@ export class OrderRepository implements OrderStore {
   }
 
   async getOrder(orderId: string): Promise<StoredOrder | undefined> {
-    requestCounter.count += 1;
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,

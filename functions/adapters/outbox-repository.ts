@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Outbox } from "../core/ports";
 import { marketKeys } from "./keys";
-import { isConditionFailure, requestCounter } from "./table-io";
+import { isConditionFailure } from "./table-io";
 
 /** Participant notifications as outbox records; a later delivery step sends them. */
 export class OutboxRepository implements Outbox {
@@ -18,7 +18,6 @@ export class OutboxRepository implements Outbox {
     atMs: number,
   ): Promise<void> {
     try {
-      requestCounter.count += 1;
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,

@@ -4,9 +4,6 @@ import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from "@aws-sd
 /** DynamoDB's limit of items per BatchWriteItem request. */
 const BATCH = 25;
 
-/** Counts requests made through these helpers (the bench compares them with the lower bound). */
-export const requestCounter = { count: 0 };
-
 /**
  * Writes items with BatchWriteItem, 25 a request, retrying unprocessed items with exponential
  * backoff. Puts only: every caller writes items with deterministic keys, so a retry rewrites the
@@ -23,7 +20,6 @@ export async function putAll(
       if (attempt > 8) throw new Error("DynamoDB kept items unprocessed after 8 retries");
       if (attempt > 0)
         await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * Math.random()));
-      requestCounter.count += 1;
       const result = await client.send(
         new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
       );
@@ -40,7 +36,6 @@ export async function queryAll<T = Record<string, unknown>>(
   const items: T[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    requestCounter.count += 1;
     const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
     items.push(...((page.Items ?? []) as T[]));
     ExclusiveStartKey = page.LastEvaluatedKey;

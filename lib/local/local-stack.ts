@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -46,6 +47,12 @@ export interface LocalStackOptions {
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
   /** Wraps each Task state's handler (fault-injection tests); the cloud has no such hook. */
   readonly wrapTask?: (state: string, handler: LambdaHandler) => LambdaHandler;
+  /**
+   * Called once with the DynamoDB client the handlers share, before any request is served, so a
+   * test or the bench can add SDK middleware to it (request counting, faults in the middle of a
+   * task's writes). The cloud has no such hook.
+   */
+  readonly instrumentDynamo?: (client: DynamoDBDocumentClient) => void;
 }
 
 export interface LocalStack {
@@ -123,6 +130,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SFN_ENDPOINT: sfnEndpoint,
       STATE_MACHINE_ARN: stateMachineArn,
     });
+
+    if (options.instrumentDynamo) {
+      // Loaded the way the handlers were, so this is the very client instance they use.
+      const clients = (await import(
+        pathToFileURL(resolve(root, "functions/runtime/clients.ts")).href
+      )) as { dynamoDocumentClient: () => DynamoDBDocumentClient };
+      options.instrumentDynamo(clients.dynamoDocumentClient());
+    }
 
     // Operator and ANM keys: given, or generated; stored hashed like any other key.
     const { deps } = await import("../../functions/runtime/deps");
