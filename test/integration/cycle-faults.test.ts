@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
 import { ApiClient, onboard, waitFor } from "../../lib/client/api-client";
@@ -11,22 +13,70 @@ import { workedExample } from "../support/worked-example";
  * (or after writing all of it, before reporting success); the ASL's Retry runs it again, and the
  * final trades and MOL must equal those of a clean run. A task that keeps failing ends the cycle
  * `failed`, with the original MOL published and the failing step shown to the operator.
+ *
+ * "Part of its output": each task attempt runs in an AsyncLocalStorage context; SDK middleware on
+ * the handlers' own DynamoDB client (`instrumentDynamo`) counts the attempt's write requests and,
+ * when planned, throws right after the k-th one has been stored, so the writes before it are in
+ * the table and those after it are not. k is half of what the same task wrote in the clean run.
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-type Plan = { kind: "end" | "always"; crashes: number };
+type Plan = { kind: "end" | "always" | "mid"; crashes: number; crashAfter?: number };
 const plans = new Map<string, Plan>();
 
 class InjectedCrash extends Error {
   override name = "InjectedCrash";
 }
 
+/** One attempt of one task: its write requests so far, and where it is to crash. */
+interface Attempt {
+  state: string;
+  writes: number;
+  crashAfter?: number;
+}
+const attempt = new AsyncLocalStorage<Attempt>();
+/** Write requests per attempt, by `cycleId|state`, in attempt order. */
+const writesPerAttempt = new Map<string, number[]>();
+const WRITE_COMMAND = /^(BatchWrite|Put|Update|Delete|TransactWrite)(Item|Items)?Command$/;
+
+/** Counts the running attempt's writes; throws after the planned one has been stored. */
+function instrumentDynamo(client: DynamoDBDocumentClient) {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const current = attempt.getStore();
+      if (current && WRITE_COMMAND.test(context.commandName ?? "")) {
+        current.writes += 1;
+        if (current.writes === current.crashAfter)
+          throw new InjectedCrash(
+            `${current.state} crashed after write ${current.writes} (${context.commandName})`,
+          );
+      }
+      return result;
+    },
+    { step: "initialize", name: "faultInjection" },
+  );
+}
+
 function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
   return async (event, ctx) => {
     const cycleId = (event as { cycleId?: string }).cycleId ?? "";
-    const plan = plans.get(`${cycleId}|${state}`);
-    if (!plan || (plan.kind !== "always" && plan.crashes > 0)) return handler(event, ctx);
-    await handler(event, ctx);
+    const key = `${cycleId}|${state}`;
+    const plan = plans.get(key);
+    const current: Attempt = { state, writes: 0 };
+    if (plan?.kind === "mid" && plan.crashes === 0) current.crashAfter = plan.crashAfter;
+    const counts = writesPerAttempt.get(key) ?? [];
+    writesPerAttempt.set(key, counts);
+    let result: unknown;
+    try {
+      result = await attempt.run(current, () => handler(event, ctx));
+    } catch (error) {
+      if (error instanceof InjectedCrash) plan!.crashes += 1;
+      throw error;
+    } finally {
+      counts.push(current.writes);
+    }
+    if (!plan || plan.kind === "mid" || (plan.kind === "end" && plan.crashes > 0)) return result;
     plan.crashes += 1;
     throw new InjectedCrash(`${state} crashed after writing everything, before reporting success`);
   };
@@ -37,7 +87,7 @@ let api: ApiClient;
 const scenario = workedExample();
 
 beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true, wrapTask });
+  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true, wrapTask, instrumentDynamo });
   api = new ApiClient(stack.url);
 }, 60_000);
 
@@ -46,7 +96,7 @@ afterAll(async () => {
 });
 
 /** Runs the worked example as its own scheme; returns its trades and MOL with ids normalised. */
-async function runCycle(name: string, faults: Record<string, Plan["kind"]>) {
+async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes">>) {
   const scheme = `FI-${name}-${process.pid}`;
   const traders = new Map<string, string>();
   for (const asset of scenario.assets)
@@ -69,8 +119,8 @@ async function runCycle(name: string, faults: Record<string, Plan["kind"]>) {
   // Plans are in place before the look-ahead arrives: the execution starts with the request.
   const cycleId = cycleIdOf(scheme, body.lookAheadId);
   const applied: Plan[] = [];
-  for (const [state, kind] of Object.entries(faults)) {
-    const plan = { kind, crashes: 0 };
+  for (const [state, fault] of Object.entries(faults)) {
+    const plan = { ...fault, crashes: 0 };
     plans.set(`${cycleId}|${state}`, plan);
     applied.push(plan);
   }
@@ -127,6 +177,7 @@ async function runCycle(name: string, faults: Record<string, Plan["kind"]>) {
       .replace(/trd-[0-9a-f]+/g, (id) => `T${tradeIds.indexOf(id)}`)
       .replace(/mkt-[0-9a-f]+/g, "M");
   return {
+    cycleId,
     cycle: done,
     crashes: applied.map((p) => p.crashes),
     trades: JSON.parse(
@@ -159,27 +210,75 @@ const STEPS = [
   "Publish",
 ];
 
+type Run = Awaited<ReturnType<typeof runCycle>>;
+let cleanRun: Promise<Run> | undefined;
+/** The fault-free run every faulty one is compared with (run once, shared by the tests). */
+function clean(): Promise<Run> {
+  cleanRun ??= runCycle("clean", {});
+  return cleanRun;
+}
+
+/** Write requests of each attempt of a task in a run. */
+const writesOf = (run: Run, state: string) => writesPerAttempt.get(`${run.cycleId}|${state}`) ?? [];
+
+function expectSameOutcome(run: Run, reference: Run, label: string) {
+  expect(run.crashes[0], label).toBeGreaterThan(0);
+  expect(run.cycle.status, label).toBe("published");
+  expect(run.trades, label).toEqual(reference.trades);
+  expect(run.mol, label).toEqual(reference.mol);
+}
+
 describe("FI: a crashed task is retried to the same result", () => {
   it("gives the clean run's trades and MOL when every task crashes once after writing its output", async () => {
-    const runs = await Promise.all([
-      runCycle("clean", {}),
-      ...STEPS.map((step) => runCycle(`end${step}`, { [step]: "end" })),
+    const [reference, ...faulty] = await Promise.all([
+      clean(),
+      ...STEPS.map((step) => runCycle(`end${step}`, { [step]: { kind: "end" } })),
     ]);
-    const [clean, ...faulty] = runs;
-    expect(clean!.cycle.status).toBe("published");
-    expect(clean!.trades).toHaveLength(2);
-    expect(clean!.mol.segments[0].entries).toHaveLength(9);
+    expect(reference!.cycle.status).toBe("published");
+    expect(reference!.trades).toHaveLength(2);
+    expect(reference!.mol.segments[0].entries).toHaveLength(9);
     faulty.forEach((run, i) => {
-      const label = STEPS[i]!;
-      expect(run.crashes[0], label).toBeGreaterThan(0);
-      expect(run.cycle.status, label).toBe("published");
-      expect(run.trades, label).toEqual(clean!.trades);
-      expect(run.mol, label).toEqual(clean!.mol);
+      expectSameOutcome(run, reference!, STEPS[i]!);
+    });
+  }, 180_000);
+
+  it("gives the clean run's trades and MOL when every task crashes once in the middle of its writes", async () => {
+    const reference = await clean();
+    expect(reference.cycle.status).toBe("published");
+    // Where each task crashes: after half of the write requests it made in the clean run. A task
+    // with a single write request (IngestLookAhead: only its progress marker on the cycle, the
+    // look-ahead itself is stored by the API) crashes after that one, like the "end" case.
+    const points = STEPS.map((step) => {
+      const attempts = writesOf(reference, step);
+      expect(attempts, step).toHaveLength(1);
+      const total = attempts[0]!;
+      expect(total, step).toBeGreaterThan(0);
+      return { step, total, crashAfter: Math.max(1, Math.floor(total / 2)) };
+    });
+    const runs = await Promise.all(
+      points.map(({ step, crashAfter }) =>
+        runCycle(`mid${step}`, { [step]: { kind: "mid", crashAfter } }),
+      ),
+    );
+    const figures = points.map(({ step, total, crashAfter }, i) => ({
+      step,
+      cleanWrites: total,
+      crashAfter,
+      attempts: writesOf(runs[i]!, step).join(" → "),
+    }));
+    console.info(`FI mid-write crashes:\n${JSON.stringify(figures, null, 1)}`);
+    runs.forEach((run, i) => {
+      const { step, crashAfter } = points[i]!;
+      expectSameOutcome(run, reference, step);
+      const attempts = writesOf(run, step);
+      // The first attempt stopped at the planned write; a later one ran to the end.
+      expect(attempts[0], step).toBe(crashAfter);
+      expect(attempts.length, step).toBeGreaterThan(1);
     });
   }, 180_000);
 
   it("ends a cycle whose task keeps failing as `failed`, with the original MOL published and the step shown", async () => {
-    const run = await runCycle("broken", { Match: "always" });
+    const run = await runCycle("broken", { Match: { kind: "always" } });
     expect(run.cycle.status).toBe("failed");
     expect(run.cycle.failure).toMatchObject({ step: "Match", error: "InjectedCrash" });
     expect(run.cycle.failure.cause).not.toMatch(/\n\s+at /);
