@@ -5,10 +5,19 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { benchApi } from "./api";
+import { benchBundles } from "./bundles";
+import { benchCycle } from "./cycle";
 import { benchMatching } from "./matching";
 import { benchWelfare } from "./welfare";
 
 const quick = process.argv.includes("--quick");
+/** `--only=cycle,api` runs a subset (while working on one section); the file then has only those. */
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const wanted = (section: string) => !only || only.includes(section);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
@@ -19,24 +28,48 @@ async function main(): Promise<void> {
     node: process.version,
   };
 
-  log("matching");
-  const sizes: [number, number][] = quick
-    ? [
-        [1_000, 1],
-        [10_000, 1],
-        [100_000, 1],
-        [100_000, 500],
-      ]
-    : [
-        [1_000, 1],
-        [10_000, 1],
-        [100_000, 1],
-        [100_000, 500],
-      ];
-  results.matching = sizes.map(([n, m]) => benchMatching(n, m, quick ? 1 : 5));
+  if (wanted("matching")) {
+    log("matching");
+    const sizes: [number, number][] = quick
+      ? [
+          [1_000, 1],
+          [10_000, 1],
+          [100_000, 1],
+          [100_000, 500],
+        ]
+      : [
+          [1_000, 1],
+          [10_000, 1],
+          [100_000, 1],
+          [100_000, 500],
+        ];
+    results.matching = sizes.map(([n, m]) => benchMatching(n, m, quick ? 1 : 5));
+  }
 
-  log("welfare");
-  results.welfare = await benchWelfare(quick ? 200 : 1000);
+  if (wanted("welfare")) {
+    log("welfare");
+    results.welfare = await benchWelfare(quick ? 200 : 1000);
+  }
+
+  if (wanted("cycle")) {
+    log("cycle");
+    results.cycle = await benchCycle(
+      quick
+        ? { constraints: 20, entriesPerConstraint: 25, participants: 10, orders: 1_000 }
+        : { constraints: 500, entriesPerConstraint: 40, participants: 250, orders: 50_000 },
+      log,
+    );
+  }
+
+  if (wanted("api")) {
+    log("api");
+    results.api = await benchApi(120, quick ? 5 : 20, log);
+  }
+
+  if (wanted("bundles")) {
+    log("bundles");
+    results.bundles = await benchBundles(quick ? 1 : 3);
+  }
 
   results.wallMs = Date.now() - started;
   const dir = join(import.meta.dirname, "results");
@@ -45,38 +78,72 @@ async function main(): Promise<void> {
   printTable(results);
 }
 
+type Row = Record<string, unknown>;
+
+/** A markdown table of `rows` over `columns` (the README's Performance section uses the same). */
+function table(title: string, columns: string[], rows: Row[]): string {
+  const cells = (r: Row) => columns.map((c) => String(r[c] ?? "")).join(" | ");
+  return [
+    title,
+    `| ${columns.join(" | ")} |`,
+    `|${columns.map(() => "---:").join("|")}|`,
+    ...rows.map((r) => `| ${cells(r)} |`),
+    "",
+  ].join("\n");
+}
+
 function printTable(results: Record<string, unknown>): void {
-  const rows = results.matching as {
-    orders: number;
-    markets: number;
-    engineMs: number;
-    sortMs: number;
-    ratio: number;
-  }[];
-  process.stdout.write(
-    "matching (engine = rank + match + re-order; ratio = engine / Array.prototype.sort)\n",
-  );
-  process.stdout.write(
-    "| orders | markets | engineMs | sortMs | ratio |\n|---:|---:|---:|---:|---:|\n",
-  );
-  for (const r of rows)
-    process.stdout.write(
-      `| ${r.orders} | ${r.markets} | ${r.engineMs} | ${r.sortMs} | ${r.ratio} |\n`,
+  const out: string[] = [];
+  if (results.matching)
+    out.push(
+      table(
+        "matching (engine = rank + match + re-order; ratio = engine / Array.prototype.sort)",
+        ["orders", "markets", "engineMs", "sortMs", "ratio"],
+        results.matching as Row[],
+      ),
     );
-  const w = results.welfare as {
-    instances: number;
-    meanRatio: number;
-    minRatio: number;
-    engineMsMedian: number;
-    lpMsMedian: number;
-  };
-  process.stdout.write("\nwelfare (greedy surplus / LP optimum, HiGHS)\n");
-  process.stdout.write(
-    "| instances | meanRatio | minRatio | engineMsMedian | lpMsMedian |\n|---:|---:|---:|---:|---:|\n",
-  );
-  process.stdout.write(
-    `| ${w.instances} | ${w.meanRatio} | ${w.minRatio} | ${w.engineMsMedian} | ${w.lpMsMedian} |\n`,
-  );
+  if (results.welfare)
+    out.push(
+      table(
+        "welfare (greedy surplus / LP optimum, HiGHS)",
+        ["instances", "meanRatio", "minRatio", "engineMsMedian", "lpMsMedian"],
+        [results.welfare as Row],
+      ),
+    );
+  if (results.cycle)
+    out.push(
+      table(
+        "cycle (whole workflow on the local stack; wallMs excludes the wait for gate closure)",
+        [
+          "constraints",
+          "entries",
+          "orders",
+          "trades",
+          "wallMs",
+          "maxStatePayloadBytes",
+          "dynamodbRequests",
+          "dynamodbLowerBound",
+        ],
+        [results.cycle as Row],
+      ),
+    );
+  if (results.api)
+    out.push(
+      table(
+        "api (autocannon, separate process; POST /orders and GET /health at the same rate)",
+        ["rate", "seconds", "ordersSent", "p99OrderMs", "p99HealthMs", "ratio", "non2xx"],
+        [results.api as Row],
+      ),
+    );
+  if (results.bundles)
+    out.push(
+      table(
+        "bundles (esbuild, minified; cold import relative to node -e 0)",
+        ["fn", "bytes", "importMs", "nodeMs", "importRatio"],
+        results.bundles as Row[],
+      ),
+    );
+  process.stdout.write(`${out.join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { toUtcIso } from "../core/model/settlement-periods";
 import type { MarketStatus, MarketStore, StoredMarket, StoredOpportunity } from "../core/ports";
+import { applyConditionalWrites } from "./conditional-writes";
 import { marketKeys } from "./keys";
-import { isConditionFailure, putAll, queryAll, withoutKeys } from "./table-io";
+import { putAll, queryAll, withoutKeys } from "./table-io";
 
 /** Markets (one item each, owned by the newest cycle that derived them) and opportunities. */
 export class MarketRepository implements MarketStore {
@@ -42,26 +43,23 @@ export class MarketRepository implements MarketStore {
     );
     // A market id belongs to the newest cycle of its scheme and day (R-IN-3): an older cycle's
     // late step never takes it back; a re-run of this cycle's step rewrites it unchanged.
-    for (const market of markets) {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: this.marketItem(market),
-            ConditionExpression:
-              "attribute_not_exists(pk) OR (cycleId = :cycle AND #status = :pending) OR cycleCreatedAtMs < :created",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: {
-              ":cycle": cycleId,
-              ":pending": "pending",
-              ":created": market.cycleCreatedAtMs,
-            },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
+    await applyConditionalWrites(
+      this.client,
+      markets.map((market) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: this.marketItem(market),
+          ConditionExpression:
+            "attribute_not_exists(pk) OR (cycleId = :cycle AND #status = :pending) OR cycleCreatedAtMs < :created",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":cycle": cycleId,
+            ":pending": "pending",
+            ":created": market.cycleCreatedAtMs,
+          },
+        },
+      })),
+    );
   }
 
   async listMarketsOfCycle(cycleId: string): Promise<StoredMarket[]> {
@@ -111,37 +109,34 @@ export class MarketRepository implements MarketStore {
     to: MarketStatus,
     from: MarketStatus[],
   ): Promise<void> {
-    for (const marketId of marketIds) {
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: marketKeys.market(marketId),
-            UpdateExpression: "SET #status = :to",
-            ConditionExpression: `cycleId = :cycle AND #status IN (${from.map((_, i) => `:f${i}`).join(", ")})`,
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: {
-              ":to": to,
-              ":cycle": cycleId,
-              ...Object.fromEntries(from.map((f, i) => [`:f${i}`, f])),
-            },
-          }),
-        );
-      } catch (error) {
-        // Already moved on, or taken over by a newer cycle: nothing to do.
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
+    // A market already moved on, or taken over by a newer cycle, is left as it is.
+    await applyConditionalWrites(
+      this.client,
+      marketIds.map((marketId) => ({
+        Update: {
+          TableName: this.tableName,
+          Key: marketKeys.market(marketId),
+          UpdateExpression: "SET #status = :to",
+          ConditionExpression: `cycleId = :cycle AND #status IN (${from.map((_, i) => `:f${i}`).join(", ")})`,
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":to": to,
+            ":cycle": cycleId,
+            ...Object.fromEntries(from.map((f, i) => [`:f${i}`, f])),
+          },
+        },
+      })),
+    );
   }
 
-  async setMarketResult(
-    marketId: string,
+  async setMarketResults(
     cycleId: string,
-    result: { tradeCount: number; tradedKw: number },
+    results: { marketId: string; tradeCount: number; tradedKw: number }[],
   ): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
+    await applyConditionalWrites(
+      this.client,
+      results.map(({ marketId, tradeCount, tradedKw }) => ({
+        Update: {
           TableName: this.tableName,
           Key: marketKeys.market(marketId),
           UpdateExpression: "SET #status = :matched, #result = :result",
@@ -151,13 +146,11 @@ export class MarketRepository implements MarketStore {
             ":matched": "matched",
             ":closed": "closed",
             ":cycle": cycleId,
-            ":result": result,
+            ":result": { tradeCount, tradedKw },
           },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+        },
+      })),
+    );
   }
 
   async getOpportunity(

@@ -2,6 +2,8 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConstraintMeritOrder, MeritOrderSegment } from "../core/merit-order/reorder";
 import type { MeritOrderStore, PublishedMeritOrder } from "../core/ports";
+import { getAll } from "./batch-get";
+import type { ConditionalWrite } from "./conditional-writes";
 import { marketKeys } from "./keys";
 import { pages, putAll, queryAll, withoutKeys } from "./table-io";
 
@@ -77,6 +79,97 @@ export class MeritOrderRepository implements MeritOrderStore {
     }));
   }
 
+  /**
+   * `publish` for many constraints with few requests: the LATEST pointers in batch reads, every
+   * new version's pages in batch writes, then header + pointer pairs in transactions of 50
+   * constraints. A cancelled transaction wrote nothing; its constraints are then published one
+   * by one by `publish`, which re-reads the pointers.
+   */
+  async publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]> {
+    const pkOf = (mol: Omit<PublishedMeritOrder, "version">) =>
+      marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
+    const pointers = new Map(
+      (
+        await getAll(
+          this.client,
+          this.tableName,
+          mols.map((mol) => ({ pk: pkOf(mol), sk: "LATEST" })),
+        )
+      ).map((item) => [String(item.pk), item]),
+    );
+    const versions: number[] = [];
+    const todo: { index: number; pairs: ConditionalWrite[]; pages: Record<string, unknown>[] }[] =
+      [];
+    mols.forEach((mol, index) => {
+      const pk = pkOf(mol);
+      const latest = pointers.get(pk);
+      if (latest && latest.cycleId === mol.cycleId && Boolean(latest.fallback) === mol.fallback) {
+        versions[index] = Number(latest.version);
+        return;
+      }
+      const version = latest ? Number(latest.version) + 1 : 1;
+      versions[index] = version;
+      const { pages, pairs } = this.versionWrites(pk, mol, version, latest);
+      todo.push({ index, pairs, pages });
+    });
+    await putAll(
+      this.client,
+      this.tableName,
+      todo.flatMap((t) => t.pages),
+    );
+    for (let i = 0; i < todo.length; i += 50) {
+      const chunk = todo.slice(i, i + 50);
+      try {
+        await this.client.send(
+          new TransactWriteCommand({ TransactItems: chunk.flatMap((t) => t.pairs) }),
+        );
+      } catch (error) {
+        if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
+        for (const t of chunk) versions[t.index] = await this.publish(mols[t.index]!);
+      }
+    }
+    return versions;
+  }
+
+  /** A new version's pages, and its header and LATEST pointer (conditional on `latest`). */
+  private versionWrites(
+    pk: string,
+    mol: Omit<PublishedMeritOrder, "version">,
+    version: number,
+    latest: Record<string, unknown> | undefined,
+  ): { pages: Record<string, unknown>[]; pairs: ConditionalWrite[] } {
+    const { segments, ...head } = mol;
+    const pages = toPages(segments).map((p) => ({
+      pk,
+      sk: marketKeys.meritOrderSegmentPage(version, p.segment, p.page),
+      ...p,
+    }));
+    const pairs: ConditionalWrite[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk,
+            sk: marketKeys.meritOrderVersion(version),
+            ...head,
+            version,
+            pages: pages.length,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk, sk: "LATEST", version, cycleId: mol.cycleId, fallback: mol.fallback },
+          ConditionExpression: latest ? "version = :previous" : "attribute_not_exists(pk)",
+          ...(latest ? { ExpressionAttributeValues: { ":previous": Number(latest.version) } } : {}),
+        },
+      },
+    ];
+    return { pages, pairs };
+  }
+
   async publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number> {
     const pk = marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     for (let attempt = 0; attempt < 10; attempt += 1) {
@@ -91,45 +184,12 @@ export class MeritOrderRepository implements MeritOrderStore {
       if (latest && latest.cycleId === mol.cycleId && Boolean(latest.fallback) === mol.fallback)
         return Number(latest.version);
       const version = latest ? Number(latest.version) + 1 : 1;
-      const { segments, ...head } = mol;
-      const pageItems = toPages(segments).map((p) => ({
-        pk,
-        sk: marketKeys.meritOrderSegmentPage(version, p.segment, p.page),
-        ...p,
-      }));
+      const { pages: pageItems, pairs } = this.versionWrites(pk, mol, version, latest);
       // Pages first (a new version's pages are invisible until LATEST points at it), then the
       // header and the pointer in one conditional transaction: versions are never overwritten.
       await putAll(this.client, this.tableName, pageItems);
       try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: {
-                    pk,
-                    sk: marketKeys.meritOrderVersion(version),
-                    ...head,
-                    version,
-                    pages: pageItems.length,
-                  },
-                  ConditionExpression: "attribute_not_exists(pk)",
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { pk, sk: "LATEST", version, cycleId: mol.cycleId, fallback: mol.fallback },
-                  ConditionExpression: latest ? "version = :previous" : "attribute_not_exists(pk)",
-                  ...(latest
-                    ? { ExpressionAttributeValues: { ":previous": Number(latest.version) } }
-                    : {}),
-                },
-              },
-            ],
-          }),
-        );
+        await this.client.send(new TransactWriteCommand({ TransactItems: pairs }));
         return version;
       } catch (error) {
         if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;

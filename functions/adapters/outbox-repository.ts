@@ -1,8 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { Outbox } from "../core/ports";
+import type { Notification, Outbox } from "../core/ports";
+import { applyConditionalWrites } from "./conditional-writes";
 import { marketKeys } from "./keys";
-import { isConditionFailure } from "./table-io";
 
 /** Participant notifications as outbox records; a later delivery step sends them. */
 export class OutboxRepository implements Outbox {
@@ -11,15 +10,15 @@ export class OutboxRepository implements Outbox {
     private readonly tableName: string,
   ) {}
 
-  async notify(
-    participantId: string,
-    eventId: string,
-    event: Record<string, unknown>,
-    atMs: number,
-  ): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
+  /**
+   * Conditional puts, so a re-run never rewrites a stored record (a stream consumer would see it
+   * as a second event); up to 100 a request.
+   */
+  async notifyAll(notifications: Notification[]): Promise<void> {
+    await applyConditionalWrites(
+      this.client,
+      notifications.map(({ participantId, eventId, event, atMs }) => ({
+        Put: {
           TableName: this.tableName,
           Item: {
             ...marketKeys.outbox(participantId, eventId),
@@ -30,10 +29,8 @@ export class OutboxRepository implements Outbox {
             delivered: false,
           },
           ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+        },
+      })),
+    );
   }
 }

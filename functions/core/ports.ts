@@ -149,10 +149,10 @@ export interface MarketStore {
     to: MarketStatus,
     from: MarketStatus[],
   ): Promise<void>;
-  setMarketResult(
-    marketId: string,
+  /** Records each market's matching result and moves it to `matched` (conditional per market). */
+  setMarketResults(
     cycleId: string,
-    result: { tradeCount: number; tradedKw: number },
+    results: { marketId: string; tradeCount: number; tradedKw: number }[],
   ): Promise<void>;
   getOpportunity(
     cycleId: string,
@@ -211,6 +211,8 @@ export interface MeritOrderStore {
    * (then returns that version). Conditional: versions are never overwritten.
    */
   publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number>;
+  /** `publish` for many constraints at once (same outcome, far fewer requests). */
+  publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]>;
   latest(
     anmSchemeId: string,
     deliveryDate: string,
@@ -224,14 +226,18 @@ export interface ClaimSource {
 }
 
 /** Notifications to participants (an outbox record each; delivery comes later). */
+/** A message for a participant, kept in the outbox until delivered. */
+export interface Notification {
+  participantId: string;
+  /** Unique per participant: the same notification is stored once. */
+  eventId: string;
+  event: Record<string, unknown>;
+  atMs: number;
+}
+
 export interface Outbox {
-  /** Idempotent: the same `eventId` for a participant is stored once. */
-  notify(
-    participantId: string,
-    eventId: string,
-    event: Record<string, unknown>,
-    atMs: number,
-  ): Promise<void>;
+  /** Idempotent: a notification whose `eventId` the participant already has is not stored again. */
+  notifyAll(notifications: Notification[]): Promise<void>;
 }
 
 export interface WorkflowStarter {

@@ -90,18 +90,19 @@ export async function ingestStep(ports: CyclePorts, cycleId: string): Promise<vo
     await ports.orders.settleOrders(
       orders.map((o) => ({ ...o, status: "cancelled", updatedAtMs: now })),
     );
-    for (const o of orders)
-      await ports.outbox.notify(
-        o.participantId,
-        `ORDER_CANCELLED#${o.orderId}`,
-        {
+    await ports.outbox.notifyAll(
+      orders.map((o) => ({
+        participantId: o.participantId,
+        eventId: `ORDER_CANCELLED#${o.orderId}`,
+        event: {
           type: "order-cancelled",
           orderId: o.orderId,
           marketId: o.marketId,
           reason: "look-ahead superseded (R-IN-3)",
         },
-        now,
-      );
+        atMs: now,
+      })),
+    );
   }
   await ports.markets.setMarketStatus(
     old,
@@ -142,7 +143,7 @@ export async function deriveStep(
 /** OpenMarkets: markets open for orders; every participant with an opportunity is notified. */
 export async function openStep(ports: CyclePorts, cycleId: string): Promise<void> {
   await cycleOf(ports, cycleId, "OpenMarkets");
-  const { markets } = await bookOf(ports, cycleId);
+  const markets = await ports.markets.listMarketsOfCycle(cycleId);
   await ports.markets.setMarketStatus(
     cycleId,
     markets.map((m) => m.marketId),
@@ -154,19 +155,20 @@ export async function openStep(ports: CyclePorts, cycleId: string): Promise<void
   const participants = new Set(
     (await ports.markets.listOpportunitiesOfCycle(cycleId)).map((o) => o.participantId),
   );
-  for (const participantId of [...participants].sort())
-    await ports.outbox.notify(
+  await ports.outbox.notifyAll(
+    [...participants].sort().map((participantId) => ({
       participantId,
-      `MARKETS_OPEN#${cycleId}`,
-      { type: "markets-open", cycleId },
-      now,
-    );
+      eventId: `MARKETS_OPEN#${cycleId}`,
+      event: { type: "markets-open", cycleId },
+      atMs: now,
+    })),
+  );
 }
 
 /** CloseMarkets: at gate closure, markets stop taking orders (R-GATE-1). */
 export async function closeStep(ports: CyclePorts, cycleId: string): Promise<void> {
   await cycleOf(ports, cycleId, "CloseMarkets");
-  const { markets } = await bookOf(ports, cycleId);
+  const markets = await ports.markets.listMarketsOfCycle(cycleId);
   await ports.markets.setMarketStatus(
     cycleId,
     markets.map((m) => m.marketId),
@@ -227,13 +229,15 @@ export async function matchStep(ports: CyclePorts, cycleId: string): Promise<{ t
       };
     }),
   );
-  for (const m of markets) {
-    const mine = trades.filter((t) => t.marketId === m.marketId);
-    await ports.markets.setMarketResult(m.marketId, cycleId, {
-      tradeCount: mine.length,
-      tradedKw: mine.reduce((s, t) => s + t.quantityKw, 0),
-    });
+  const results = new Map(
+    markets.map((m) => [m.marketId, { marketId: m.marketId, tradeCount: 0, tradedKw: 0 }]),
+  );
+  for (const t of trades) {
+    const result = results.get(t.marketId)!;
+    result.tradeCount += 1;
+    result.tradedKw += t.quantityKw;
   }
+  await ports.markets.setMarketResults(cycleId, [...results.values()]);
   return { trades: trades.length };
 }
 
@@ -267,8 +271,8 @@ async function publishAll(
   const draft = fallback ? [] : ((await ports.meritOrders.loadDraft(cycle.cycleId)) ?? []);
   const byConstraint = new Map(draft.map((c) => [c.constraintId, c.segments]));
   const now = ports.clock.nowMs();
-  for (const constraint of lookAhead.constraints)
-    await ports.meritOrders.publish({
+  await ports.meritOrders.publishAll(
+    lookAhead.constraints.map((constraint) => ({
       anmSchemeId: cycle.anmSchemeId,
       deliveryDate: cycle.deliveryDate,
       constraintId: constraint.constraintId,
@@ -277,7 +281,8 @@ async function publishAll(
       publishedAtMs: now,
       fallback,
       segments: byConstraint.get(constraint.constraintId) ?? [],
-    });
+    })),
+  );
 }
 
 /** Publish: the re-ordered MOLs become immutable versions for the ANM; traders are told. */
@@ -297,13 +302,14 @@ export async function publishStep(ports: CyclePorts, cycleId: string): Promise<v
       t.sellParticipantId,
     ]),
   );
-  for (const participantId of [...parties].sort())
-    await ports.outbox.notify(
+  await ports.outbox.notifyAll(
+    [...parties].sort().map((participantId) => ({
       participantId,
-      `TRADES_PUBLISHED#${cycleId}`,
-      { type: "trades-published", cycleId },
-      now,
-    );
+      eventId: `TRADES_PUBLISHED#${cycleId}`,
+      event: { type: "trades-published", cycleId },
+      atMs: now,
+    })),
+  );
 }
 
 /**

@@ -1,0 +1,212 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { periodCount } from "../functions/core/model/settlement-periods";
+import { marketDeps } from "../functions/runtime/market-deps";
+import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
+import { startLocalStack } from "../lib/local/local-stack";
+import { REPO_ROOT } from "../lib/repo-root";
+
+/** The `api` section: POST /orders at a fixed rate against GET /health, measured together. */
+export interface ApiResult {
+  /** Requests per second asked of each route. */
+  rate: number;
+  seconds: number;
+  ordersSent: number;
+  /** Orders per second the API answered on average. */
+  ordersPerSecond: number;
+  p99OrderMs: number;
+  p99HealthMs: number;
+  /** p99OrderMs / p99HealthMs: what an order costs beyond the HTTP path itself. */
+  ratio: number;
+  /** Order responses that were not 2xx, plus errors and timeouts. */
+  non2xx: number;
+  healthNon2xx: number;
+  /** Orders found in the table afterwards: ordersSent − non2xx when nothing is lost or doubled. */
+  ordersStored: number;
+  /** DynamoDB requests made while the load ran, per order sent (authorizer included). */
+  dynamodbRequestsPerOrder: number;
+}
+
+interface LoadOutput {
+  orders: {
+    requests: number;
+    rate: number;
+    p99Ms: number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  };
+  health: {
+    requests: number;
+    rate: number;
+    p99Ms: number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  };
+}
+
+const DATE = "2027-08-02";
+const CONSTRAINTS = 4;
+const ENTRIES = 40; // per constraint
+const PARTICIPANTS = 8;
+
+function lookAhead(scheme: string, gateClosureAt: string) {
+  const n = periodCount(DATE);
+  return {
+    lookAheadId: `LA-${scheme}`,
+    anmSchemeId: scheme,
+    deliveryDate: DATE,
+    issuedAt: new Date().toISOString(),
+    gateClosureAt,
+    constraints: Array.from({ length: CONSTRAINTS }, (_, c) => ({
+      constraintId: `C${c}`,
+      requiredCurtailmentMw: Array.from({ length: n }, (_, sp) => (sp >= 20 && sp < 30 ? 30 : 0)),
+    })),
+    mols: Array.from({ length: CONSTRAINTS }, (_, c) => ({
+      constraintId: `C${c}`,
+      version: 1,
+      entries: Array.from({ length: ENTRIES }, (_, i) => ({
+        entryId: `E${c}-${i}`,
+        resourceId: `R${c}-${i}`,
+        capacityMw: 2,
+        forecastMw: Array.from({ length: n }, () => 1),
+        curtailmentOrder: i + 1,
+      })),
+    })),
+  };
+}
+
+function runLoad(plan: unknown): Promise<LoadOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(import.meta.dirname, "api-load.ts")],
+      {
+        cwd: REPO_ROOT,
+        stdio: ["pipe", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`the load generator exited ${code}`));
+      try {
+        resolve(JSON.parse(out) as LoadOutput);
+      } catch {
+        reject(new Error("the load generator printed no result"));
+      }
+    });
+    child.stdin.end(JSON.stringify(plan));
+  });
+}
+
+/**
+ * Opens one scheme's markets on a fresh local stack, prepares small orders for every
+ * opportunity (far inside each entry's capacity, so every order should be accepted), then lets
+ * the load generator send them at `rate` per second for `seconds`, alongside GET /health.
+ */
+export async function benchApi(
+  rate: number,
+  seconds: number,
+  log: (message: string) => void,
+): Promise<ApiResult> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
+  let requests = 0;
+  const stack = await startLocalStack({
+    root: REPO_ROOT,
+    inMemory: true,
+    instrumentDynamo: (client) =>
+      client.middlewareStack.add(
+        (next) => (args) => {
+          requests += 1;
+          return next(args);
+        },
+        { step: "initialize", name: "benchApiRequestCounter" },
+      ),
+  });
+  try {
+    const api = new ApiClient(stack.url);
+    const scheme = `LOAD-${process.pid}`;
+    const traders: Trader[] = [];
+    for (let p = 0; p < PARTICIPANTS; p += 1) {
+      const entryIds: string[] = [];
+      for (let c = 0; c < CONSTRAINTS; c += 1)
+        for (let i = p; i < ENTRIES; i += PARTICIPANTS) entryIds.push(`E${c}-${i}`);
+      traders.push(
+        await onboard(api, stack.keys.operator, {
+          name: `L${p}`,
+          anmSchemeId: scheme,
+          entryIds,
+          exportCapacityMw: 100,
+        }),
+      );
+    }
+    const gateClosureAt = new Date(Date.now() + 60_000 + seconds * 2_000).toISOString();
+    const { cycleId } = await api.expect(202, "POST", "/anm/look-aheads", {
+      key: stack.keys.anm,
+      body: lookAhead(scheme, gateClosureAt),
+    });
+    await waitFor(
+      () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+      (c) => c.status === "markets-open",
+      60_000,
+    );
+    const orders: { key: string; body: string }[] = [];
+    for (const trader of traders) {
+      const { items } = await api.expect(200, "GET", `/opportunities?deliveryDate=${DATE}`, {
+        key: trader.apiKey,
+      });
+      for (const [k, o] of (items as Record<string, string>[]).entries())
+        orders.push({
+          key: trader.apiKey,
+          body: JSON.stringify({
+            marketId: o.marketId,
+            entryId: o.entryId,
+            side: o.side,
+            quantityMw: 0.001,
+            availabilityPrice: o.side === "buy" ? 10 + (k % 7) : 5 + (k % 9),
+            utilisationPrice: o.side === "buy" ? 30 + (k % 5) : 20 + (k % 11),
+            ...(o.side === "sell" ? { serviceType: "generation-turn-down" } : {}),
+          }),
+        });
+    }
+    // Each order takes 1 kW of an entry with 2,000 kW: far more orders than the run sends fit.
+    if (orders.length * 2_000 < rate * seconds * 1.5)
+      throw new Error(`${orders.length} opportunities cannot hold ${rate * seconds} orders`);
+    log(
+      `api: ${orders.length} opportunities; ${rate}/s of POST /orders and GET /health for ${seconds} s`,
+    );
+    const before = requests;
+    const load = await runLoad({ url: stack.url, rate, seconds, orders });
+    const duringLoad = requests - before;
+    // Every accepted order is stored once: count them from the table.
+    const markets = await marketDeps.repositories.markets.listMarketsOfCycle(cycleId);
+    let ordersStored = 0;
+    for (const m of markets)
+      ordersStored += (await marketDeps.repositories.orders.listOrdersOfMarket(m.marketId, cycleId))
+        .length;
+    return {
+      rate,
+      seconds,
+      ordersSent: load.orders.requests,
+      ordersPerSecond: round(load.orders.rate),
+      p99OrderMs: load.orders.p99Ms,
+      p99HealthMs: load.health.p99Ms,
+      ratio: round(load.orders.p99Ms / Math.max(1, load.health.p99Ms)),
+      non2xx: load.orders.non2xx + load.orders.errors + load.orders.timeouts,
+      ordersStored,
+      dynamodbRequestsPerOrder: round(duringLoad / Math.max(1, load.orders.requests)),
+      healthNon2xx: load.health.non2xx + load.health.errors + load.health.timeouts,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}

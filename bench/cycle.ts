@@ -1,0 +1,313 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { LookAheadSchema } from "../functions/core/model/look-ahead";
+import { periodCount } from "../functions/core/model/settlement-periods";
+import { submitLookAhead } from "../functions/core/use-cases/submit-look-ahead";
+import { submitOrder } from "../functions/core/use-cases/trading";
+import { marketDeps } from "../functions/runtime/market-deps";
+import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
+import type { LambdaHandler } from "../lib/local/lambda-context";
+import { startLocalStack } from "../lib/local/local-stack";
+import { REPO_ROOT } from "../lib/repo-root";
+
+/** The `cycle` section: one large scheme through the whole workflow on the local stack. */
+export interface CycleResult {
+  constraints: number;
+  entries: number;
+  orders: number;
+  trades: number;
+  /** Time the workflow's tasks took: the execution's duration less its gate-closure wait. */
+  wallMs: number;
+  /** Time to place the orders through the order use case (not part of wallMs). */
+  ordersMs: number;
+  maxStatePayloadBytes: number;
+  /** DynamoDB requests the workflow's tasks made. */
+  dynamodbRequests: number;
+  /** Σ over task runs: ⌈items written / 25⌉ + distinct partitions read. */
+  dynamodbLowerBound: number;
+  /** The same two figures per task, so a reader sees where requests go. */
+  byTask: Record<string, { requests: number; lowerBound: number }>;
+}
+
+export interface CycleScale {
+  constraints: number;
+  entriesPerConstraint: number;
+  participants: number;
+  orders: number;
+}
+
+/** What one task run did to the table, collected by SDK middleware on the handlers' client. */
+interface TaskRun {
+  state: string;
+  requests: number;
+  itemsWritten: number;
+  partitionsRead: Set<string>;
+}
+
+/** The fields of a DynamoDB request the counter reads (any command; all optional). */
+interface RequestInput {
+  RequestItems?: Record<string, unknown[] | { Keys?: Record<string, unknown>[] }>;
+  TransactItems?: Record<string, unknown>[];
+  Key?: Record<string, unknown>;
+  KeyConditionExpression?: string;
+  ExpressionAttributeValues?: Record<string, unknown>;
+  IndexName?: string;
+}
+
+const WRITE_ITEMS: Record<string, (input: RequestInput) => number> = {
+  PutItemCommand: () => 1,
+  UpdateItemCommand: () => 1,
+  DeleteItemCommand: () => 1,
+  BatchWriteItemCommand: (input) =>
+    Object.values(input.RequestItems ?? {}).reduce(
+      (n: number, l) => n + (l as unknown[]).length,
+      0,
+    ),
+  TransactWriteItemsCommand: (input) =>
+    (input.TransactItems ?? []).filter((t) => !t.ConditionCheck).length,
+};
+
+/** The partition key value a read addresses (marshalled or not, as a stable string). */
+function partitionsOf(command: string, input: RequestInput): string[] {
+  const pk = (key: Record<string, unknown> | undefined) => JSON.stringify(key?.pk ?? key);
+  switch (command) {
+    case "GetItemCommand":
+      return [pk(input.Key)];
+    case "BatchGetItemCommand":
+      return Object.values(input.RequestItems ?? {}).flatMap((r) =>
+        ((r as { Keys?: Record<string, unknown>[] }).Keys ?? []).map((k) => pk(k)),
+      );
+    case "QueryCommand": {
+      // The hash key's value: the first `name = :value` term of the key condition.
+      const match = /(#?\w+)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? "");
+      const value = match ? input.ExpressionAttributeValues?.[match[2]!] : undefined;
+      return [`${input.IndexName ?? "table"}|${JSON.stringify(value)}`];
+    }
+    default:
+      return [];
+  }
+}
+
+function instrument(runs: AsyncLocalStorage<TaskRun>) {
+  return (client: DynamoDBDocumentClient) => {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const run = runs.getStore();
+        if (run) {
+          const command = context.commandName ?? "";
+          const input = args.input as RequestInput;
+          run.requests += 1;
+          run.itemsWritten += WRITE_ITEMS[command]?.(input) ?? 0;
+          for (const p of partitionsOf(command, input)) run.partitionsRead.add(p);
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "benchRequestCounter" },
+    );
+  };
+}
+
+const DATE = "2027-07-01";
+
+function lookAheadBody(scheme: string, scale: CycleScale, gateClosureAt: string) {
+  const n = periodCount(DATE);
+  // Three quarters of the forecast is curtailed: entries low in the MOL buy, the rest can sell.
+  const required = Math.floor(scale.entriesPerConstraint * 0.75);
+  return {
+    lookAheadId: `LA-${scheme}`,
+    anmSchemeId: scheme,
+    deliveryDate: DATE,
+    issuedAt: new Date().toISOString(),
+    gateClosureAt,
+    constraints: Array.from({ length: scale.constraints }, (_, c) => ({
+      constraintId: `C${c}`,
+      requiredCurtailmentMw: Array.from({ length: n }, (_, sp) =>
+        sp >= 24 && sp < 28 ? required : 0,
+      ),
+    })),
+    mols: Array.from({ length: scale.constraints }, (_, c) => ({
+      constraintId: `C${c}`,
+      version: 1,
+      entries: Array.from({ length: scale.entriesPerConstraint }, (_, i) => ({
+        entryId: `E${c}-${i}`,
+        resourceId: `R${c}-${i}`,
+        capacityMw: 2,
+        forecastMw: Array.from({ length: n }, () => 1),
+        curtailmentOrder: i + 1,
+      })),
+    })),
+  };
+}
+
+/** Runs `jobs` with at most `width` in flight. */
+async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
+}
+
+/**
+ * Registers the scheme's participants over HTTP, submits the look-ahead through the same use case
+ * as POST /anm/look-aheads (a 20,000-entry look-ahead is larger than api.md's 1 MiB body limit;
+ * see docs/decisions.md), places the orders through the order use case while markets are open, and
+ * reads the execution history after publication.
+ */
+export async function benchCycle(
+  scale: CycleScale,
+  log: (message: string) => void,
+): Promise<CycleResult> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
+  const runs = new AsyncLocalStorage<TaskRun>();
+  const finished: TaskRun[] = [];
+  const wrapTask =
+    (state: string, handler: LambdaHandler): LambdaHandler =>
+    (event, ctx) => {
+      const run: TaskRun = { state, requests: 0, itemsWritten: 0, partitionsRead: new Set() };
+      return runs.run(run, () => handler(event, ctx)).finally(() => finished.push(run));
+    };
+  const stack = await startLocalStack({
+    root: REPO_ROOT,
+    inMemory: true,
+    wrapTask,
+    instrumentDynamo: instrument(runs),
+  });
+  try {
+    const api = new ApiClient(stack.url);
+    const scheme = `BENCH-${process.pid}`;
+    const entryIds: string[] = [];
+    for (let c = 0; c < scale.constraints; c += 1)
+      for (let i = 0; i < scale.entriesPerConstraint; i += 1) entryIds.push(`E${c}-${i}`);
+
+    log(`cycle: onboarding ${scale.participants} participants`);
+    const traders: Trader[] = [];
+    await pool(
+      Array.from({ length: scale.participants }, (_, p) => async () => {
+        traders.push(
+          await onboard(api, stack.keys.operator, {
+            name: `B${p}`,
+            anmSchemeId: scheme,
+            entryIds: entryIds.filter((_, k) => k % scale.participants === p),
+            exportCapacityMw: 500,
+          }),
+        );
+      }),
+      8,
+    );
+
+    // Gate closure leaves room for the orders at a pace well below the one measured here.
+    const gateClosureAt = new Date(
+      Date.now() + (scale.orders < 5_000 ? 10_000 : 20_000) + scale.orders * 10,
+    ).toISOString();
+    const body = LookAheadSchema.parse(lookAheadBody(scheme, scale, gateClosureAt));
+    const postedAt = Date.now();
+    const { cycle } = await submitLookAhead(marketDeps.lookAheads, body, postedAt);
+    const cycleId = cycle.cycleId;
+    await waitFor(
+      () => marketDeps.repositories.cycles.getCycle(cycleId),
+      (c) => c?.status === "markets-open" || c?.status === "failed",
+      300_000,
+      250,
+    );
+    const opportunities = await marketDeps.repositories.markets.listOpportunitiesOfCycle(cycleId);
+    log(`cycle: markets open after ${Date.now() - postedAt} ms; placing ${scale.orders} orders`);
+
+    const ordersStarted = Date.now();
+    await pool(
+      Array.from({ length: scale.orders }, (_, k) => async () => {
+        const o = opportunities[k % opportunities.length]!;
+        await submitOrder(
+          marketDeps.trading,
+          o.participantId,
+          {
+            marketId: o.marketId,
+            entryId: o.entryId,
+            side: o.side,
+            quantityMw: 0.3,
+            availabilityPrice: o.side === "buy" ? 10 + (k % 7) : 5 + (k % 9),
+            utilisationPrice: o.side === "buy" ? 30 + (k % 5) : 20 + (k % 11),
+            ...(o.side === "sell" ? { serviceType: "generation-turn-down" as const } : {}),
+          },
+          { orderId: `ord-bench-${k}`, receivedAtMs: Date.now() },
+        );
+      }),
+      16,
+    );
+    const ordersMs = Date.now() - ordersStarted;
+    log(`cycle: orders placed in ${ordersMs} ms; waiting for gate closure and publication`);
+
+    const done = await waitFor(
+      () => marketDeps.repositories.cycles.getCycle(cycleId),
+      (c) => c?.status === "published" || c?.status === "failed",
+      Date.parse(gateClosureAt) - Date.now() + 900_000,
+      500,
+    );
+    if (done?.status !== "published")
+      throw new Error(`the bench cycle ended ${done?.status} at ${done?.failure?.step ?? "?"}`);
+    const trades = await marketDeps.repositories.trades.listTradesOfCycle(cycleId);
+
+    const events = await history(stack.sfnEndpoint, done.executionArn!);
+    const payloads = events.flatMap((e) =>
+      [e.stateEnteredEventDetails?.input, e.stateExitedEventDetails?.output].filter(
+        (p): p is string => p !== undefined,
+      ),
+    );
+    const at = (type: string) => events.find((e) => e.type === type)?.timestamp?.getTime() ?? 0;
+    const wallMs =
+      at("ExecutionSucceeded") -
+      at("ExecutionStarted") -
+      (at("WaitStateExited") - at("WaitStateEntered"));
+
+    const byTask: CycleResult["byTask"] = {};
+    let dynamodbRequests = 0;
+    let dynamodbLowerBound = 0;
+    for (const run of finished) {
+      const lowerBound = Math.ceil(run.itemsWritten / 25) + run.partitionsRead.size;
+      const row = byTask[run.state] ?? { requests: 0, lowerBound: 0 };
+      byTask[run.state] = row;
+      row.requests += run.requests;
+      row.lowerBound += lowerBound;
+      dynamodbRequests += run.requests;
+      dynamodbLowerBound += lowerBound;
+    }
+    return {
+      constraints: scale.constraints,
+      entries: entryIds.length,
+      orders: scale.orders,
+      trades: trades.length,
+      wallMs,
+      ordersMs,
+      maxStatePayloadBytes: Math.max(...payloads.map((p) => Buffer.byteLength(p, "utf8"))),
+      dynamodbRequests,
+      dynamodbLowerBound,
+      byTask,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function history(endpoint: string, executionArn: string): Promise<HistoryEvent[]> {
+  const sfn = new SFNClient({
+    region: "eu-west-2",
+    endpoint,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  try {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
+      );
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return events;
+  } finally {
+    sfn.destroy();
+  }
+}
