@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { OrderStore, OrderWriteRefusal, StoredOrder } from "../core/ports";
+import { failedConditions, transactWithRetry } from "./dynamo-errors";
 import { marketKeys } from "./keys";
 import { putAll, queryAll, withoutKeys } from "./table-io";
 
@@ -63,21 +64,30 @@ export class OrderRepository implements OrderStore {
     };
   }
 
-  private async transact(items: object[], parts: Part[]): Promise<OrderWriteRefusal | undefined> {
+  /**
+   * Sends the order transaction. Cancellations for contention (`TransactionConflict`: another
+   * request was changing the same order or capacity item) or throttling are retried with the
+   * SDK's retry strategy and then surface as `TemporarilyUnavailableError` (HTTP 503 with
+   * Retry-After, docs/decisions.md D-32); a failed condition is a refusal, named by its part.
+   */
+  private async transact(items: object[], parts: Part[]): Promise<Part[] | undefined> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items as never }));
+      await transactWithRetry(this.client, () =>
+        this.client.send(new TransactWriteCommand({ TransactItems: items as never })),
+      );
       return undefined;
     } catch (error) {
-      if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
-      const reasons = (
-        (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []
-      ).map((r) => r.Code);
-      const failed = parts.filter((_, i) => reasons[i] === "ConditionalCheckFailed");
-      if (failed.length === 0) throw error; // a conflict or throttling: the caller's retry handles it
-      if (failed.includes("market") || failed.includes("current")) return "GATE_CLOSED";
-      if (failed.includes("capacity")) return "QUANTITY_EXCEEDS_CAPACITY";
-      return "ORDER_NOT_OPEN";
+      const failed = failedConditions(error);
+      if (!failed) throw error;
+      return failed.map((i) => parts[i]!);
     }
+  }
+
+  /** The refusal a failed condition means: the market closed, the capacity is full, or the order moved on. */
+  private static refusal(failed: Part[]): OrderWriteRefusal {
+    if (failed.includes("market") || failed.includes("current")) return "GATE_CLOSED";
+    if (failed.includes("capacity")) return "QUANTITY_EXCEEDS_CAPACITY";
+    return "ORDER_NOT_OPEN";
   }
 
   async placeOrder(
@@ -85,7 +95,7 @@ export class OrderRepository implements OrderStore {
     maxKw: number,
     scheme: { anmSchemeId: string; deliveryDate: string },
   ) {
-    return this.transact(
+    const failed = await this.transact(
       [
         {
           Put: {
@@ -107,6 +117,19 @@ export class OrderRepository implements OrderStore {
       ],
       ["order", "capacity", "market", "current"],
     );
+    if (!failed) return undefined;
+    if (failed.includes("order")) {
+      // The order id is new to this request, so the item can only be this very order, placed by
+      // an earlier attempt of the same write: it is placed.
+      const stored = await this.getOrder(order.orderId);
+      if (
+        stored?.participantId === order.participantId &&
+        stored.submittedAtMs === order.submittedAtMs
+      )
+        return undefined;
+      throw new Error(`order id ${order.orderId} is already taken by another order`);
+    }
+    return OrderRepository.refusal(failed);
   }
 
   async replaceOrder(before: StoredOrder, after: StoredOrder, maxKw: number) {
@@ -136,7 +159,8 @@ export class OrderRepository implements OrderStore {
     }
     items.push(this.marketCheck(after));
     parts.push("market");
-    return this.transact(items, parts);
+    const failed = await this.transact(items, parts);
+    return failed ? OrderRepository.refusal(failed) : undefined;
   }
 
   async getOrder(orderId: string): Promise<StoredOrder | undefined> {

@@ -1,13 +1,18 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { TemporarilyUnavailableError } from "../core/errors";
 
 /** DynamoDB's limit of items per BatchWriteItem request. */
 const BATCH = 25;
+/** Re-sends of a batch's unprocessed items before giving up (9 requests in all). */
+export const UNPROCESSED_RETRIES = 8;
 
 /**
- * Writes items with BatchWriteItem, 25 a request, retrying unprocessed items with exponential
- * backoff. Puts only: every caller writes items with deterministic keys, so a retry rewrites the
- * same content.
+ * Writes items with BatchWriteItem, 25 a request, re-sending only the unprocessed items with
+ * exponential backoff and full jitter (25 ms · 2^n, at most 2 s). Puts only: every caller writes
+ * items with deterministic keys, so a retry rewrites the same content. Items still unprocessed
+ * after {@link UNPROCESSED_RETRIES} re-sends: `TemporarilyUnavailableError` (throttling), which
+ * the workflow's Retry runs again and the HTTP layer answers 503 (D-32).
  */
 export async function putAll(
   client: DynamoDBDocumentClient,
@@ -17,7 +22,7 @@ export async function putAll(
   for (let i = 0; i < items.length; i += BATCH) {
     let requests = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; requests.length > 0; attempt += 1) {
-      if (attempt > 8) throw new Error("DynamoDB kept items unprocessed after 8 retries");
+      if (attempt > UNPROCESSED_RETRIES) throw new TemporarilyUnavailableError("throttling");
       if (attempt > 0)
         await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * Math.random()));
       const result = await client.send(

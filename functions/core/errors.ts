@@ -104,3 +104,19 @@ export class CycleStateError extends DomainError {
     this.name = "CycleStateError";
   }
 }
+
+/**
+ * A write met contention (another request changing the same items) or throttling and could not
+ * be made within its bounded retries; nothing was changed. The caller may retry the request.
+ */
+export class TemporarilyUnavailableError extends DomainError {
+  constructor(readonly reason: "contention" | "throttling") {
+    super(
+      "TEMPORARILY_UNAVAILABLE",
+      reason === "contention"
+        ? "Other requests were changing the same data; nothing was changed. Retry shortly."
+        : "The service is busy; nothing was changed. Retry shortly.",
+    );
+    this.name = "TemporarilyUnavailableError";
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * ERROR TABLE — data only: the HTTP status for each stable error `code` a handler may throw.
  * The error middleware answers with this status; a code that is not listed here, or listed
- * with a status ≥ 500, is hidden behind a generic 500 `INTERNAL_ERROR`.
+ * with a status ≥ 500, is hidden behind a generic 500 `INTERNAL_ERROR` — except
+ * `TEMPORARILY_UNAVAILABLE`, answered 503 with a fixed detail and `Retry-After`.
  */
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
   MALFORMED_JSON: 400,
@@ -28,6 +29,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   ORDER_NOT_OPEN: 409,
   PRICE_EXCEEDS_CAP: 422,
   INTERNAL_ERROR: 500,
+  /** Contention or throttling after the retries: fixed detail and Retry-After (D-32). */
+  TEMPORARILY_UNAVAILABLE: 503,
 };
 
 /** Titles for the statuses the API uses; the `detail` carries the specifics. */
@@ -42,4 +45,5 @@ export const STATUS_TITLE: Readonly<Record<number, string>> = {
   422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };

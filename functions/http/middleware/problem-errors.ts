@@ -1,6 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { transientFault } from "../../adapters/dynamo-errors";
 import { ERROR_STATUS, STATUS_TITLE } from "../error-status";
 import { type Problem, problem } from "../problem";
 import { problemResponse } from "../responses";
@@ -10,6 +11,8 @@ import { problemResponse } from "../responses";
  * ERROR_STATUS and answers problem+json. Errors below 500 are exposed (their message becomes the
  * `detail`); everything else — unknown codes, SDK errors, bugs — is logged and hidden behind a
  * generic 500 `INTERNAL_ERROR`, so no stack trace or AWS error text reaches a client.
+ * Contention and throttling that outlived their retries are 503 `TEMPORARILY_UNAVAILABLE` with
+ * `Retry-After` and a fixed detail (docs/decisions.md D-32).
  */
 export function problemErrors(options: {
   logger: Logger;
@@ -18,6 +21,17 @@ export function problemErrors(options: {
     name: "problemErrors",
     onError: async (request) => {
       const body = problemFor(request.error);
+      if (body.status === 503) {
+        options.logger.warn("request could not be served for now", {
+          error: request.error as Error,
+        });
+        const response = problemResponse(body);
+        request.response = {
+          ...response,
+          headers: { ...response.headers, "retry-after": String(RETRY_AFTER_SECONDS) },
+        };
+        return;
+      }
       if (body.status >= 500) {
         options.logger.error("request failed", { error: request.error as Error });
       } else {
@@ -44,8 +58,20 @@ const INTERNAL_ERROR = problem({
   detail: "Something went wrong on our side.",
 });
 
+/** What a 503 asks the client to wait before retrying. */
+export const RETRY_AFTER_SECONDS = 1;
+
+const TEMPORARILY_UNAVAILABLE = problem({
+  status: 503,
+  code: "TEMPORARILY_UNAVAILABLE",
+  title: "Service Unavailable",
+  detail: `The request met other writes or throttling and was not applied; nothing was changed. Retry after ${RETRY_AFTER_SECONDS} s (with the same Idempotency-Key, if any).`,
+});
+
 export function problemFor(error: unknown): Problem {
   if (typeof error !== "object" || error === null) return INTERNAL_ERROR;
+  // Transient: contention or throttling after the retries (our error, or the SDK's own).
+  if (transientFault(error)) return TEMPORARILY_UNAVAILABLE;
   const { code, message, statusCode, expose, errors } = error as {
     code?: unknown;
     message?: unknown;
