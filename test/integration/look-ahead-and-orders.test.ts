@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../functions/adapters/clock";
@@ -356,6 +357,83 @@ describe("trading at the gate and under races", () => {
     });
     expect([wrongSide.status, wrongSide.body.code]).toEqual([422, "NOT_ELIGIBLE"]);
     await api.expect(200, "DELETE", `/orders/${order.orderId}`, { key: buyer.apiKey });
+  });
+
+  it("Idempotency-Key on POST /orders: a replay returns the same order and creates one; another body is 422 IDEMPOTENCY_KEY_REUSED", async () => {
+    const ownOrders = async () =>
+      (await api.expect(200, "GET", `/orders?marketId=${marketId}`, { key: buyer.apiKey }))
+        .items as { orderId: string; status: string; quantityMw: number }[];
+    const before = (await ownOrders()).length;
+    const headers = { "Idempotency-Key": randomUUID() };
+    const first = await api.request("POST", "/orders", {
+      key: buyer.apiKey,
+      body: bid(0.3),
+      headers,
+    });
+    expect(first.status).toBe(201);
+    // Sequential replays, then concurrent ones: always the first answer, never a second order.
+    for (let i = 0; i < 3; i += 1) {
+      const again = await api.request("POST", "/orders", {
+        key: buyer.apiKey,
+        body: bid(0.3),
+        headers,
+      });
+      expect([again.status, again.body]).toEqual([201, first.body]);
+    }
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        api.request("POST", "/orders", { key: buyer.apiKey, body: bid(0.3), headers }),
+      ),
+    );
+    for (const r of concurrent) expect([r.status, r.body]).toEqual([201, first.body]);
+    const reused = await api.request("POST", "/orders", {
+      key: buyer.apiKey,
+      body: bid(0.4),
+      headers,
+    });
+    expect([reused.status, reused.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    const after = await ownOrders();
+    expect(after.length).toBe(before + 1);
+    expect(after.find((o) => o.orderId === first.body.orderId)).toMatchObject({
+      status: "open",
+      quantityMw: 0.3,
+    });
+
+    // PATCH and DELETE honour the header the same way (api.md: "Writes accept …").
+    const amendKey = { "Idempotency-Key": randomUUID() };
+    const amended = await api.request("PATCH", `/orders/${first.body.orderId}`, {
+      key: buyer.apiKey,
+      body: { quantityMw: 0.2 },
+      headers: amendKey,
+    });
+    expect(amended.status).toBe(200);
+    const amendedAgain = await api.request("PATCH", `/orders/${first.body.orderId}`, {
+      key: buyer.apiKey,
+      body: { quantityMw: 0.2 },
+      headers: amendKey,
+    });
+    expect([amendedAgain.status, amendedAgain.body]).toEqual([200, amended.body]);
+    const otherAmend = await api.request("PATCH", `/orders/${first.body.orderId}`, {
+      key: buyer.apiKey,
+      body: { quantityMw: 0.1 },
+      headers: amendKey,
+    });
+    expect([otherAmend.status, otherAmend.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    const withdrawKey = { "Idempotency-Key": randomUUID() };
+    const withdrawn = await api.request("DELETE", `/orders/${first.body.orderId}`, {
+      key: buyer.apiKey,
+      headers: withdrawKey,
+    });
+    const withdrawnAgain = await api.request("DELETE", `/orders/${first.body.orderId}`, {
+      key: buyer.apiKey,
+      headers: withdrawKey,
+    });
+    expect(withdrawn.status).toBe(200);
+    expect([withdrawnAgain.status, withdrawnAgain.body]).toEqual([200, withdrawn.body]);
+    expect((await ownOrders()).find((o) => o.orderId === first.body.orderId)).toMatchObject({
+      status: "withdrawn",
+      quantityMw: 0.2,
+    });
   });
 
   it("R-ORDER-2: 50 orders racing for one entry never exceed its max quantity (100 trials)", async () => {

@@ -4,20 +4,26 @@ import { marketDeps } from "../../runtime/market-deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
+import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
 
-/** PATCH /orders/{orderId} (participant): amend until gate closure (R-ORDER-3). */
-export const handler = httpHandler(async (event) => {
+/**
+ * PATCH /orders/{orderId} (participant): amend until gate closure (R-ORDER-3). Honours
+ * `Idempotency-Key`; the receive time is taken before the key is looked up.
+ */
+export const handler = httpHandler(async (event, context) => {
   const receivedAtMs = marketDeps.clock.nowMs();
-  const { principalId } = callerOf(event);
-  const amendment = parseBody(event, OrderAmendmentSchema);
-  const order = await amendOrder(
-    marketDeps.trading,
-    principalId,
-    event.pathParameters?.orderId ?? "",
-    amendment,
-    receivedAtMs,
-  );
-  return json(200, orderView(order));
+  return idempotent(async () => {
+    const { principalId } = callerOf(event);
+    const amendment = parseBody(event, OrderAmendmentSchema);
+    const order = await amendOrder(
+      marketDeps.trading,
+      principalId,
+      event.pathParameters?.orderId ?? "",
+      amendment,
+      receivedAtMs,
+    );
+    return json(200, orderView(order));
+  })(event, context);
 });

@@ -5,17 +5,24 @@ import { marketDeps } from "../../runtime/market-deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
+import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
 
-/** POST /orders (participant): a bid or offer (R-ORDER-1/2, R-GATE-1). */
-export const handler = httpHandler(async (event) => {
+/**
+ * POST /orders (participant): a bid or offer (R-ORDER-1/2, R-GATE-1). Honours `Idempotency-Key`
+ * (api.md, Conventions): a replay returns the first order, a new body under the key is 422. The
+ * receive time is taken before the key is looked up, so gate closure is judged on arrival.
+ */
+export const handler = httpHandler(async (event, context) => {
   const receivedAtMs = marketDeps.clock.nowMs();
-  const { principalId } = callerOf(event);
-  const request = parseBody(event, OrderRequestSchema);
-  const order = await submitOrder(marketDeps.trading, principalId, request, {
-    orderId: `ord-${randomUUID()}`,
-    receivedAtMs,
-  });
-  return json(201, orderView(order));
+  return idempotent(async () => {
+    const { principalId } = callerOf(event);
+    const request = parseBody(event, OrderRequestSchema);
+    const order = await submitOrder(marketDeps.trading, principalId, request, {
+      orderId: `ord-${randomUUID()}`,
+      receivedAtMs,
+    });
+    return json(201, orderView(order));
+  })(event, context);
 });

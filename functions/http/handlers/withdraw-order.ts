@@ -3,17 +3,23 @@ import { marketDeps } from "../../runtime/market-deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
+import { idempotent } from "../middleware/idempotent";
 import { json } from "../responses";
 
-/** DELETE /orders/{orderId} (participant): withdraw until gate closure (R-ORDER-3). */
-export const handler = httpHandler(async (event) => {
+/**
+ * DELETE /orders/{orderId} (participant): withdraw until gate closure (R-ORDER-3). Honours
+ * `Idempotency-Key`; the receive time is taken before the key is looked up.
+ */
+export const handler = httpHandler(async (event, context) => {
   const receivedAtMs = marketDeps.clock.nowMs();
-  const { principalId } = callerOf(event);
-  const order = await withdrawOrder(
-    marketDeps.trading,
-    principalId,
-    event.pathParameters?.orderId ?? "",
-    receivedAtMs,
-  );
-  return json(200, orderView(order));
+  return idempotent(async () => {
+    const { principalId } = callerOf(event);
+    const order = await withdrawOrder(
+      marketDeps.trading,
+      principalId,
+      event.pathParameters?.orderId ?? "",
+      receivedAtMs,
+    );
+    return json(200, orderView(order));
+  })(event, context);
 });
