@@ -17,7 +17,8 @@ import { workedExample } from "../support/worked-example";
  * "Part of its output": each task attempt runs in an AsyncLocalStorage context; SDK middleware on
  * the handlers' own DynamoDB client (`instrumentDynamo`) counts the attempt's write requests and,
  * when planned, throws right after the k-th one has been stored, so the writes before it are in
- * the table and those after it are not. k is half of what the same task wrote in the clean run.
+ * the table and those after it are not. k takes every value from 1 to n − 1, n being what the
+ * same task wrote in the clean run (D-31).
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
@@ -32,11 +33,15 @@ class InjectedCrash extends Error {
 interface Attempt {
   state: string;
   writes: number;
+  /** The attempt's write requests by command, in order (for the figures). */
+  commands: string[];
   crashAfter?: number;
 }
 const attempt = new AsyncLocalStorage<Attempt>();
 /** Write requests per attempt, by `cycleId|state`, in attempt order. */
 const writesPerAttempt = new Map<string, number[]>();
+/** The write commands of each task's first attempt, by `cycleId|state`. */
+const firstAttemptCommands = new Map<string, string[]>();
 const WRITE_COMMAND = /^(BatchWrite|Put|Update|Delete|TransactWrite)(Item|Items)?Command$/;
 
 /** Counts the running attempt's writes; throws after the planned one has been stored. */
@@ -47,6 +52,7 @@ function instrumentDynamo(client: DynamoDBDocumentClient) {
       const current = attempt.getStore();
       if (current && WRITE_COMMAND.test(context.commandName ?? "")) {
         current.writes += 1;
+        current.commands.push(String(context.commandName).replace(/Command$/, ""));
         if (current.writes === current.crashAfter)
           throw new InjectedCrash(
             `${current.state} crashed after write ${current.writes} (${context.commandName})`,
@@ -63,7 +69,7 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
     const cycleId = (event as { cycleId?: string }).cycleId ?? "";
     const key = `${cycleId}|${state}`;
     const plan = plans.get(key);
-    const current: Attempt = { state, writes: 0 };
+    const current: Attempt = { state, writes: 0, commands: [] };
     if (plan?.kind === "mid" && plan.crashes === 0) current.crashAfter = plan.crashAfter;
     const counts = writesPerAttempt.get(key) ?? [];
     writesPerAttempt.set(key, counts);
@@ -75,6 +81,7 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
       throw error;
     } finally {
       counts.push(current.writes);
+      if (!firstAttemptCommands.has(key)) firstAttemptCommands.set(key, current.commands);
     }
     if (!plan || plan.kind === "mid" || (plan.kind === "end" && plan.crashes > 0)) return result;
     plan.crashes += 1;
@@ -242,40 +249,59 @@ describe("FI: a crashed task is retried to the same result", () => {
     });
   }, 180_000);
 
-  it("gives the clean run's trades and MOL when every task crashes once in the middle of its writes", async () => {
+  it("gives the clean run's trades and MOL when every task crashes once in the middle of its writes, at every cut point", async () => {
     const reference = await clean();
     expect(reference.cycle.status).toBe("published");
-    // Where each task crashes: after half of the write requests it made in the clean run. A task
-    // with a single write request (IngestLookAhead: only its progress marker on the cycle, the
-    // look-ahead itself is stored by the API) crashes after that one, like the "end" case.
-    const points = STEPS.map((step) => {
+    // Every cut point of every task: after write k of the n write requests it made in the clean
+    // run, for k = 1 … n − 1 (the half-way point among them); k = n is the "end" case above. A
+    // task with a single write request (IngestLookAhead: only its progress marker on the cycle,
+    // the look-ahead itself is stored by the API) crashes after that one.
+    const points = STEPS.flatMap((step) => {
       const attempts = writesOf(reference, step);
       expect(attempts, step).toHaveLength(1);
       const total = attempts[0]!;
       expect(total, step).toBeGreaterThan(0);
-      return { step, total, crashAfter: Math.max(1, Math.floor(total / 2)) };
+      const cuts = total === 1 ? [1] : Array.from({ length: total - 1 }, (_, i) => i + 1);
+      return cuts.map((crashAfter) => ({ step, total, crashAfter }));
     });
-    const runs = await Promise.all(
-      points.map(({ step, crashAfter }) =>
-        runCycle(`mid${step}`, { [step]: { kind: "mid", crashAfter } }),
-      ),
+    const runs: Run[] = [];
+    for (
+      let i = 0;
+      i < points.length;
+      i += 8 // 8 cycles at a time: a 2-core machine
+    )
+      runs.push(
+        ...(await Promise.all(
+          points
+            .slice(i, i + 8)
+            .map(({ step, crashAfter }) =>
+              runCycle(`mid${step}${crashAfter}`, { [step]: { kind: "mid", crashAfter } }),
+            ),
+        )),
+      );
+    const cleanWrites = STEPS.map(
+      (step) =>
+        `${step}: ${firstAttemptCommands.get(`${reference.cycleId}|${step}`)?.join(", ") ?? "-"}`,
     );
     const figures = points.map(({ step, total, crashAfter }, i) => ({
       step,
       cleanWrites: total,
       crashAfter,
-      attempts: writesOf(runs[i]!, step).join(" → "),
+      writesPerAttempt: writesOf(runs[i]!, step).join(" → "),
     }));
-    console.info(`FI mid-write crashes:\n${JSON.stringify(figures, null, 1)}`);
+    console.info(
+      `FI write requests of each task in the clean run:\n${cleanWrites.join("\n")}\nFI mid-write crashes:\n${figures.map((f) => JSON.stringify(f)).join("\n")}`,
+    );
     runs.forEach((run, i) => {
       const { step, crashAfter } = points[i]!;
-      expectSameOutcome(run, reference, step);
+      const label = `${step} after write ${crashAfter}`;
+      expectSameOutcome(run, reference, label);
       const attempts = writesOf(run, step);
       // The first attempt stopped at the planned write; a later one ran to the end.
-      expect(attempts[0], step).toBe(crashAfter);
-      expect(attempts.length, step).toBeGreaterThan(1);
+      expect(attempts[0], label).toBe(crashAfter);
+      expect(attempts.length, label).toBeGreaterThan(1);
     });
-  }, 180_000);
+  }, 300_000);
 
   it("ends a cycle whose task keeps failing as `failed`, with the original MOL published and the step shown", async () => {
     const run = await runCycle("broken", { Match: { kind: "always" } });
