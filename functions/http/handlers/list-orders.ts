@@ -1,3 +1,4 @@
+import { pageOf } from "../../adapters/page-token";
 import { marketDeps } from "../../runtime/market-deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
@@ -6,13 +7,26 @@ import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { OrdersQuerySchema } from "../schemas/market";
 
-/** GET /orders (participant): the caller's own orders, optionally of one market. */
+/**
+ * GET /orders (participant): the caller's own orders, optionally of one market, by market and
+ * order id; `limit` (default 100) a page, `nextToken` the next.
+ */
 export const handler = httpHandler(async (event) => {
   const { principalId } = callerOf(event);
-  const { marketId } = parseQuery(event, OrdersQuerySchema);
+  const { marketId, limit, nextToken } = parseQuery(event, OrdersQuerySchema);
   const orders = await marketDeps.repositories.orders.listOrdersOfParticipant(
     principalId,
     marketId,
   );
-  return json(200, { items: orders.map(orderView) });
+  const page = pageOf(
+    orders,
+    { limit, nextToken },
+    {
+      list: "orders",
+      scope: marketId ?? "",
+      keyTypes: ["string", "string"],
+      keyOf: (o) => [o.marketId, o.orderId],
+    },
+  );
+  return json(200, { ...page, items: page.items.map(orderView) });
 });

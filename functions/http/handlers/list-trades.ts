@@ -1,3 +1,4 @@
+import { pageOf } from "../../adapters/page-token";
 import type { StoredTrade } from "../../core/ports";
 import { marketDeps } from "../../runtime/market-deps";
 import { callerOf } from "../auth/caller";
@@ -7,10 +8,13 @@ import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { DeliveryDateQuerySchema } from "../schemas/market";
 
-/** GET /trades (participant: trades it is party to; operator: all) for a delivery day. */
+/**
+ * GET /trades (participant: trades it is party to; operator: all) for a delivery day, by
+ * window, market and matching order; `limit` (default 100) a page, `nextToken` the next.
+ */
 export const handler = httpHandler(async (event) => {
   const { role, principalId } = callerOf(event);
-  const { deliveryDate } = parseQuery(event, DeliveryDateQuerySchema);
+  const { deliveryDate, limit, nextToken } = parseQuery(event, DeliveryDateQuerySchema);
   const { cycles, trades } = marketDeps.repositories;
   let found: StoredTrade[];
   if (role === "operator") {
@@ -19,10 +23,16 @@ export const handler = httpHandler(async (event) => {
   } else {
     found = await trades.listTradesOfParticipant(principalId, deliveryDate);
   }
-  const unique = [...new Map(found.map((t) => [t.tradeId, t])).values()].sort(
-    (a, b) =>
-      a.windowStartMs - b.windowStartMs ||
-      (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : a.sequence - b.sequence),
+  const unique = [...new Map(found.map((t) => [t.tradeId, t])).values()];
+  const page = pageOf(
+    unique,
+    { limit, nextToken },
+    {
+      list: "trades",
+      scope: deliveryDate,
+      keyTypes: ["number", "string", "number", "string"],
+      keyOf: (t) => [t.windowStartMs, t.marketId, t.sequence, t.tradeId],
+    },
   );
-  return json(200, { items: unique.map(tradeView) });
+  return json(200, { ...page, items: page.items.map(tradeView) });
 });

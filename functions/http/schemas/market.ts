@@ -1,14 +1,28 @@
 import { z } from "zod";
 import { calendarDate, clientId } from "../../core/model/fields";
+import { limitParameter, nextTokenParameter } from "./fields";
 
 /**
  * Schemas of the day-ahead market routes (api.md "ANM interface", "Trading", "Operations"):
  * queries are strict (unknown parameters are refused), responses document what is returned.
  */
 
-export const DeliveryDateQuerySchema = z.strictObject({ deliveryDate: calendarDate });
+/** `limit` and `nextToken` of the market lists (api.md, Conventions: `limit` ≤ 100). */
+const paging = {
+  limit: limitParameter.meta({
+    description: "Items per page, 1–100; default 100.",
+  }),
+  nextToken: nextTokenParameter.meta({
+    description:
+      "The nextToken of the previous page of the same list (same other parameters); absent on the last page.",
+  }),
+};
 
-export const OrdersQuerySchema = z.strictObject({ marketId: clientId.optional() });
+/** GET /opportunities, /markets, /trades, /cycles: one delivery day, a page at a time. */
+export const DeliveryDateQuerySchema = z.strictObject({ deliveryDate: calendarDate, ...paging });
+
+/** GET /orders: the caller's orders, of one market or all, a page at a time. */
+export const OrdersQuerySchema = z.strictObject({ marketId: clientId.optional(), ...paging });
 
 export const MeritOrderQuerySchema = z.strictObject({
   anmSchemeId: clientId,
