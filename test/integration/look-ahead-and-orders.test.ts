@@ -446,9 +446,19 @@ describe("trading at the gate and under races", () => {
         ),
       );
       for (const r of results) expect([201, 422]).toContain(r.status);
-      const { items } = await api.expect(200, "GET", `/orders?marketId=${marketId}`, {
-        key: buyer.apiKey,
-      });
+      // Every page: the trials leave hundreds of withdrawn orders, more than one page of 100.
+      const items: { status: string; quantityMw: number; orderId: string }[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await api.expect(
+          200,
+          "GET",
+          `/orders?marketId=${marketId}${nextToken ? `&nextToken=${nextToken}` : ""}`,
+          { key: buyer.apiKey },
+        );
+        items.push(...page.items);
+        nextToken = page.nextToken;
+      } while (nextToken);
       const open = items.filter((o: { status: string }) => o.status === "open");
       const total = open.reduce(
         (s: number, o: { quantityMw: number }) => s + Math.round(o.quantityMw * 1000),
