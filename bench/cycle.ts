@@ -249,7 +249,13 @@ export async function benchCycle(
       throw new Error(`the bench cycle ended ${done?.status} at ${done?.failure?.step ?? "?"}`);
     const trades = await marketDeps.repositories.trades.listTradesOfCycle(cycleId);
 
-    const events = await history(stack.sfnEndpoint, done.executionArn!);
+    // The cycle reads `published` inside the last task; the execution ends just after it.
+    const events = await waitFor(
+      () => history(stack.sfnEndpoint, done.executionArn!),
+      (list) => list.some((e) => e.type === "ExecutionSucceeded" || e.type === "ExecutionFailed"),
+      60_000,
+      250,
+    );
     const payloads = events.flatMap((e) =>
       [e.stateEnteredEventDetails?.input, e.stateExitedEventDetails?.output].filter(
         (p): p is string => p !== undefined,
