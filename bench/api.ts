@@ -131,20 +131,19 @@ export async function benchApi(
   try {
     const api = new ApiClient(stack.url);
     const scheme = `LOAD-${process.pid}`;
-    const traders: Trader[] = [];
-    for (let p = 0; p < PARTICIPANTS; p += 1) {
-      const entryIds: string[] = [];
-      for (let c = 0; c < CONSTRAINTS; c += 1)
-        for (let i = p; i < ENTRIES; i += PARTICIPANTS) entryIds.push(`E${c}-${i}`);
-      traders.push(
-        await onboard(api, stack.keys.operator, {
+    const traders: Trader[] = await Promise.all(
+      Array.from({ length: PARTICIPANTS }, (_, p) => {
+        const entryIds: string[] = [];
+        for (let c = 0; c < CONSTRAINTS; c += 1)
+          for (let i = p; i < ENTRIES; i += PARTICIPANTS) entryIds.push(`E${c}-${i}`);
+        return onboard(api, stack.keys.operator, {
           name: `L${p}`,
           anmSchemeId: scheme,
           entryIds,
           exportCapacityMw: 100,
-        }),
-      );
-    }
+        });
+      }),
+    );
     const gateClosureAt = new Date(Date.now() + 60_000 + seconds * 2_000).toISOString();
     const { cycleId } = await api.expect(202, "POST", "/anm/look-aheads", {
       key: stack.keys.anm,

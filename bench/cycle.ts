@@ -200,7 +200,7 @@ export async function benchCycle(
 
     // Gate closure leaves room for the orders at a pace well below the one measured here.
     const gateClosureAt = new Date(
-      Date.now() + (scale.orders < 5_000 ? 10_000 : 20_000) + scale.orders * 10,
+      Date.now() + (scale.orders < 5_000 ? 6_000 : 20_000) + scale.orders * 10,
     ).toISOString();
     const body = LookAheadSchema.parse(lookAheadBody(scheme, scale, gateClosureAt));
     const postedAt = Date.now();

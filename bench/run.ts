@@ -3,11 +3,10 @@
  * run, and writes `bench/results/latest.json`. Ratios measured in the same process are the figures
  * that count; absolute times on a shared 2-core machine are noise.
  */
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { benchApi } from "./api";
 import { benchBundles } from "./bundles";
-import { benchCycle } from "./cycle";
 import { benchMatching } from "./matching";
 import { benchWelfare } from "./welfare";
 
@@ -18,10 +17,41 @@ const only = process.argv
   ?.slice("--only=".length)
   .split(",");
 const wanted = (section: string) => !only || only.includes(section);
+
+/** A section that starts a local stack, in a child process (bench/stack-section.ts). */
+function inOwnProcess(section: string, params: Record<string, unknown>): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "stack-section.ts"),
+        section,
+        JSON.stringify(params),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`the ${section} section exited ${code}`));
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        reject(new Error(`the ${section} section printed no result`));
+      }
+    });
+  });
+}
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const sectionMs: Record<string, number> = {};
   const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
     mode: quick ? "quick" : "full",
@@ -29,6 +59,7 @@ async function main(): Promise<void> {
   };
 
   if (wanted("matching")) {
+    const t0 = Date.now();
     log("matching");
     const sizes: [number, number][] = quick
       ? [
@@ -44,38 +75,48 @@ async function main(): Promise<void> {
           [100_000, 500],
         ];
     results.matching = sizes.map(([n, m]) => benchMatching(n, m, quick ? 1 : 5));
+    sectionMs.matching = Date.now() - t0;
   }
 
   if (wanted("welfare")) {
+    const t0 = Date.now();
     log("welfare");
     // The keys the issue names are the correlated family's; the independent stress case rides
     // along in `independent` (docs/decisions.md explains the difference).
     const count = quick ? 200 : 1000;
     const correlated = await benchWelfare(count, "correlated");
     results.welfare = { ...correlated, independent: await benchWelfare(count, "independent") };
+    sectionMs.welfare = Date.now() - t0;
   }
 
   if (wanted("cycle")) {
+    const t0 = Date.now();
     log("cycle");
-    results.cycle = await benchCycle(
+    results.cycle = await inOwnProcess(
+      "cycle",
       quick
-        ? { constraints: 20, entriesPerConstraint: 25, participants: 10, orders: 1_000 }
+        ? { constraints: 20, entriesPerConstraint: 25, participants: 10, orders: 500 }
         : { constraints: 500, entriesPerConstraint: 40, participants: 250, orders: 50_000 },
-      log,
     );
+    sectionMs.cycle = Date.now() - t0;
   }
 
   if (wanted("api")) {
+    const t0 = Date.now();
     log("api");
-    results.api = await benchApi(120, quick ? 5 : 20, log);
+    results.api = await inOwnProcess("api", { rate: 120, seconds: quick ? 3 : 20 });
+    sectionMs.api = Date.now() - t0;
   }
 
   if (wanted("bundles")) {
+    const t0 = Date.now();
     log("bundles");
     results.bundles = await benchBundles(quick ? 1 : 3);
+    sectionMs.bundles = Date.now() - t0;
   }
 
   results.wallMs = Date.now() - started;
+  results.sectionMs = sectionMs;
   const dir = join(import.meta.dirname, "results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, process.env.BENCH_OUT ?? "latest.json");

@@ -1,0 +1,19 @@
+/**
+ * Runs one section that needs a local stack (`cycle` or `api`) in a process of its own, because
+ * the handlers keep their SDK clients for the life of a process (one stack per process). Called by
+ * bench/run.ts with the section and its parameters as JSON; prints the result as JSON on stdout.
+ */
+import { benchApi } from "./api";
+import { benchCycle, type CycleScale } from "./cycle";
+
+const [section, json] = process.argv.slice(2);
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const params = JSON.parse(json ?? "{}") as Record<string, unknown>;
+const result =
+  section === "cycle"
+    ? await benchCycle(params as unknown as CycleScale, log)
+    : section === "api"
+      ? await benchApi(Number(params.rate), Number(params.seconds), log)
+      : undefined;
+if (result === undefined) throw new Error(`unknown section ${section}`);
+process.stdout.write(`${JSON.stringify(result)}\n`);
