@@ -9,30 +9,28 @@ export class OfferIndex {
   private readonly size: number;
   private readonly minAvailability: Float64Array;
 
-  constructor(availabilityPence: ReadonlyArray<number>) {
+  constructor(availabilityPence: ArrayLike<number>) {
     let size = 1;
     while (size < Math.max(1, availabilityPence.length)) size *= 2;
     this.size = size;
-    this.minAvailability = new Float64Array(2 * size).fill(Number.POSITIVE_INFINITY);
-    availabilityPence.forEach((a, i) => {
-      this.minAvailability[size + i] = a;
-    });
+    const tree = new Float64Array(2 * size).fill(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < availabilityPence.length; i += 1) tree[size + i] = availabilityPence[i]!;
     for (let node = size - 1; node >= 1; node -= 1)
-      this.minAvailability[node] = Math.min(
-        this.minAvailability[2 * node]!,
-        this.minAvailability[2 * node + 1]!,
-      );
+      tree[node] = Math.min(tree[2 * node]!, tree[2 * node + 1]!);
+    this.minAvailability = tree;
   }
 
   /** Marks offer `index` as having no quantity left. */
   exhaust(index: number): void {
+    const tree = this.minAvailability;
     let node = this.size + index;
-    this.minAvailability[node] = Number.POSITIVE_INFINITY;
-    for (node >>= 1; node >= 1; node >>= 1)
-      this.minAvailability[node] = Math.min(
-        this.minAvailability[2 * node]!,
-        this.minAvailability[2 * node + 1]!,
-      );
+    tree[node] = Number.POSITIVE_INFINITY;
+    for (node >>= 1; node >= 1; node >>= 1) {
+      const min = Math.min(tree[2 * node]!, tree[2 * node + 1]!);
+      // Ancestors already holding this minimum stay as they are.
+      if (tree[node] === min) break;
+      tree[node] = min;
+    }
   }
 
   /**

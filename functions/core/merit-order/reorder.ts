@@ -1,4 +1,3 @@
-import { allocate } from "../allocation/allocate";
 import { DomainError, NeutralityViolationError } from "../errors";
 import type { Trade } from "../matching/match";
 import type { LookAhead, Mol, MolEntry } from "../model/look-ahead";
@@ -64,11 +63,19 @@ export function reorderMeritOrders(
       .sort((a, b) => a.windowStartMs - b.windowStartMs || (a.marketId < b.marketId ? -1 : 1))
       .map((m, i) => [m.marketId, i]),
   );
+  // The trades applying to each constraint, in `placed` order: one pass, not one per constraint.
+  const placedOn = new Map<string, PlacedTrade[]>();
+  for (const p of placed)
+    p.constraintIds.forEach((constraintId, i) => {
+      if (p.constraintIds.indexOf(constraintId) !== i) return;
+      const list = placedOn.get(constraintId);
+      if (list) list.push(p);
+      else placedOn.set(constraintId, [p]);
+    });
   const result: ConstraintMeritOrder[] = [];
   for (const constraint of lookAhead.constraints) {
     const mol = lookAhead.mols.get(constraint.constraintId);
-    const applying = placed
-      .filter((p) => p.constraintIds.includes(constraint.constraintId))
+    const applying = (placedOn.get(constraint.constraintId) ?? [])
       .map((p) => ({ trade: p.trade, market: marketById.get(p.trade.marketId)! }))
       .sort(
         (a, b) =>
@@ -116,6 +123,9 @@ export function reorderMeritOrders(
 /**
  * R-REORDER-1..5 for one MOL over SPs [firstIndex, endIndex) with `trades` in matching order.
  * `requiredKw` is the required curtailment over the same SPs.
+ *
+ * The work is done on flat typed arrays (per-row trade lists, slice forecasts, both R-ALLOC runs);
+ * the only objects made are the lines returned, each built once in its final position.
  */
 export function reorderWindow(
   mol: Mol,
@@ -125,17 +135,23 @@ export function reorderWindow(
   trades: ReadonlyArray<Trade>,
 ): MeritOrderLine[] {
   const entries = mol.entries;
-  const width = endIndex - firstIndex;
+  const rows = entries.length;
+  const count = trades.length;
+  const width = Math.max(0, endIndex - firstIndex);
+  const spans = requiredKw.length;
   const rowOf = new Map<string, number>();
-  entries.forEach((e, row) => {
-    rowOf.set(e.entryId, row);
-  });
-  // Per row, the indexes (into `trades`, so in matching order) of its trades on each side.
-  const buys: (number[] | undefined)[] = new Array(entries.length);
-  const sells: (number[] | undefined)[] = new Array(entries.length);
-  const buyerRow = new Int32Array(trades.length);
-  const sellerRow = new Int32Array(trades.length);
-  trades.forEach((t, k) => {
+  for (let row = 0; row < rows; row += 1) rowOf.set(entries[row]!.entryId, row);
+  const buyerRow = new Int32Array(count);
+  const sellerRow = new Int32Array(count);
+  // What the later passes read of each trade, gathered in one sequential pass over the trades.
+  const quantityKw = new Float64Array(count);
+  const tradeIds: string[] = new Array(count);
+  // Per row, how many trades it buys and sells in; then (CSR) the trade indexes per row, in
+  // matching order: `buyTrades[buyStart[row] .. buyStart[row + 1])`.
+  const buyStart = new Int32Array(rows + 1);
+  const sellStart = new Int32Array(rows + 1);
+  for (let k = 0; k < count; k += 1) {
+    const t = trades[k]!;
     const b = rowOf.get(t.buyEntryId);
     const s = rowOf.get(t.sellEntryId);
     if (b === undefined || s === undefined)
@@ -145,155 +161,272 @@ export function reorderWindow(
       );
     buyerRow[k] = b;
     sellerRow[k] = s;
-    const bought = buys[b];
-    if (bought) bought.push(k);
-    else buys[b] = [k];
-    const sold = sells[s];
-    if (sold) sold.push(k);
-    else sells[s] = [k];
-  });
-
-  // R-REORDER-1/2: slices. A buyer's forecast goes to its slices in matching order; the seller's
-  // slice of a trade carries the same MW as the buyer's slice of it.
-  const buyerLine: MeritOrderLine[] = new Array(trades.length);
-  const sellerLine: MeritOrderLine[] = new Array(trades.length);
-  const remainder: (MeritOrderLine | undefined)[] = new Array(entries.length);
-  for (let row = 0; row < entries.length; row += 1) {
-    const mine = buys[row];
-    if (!mine) continue;
-    const entry = entries[row]!;
-    if (sells[row])
+    quantityKw[k] = t.quantityKw;
+    tradeIds[k] = t.tradeId;
+    buyStart[b + 1] = buyStart[b + 1]! + 1;
+    sellStart[s + 1] = sellStart[s + 1]! + 1;
+  }
+  for (let row = 0; row < rows; row += 1) {
+    if (buyStart[row + 1]! > 0 && sellStart[row + 1]! > 0)
       throw new DomainError(
         "ENTRY_BOTH_SIDES",
-        `Entry ${entry.entryId} is both buyer and seller in one window (R-ELIG-4).`,
+        `Entry ${entries[row]!.entryId} is both buyer and seller in one window (R-ELIG-4).`,
       );
-    const left = entry.forecastKw.slice(firstIndex, endIndex);
-    let traded = 0;
-    for (const k of mine) {
-      const t = trades[k]!;
-      traded += t.quantityKw;
-      const forecastKw = new Array<number>(width);
-      for (let i = 0; i < width; i += 1) {
-        const take = Math.min(left[i]!, t.quantityKw);
-        left[i] = left[i]! - take;
-        forecastKw[i] = take;
-      }
-      buyerLine[k] = line(
-        entry,
-        `${entry.entryId}/${t.tradeId}`,
-        t.tradeId,
-        t.quantityKw,
-        forecastKw,
-      );
-      const seller = entries[sellerRow[k]!]!;
-      sellerLine[k] = line(
-        seller,
-        `${seller.entryId}/${t.tradeId}`,
-        t.tradeId,
-        t.quantityKw,
-        forecastKw.slice(),
-      );
-    }
-    remainder[row] = remainderLine(entry, traded, left);
+    buyStart[row + 1] = buyStart[row + 1]! + buyStart[row]!;
+    sellStart[row + 1] = sellStart[row + 1]! + sellStart[row]!;
   }
-  for (let row = 0; row < entries.length; row += 1) {
-    const mine = sells[row];
-    if (!mine) continue;
-    const entry = entries[row]!;
-    const left = entry.forecastKw.slice(firstIndex, endIndex);
-    let traded = 0;
-    for (const k of mine) {
-      traded += trades[k]!.quantityKw;
-      const taken = sellerLine[k]!.forecastKw;
-      for (let i = 0; i < width; i += 1) left[i] = Math.max(0, left[i]! - taken[i]!);
+  const buyTrades = new Int32Array(count);
+  const sellTrades = new Int32Array(count);
+  {
+    const buyAt = buyStart.slice(0, rows);
+    const sellAt = sellStart.slice(0, rows);
+    for (let k = 0; k < count; k += 1) {
+      const b = buyerRow[k]!;
+      const s = sellerRow[k]!;
+      buyTrades[buyAt[b]!] = k;
+      buyAt[b] = buyAt[b]! + 1;
+      sellTrades[sellAt[s]!] = k;
+      sellAt[s] = sellAt[s]! + 1;
     }
-    remainder[row] = remainderLine(entry, traded, left);
+  }
+
+  // R-REORDER-1/2: slices. A buyer's forecast goes to its slices in matching order; the seller's
+  // slice of a trade carries the same MW as the buyer's slice of it. `sliceKw[k * width + i]` is
+  // the forecast of both slices of trade k; `remainderKw[row * width + i]` that of `E/rem`.
+  const sliceKw = new Float64Array(count * width);
+  const remainderKw = new Float64Array(rows * width);
+  const remainderCapacityKw = new Float64Array(rows);
+  /** 1 when the row's `E/rem` line exists (D-5). */
+  const hasRemainder = new Uint8Array(rows);
+  for (let row = 0; row < rows; row += 1) {
+    const from = buyStart[row]!;
+    const to = buyStart[row + 1]!;
+    const sold = sellStart[row + 1]! - sellStart[row]!;
+    if (from === to && sold === 0) continue;
+    const entry = entries[row]!;
+    const forecast = entry.forecastKw;
+    const base = row * width;
+    // A missing forecast value reads as NaN here, as `undefined` arithmetic does.
+    for (let i = 0; i < width; i += 1) remainderKw[base + i] = forecast[firstIndex + i]!;
+    if (from === to) continue;
+    let traded = 0;
+    for (let at = from; at < to; at += 1) {
+      const k = buyTrades[at]!;
+      const q = quantityKw[k]!;
+      traded += q;
+      for (let i = 0; i < width; i += 1) {
+        const take = Math.min(remainderKw[base + i]!, q);
+        remainderKw[base + i] = remainderKw[base + i]! - take;
+        sliceKw[k * width + i] = take;
+      }
+    }
+    remainderCapacityKw[row] = entry.capacityKw - traded;
+  }
+  // Sellers after every buyer: a seller's remainder is its forecast less the slices it gives.
+  for (let row = 0; row < rows; row += 1) {
+    const from = sellStart[row]!;
+    const to = sellStart[row + 1]!;
+    if (from === to) continue;
+    const base = row * width;
+    let traded = 0;
+    for (let at = from; at < to; at += 1) {
+      const k = sellTrades[at]!;
+      traded += quantityKw[k]!;
+      for (let i = 0; i < width; i += 1)
+        remainderKw[base + i] = Math.max(0, remainderKw[base + i]! - sliceKw[k * width + i]!);
+    }
+    remainderCapacityKw[row] = entries[row]!.capacityKw - traded;
+  }
+  // D-5: `E/rem` is omitted when its capacity is 0 and it carries no forecast in the window.
+  for (let row = 0; row < rows; row += 1) {
+    if (buyStart[row] === buyStart[row + 1] && sellStart[row] === sellStart[row + 1]) continue;
+    let keep = !(remainderCapacityKw[row]! <= 0);
+    for (let i = 0; i < width && !keep; i += 1) keep = !(remainderKw[row * width + i]! <= 0);
+    if (keep) hasRemainder[row] = 1;
   }
 
   // R-REORDER-3: the new order. A buyer emits its remainder, then the sellers' slices by the
   // sellers' original order (then matching order); a seller emits the buyers' slices by the
   // buyers' original order (then matching order), then its remainder; others stay as they are.
-  const byCounterparty = (rows: Int32Array) => (a: number, b: number) =>
-    entries[rows[a]!]!.curtailmentOrder - entries[rows[b]!]!.curtailmentOrder || a - b;
-  const lines: MeritOrderLine[] = [];
-  const untradedLine = new Int32Array(entries.length).fill(-1);
-  for (let row = 0; row < entries.length; row += 1) {
-    const entry = entries[row]!;
-    const mineBuys = buys[row];
-    const mineSells = sells[row];
-    if (mineBuys) {
-      const rem = remainder[row];
-      if (rem) lines.push(rem);
-      const ks = mineBuys.length > 1 ? [...mineBuys].sort(byCounterparty(sellerRow)) : mineBuys;
-      for (const k of ks) lines.push(sellerLine[k]!);
-    } else if (mineSells) {
-      const ks = mineSells.length > 1 ? [...mineSells].sort(byCounterparty(buyerRow)) : mineSells;
-      for (const k of ks) lines.push(buyerLine[k]!);
-      const rem = remainder[row];
-      if (rem) lines.push(rem);
+  // A line is encoded as `row` (untraded), `rows + row` (remainder) or `2 * rows + k` (the buyer's
+  // slice of trade k, at the seller's position) or `2 * rows + count + k` (the seller's slice).
+  const order = new Int32Array(rows + 2 * count);
+  let lineCount = 0;
+  const untradedLine = new Int32Array(rows).fill(-1);
+  for (let row = 0; row < rows; row += 1) {
+    const buyFrom = buyStart[row]!;
+    const buyTo = buyStart[row + 1]!;
+    const sellFrom = sellStart[row]!;
+    const sellTo = sellStart[row + 1]!;
+    if (buyFrom < buyTo) {
+      if (hasRemainder[row]) order[lineCount++] = rows + row;
+      sortByCounterparty(buyTrades, buyFrom, buyTo, sellerRow, entries);
+      for (let at = buyFrom; at < buyTo; at += 1)
+        order[lineCount++] = 2 * rows + count + buyTrades[at]!;
+    } else if (sellFrom < sellTo) {
+      sortByCounterparty(sellTrades, sellFrom, sellTo, buyerRow, entries);
+      for (let at = sellFrom; at < sellTo; at += 1) order[lineCount++] = 2 * rows + sellTrades[at]!;
+      if (hasRemainder[row]) order[lineCount++] = rows + row;
     } else {
-      untradedLine[row] = lines.length;
-      lines.push(
-        line(
-          entry,
-          entry.entryId,
-          undefined,
-          entry.capacityKw,
-          entry.forecastKw.slice(firstIndex, endIndex),
-        ),
-      );
+      untradedLine[row] = lineCount;
+      order[lineCount++] = row;
     }
   }
-  for (let i = 0; i < lines.length; i += 1) lines[i]!.curtailmentOrder = i + 1;
 
-  // R-REORDER-4: recalculated curtailment on the new MOL.
-  const after = allocate(lines, requiredKw);
-  for (let i = 0; i < lines.length; i += 1) lines[i]!.curtailmentKw = after.curtailmentKw[i]!;
+  // R-REORDER-4: recalculated curtailment on the new MOL (R-ALLOC-1/2 over the lines in order;
+  // a value the line does not have counts as 0).
+  const after = new Float64Array(lineCount * spans);
+  for (let sp = 0; sp < spans; sp += 1) {
+    let remaining = requiredKw[sp]!;
+    for (let l = 0; l < lineCount && remaining > 0; l += 1) {
+      const code = order[l]!;
+      let forecast: number | undefined;
+      if (sp >= width) forecast = undefined;
+      else if (code < rows) forecast = entries[code]!.forecastKw[firstIndex + sp];
+      else if (code < 2 * rows) forecast = remainderKw[(code - rows) * width + sp];
+      else {
+        const k = code < 2 * rows + count ? code - 2 * rows : code - 2 * rows - count;
+        forecast = sliceKw[k * width + sp];
+      }
+      const take = Math.min(Math.max(forecast ?? 0, 0), remaining);
+      after[l * spans + sp] = take;
+      remaining -= take;
+    }
+  }
 
   // R-REORDER-5: neutrality for every entry in no trade.
-  const before = allocate(entries, requiredKw, firstIndex);
-  for (let row = 0; row < entries.length; row += 1) {
+  const before = allocateRows(entries, requiredKw, firstIndex);
+  const compared = Math.min(width, spans);
+  for (let row = 0; row < rows; row += 1) {
     const at = untradedLine[row]!;
     if (at < 0) continue;
-    const was = before.curtailmentKw[row]!;
-    const now = lines[at]!.curtailmentKw;
-    for (let i = 0; i < width; i += 1)
-      if (now[i] !== was[i])
+    for (let i = 0; i < compared; i += 1)
+      if (after[at * spans + i] !== before[row * spans + i])
         throw new NeutralityViolationError(
           mol.constraintId,
           entries[row]!.entryId,
           firstIndex + i + 1,
         );
   }
+
+  const lines: MeritOrderLine[] = [];
+  for (let l = 0; l < lineCount; l += 1) {
+    const code = order[l]!;
+    const curtailmentKw = copyOf(after, l * spans, spans);
+    if (code < rows) {
+      const entry = entries[code]!;
+      lines.push({
+        curtailmentOrder: l + 1,
+        entryId: entry.entryId,
+        parentEntryId: entry.entryId,
+        resourceId: entry.resourceId,
+        capacityKw: entry.capacityKw,
+        forecastKw: entry.forecastKw.slice(firstIndex, endIndex),
+        curtailmentKw,
+      });
+    } else if (code < 2 * rows) {
+      const row = code - rows;
+      const entry = entries[row]!;
+      lines.push({
+        curtailmentOrder: l + 1,
+        entryId: `${entry.entryId}/rem`,
+        parentEntryId: entry.entryId,
+        resourceId: entry.resourceId,
+        capacityKw: Math.max(0, remainderCapacityKw[row]!),
+        forecastKw: copyOf(remainderKw, row * width, width),
+        curtailmentKw,
+      });
+    } else {
+      const buyerSlice = code < 2 * rows + count;
+      const k = buyerSlice ? code - 2 * rows : code - 2 * rows - count;
+      const tradeId = tradeIds[k]!;
+      const entry = entries[buyerSlice ? buyerRow[k]! : sellerRow[k]!]!;
+      const forecastKw = copyOf(sliceKw, k * width, width);
+      if (tradeId)
+        lines.push({
+          curtailmentOrder: l + 1,
+          entryId: `${entry.entryId}/${tradeId}`,
+          parentEntryId: entry.entryId,
+          resourceId: entry.resourceId,
+          capacityKw: quantityKw[k]!,
+          forecastKw,
+          curtailmentKw,
+          tradeId,
+        });
+      else
+        lines.push({
+          curtailmentOrder: l + 1,
+          entryId: `${entry.entryId}/${tradeId}`,
+          parentEntryId: entry.entryId,
+          resourceId: entry.resourceId,
+          capacityKw: quantityKw[k]!,
+          forecastKw,
+          curtailmentKw,
+        });
+    }
+  }
   return lines;
 }
 
-function line(
-  entry: MolEntry,
-  entryId: string,
-  tradeId: string | undefined,
-  capacityKw: number,
-  forecastKw: number[],
-): MeritOrderLine {
-  const l: MeritOrderLine = {
-    curtailmentOrder: 0,
-    entryId,
-    parentEntryId: entry.entryId,
-    resourceId: entry.resourceId,
-    capacityKw,
-    forecastKw,
-    curtailmentKw: [],
-  };
-  if (tradeId) l.tradeId = tradeId;
-  return l;
+/**
+ * Sorts `list[from..to)` (trade indexes, ascending) by the counterparty's original
+ * `curtailmentOrder`, then trade index. Insertion sort: a row rarely has more than a few trades.
+ */
+function sortByCounterparty(
+  list: Int32Array,
+  from: number,
+  to: number,
+  counterpartyRow: Int32Array,
+  entries: ReadonlyArray<MolEntry>,
+): void {
+  for (let i = from + 1; i < to; i += 1) {
+    const k = list[i]!;
+    const order = entries[counterpartyRow[k]!]!.curtailmentOrder;
+    let j = i - 1;
+    while (j >= from) {
+      const other = list[j]!;
+      if (!((entries[counterpartyRow[other]!]!.curtailmentOrder - order || other - k) > 0)) break;
+      list[j + 1] = other;
+      j -= 1;
+    }
+    list[j + 1] = k;
+  }
 }
 
 /**
- * R-REORDER-1: `E/rem` has the entry's capacity minus its traded quantity. It is omitted when
- * that capacity is 0 and it carries no forecast in the window (decision D-5).
+ * R-ALLOC-1 (as `allocate(entries, requiredKw, firstIndex)`) into one flat array,
+ * `[row * requiredKw.length + sp]`: each SP walks the entries in `curtailmentOrder`.
  */
-function remainderLine(entry: MolEntry, tradedKw: number, forecastKw: number[]) {
-  const capacityKw = entry.capacityKw - tradedKw;
-  if (capacityKw <= 0 && forecastKw.every((f) => f <= 0)) return undefined;
-  return line(entry, `${entry.entryId}/rem`, undefined, Math.max(0, capacityKw), forecastKw);
+function allocateRows(
+  entries: ReadonlyArray<MolEntry>,
+  requiredKw: ReadonlyArray<number>,
+  firstIndex: number,
+): Float64Array {
+  const rows = entries.length;
+  const spans = requiredKw.length;
+  const walk = new Int32Array(rows);
+  let sorted = true;
+  for (let i = 0; i < rows; i += 1) {
+    walk[i] = i;
+    if (i > 0 && entries[i]!.curtailmentOrder < entries[i - 1]!.curtailmentOrder) sorted = false;
+  }
+  if (!sorted) walk.sort((a, b) => entries[a]!.curtailmentOrder - entries[b]!.curtailmentOrder);
+  const out = new Float64Array(rows * spans);
+  for (let sp = 0; sp < spans; sp += 1) {
+    let remaining = requiredKw[sp]!;
+    for (let k = 0; k < rows && remaining > 0; k += 1) {
+      const row = walk[k]!;
+      const take = Math.min(Math.max(entries[row]!.forecastKw[firstIndex + sp] ?? 0, 0), remaining);
+      out[row * spans + sp] = take;
+      remaining -= take;
+    }
+  }
+  return out;
+}
+
+/** `values[from .. from + length)` as a number[] allocated at its exact length. */
+function copyOf(values: Float64Array, from: number, length: number): number[] {
+  const out = new Array<number>(length);
+  for (let i = 0; i < length; i += 1) out[i] = values[from + i]!;
+  return out;
 }
