@@ -39,7 +39,9 @@ const common = {
   url: plan.url,
   amount: plan.rate * plan.seconds,
   overallRate: plan.rate,
-  connections: 64,
+  // One request a second per connection: autocannon splits the rate over the connections, and a
+  // connection waits for its answer, so this keeps the asked rate while answers take up to 1 s.
+  connections: plan.rate,
   timeout: 10,
 };
 function bounded(options: autocannon.Options): Promise<Result> {
