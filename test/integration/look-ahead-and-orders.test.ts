@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../functions/adapters/clock";
+import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
 import { marketClock } from "../../functions/runtime/market-deps";
 import { ApiClient, onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
@@ -111,6 +112,40 @@ describe("R-IN-2 the look-ahead id is the idempotency key", () => {
       key: stack.keys.operator,
     });
     expect(cycle.status).not.toBe("superseded");
+  });
+});
+
+describe("Idempotency-Key on POST /anm/look-aheads (api.md Conventions)", () => {
+  it("replays the first answer for the same body; another body under the key is 422 and stores nothing", async () => {
+    const headers = { "Idempotency-Key": randomUUID() };
+    const body = lookAhead(3_600_000);
+    const first = await api.expect(202, "POST", "/anm/look-aheads", {
+      key: stack.keys.anm,
+      body,
+      headers,
+    });
+    const again = await api.expect(202, "POST", "/anm/look-aheads", {
+      key: stack.keys.anm,
+      body,
+      headers,
+    });
+    expect(again).toEqual(first);
+    const other = lookAhead(3_600_000);
+    const reused = await api.request("POST", "/anm/look-aheads", {
+      key: stack.keys.anm,
+      body: other,
+      headers,
+    });
+    expect([reused.status, reused.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    const otherCycle = await api.request(
+      "GET",
+      `/cycles/${cycleIdOf(other.anmSchemeId, other.lookAheadId)}`,
+      {
+        key: stack.keys.operator,
+      },
+    );
+    expect(otherCycle.status).toBe(404);
+    expect(await executionsNamed(first.cycleId)).toBe(1);
   });
 });
 

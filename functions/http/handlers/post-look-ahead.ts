@@ -1,18 +1,26 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import { DomainError } from "../../core/errors";
 import { isRuleIssue, LookAheadSchema } from "../../core/model/look-ahead";
 import { fieldProblems, validationProblem } from "../../core/problem";
 import { submitLookAhead } from "../../core/use-cases/submit-look-ahead";
 import { marketDeps } from "../../runtime/market-deps";
 import { httpHandler } from "../middleware/http-handler";
+import { idempotent } from "../middleware/idempotent";
 import { bodyText } from "../middleware/parse-body";
 import { json } from "../responses";
 
 /**
  * POST /anm/look-aheads (anm): R-IN-1 (400 for shape, 422 LOOK_AHEAD_INVALID for rules, nothing
  * stored), R-IN-2 (idempotent on lookAheadId), R-IN-3 (supersede before gate closure, 409 after).
+ * Also honours `Idempotency-Key` like every write (api.md, Conventions); the receive time for
+ * R-IN-3 is taken before the key is looked up.
  */
-export const handler = httpHandler(async (event) => {
+export const handler = httpHandler(async (event, context) => {
   const receivedAtMs = marketDeps.clock.nowMs();
+  return idempotent(async () => accept(event, receivedAtMs))(event, context);
+});
+
+async function accept(event: APIGatewayProxyEvent, receivedAtMs: number) {
   const text = bodyText(event);
   let raw: unknown;
   try {
@@ -35,4 +43,4 @@ export const handler = httpHandler(async (event) => {
   }
   const { cycle } = await submitLookAhead(marketDeps.lookAheads, parsed.data, receivedAtMs);
   return json(202, { cycleId: cycle.cycleId, status: cycle.status });
-});
+}

@@ -64,6 +64,7 @@ export const MARKET_OPERATIONS = {
   PostLookAhead: {
     summary: "Post tomorrow's constraint look-ahead and MOLs (R-IN-1..3)",
     tags: ["ANM interface"],
+    requestParams: { header: idempotencyKey },
     requestBody: body(LookAheadSchema),
     responses: ok(
       "Accepted: the cycle it started (or the original one on a replay).",
