@@ -1,4 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import {
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
@@ -19,10 +23,15 @@ import { workedExample } from "../support/worked-example";
  * when planned, throws right after the k-th one has been stored, so the writes before it are in
  * the table and those after it are not. k takes every value from 1 to n − 1, n being what the
  * same task wrote in the clean run (D-31).
+ *
+ * AWS faults: in one more cycle every AWS call of every task meets, once, the fault DynamoDB gives
+ * that call (throttling, unprocessed batch items, a transaction conflict); the result must again
+ * equal the clean run's. ConditionalCheckFailed is not injected: it only means something if the
+ * item really changed, and the re-runs above meet it for real (every re-written item exists).
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-type Plan = { kind: "end" | "always" | "mid"; crashes: number; crashAfter?: number };
+type Plan = { kind: "end" | "always" | "mid" | "aws"; crashes: number; crashAfter?: number };
 const plans = new Map<string, Plan>();
 
 class InjectedCrash extends Error {
@@ -36,6 +45,8 @@ interface Attempt {
   /** The attempt's write requests by command, in order (for the figures). */
   commands: string[];
   crashAfter?: number;
+  /** AWS faults on this attempt's calls (plan `aws`). */
+  aws?: boolean;
 }
 const attempt = new AsyncLocalStorage<Attempt>();
 /** Write requests per attempt, by `cycleId|state`, in attempt order. */
@@ -62,6 +73,72 @@ function instrumentDynamo(client: DynamoDBDocumentClient) {
     },
     { step: "initialize", name: "faultInjection" },
   );
+  injectAwsFaults(client);
+}
+
+/**
+ * AWS faults (reliability.md FI, "at each AWS call of the cycle"), for the tasks of a cycle
+ * planned `aws`: every distinct request meets one fault the first time it is sent, the kind
+ * DynamoDB gives that call — a batch write stores only half its items and returns the rest as
+ * UnprocessedItems; a transaction is cancelled for a TransactionConflict; any other call is
+ * throttled (ProvisionedThroughputExceeded). The throttle is raised inside the SDK's retry loop
+ * (deserialize step), so the SDK's own retry strategy meets it, as it would meet DynamoDB's.
+ */
+const awsFaults = { throttled: 0, unprocessedItems: 0, conflicts: 0 };
+const faulted = new Set<string>();
+
+function firstSending(command: string, input: unknown): boolean {
+  const key = `${command}|${JSON.stringify(input)}`;
+  if (faulted.has(key)) return false;
+  faulted.add(key);
+  return true;
+}
+
+function injectAwsFaults(client: DynamoDBDocumentClient) {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? "";
+      if (!attempt.getStore()?.aws || command === "BatchWriteItemCommand") return next(args);
+      if (!firstSending(command, args.input)) return next(args);
+      if (command === "TransactWriteItemsCommand") {
+        awsFaults.conflicts += 1;
+        const items = (args.input as { TransactItems?: unknown[] }).TransactItems ?? [];
+        throw new TransactionCanceledException({
+          message: "Transaction cancelled, please refer cancellation reasons for specific reasons",
+          $metadata: { httpStatusCode: 400 },
+          CancellationReasons: items.map((_, i) => ({
+            Code: i === 0 ? "TransactionConflict" : "None",
+          })),
+        });
+      }
+      awsFaults.throttled += 1;
+      throw new ProvisionedThroughputExceededException({
+        message: "The level of configured provisioned throughput for the table was exceeded",
+        $metadata: { httpStatusCode: 400 },
+      });
+    },
+    { step: "deserialize", name: "awsFaultInjection" },
+  );
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!attempt.getStore()?.aws || context.commandName !== "BatchWriteItemCommand")
+        return next(args);
+      const input = args.input as { RequestItems: Record<string, unknown[]> };
+      const [table, requests] = Object.entries(input.RequestItems)[0]!;
+      if (requests.length < 2 || !firstSending("BatchWriteItemCommand", input)) return next(args);
+      const kept = requests.slice(0, Math.ceil(requests.length / 2));
+      const left = requests.slice(kept.length);
+      const result = await next({ ...args, input: { ...input, RequestItems: { [table]: kept } } });
+      awsFaults.unprocessedItems += left.length;
+      const output = result.output as { UnprocessedItems?: Record<string, unknown[]> };
+      output.UnprocessedItems = {
+        ...output.UnprocessedItems,
+        [table]: [...(output.UnprocessedItems?.[table] ?? []), ...left],
+      };
+      return result;
+    },
+    { step: "initialize", name: "unprocessedItemsInjection" },
+  );
 }
 
 function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
@@ -71,6 +148,7 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
     const plan = plans.get(key);
     const current: Attempt = { state, writes: 0, commands: [] };
     if (plan?.kind === "mid" && plan.crashes === 0) current.crashAfter = plan.crashAfter;
+    if (plan?.kind === "aws") current.aws = true;
     const counts = writesPerAttempt.get(key) ?? [];
     writesPerAttempt.set(key, counts);
     let result: unknown;
@@ -83,7 +161,13 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
       counts.push(current.writes);
       if (!firstAttemptCommands.has(key)) firstAttemptCommands.set(key, current.commands);
     }
-    if (!plan || plan.kind === "mid" || (plan.kind === "end" && plan.crashes > 0)) return result;
+    if (
+      !plan ||
+      plan.kind === "mid" ||
+      plan.kind === "aws" ||
+      (plan.kind === "end" && plan.crashes > 0)
+    )
+      return result;
     plan.crashes += 1;
     throw new InjectedCrash(`${state} crashed after writing everything, before reporting success`);
   };
@@ -302,6 +386,24 @@ describe("FI: a crashed task is retried to the same result", () => {
       expect(attempts.length, label).toBeGreaterThan(1);
     });
   }, 300_000);
+
+  it("gives the clean run's trades and MOL when every AWS call of the cycle meets a fault once (throttling, unprocessed batch items, transaction conflicts)", async () => {
+    const reference = await clean();
+    const run = await runCycle(
+      "aws",
+      Object.fromEntries(STEPS.map((step) => [step, { kind: "aws" as const }])),
+    );
+    console.info(`FI AWS faults injected: ${JSON.stringify(awsFaults)}`);
+    expect(awsFaults.throttled).toBeGreaterThan(10);
+    expect(awsFaults.unprocessedItems).toBeGreaterThan(0);
+    expect(awsFaults.conflicts).toBeGreaterThan(2);
+    expect(run.cycle.status).toBe("published");
+    expect(run.trades).toEqual(reference.trades);
+    expect(run.mol).toEqual(reference.mol);
+    // Every fault was absorbed inside the task (the SDK's retries for throttling, the adapters'
+    // for unprocessed items and conflicts): no task needed the workflow's Retry.
+    for (const step of STEPS) expect(writesOf(run, step), step).toHaveLength(1);
+  }, 90_000);
 
   it("ends a cycle whose task keeps failing as `failed`, with the original MOL published and the step shown", async () => {
     const run = await runCycle("broken", { Match: { kind: "always" } });
