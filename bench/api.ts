@@ -1,8 +1,13 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { periodCount } from "../functions/core/model/settlement-periods";
 import { marketDeps } from "../functions/runtime/market-deps";
 import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
+import {
+  type SyntheticScheme,
+  syntheticEntriesOf,
+  syntheticLookAhead,
+  syntheticOrder,
+} from "../lib/client/synthetic-scheme";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
 
@@ -46,36 +51,8 @@ interface LoadOutput {
   };
 }
 
-const DATE = "2027-08-02";
-const CONSTRAINTS = 4;
-const ENTRIES = 40; // per constraint
 const PARTICIPANTS = 8;
-
-function lookAhead(scheme: string, gateClosureAt: string) {
-  const n = periodCount(DATE);
-  return {
-    lookAheadId: `LA-${scheme}`,
-    anmSchemeId: scheme,
-    deliveryDate: DATE,
-    issuedAt: new Date().toISOString(),
-    gateClosureAt,
-    constraints: Array.from({ length: CONSTRAINTS }, (_, c) => ({
-      constraintId: `C${c}`,
-      requiredCurtailmentMw: Array.from({ length: n }, (_, sp) => (sp >= 20 && sp < 30 ? 30 : 0)),
-    })),
-    mols: Array.from({ length: CONSTRAINTS }, (_, c) => ({
-      constraintId: `C${c}`,
-      version: 1,
-      entries: Array.from({ length: ENTRIES }, (_, i) => ({
-        entryId: `E${c}-${i}`,
-        resourceId: `R${c}-${i}`,
-        capacityMw: 2,
-        forecastMw: Array.from({ length: n }, () => 1),
-        curtailmentOrder: i + 1,
-      })),
-    })),
-  };
-}
+type Opportunity = { marketId: string; entryId: string; side: "buy" | "sell" };
 
 function runLoad(plan: unknown): Promise<LoadOutput> {
   return new Promise((resolve, reject) => {
@@ -130,24 +107,29 @@ export async function benchApi(
   });
   try {
     const api = new ApiClient(stack.url);
-    const scheme = `LOAD-${process.pid}`;
+    const scheme: SyntheticScheme = {
+      anmSchemeId: `LOAD-${process.pid}`,
+      deliveryDate: "2027-08-02",
+      constraints: 4,
+      entriesPerConstraint: 40,
+      curtailedMw: 30,
+      fromSp: 20,
+      toSp: 30,
+    };
     const traders: Trader[] = await Promise.all(
-      Array.from({ length: PARTICIPANTS }, (_, p) => {
-        const entryIds: string[] = [];
-        for (let c = 0; c < CONSTRAINTS; c += 1)
-          for (let i = p; i < ENTRIES; i += PARTICIPANTS) entryIds.push(`E${c}-${i}`);
-        return onboard(api, stack.keys.operator, {
+      Array.from({ length: PARTICIPANTS }, (_, p) =>
+        onboard(api, stack.keys.operator, {
           name: `L${p}`,
-          anmSchemeId: scheme,
-          entryIds,
+          anmSchemeId: scheme.anmSchemeId,
+          entryIds: syntheticEntriesOf(scheme, p, PARTICIPANTS),
           exportCapacityMw: 100,
-        });
-      }),
+        }),
+      ),
     );
     const gateClosureAt = new Date(Date.now() + 60_000 + seconds * 2_000).toISOString();
     const { cycleId } = await api.expect(202, "POST", "/anm/look-aheads", {
       key: stack.keys.anm,
-      body: lookAhead(scheme, gateClosureAt),
+      body: syntheticLookAhead(scheme, gateClosureAt),
     });
     await waitFor(
       () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
@@ -156,22 +138,16 @@ export async function benchApi(
     );
     const orders: { key: string; body: string }[] = [];
     for (const trader of traders) {
-      const { items } = await api.expect(200, "GET", `/opportunities?deliveryDate=${DATE}`, {
-        key: trader.apiKey,
-      });
-      for (const [k, o] of (items as Record<string, string>[]).entries())
-        orders.push({
+      const { items } = await api.expect(
+        200,
+        "GET",
+        `/opportunities?deliveryDate=${scheme.deliveryDate}`,
+        {
           key: trader.apiKey,
-          body: JSON.stringify({
-            marketId: o.marketId,
-            entryId: o.entryId,
-            side: o.side,
-            quantityMw: 0.001,
-            availabilityPrice: o.side === "buy" ? 10 + (k % 7) : 5 + (k % 9),
-            utilisationPrice: o.side === "buy" ? 30 + (k % 5) : 20 + (k % 11),
-            ...(o.side === "sell" ? { serviceType: "generation-turn-down" } : {}),
-          }),
-        });
+        },
+      );
+      for (const [k, o] of (items as Opportunity[]).entries())
+        orders.push({ key: trader.apiKey, body: JSON.stringify(syntheticOrder(o, k, 0.001)) });
     }
     // Each order takes 1 kW of an entry with 2,000 kW: far more orders than the run sends fit.
     if (orders.length * 2_000 < rate * seconds * 1.5)

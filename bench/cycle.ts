@@ -2,11 +2,16 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LookAheadSchema } from "../functions/core/model/look-ahead";
-import { periodCount } from "../functions/core/model/settlement-periods";
 import { submitLookAhead } from "../functions/core/use-cases/submit-look-ahead";
 import { submitOrder } from "../functions/core/use-cases/trading";
 import { marketDeps } from "../functions/runtime/market-deps";
 import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
+import {
+  type SyntheticScheme,
+  syntheticEntriesOf,
+  syntheticLookAhead,
+  syntheticOrder,
+} from "../lib/client/synthetic-scheme";
 import type { LambdaHandler } from "../lib/local/lambda-context";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
@@ -108,38 +113,6 @@ function instrument(runs: AsyncLocalStorage<TaskRun>) {
   };
 }
 
-const DATE = "2027-07-01";
-
-function lookAheadBody(scheme: string, scale: CycleScale, gateClosureAt: string) {
-  const n = periodCount(DATE);
-  // Three quarters of the forecast is curtailed: entries low in the MOL buy, the rest can sell.
-  const required = Math.floor(scale.entriesPerConstraint * 0.75);
-  return {
-    lookAheadId: `LA-${scheme}`,
-    anmSchemeId: scheme,
-    deliveryDate: DATE,
-    issuedAt: new Date().toISOString(),
-    gateClosureAt,
-    constraints: Array.from({ length: scale.constraints }, (_, c) => ({
-      constraintId: `C${c}`,
-      requiredCurtailmentMw: Array.from({ length: n }, (_, sp) =>
-        sp >= 24 && sp < 28 ? required : 0,
-      ),
-    })),
-    mols: Array.from({ length: scale.constraints }, (_, c) => ({
-      constraintId: `C${c}`,
-      version: 1,
-      entries: Array.from({ length: scale.entriesPerConstraint }, (_, i) => ({
-        entryId: `E${c}-${i}`,
-        resourceId: `R${c}-${i}`,
-        capacityMw: 2,
-        forecastMw: Array.from({ length: n }, () => 1),
-        curtailmentOrder: i + 1,
-      })),
-    })),
-  };
-}
-
 /** Runs `jobs` with at most `width` in flight. */
 async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
   let next = 0;
@@ -177,10 +150,16 @@ export async function benchCycle(
   });
   try {
     const api = new ApiClient(stack.url);
-    const scheme = `BENCH-${process.pid}`;
-    const entryIds: string[] = [];
-    for (let c = 0; c < scale.constraints; c += 1)
-      for (let i = 0; i < scale.entriesPerConstraint; i += 1) entryIds.push(`E${c}-${i}`);
+    // Three quarters of the forecast is curtailed: entries low in the MOL buy, the rest can sell.
+    const scheme: SyntheticScheme = {
+      anmSchemeId: `BENCH-${process.pid}`,
+      deliveryDate: "2027-07-01",
+      constraints: scale.constraints,
+      entriesPerConstraint: scale.entriesPerConstraint,
+      curtailedMw: Math.floor(scale.entriesPerConstraint * 0.75),
+      fromSp: 24,
+      toSp: 28,
+    };
 
     log(`cycle: onboarding ${scale.participants} participants`);
     const traders: Trader[] = [];
@@ -189,8 +168,8 @@ export async function benchCycle(
         traders.push(
           await onboard(api, stack.keys.operator, {
             name: `B${p}`,
-            anmSchemeId: scheme,
-            entryIds: entryIds.filter((_, k) => k % scale.participants === p),
+            anmSchemeId: scheme.anmSchemeId,
+            entryIds: syntheticEntriesOf(scheme, p, scale.participants),
             exportCapacityMw: 500,
           }),
         );
@@ -202,7 +181,7 @@ export async function benchCycle(
     const gateClosureAt = new Date(
       Date.now() + (scale.orders < 5_000 ? 6_000 : 20_000) + scale.orders * 10,
     ).toISOString();
-    const body = LookAheadSchema.parse(lookAheadBody(scheme, scale, gateClosureAt));
+    const body = LookAheadSchema.parse(syntheticLookAhead(scheme, gateClosureAt));
     const postedAt = Date.now();
     const { cycle } = await submitLookAhead(marketDeps.lookAheads, body, postedAt);
     const cycleId = cycle.cycleId;
@@ -219,20 +198,10 @@ export async function benchCycle(
     await pool(
       Array.from({ length: scale.orders }, (_, k) => async () => {
         const o = opportunities[k % opportunities.length]!;
-        await submitOrder(
-          marketDeps.trading,
-          o.participantId,
-          {
-            marketId: o.marketId,
-            entryId: o.entryId,
-            side: o.side,
-            quantityMw: 0.3,
-            availabilityPrice: o.side === "buy" ? 10 + (k % 7) : 5 + (k % 9),
-            utilisationPrice: o.side === "buy" ? 30 + (k % 5) : 20 + (k % 11),
-            ...(o.side === "sell" ? { serviceType: "generation-turn-down" as const } : {}),
-          },
-          { orderId: `ord-bench-${k}`, receivedAtMs: Date.now() },
-        );
+        await submitOrder(marketDeps.trading, o.participantId, syntheticOrder(o, k, 0.3), {
+          orderId: `ord-bench-${k}`,
+          receivedAtMs: Date.now(),
+        });
       }),
       16,
     );
@@ -281,7 +250,7 @@ export async function benchCycle(
     }
     return {
       constraints: scale.constraints,
-      entries: entryIds.length,
+      entries: scale.constraints * scale.entriesPerConstraint,
       orders: scale.orders,
       trades: trades.length,
       wallMs,

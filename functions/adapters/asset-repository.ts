@@ -1,14 +1,10 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { DomainError } from "../core/errors";
 import type { EntryClaim } from "../core/opportunities/derive";
 import type { Asset, AssetBody, AssetStatus } from "../http/schemas/asset";
 import type { Actor, AuditLog } from "./audit-log";
+import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys } from "./keys";
 import { decodePageToken, encodePageToken, type Page, type PageRequest } from "./page-token";
@@ -261,27 +257,10 @@ export class AssetRepository {
   }
 
   private async getMany(assetIds: readonly string[]): Promise<Asset[]> {
-    const out: Asset[] = [];
-    const unique = [...new Set(assetIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, unknown>[] | undefined = unique
-        .slice(i, i + 100)
-        .map((id) => accessKeys.asset(id) as unknown as Record<string, unknown>);
-      for (let attempt = 0; request && request.length > 0; attempt += 1) {
-        if (attempt > 0)
-          await new Promise((wake) => setTimeout(wake, 20 * 2 ** Math.min(attempt, 6)));
-        const result = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) out.push(toAsset(item));
-        request = result.UnprocessedKeys?.[this.tableName]?.Keys as
-          | Record<string, unknown>[]
-          | undefined;
-      }
-    }
-    return out;
+    const keys = [...new Set(assetIds)].map(
+      (id) => accessKeys.asset(id) as unknown as Record<string, unknown>,
+    );
+    return (await getAll(this.client, this.tableName, keys)).map((item) => toAsset(item));
   }
 }
 

@@ -1,14 +1,10 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { DomainError } from "../core/errors";
 import type { Participant, ParticipantStatus, RegistrationBody } from "../http/schemas/participant";
 import type { ApiKeyRecord } from "./api-key-repository";
 import type { Actor, AuditLog } from "./audit-log";
+import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys, keys } from "./keys";
 import { decodePageToken, encodePageToken, type Page, type PageRequest } from "./page-token";
@@ -84,28 +80,12 @@ export class ParticipantRepository {
 
   /** The participants with these ids that exist (any order). */
   async getMany(participantIds: readonly string[]): Promise<Participant[]> {
-    const out: Participant[] = [];
-    const unique = [...new Set(participantIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, unknown>[] | undefined = unique
-        .slice(i, i + 100)
-        .map((id) => accessKeys.participant(id) as unknown as Record<string, unknown>);
-      for (let attempt = 0; request && request.length > 0; attempt += 1) {
-        if (attempt > 0)
-          await new Promise((wake) => setTimeout(wake, 20 * 2 ** Math.min(attempt, 6)));
-        const result = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? [])
-          out.push(toParticipant(item as StoredParticipant));
-        request = result.UnprocessedKeys?.[this.tableName]?.Keys as
-          | Record<string, unknown>[]
-          | undefined;
-      }
-    }
-    return out;
+    const keys = [...new Set(participantIds)].map(
+      (id) => accessKeys.participant(id) as unknown as Record<string, unknown>,
+    );
+    return (await getAll(this.client, this.tableName, keys)).map((item) =>
+      toParticipant(item as unknown as StoredParticipant),
+    );
   }
 
   /** Participants by status (or all), oldest registration first. */

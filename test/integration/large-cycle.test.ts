@@ -1,9 +1,14 @@
 import { GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { periodCount } from "../../functions/core/model/settlement-periods";
 import { submitOrder } from "../../functions/core/use-cases/trading";
 import { marketDeps } from "../../functions/runtime/market-deps";
 import { ApiClient, onboard, type Trader, waitFor } from "../../lib/client/api-client";
+import {
+  type SyntheticScheme,
+  syntheticEntriesOf,
+  syntheticLookAhead,
+  syntheticOrder,
+} from "../../lib/client/synthetic-scheme";
 import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
 import { REPO_ROOT } from "../../lib/repo-root";
 
@@ -14,12 +19,17 @@ import { REPO_ROOT } from "../../lib/repo-root";
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-const CONSTRAINTS = 20;
-const ENTRIES = 100; // per constraint
 const PARTICIPANTS = 40;
 const ORDERS = 5_000;
-const DATE = "2027-07-01";
-const SCHEME = `BIG-${process.pid}`;
+const SCHEME: SyntheticScheme = {
+  anmSchemeId: `BIG-${process.pid}`,
+  deliveryDate: "2027-07-01",
+  constraints: 20,
+  entriesPerConstraint: 100,
+  curtailedMw: 30,
+  fromSp: 24,
+  toSp: 28,
+};
 
 let stack: LocalStack;
 let api: ApiClient;
@@ -33,54 +43,22 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const entryId = (c: number, i: number) => `E${c}-${i}`;
-
-function lookAhead(gateClosureAt: string) {
-  const n = periodCount(DATE);
-  return {
-    lookAheadId: `LA-${SCHEME}`,
-    anmSchemeId: SCHEME,
-    deliveryDate: DATE,
-    issuedAt: new Date().toISOString(),
-    gateClosureAt,
-    constraints: Array.from({ length: CONSTRAINTS }, (_, c) => ({
-      constraintId: `C${c}`,
-      requiredCurtailmentMw: Array.from({ length: n }, (_, sp) => (sp >= 24 && sp < 28 ? 30 : 0)),
-    })),
-    mols: Array.from({ length: CONSTRAINTS }, (_, c) => ({
-      constraintId: `C${c}`,
-      version: 1,
-      entries: Array.from({ length: ENTRIES }, (_, i) => ({
-        entryId: entryId(c, i),
-        resourceId: `R${c}-${i}`,
-        capacityMw: 2,
-        forecastMw: Array.from({ length: n }, () => 1),
-        curtailmentOrder: i + 1,
-      })),
-    })),
-  };
-}
-
 describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () => {
   it("runs to publication with every state's input and output under 32 KB", async () => {
     const traders: Trader[] = [];
-    for (let p = 0; p < PARTICIPANTS; p += 1) {
-      const entries: string[] = [];
-      for (let c = 0; c < CONSTRAINTS; c += 1)
-        for (let i = p; i < ENTRIES; i += PARTICIPANTS) entries.push(entryId(c, i));
+    for (let p = 0; p < PARTICIPANTS; p += 1)
       traders.push(
         await onboard(api, stack.keys.operator, {
           name: `P${p}`,
-          anmSchemeId: SCHEME,
-          entryIds: entries,
+          anmSchemeId: SCHEME.anmSchemeId,
+          entryIds: syntheticEntriesOf(SCHEME, p, PARTICIPANTS),
           exportCapacityMw: 100,
         }),
       );
-    }
     const gateClosureAt = new Date(Date.now() + 45_000).toISOString();
     const { cycleId } = await api.expect(202, "POST", "/anm/look-aheads", {
       key: stack.keys.anm,
-      body: lookAhead(gateClosureAt),
+      body: syntheticLookAhead(SCHEME, gateClosureAt),
     });
     await waitFor(
       () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
@@ -90,25 +68,15 @@ describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () =
 
     // 5,000 orders through the same use case the API calls, 25 at a time.
     const opportunities = await marketDeps.repositories.markets.listOpportunitiesOfCycle(cycleId);
-    expect(opportunities.length).toBe(CONSTRAINTS * ENTRIES);
+    expect(opportunities.length).toBe(SCHEME.constraints * SCHEME.entriesPerConstraint);
     let placed = 0;
     const jobs = Array.from({ length: ORDERS }, (_, k) => {
       const o = opportunities[k % opportunities.length]!;
       return () =>
-        submitOrder(
-          marketDeps.trading,
-          o.participantId,
-          {
-            marketId: o.marketId,
-            entryId: o.entryId,
-            side: o.side,
-            quantityMw: 0.3,
-            availabilityPrice: o.side === "buy" ? 10 + (k % 7) : 5 + (k % 9),
-            utilisationPrice: o.side === "buy" ? 30 + (k % 5) : 20 + (k % 11),
-            ...(o.side === "sell" ? { serviceType: "generation-turn-down" as const } : {}),
-          },
-          { orderId: `ord-big-${k}`, receivedAtMs: Date.now() },
-        ).then(() => {
+        submitOrder(marketDeps.trading, o.participantId, syntheticOrder(o, k, 0.3), {
+          orderId: `ord-big-${k}`,
+          receivedAtMs: Date.now(),
+        }).then(() => {
           placed += 1;
         });
     });
