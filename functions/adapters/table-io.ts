@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import pLimit from "p-limit";
 import { TemporarilyUnavailableError } from "../core/errors";
 
 /** DynamoDB's limit of items per BatchWriteItem request. */
@@ -7,29 +8,43 @@ const BATCH = 25;
 /** Re-sends of a batch's unprocessed items before giving up (9 requests in all). */
 export const UNPROCESSED_RETRIES = 8;
 
+/** Batch writes of one `putAll` in flight at once. */
+const IN_FLIGHT = 8;
+
 /**
- * Writes items with BatchWriteItem, 25 a request, re-sending only the unprocessed items with
- * exponential backoff and full jitter (25 ms · 2^n, at most 2 s). Puts only: every caller writes
- * items with deterministic keys, so a retry rewrites the same content. Items still unprocessed
- * after {@link UNPROCESSED_RETRIES} re-sends: `TemporarilyUnavailableError` (throttling), which
- * the workflow's Retry runs again and the HTTP layer answers 503 (D-32).
+ * Writes items with BatchWriteItem, 25 a request and up to 8 requests at once, re-sending only
+ * the unprocessed items with exponential backoff and full jitter (25 ms · 2^n, at most 2 s). Puts
+ * only: every caller writes items with deterministic keys, so a retry rewrites the same content
+ * and the order the batches land in does not matter. Items still unprocessed after
+ * {@link UNPROCESSED_RETRIES} re-sends: `TemporarilyUnavailableError` (throttling), which the
+ * workflow's Retry runs again and the HTTP layer answers 503 (D-32).
  */
 export async function putAll(
   client: DynamoDBDocumentClient,
   tableName: string,
   items: ReadonlyArray<Record<string, unknown>>,
 ): Promise<void> {
-  for (let i = 0; i < items.length; i += BATCH) {
-    let requests = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt += 1) {
-      if (attempt > UNPROCESSED_RETRIES) throw new TemporarilyUnavailableError("throttling");
-      if (attempt > 0)
-        await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * Math.random()));
-      const result = await client.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
+  const limit = pLimit(IN_FLIGHT);
+  const batches: Promise<void>[] = [];
+  for (let i = 0; i < items.length; i += BATCH)
+    batches.push(limit(() => putBatch(client, tableName, items.slice(i, i + BATCH))));
+  await Promise.all(batches);
+}
+
+async function putBatch(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<void> {
+  let requests = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 0; requests.length > 0; attempt += 1) {
+    if (attempt > UNPROCESSED_RETRIES) throw new TemporarilyUnavailableError("throttling");
+    if (attempt > 0)
+      await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * Math.random()));
+    const result = await client.send(
+      new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
+    );
+    requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
   }
 }
 

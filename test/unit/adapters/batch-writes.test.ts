@@ -9,6 +9,7 @@ import { TemporarilyUnavailableError } from "../../../functions/core/errors";
 const TABLE = "bitrader-test";
 const items = Array.from({ length: 30 }, (_, i) => ({ pk: `P#${i}`, sk: "X", n: i }));
 const request = (item: Record<string, unknown>) => ({ PutRequest: { Item: item } });
+type Put = ReturnType<typeof request>;
 
 let doc: DynamoDBDocumentClient;
 let ddb: ReturnType<typeof mockClient>;
@@ -50,30 +51,57 @@ function sent(): string[][] {
 
 describe("putAll and UnprocessedItems", () => {
   it("re-sends only the unprocessed items until every item is written", async () => {
-    ddb
-      .on(BatchWriteCommand)
-      .resolvesOnce({ UnprocessedItems: { [TABLE]: [request(items[3]!), request(items[7]!)] } })
-      .resolvesOnce({ UnprocessedItems: { [TABLE]: [request(items[7]!)] } })
-      .resolves({ UnprocessedItems: {} });
+    // DynamoDB leaves P#3 unprocessed once and P#7 twice; the two batches go out together.
+    const leftOver = new Map([
+      ["P#3", 1],
+      ["P#7", 2],
+    ]);
+    ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, Put[]> }) => {
+      const unprocessed = input.RequestItems[TABLE]!.filter((r) => {
+        const pk = String(r.PutRequest.Item.pk);
+        const left = leftOver.get(pk) ?? 0;
+        if (left > 0) leftOver.set(pk, left - 1);
+        return left > 0;
+      });
+      return { UnprocessedItems: unprocessed.length > 0 ? { [TABLE]: unprocessed } : {} };
+    });
     expect(await run(putAll(doc, TABLE, items))).toBeUndefined();
     const batches = sent();
-    expect(batches.map((b) => b.length)).toEqual([25, 2, 1, 5]);
-    expect(batches[1]).toEqual(["P#3", "P#7"]);
-    expect(batches[2]).toEqual(["P#7"]);
+    expect(batches.slice(0, 2).map((b) => b.length)).toEqual([25, 5]);
+    expect(batches.slice(2)).toEqual([["P#3", "P#7"], ["P#7"]]);
     // Every item reached DynamoDB in a request that left it processed.
     expect(new Set(batches.flat())).toEqual(new Set(items.map((i) => i.pk)));
   });
 
-  it("fails cleanly after the bound when items stay unprocessed, without touching the next batch", async () => {
-    ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({
-      UnprocessedItems: { [TABLE]: input.RequestItems[TABLE]!.slice(0, 1) },
-    }));
+  it("fails cleanly after the bound when items stay unprocessed, and the other batches still land", async () => {
+    ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, Put[]> }) => {
+      const stuck = input.RequestItems[TABLE]!.filter((r) => r.PutRequest.Item.pk === "P#0");
+      return { UnprocessedItems: stuck.length > 0 ? { [TABLE]: stuck } : {} };
+    });
     const error = await run(putAll(doc, TABLE, items));
     expect(error).toBeInstanceOf(TemporarilyUnavailableError);
     expect(error).toMatchObject({ code: "TEMPORARILY_UNAVAILABLE", reason: "throttling" });
     const batches = sent();
-    expect(batches).toHaveLength(1 + UNPROCESSED_RETRIES);
-    expect(batches.slice(1).every((b) => b.length === 1 && b[0] === "P#0")).toBe(true);
+    const withStuck = batches.filter((b) => b.includes("P#0"));
+    expect(withStuck).toHaveLength(1 + UNPROCESSED_RETRIES);
+    expect(withStuck.slice(1).every((b) => b.length === 1)).toBe(true);
+    expect(batches.filter((b) => !b.includes("P#0")).map((b) => b.length)).toEqual([5]);
+  });
+
+  it("keeps at most 8 batch writes in flight", async () => {
+    let inFlight = 0;
+    let most = 0;
+    ddb.on(BatchWriteCommand).callsFake(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight -= 1;
+      return {};
+    });
+    const many = Array.from({ length: 25 * 20 }, (_, i) => ({ pk: `M#${i}`, sk: "X" }));
+    expect(await run(putAll(doc, TABLE, many))).toBeUndefined();
+    expect(sent()).toHaveLength(20);
+    expect(most).toBe(8);
   });
 
   it("waits longer between later re-sends (exponential backoff)", async () => {
