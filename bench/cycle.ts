@@ -32,7 +32,7 @@ export interface CycleResult {
   /** Σ over task runs: ⌈items written / 25⌉ + distinct partitions read. */
   dynamodbLowerBound: number;
   /** The same two figures per task, so a reader sees where requests go. */
-  byTask: Record<string, { requests: number; lowerBound: number }>;
+  byTask: Record<string, { requests: number; lowerBound: number; ms: number }>;
 }
 
 export interface CycleScale {
@@ -236,12 +236,27 @@ export async function benchCycle(
       at("ExecutionStarted") -
       (at("WaitStateExited") - at("WaitStateEntered"));
 
+    // Each task state's time in the execution (entered → exited), retries included.
+    const taskMs = new Map<string, number>();
+    const enteredAt = new Map<string, number>();
+    for (const e of events) {
+      const name = e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name;
+      const time = e.timestamp?.getTime();
+      if (!name || time === undefined) continue;
+      if (e.type === "TaskStateEntered") enteredAt.set(name, time);
+      if (e.type === "TaskStateExited")
+        taskMs.set(name, (taskMs.get(name) ?? 0) + time - (enteredAt.get(name) ?? time));
+    }
     const byTask: CycleResult["byTask"] = {};
     let dynamodbRequests = 0;
     let dynamodbLowerBound = 0;
     for (const run of finished) {
       const lowerBound = Math.ceil(run.itemsWritten / 25) + run.partitionsRead.size;
-      const row = byTask[run.state] ?? { requests: 0, lowerBound: 0 };
+      const row = byTask[run.state] ?? {
+        requests: 0,
+        lowerBound: 0,
+        ms: taskMs.get(run.state) ?? 0,
+      };
       byTask[run.state] = row;
       row.requests += run.requests;
       row.lowerBound += lowerBound;
