@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
+import { TemporarilyUnavailableError } from "../core/errors";
 
 /** DynamoDB's limit of keys per BatchGetItem request. */
 const PER_REQUEST = 100;
@@ -7,7 +8,8 @@ const MAX_ATTEMPTS = 9;
 
 /**
  * The items with these keys that exist (any order), read strongly consistently, up to 100 keys a
- * request; keys DynamoDB leaves unprocessed are asked again after a jittered backoff.
+ * request; keys DynamoDB leaves unprocessed are asked again after a jittered backoff, and still
+ * unprocessed after the bound they are `TemporarilyUnavailableError` (503 over HTTP, D-32).
  */
 export async function getAll(
   client: DynamoDBDocumentClient,
@@ -18,8 +20,7 @@ export async function getAll(
   for (let i = 0; i < keys.length; i += PER_REQUEST) {
     let request = keys.slice(i, i + PER_REQUEST);
     for (let attempt = 1; request.length > 0; attempt += 1) {
-      if (attempt > MAX_ATTEMPTS)
-        throw new Error(`DynamoDB left keys unprocessed after ${MAX_ATTEMPTS} attempts`);
+      if (attempt > MAX_ATTEMPTS) throw new TemporarilyUnavailableError("throttling");
       if (attempt > 1)
         await new Promise((wake) =>
           setTimeout(wake, Math.random() * 20 * 2 ** Math.min(attempt, 6)),

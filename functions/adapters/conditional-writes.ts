@@ -24,7 +24,8 @@ function reasonsOf(error: unknown): Array<{ Code?: string }> | undefined {
  * of one request each. Each write either applies or, when its own condition fails, is skipped —
  * the same outcome as sending it alone and treating ConditionalCheckFailed as "already done, or no
  * longer ours". When a transaction is cancelled, the writes whose condition failed are dropped
- * and the rest go again; a transaction conflict is retried after a jittered backoff.
+ * and the rest go again; a transaction conflict or a throttled item is retried after a jittered
+ * backoff.
  *
  * Returns how many writes were skipped because their condition failed.
  */
@@ -46,7 +47,8 @@ export async function applyConditionalWrites(
         const other = reasons.filter(
           (r) => r.Code && r.Code !== "None" && r.Code !== "ConditionalCheckFailed",
         );
-        if (other.some((r) => r.Code !== "TransactionConflict")) throw error;
+        if (other.some((r) => r.Code !== "TransactionConflict" && r.Code !== "ThrottlingError"))
+          throw error;
         skipped += failed;
         pending = pending.filter((_, k) => reasons[k]?.Code !== "ConditionalCheckFailed");
         if (other.length > 0)

@@ -24,11 +24,26 @@ export async function putAll(
   tableName: string,
   items: ReadonlyArray<Record<string, unknown>>,
 ): Promise<void> {
-  const limit = pLimit(IN_FLIGHT);
+  const limit = pLimit({ concurrency: IN_FLIGHT, rejectOnClear: true });
   const batches: Promise<void>[] = [];
   for (let i = 0; i < items.length; i += BATCH)
     batches.push(limit(() => putBatch(client, tableName, items.slice(i, i + BATCH))));
-  await Promise.all(batches);
+  // On the first failure no further batch starts, and the call returns only once the batches
+  // already sent have settled: nothing of this call lands after it has failed.
+  const settled = await Promise.allSettled(
+    batches.map((batch) =>
+      batch.catch((error: unknown) => {
+        limit.clearQueue();
+        throw error;
+      }),
+    ),
+  );
+  const failed = settled.find((r) => r.status === "rejected" && !isAbort(r.reason));
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === "AbortError";
 }
 
 async function putBatch(

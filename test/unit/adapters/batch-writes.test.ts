@@ -104,6 +104,28 @@ describe("putAll and UnprocessedItems", () => {
     expect(most).toBe(8);
   });
 
+  it("starts no further batch once one has failed, and returns only when those in flight settled", async () => {
+    let settledAfterReturn = 0;
+    let returned = false;
+    ddb.on(BatchWriteCommand).callsFake(async (input: { RequestItems: Record<string, Put[]> }) => {
+      const first = input.RequestItems[TABLE]![0]!.PutRequest.Item.pk;
+      await new Promise((r) => setTimeout(r, first === "M#0" ? 1 : 20));
+      if (returned) settledAfterReturn += 1;
+      if (first === "M#0") throw new Error("boom");
+      return {};
+    });
+    const many = Array.from({ length: 25 * 20 }, (_, i) => ({ pk: `M#${i}`, sk: "X" }));
+    const error = await run(
+      putAll(doc, TABLE, many).finally(() => {
+        returned = true;
+      }),
+    );
+    expect(error).toMatchObject({ message: "boom" });
+    // 8 in flight, plus the one p-limit starts as the failed batch frees its slot.
+    expect(sent().length).toBeLessThanOrEqual(9);
+    expect(settledAfterReturn).toBe(0);
+  });
+
   it("waits longer between later re-sends (exponential backoff)", async () => {
     vi.spyOn(Math, "random").mockReturnValue(0.999);
     const started = Date.now();
