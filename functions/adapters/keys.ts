@@ -171,8 +171,9 @@ export const marketKeys = {
   meritOrderPk: (scheme: string, date: string, constraintId: string) =>
     `MOL#${scheme}#${date}#${constraintId}`,
   meritOrderVersion: (version: number) => `V#${pad(version)}`,
-  meritOrderSegmentPage: (version: number, segment: number, page: number) =>
-    `V#${pad(version)}#S#${pad(segment, 4)}#${pad(page, 4)}`,
+  /** A page of a version's segments, under the run (cycle and kind) that wrote it. */
+  meritOrderSegmentPage: (version: number, run: string, segment: number, page: number) =>
+    `V#${pad(version)}#R#${run}#S#${pad(segment, 4)}#${pad(page, 4)}`,
   outbox: (participantId: string, eventId: string): ItemKey => ({
     pk: `OUTBOX#${participantId}`,
     sk: eventId,

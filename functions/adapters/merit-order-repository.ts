@@ -30,11 +30,22 @@ function toPages(segments: MeritOrderSegment[]): SegmentPage[] {
 function fromPages(items: Record<string, unknown>[]): MeritOrderSegment[] {
   const segments: MeritOrderSegment[] = [];
   for (const item of items) {
-    const { page: _page, segment, entries, ...rest } = withoutKeys<SegmentPage>(item);
+    const {
+      page: _page,
+      run: _run,
+      segment,
+      entries,
+      ...rest
+    } = withoutKeys<SegmentPage & { run?: string }>(item);
     if (segments[segment]) segments[segment]!.entries.push(...entries);
     else segments[segment] = { ...rest, entries: [...entries] };
   }
   return segments.filter(Boolean);
+}
+
+/** Which run wrote a published version: the cycle, and whether it is the fallback. */
+function runOf(mol: Pick<PublishedMeritOrder, "cycleId" | "fallback">): string {
+  return `${mol.cycleId}.${mol.fallback ? "fallback" : "reordered"}`;
 }
 
 /** Re-ordered MOLs: drafts per cycle, and published immutable versions per constraint. */
@@ -57,7 +68,9 @@ export class MeritOrderRepository implements MeritOrderStore {
       sk: "RMOL#",
       constraints: meritOrders.map((c) => c.constraintId),
     };
-    await putAll(this.client, this.tableName, [...items, marker]);
+    // The marker says the draft is complete, so it goes only after every page is stored.
+    await putAll(this.client, this.tableName, items);
+    await putAll(this.client, this.tableName, [marker]);
   }
 
   async loadDraft(cycleId: string): Promise<ConstraintMeritOrder[] | undefined> {
@@ -139,9 +152,13 @@ export class MeritOrderRepository implements MeritOrderStore {
     latest: Record<string, unknown> | undefined,
   ): { pages: Record<string, unknown>[]; pairs: ConditionalWrite[] } {
     const { segments, ...head } = mol;
+    // Pages carry the run that wrote them (in their key too): a run that wrote its pages and then
+    // failed leaves them under its own run, never inside another run's version of the same number.
+    const run = runOf(mol);
     const pages = toPages(segments).map((p) => ({
       pk,
-      sk: marketKeys.meritOrderSegmentPage(version, p.segment, p.page),
+      sk: marketKeys.meritOrderSegmentPage(version, run, p.segment, p.page),
+      run,
       ...p,
     }));
     const pairs: ConditionalWrite[] = [
@@ -153,6 +170,7 @@ export class MeritOrderRepository implements MeritOrderStore {
             sk: marketKeys.meritOrderVersion(version),
             ...head,
             version,
+            run,
             pages: pages.length,
           },
           ConditionExpression: "attribute_not_exists(pk)",
@@ -222,7 +240,14 @@ export class MeritOrderRepository implements MeritOrderStore {
     });
     const head = items.find((i) => i.sk === marketKeys.meritOrderVersion(version));
     if (!head) return undefined;
-    const { pages: _pages, ...rest } = withoutKeys<PublishedMeritOrder & { pages: number }>(head);
-    return { ...rest, segments: fromPages(items.filter((i) => i !== head)) };
+    const {
+      pages: _pages,
+      run,
+      ...rest
+    } = withoutKeys<PublishedMeritOrder & { pages: number; run?: string }>(head);
+    return {
+      ...rest,
+      segments: fromPages(items.filter((i) => i !== head && i.run === run)),
+    };
   }
 }

@@ -148,6 +148,9 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
     const plan = plans.get(key);
     const current: Attempt = { state, writes: 0, commands: [] };
     if (plan?.kind === "mid" && plan.crashes === 0) current.crashAfter = plan.crashAfter;
+    // `always` with a cut point: every attempt crashes there.
+    if (plan?.kind === "always" && plan.crashAfter !== undefined)
+      current.crashAfter = plan.crashAfter;
     if (plan?.kind === "aws") current.aws = true;
     const counts = writesPerAttempt.get(key) ?? [];
     writesPerAttempt.set(key, counts);
@@ -403,6 +406,26 @@ describe("FI: a crashed task is retried to the same result", () => {
     // Every fault was absorbed inside the task (the SDK's retries for throttling, the adapters'
     // for unprocessed items and conflicts): no task needed the workflow's Retry.
     for (const step of STEPS) expect(writesOf(run, step), step).toHaveLength(1);
+  }, 90_000);
+
+  it("publishes the fallback MOL without the pages a failing Publish wrote before it crashed", async () => {
+    const reference = await clean();
+    const commands = firstAttemptCommands.get(`${reference.cycleId}|Publish`) ?? [];
+    const pagesWritten = commands.indexOf("BatchWriteItem") + 1;
+    expect(pagesWritten, commands.join(", ")).toBeGreaterThan(0);
+    // Every attempt of Publish stores the re-ordered MOL's pages, then crashes before the
+    // version that would point at them; the fallback takes that version number.
+    const run = await runCycle("pagesThenCrash", {
+      Publish: { kind: "always", crashAfter: pagesWritten },
+    });
+    expect(run.cycle.status).toBe("failed");
+    expect(run.cycle.failure).toMatchObject({ step: "Publish", error: "InjectedCrash" });
+    expect(run.mol).toMatchObject({
+      status: "published",
+      fallback: true,
+      version: 1,
+      segments: [],
+    });
   }, 90_000);
 
   it("ends a cycle whose task keeps failing as `failed`, with the original MOL published and the step shown", async () => {
