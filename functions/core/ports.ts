@@ -36,6 +36,8 @@ export interface Cycle {
   supersedes?: string;
   /** R-ALLOC-2 flags for the operator. */
   unresolvable?: { constraintId: string; sp: number; shortfallKw: number }[];
+  /** How many markets DeriveOpportunities stored: the later steps check the index shows them all. */
+  marketCount?: number;
   /** The cycle that superseded this one. */
   supersededBy?: string;
 }

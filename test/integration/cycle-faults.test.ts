@@ -31,7 +31,11 @@ import { workedExample } from "../support/worked-example";
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-type Plan = { kind: "end" | "always" | "mid" | "aws"; crashes: number; crashAfter?: number };
+type Plan = {
+  kind: "end" | "always" | "mid" | "aws" | "lag";
+  crashes: number;
+  crashAfter?: number;
+};
 const plans = new Map<string, Plan>();
 
 class InjectedCrash extends Error {
@@ -47,6 +51,8 @@ interface Attempt {
   crashAfter?: number;
   /** AWS faults on this attempt's calls (plan `aws`). */
   aws?: boolean;
+  /** The market index lags on this attempt: its market list comes back one short (plan `lag`). */
+  lag?: boolean;
 }
 const attempt = new AsyncLocalStorage<Attempt>();
 /** Write requests per attempt, by `cycleId|state`, in attempt order. */
@@ -74,6 +80,23 @@ function instrumentDynamo(client: DynamoDBDocumentClient) {
     { step: "initialize", name: "faultInjection" },
   );
   injectAwsFaults(client);
+  // Index lag: the markets-of-a-cycle index (gsi2) answers one market short.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const input = args.input as { IndexName?: string };
+      if (
+        attempt.getStore()?.lag &&
+        context.commandName === "QueryCommand" &&
+        input.IndexName === "gsi2"
+      ) {
+        const output = result.output as { Items?: unknown[] };
+        output.Items = (output.Items ?? []).slice(0, -1);
+      }
+      return result;
+    },
+    { step: "initialize", name: "indexLagInjection" },
+  );
 }
 
 /**
@@ -152,13 +175,15 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
     if (plan?.kind === "always" && plan.crashAfter !== undefined)
       current.crashAfter = plan.crashAfter;
     if (plan?.kind === "aws") current.aws = true;
+    if (plan?.kind === "lag" && plan.crashes === 0) current.lag = true;
     const counts = writesPerAttempt.get(key) ?? [];
     writesPerAttempt.set(key, counts);
     let result: unknown;
     try {
       result = await attempt.run(current, () => handler(event, ctx));
     } catch (error) {
-      if (error instanceof InjectedCrash) plan!.crashes += 1;
+      if (error instanceof InjectedCrash || (error as Error).name === "MarketIndexLagError")
+        plan!.crashes += 1;
       throw error;
     } finally {
       counts.push(current.writes);
@@ -168,6 +193,7 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
       !plan ||
       plan.kind === "mid" ||
       plan.kind === "aws" ||
+      plan.kind === "lag" ||
       (plan.kind === "end" && plan.crashes > 0)
     )
       return result;
@@ -407,6 +433,19 @@ describe("FI: a crashed task is retried to the same result", () => {
     // for unprocessed items and conflicts): no task needed the workflow's Retry.
     for (const step of STEPS) expect(writesOf(run, step), step).toHaveLength(1);
   }, 90_000);
+
+  it("waits out a lagging market index: the step fails MARKET_INDEX_LAG, the Retry reads again, same result", async () => {
+    const reference = await clean();
+    const steps = ["OpenMarkets", "CloseMarkets", "Match", "ReorderMeritOrder"];
+    const runs = await Promise.all(
+      steps.map((step) => runCycle(`lag${step}`, { [step]: { kind: "lag" } })),
+    );
+    runs.forEach((run, i) => {
+      const step = steps[i]!;
+      expectSameOutcome(run, reference, `index lag at ${step}`);
+      expect(writesOf(run, step).length, step).toBe(2);
+    });
+  }, 120_000);
 
   it("publishes the fallback MOL without the pages a failing Publish wrote before it crashed", async () => {
     const reference = await clean();

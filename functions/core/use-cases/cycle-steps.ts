@@ -54,14 +54,26 @@ async function lookAheadOf(ports: CyclePorts, cycleId: string): Promise<LookAhea
   return toLookAhead(LookAheadSchema.parse(body));
 }
 
+/**
+ * The cycle's markets, read through an eventually consistent index: when it shows fewer than
+ * DeriveOpportunities stored, fail with MARKET_INDEX_LAG so that the workflow's Retry reads again
+ * (a market left out would stay `pending`, unmatched).
+ */
+async function marketsOf(ports: CyclePorts, cycle: Cycle): Promise<StoredMarket[]> {
+  const markets = await ports.markets.listMarketsOfCycle(cycle.cycleId);
+  if (cycle.marketCount !== undefined && markets.length < cycle.marketCount)
+    throw new MarketIndexLagError(cycle.cycleId, markets.length, cycle.marketCount);
+  return markets;
+}
+
 /** The stored book of a cycle, as the core's matching and re-ordering take it. */
 async function bookOf(
   ports: CyclePorts,
-  cycleId: string,
+  cycle: Cycle,
 ): Promise<{ book: DayAheadBook; markets: StoredMarket[] }> {
   const [markets, opportunities] = await Promise.all([
-    ports.markets.listMarketsOfCycle(cycleId),
-    ports.markets.listOpportunitiesOfCycle(cycleId),
+    marketsOf(ports, cycle),
+    ports.markets.listOpportunitiesOfCycle(cycle.cycleId),
   ]);
   markets.sort(
     (a, b) =>
@@ -136,14 +148,17 @@ export async function deriveStep(
     gateClosureMs: lookAhead.gateClosureMs,
   }));
   await ports.markets.saveBook(cycleId, markets, opportunities);
-  await ports.cycles.updateCycle(cycleId, { unresolvable: book.unresolvable });
+  await ports.cycles.updateCycle(cycleId, {
+    unresolvable: book.unresolvable,
+    marketCount: markets.length,
+  });
   return { markets: markets.length, opportunities: opportunities.length };
 }
 
 /** OpenMarkets: markets open for orders; every participant with an opportunity is notified. */
 export async function openStep(ports: CyclePorts, cycleId: string): Promise<void> {
-  await cycleOf(ports, cycleId, "OpenMarkets");
-  const markets = await ports.markets.listMarketsOfCycle(cycleId);
+  const cycle = await cycleOf(ports, cycleId, "OpenMarkets");
+  const markets = await marketsOf(ports, cycle);
   await ports.markets.setMarketStatus(
     cycleId,
     markets.map((m) => m.marketId),
@@ -167,8 +182,8 @@ export async function openStep(ports: CyclePorts, cycleId: string): Promise<void
 
 /** CloseMarkets: at gate closure, markets stop taking orders (R-GATE-1). */
 export async function closeStep(ports: CyclePorts, cycleId: string): Promise<void> {
-  await cycleOf(ports, cycleId, "CloseMarkets");
-  const markets = await ports.markets.listMarketsOfCycle(cycleId);
+  const cycle = await cycleOf(ports, cycleId, "CloseMarkets");
+  const markets = await marketsOf(ports, cycle);
   await ports.markets.setMarketStatus(
     cycleId,
     markets.map((m) => m.marketId),
@@ -187,7 +202,7 @@ function matchable(orders: StoredOrder[]): StoredOrder[] {
 /** Match: R-MATCH per market; stores trades, order outcomes and market results. Idempotent. */
 export async function matchStep(ports: CyclePorts, cycleId: string): Promise<{ trades: number }> {
   const cycle = await cycleOf(ports, cycleId, "Match");
-  const { book, markets } = await bookOf(ports, cycleId);
+  const { book, markets } = await bookOf(ports, cycle);
   const orders = (
     await Promise.all(markets.map((m) => ports.orders.listOrdersOfMarket(m.marketId, cycleId)))
   ).flat();
@@ -253,9 +268,9 @@ export async function reorderStep(
   ports: CyclePorts,
   cycleId: string,
 ): Promise<{ constraints: number }> {
-  await cycleOf(ports, cycleId, "ReorderMeritOrder");
+  const cycle = await cycleOf(ports, cycleId, "ReorderMeritOrder");
   const lookAhead = await lookAheadOf(ports, cycleId);
-  const { book } = await bookOf(ports, cycleId);
+  const { book } = await bookOf(ports, cycle);
   const trades = inMatchingOrder(await ports.trades.listTradesOfCycle(cycleId));
   const meritOrders = reorderDay(lookAhead, book, trades);
   await ports.meritOrders.saveDraft(cycleId, meritOrders);
@@ -359,6 +374,16 @@ export async function markFailedStep(
 }
 
 /** The order index has not caught up with the conditional writes yet: retried by the workflow. */
+export class MarketIndexLagError extends DomainError {
+  constructor(cycleId: string, seen: number, stored: number) {
+    super(
+      "MARKET_INDEX_LAG",
+      `The market index shows ${seen} of the ${stored} markets of cycle ${cycleId} so far.`,
+    );
+    this.name = "MarketIndexLagError";
+  }
+}
+
 export class OrderIndexLagError extends DomainError {
   constructor(key: string) {
     super("ORDER_INDEX_LAG", `The order index does not yet show every open order of ${key}.`);
