@@ -29,7 +29,10 @@ export interface CycleResult {
   maxStatePayloadBytes: number;
   /** DynamoDB requests the workflow's tasks made. */
   dynamodbRequests: number;
-  /** Σ over task runs: ⌈items written / 25⌉ + distinct partitions read. */
+  /**
+   * Σ over task runs of the fewest requests its stored items allow: ⌈items written / 25⌉ (batch
+   * writes of 25) + one query per partition queried + ⌈items read by key / 100⌉ (batch reads).
+   */
   dynamodbLowerBound: number;
   /** The same two figures per task, so a reader sees where requests go. */
   byTask: Record<string, { requests: number; lowerBound: number; ms: number }>;
@@ -47,7 +50,10 @@ interface TaskRun {
   state: string;
   requests: number;
   itemsWritten: number;
-  partitionsRead: Set<string>;
+  /** Partitions read by Query (one request each at best). */
+  partitionsQueried: Set<string>;
+  /** Items read by key (GetItem, BatchGetItem: 100 a request at best). */
+  keysRead: Set<string>;
 }
 
 /** The fields of a DynamoDB request the counter reads (any command; all optional). */
@@ -73,24 +79,25 @@ const WRITE_ITEMS: Record<string, (input: RequestInput) => number> = {
     (input.TransactItems ?? []).filter((t) => !t.ConditionCheck).length,
 };
 
-/** The partition key value a read addresses (marshalled or not, as a stable string). */
-function partitionsOf(command: string, input: RequestInput): string[] {
-  const pk = (key: Record<string, unknown> | undefined) => JSON.stringify(key?.pk ?? key);
+/** The items a read names by key, or the partition a query reads, as stable strings. */
+function readsOf(command: string, input: RequestInput): { keys: string[]; partition?: string } {
   switch (command) {
     case "GetItemCommand":
-      return [pk(input.Key)];
+      return { keys: [JSON.stringify(input.Key)] };
     case "BatchGetItemCommand":
-      return Object.values(input.RequestItems ?? {}).flatMap((r) =>
-        ((r as { Keys?: Record<string, unknown>[] }).Keys ?? []).map((k) => pk(k)),
-      );
+      return {
+        keys: Object.values(input.RequestItems ?? {}).flatMap((r) =>
+          ((r as { Keys?: Record<string, unknown>[] }).Keys ?? []).map((k) => JSON.stringify(k)),
+        ),
+      };
     case "QueryCommand": {
       // The hash key's value: the first `name = :value` term of the key condition.
       const match = /(#?\w+)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? "");
       const value = match ? input.ExpressionAttributeValues?.[match[2]!] : undefined;
-      return [`${input.IndexName ?? "table"}|${JSON.stringify(value)}`];
+      return { keys: [], partition: `${input.IndexName ?? "table"}|${JSON.stringify(value)}` };
     }
     default:
-      return [];
+      return { keys: [] };
   }
 }
 
@@ -104,7 +111,9 @@ function instrument(runs: AsyncLocalStorage<TaskRun>) {
           const input = args.input as RequestInput;
           run.requests += 1;
           run.itemsWritten += WRITE_ITEMS[command]?.(input) ?? 0;
-          for (const p of partitionsOf(command, input)) run.partitionsRead.add(p);
+          const reads = readsOf(command, input);
+          for (const key of reads.keys) run.keysRead.add(key);
+          if (reads.partition) run.partitionsQueried.add(reads.partition);
         }
         return next(args);
       },
@@ -139,7 +148,13 @@ export async function benchCycle(
   const wrapTask =
     (state: string, handler: LambdaHandler): LambdaHandler =>
     (event, ctx) => {
-      const run: TaskRun = { state, requests: 0, itemsWritten: 0, partitionsRead: new Set() };
+      const run: TaskRun = {
+        state,
+        requests: 0,
+        itemsWritten: 0,
+        partitionsQueried: new Set(),
+        keysRead: new Set(),
+      };
       return runs.run(run, () => handler(event, ctx)).finally(() => finished.push(run));
     };
   const stack = await startLocalStack({
@@ -251,7 +266,10 @@ export async function benchCycle(
     let dynamodbRequests = 0;
     let dynamodbLowerBound = 0;
     for (const run of finished) {
-      const lowerBound = Math.ceil(run.itemsWritten / 25) + run.partitionsRead.size;
+      const lowerBound =
+        Math.ceil(run.itemsWritten / 25) +
+        run.partitionsQueried.size +
+        Math.ceil(run.keysRead.size / 100);
       const row = byTask[run.state] ?? {
         requests: 0,
         lowerBound: 0,

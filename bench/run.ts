@@ -117,6 +117,11 @@ async function main(): Promise<void> {
 
   results.wallMs = Date.now() - started;
   results.sectionMs = sectionMs;
+  // When and how each section was last measured (an `--only` run refreshes only its own).
+  const stamp = { generatedAt: results.generatedAt, mode: results.mode, node: results.node };
+  results.sections = Object.fromEntries(
+    Object.entries(sectionMs).map(([name, ms]) => [name, { ...stamp, ms }]),
+  );
   const dir = join(import.meta.dirname, "results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, process.env.BENCH_OUT ?? "latest.json");
@@ -125,7 +130,12 @@ async function main(): Promise<void> {
     only && existsSync(file)
       ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>)
       : {};
-  writeFileSync(file, `${JSON.stringify({ ...kept, ...results }, null, 2)}\n`);
+  const merged = {
+    ...kept,
+    ...results,
+    sections: { ...(kept.sections as object | undefined), ...(results.sections as object) },
+  };
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
   printTable(results);
 }
 
