@@ -280,6 +280,13 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
     (c) => c.status === "published" || c.status === "failed",
     40_000,
   );
+  // A task can crash after marking the cycle published (Publish's later writes); the cycle's
+  // attempts are complete only when the execution has ended.
+  await waitFor(
+    () => api.expect(200, "GET", `/cycles/${cycleId}/execution`, { key: stack.keys.operator }),
+    (e) => e.status !== "RUNNING",
+    40_000,
+  );
   const trades = (
     await api.expect(200, "GET", `/trades?deliveryDate=${body.deliveryDate}`, {
       key: traders.get("g4")!,
