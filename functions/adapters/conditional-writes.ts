@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { cancellationCodes } from "./dynamo-errors";
 
 /** One conditional write (Put, Update or Delete with its ConditionExpression). */
 export type ConditionalWrite = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -7,17 +8,6 @@ export type ConditionalWrite = NonNullable<TransactWriteCommandInput["TransactIt
 /** DynamoDB's limit of items per TransactWriteItems request. */
 const PER_REQUEST = 100;
 const MAX_ATTEMPTS = 8;
-
-/** The per-item reasons of a cancelled transaction; undefined for any other error. */
-function reasonsOf(error: unknown): Array<{ Code?: string }> | undefined {
-  const { name, CancellationReasons } = (error ?? {}) as {
-    name?: unknown;
-    CancellationReasons?: Array<{ Code?: string }>;
-  };
-  return name === "TransactionCanceledException" && Array.isArray(CancellationReasons)
-    ? CancellationReasons
-    : undefined;
-}
 
 /**
  * Applies many independent conditional writes, up to 100 a request (TransactWriteItems) instead
@@ -41,16 +31,13 @@ export async function applyConditionalWrites(
         await client.send(new TransactWriteCommand({ TransactItems: pending }));
         pending = [];
       } catch (error) {
-        const reasons = reasonsOf(error);
-        if (!reasons || reasons.length !== pending.length || attempt >= MAX_ATTEMPTS) throw error;
-        const failed = reasons.filter((r) => r.Code === "ConditionalCheckFailed").length;
-        const other = reasons.filter(
-          (r) => r.Code && r.Code !== "None" && r.Code !== "ConditionalCheckFailed",
-        );
-        if (other.some((r) => r.Code !== "TransactionConflict" && r.Code !== "ThrottlingError"))
-          throw error;
+        const codes = cancellationCodes(error);
+        if (!codes || codes.length !== pending.length || attempt >= MAX_ATTEMPTS) throw error;
+        const failed = codes.filter((c) => c === "ConditionalCheckFailed").length;
+        const other = codes.filter((c) => c !== "None" && c !== "ConditionalCheckFailed");
+        if (other.some((c) => c !== "TransactionConflict" && c !== "ThrottlingError")) throw error;
         skipped += failed;
-        pending = pending.filter((_, k) => reasons[k]?.Code !== "ConditionalCheckFailed");
+        pending = pending.filter((_, k) => codes[k] !== "ConditionalCheckFailed");
         if (other.length > 0)
           await new Promise((r) =>
             setTimeout(r, Math.random() * Math.min(1000, 20 * 2 ** attempt)),

@@ -3,8 +3,9 @@ import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { LookAheadBody } from "../core/model/look-ahead";
 import { toUtcIso } from "../core/model/settlement-periods";
 import type { Cycle, CycleStatus, CycleStore, LookAheadClaim } from "../core/ports";
+import { isConditionFailure } from "./dynamo-errors";
 import { marketKeys } from "./keys";
-import { isConditionFailure, pages, putAll, queryAll, withoutKeys } from "./table-io";
+import { pages, putAll, queryAll, withoutKeys } from "./table-io";
 
 /** MOL entries per stored look-ahead chunk: far below the 400 KB item limit with 50 SPs. */
 const ENTRIES_PER_CHUNK = 100;

@@ -14,7 +14,8 @@ function nameOf(error: unknown): unknown {
   return (error as { name?: unknown } | null)?.name;
 }
 
-function cancellationCodes(error: unknown): string[] | undefined {
+/** Each item's cancellation code of a cancelled transaction ("None" if it was not the cause). */
+export function cancellationCodes(error: unknown): string[] | undefined {
   const { CancellationReasons } = (error ?? {}) as {
     CancellationReasons?: Array<{ Code?: string } | null>;
   };

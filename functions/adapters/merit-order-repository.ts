@@ -4,6 +4,7 @@ import type { ConstraintMeritOrder, MeritOrderSegment } from "../core/merit-orde
 import type { MeritOrderStore, PublishedMeritOrder } from "../core/ports";
 import { getAll } from "./batch-get";
 import type { ConditionalWrite } from "./conditional-writes";
+import { cancellationCodes } from "./dynamo-errors";
 import { marketKeys } from "./keys";
 import { pages, putAll, queryAll, withoutKeys } from "./table-io";
 
@@ -137,7 +138,7 @@ export class MeritOrderRepository implements MeritOrderStore {
           new TransactWriteCommand({ TransactItems: chunk.flatMap((t) => t.pairs) }),
         );
       } catch (error) {
-        if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
+        if (!cancellationCodes(error)) throw error;
         for (const t of chunk) versions[t.index] = await this.publish(mols[t.index]!);
       }
     }
@@ -210,7 +211,7 @@ export class MeritOrderRepository implements MeritOrderStore {
         await this.client.send(new TransactWriteCommand({ TransactItems: pairs }));
         return version;
       } catch (error) {
-        if (!(error instanceof Error) || error.name !== "TransactionCanceledException") throw error;
+        if (!cancellationCodes(error)) throw error;
         // Someone published first: read the pointer again.
       }
     }

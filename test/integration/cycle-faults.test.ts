@@ -441,7 +441,7 @@ describe("FI: a crashed task is retried to the same result", () => {
     for (const step of STEPS) expect(writesOf(run, step), step).toHaveLength(1);
   }, 90_000);
 
-  it("waits out a lagging market index: the step fails MARKET_INDEX_LAG, the Retry reads again, same result", async () => {
+  it("§10, D-38: waits out a lagging market index: the step fails MARKET_INDEX_LAG, the Retry reads again, same result", async () => {
     const reference = await clean();
     const steps = ["OpenMarkets", "CloseMarkets", "Match", "ReorderMeritOrder"];
     const runs = await Promise.all(
@@ -454,7 +454,7 @@ describe("FI: a crashed task is retried to the same result", () => {
     });
   }, 120_000);
 
-  it("publishes the fallback MOL without the pages a failing Publish wrote before it crashed", async () => {
+  it("§10, R-REORDER-6, D-39: publishes the fallback MOL without the pages a failing Publish wrote before it crashed", async () => {
     const reference = await clean();
     const commands = firstAttemptCommands.get(`${reference.cycleId}|Publish`) ?? [];
     const pagesWritten = commands.indexOf("BatchWriteItem") + 1;

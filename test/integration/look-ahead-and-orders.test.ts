@@ -115,7 +115,7 @@ describe("R-IN-2 the look-ahead id is the idempotency key", () => {
   });
 });
 
-describe("Idempotency-Key on POST /anm/look-aheads (api.md Conventions)", () => {
+describe("R-IN-2, D-40: Idempotency-Key on POST /anm/look-aheads (api.md Conventions)", () => {
   it("replays the first answer for the same body; another body under the key is 422 and stores nothing", async () => {
     const headers = { "Idempotency-Key": randomUUID() };
     const body = lookAhead(3_600_000);

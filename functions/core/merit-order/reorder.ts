@@ -342,27 +342,17 @@ export function reorderWindow(
       const tradeId = tradeIds[k]!;
       const entry = entries[buyerSlice ? buyerRow[k]! : sellerRow[k]!]!;
       const forecastKw = copyOf(sliceKw, k * width, width);
-      if (tradeId)
-        lines.push({
-          curtailmentOrder: l + 1,
-          entryId: `${entry.entryId}/${tradeId}`,
-          parentEntryId: entry.entryId,
-          resourceId: entry.resourceId,
-          capacityKw: quantityKw[k]!,
-          forecastKw,
-          curtailmentKw,
-          tradeId,
-        });
-      else
-        lines.push({
-          curtailmentOrder: l + 1,
-          entryId: `${entry.entryId}/${tradeId}`,
-          parentEntryId: entry.entryId,
-          resourceId: entry.resourceId,
-          capacityKw: quantityKw[k]!,
-          forecastKw,
-          curtailmentKw,
-        });
+      const line: MeritOrderLine = {
+        curtailmentOrder: l + 1,
+        entryId: `${entry.entryId}/${tradeId}`,
+        parentEntryId: entry.entryId,
+        resourceId: entry.resourceId,
+        capacityKw: quantityKw[k]!,
+        forecastKw,
+        curtailmentKw,
+      };
+      if (tradeId) line.tradeId = tradeId;
+      lines.push(line);
     }
   }
   return lines;
