@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type {
   APIGatewayAuthorizerResult,
-  APIGatewayEventRequestContext,
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
@@ -13,6 +12,7 @@ import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
 import { isProtected, type Route } from "../../functions/http/routes";
 import { policyAllows } from "./iam-policy";
 import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from "./lambda-context";
+import { restProxyEvent } from "./rest-event";
 
 /**
  * The local REST API: node:http → an API Gateway REST (v1) proxy event → the same authorizer and
@@ -39,7 +39,6 @@ export interface ApiServer {
 
 /** API Gateway REST APIs refuse payloads over 10 MB. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const API_ID = "local";
 
 interface CompiledRoute {
   readonly route: Route;
@@ -184,15 +183,6 @@ function gatewayProblem(spec: GatewayProblem): APIGatewayProxyResult {
   };
 }
 
-/** `09/Apr/2015:12:34:56 +0000`, API Gateway's `requestTime`. */
-function requestTime(date: Date): string {
-  const months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
-  const pad = (value: number) => String(value).padStart(2, "0");
-  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(
-    date.getUTCHours(),
-  )}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-}
-
 function sourceIp(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? "127.0.0.1";
   return address.startsWith("::ffff:") ? address.slice(7) : address;
@@ -212,81 +202,38 @@ export function proxyEvent(input: {
   const { req, url, method, route, pathParameters, body, requestId, stage } = input;
   // API Gateway keeps the client's header casing: build from rawHeaders, not req.headers.
   // It also adds the X-Forwarded-* headers, as API Gateway does.
-  const raw = [...req.rawHeaders];
+  const headers: Array<[string, string]> = [];
+  for (let index = 0; index + 1 < req.rawHeaders.length; index += 2)
+    headers.push([req.rawHeaders[index]!, req.rawHeaders[index + 1]!]);
   const forwarded = {
     "X-Forwarded-For": sourceIp(req),
     "X-Forwarded-Port": String(req.socket.localPort ?? ""),
     "X-Forwarded-Proto": "http",
   };
   for (const [name, value] of Object.entries(forwarded)) {
-    if (req.headers[name.toLowerCase()] === undefined) raw.push(name, value);
+    if (req.headers[name.toLowerCase()] === undefined) headers.push([name, value]);
   }
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let index = 0; index + 1 < raw.length; index += 2) {
-    const name = raw[index]!;
-    const value = raw[index + 1]!;
-    headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
-  }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    multiValueQuery[name] = [...(multiValueQuery[name] ?? []), value];
-  }
-  const hasQuery = Object.keys(query).length > 0;
-  const now = new Date();
   const header = (name: string) => req.headers[name] as string | undefined;
-  const requestContext: APIGatewayEventRequestContext = {
-    accountId: LOCAL_ACCOUNT,
-    apiId: API_ID,
-    authorizer: null,
-    domainName: header("host") ?? "127.0.0.1",
-    domainPrefix: (header("host") ?? "127").split(".")[0] ?? "127",
-    extendedRequestId: requestId,
-    httpMethod: method,
-    identity: {
-      accessKey: null,
-      accountId: null,
-      apiKey: null,
-      apiKeyId: null,
-      caller: null,
-      clientCert: null,
-      cognitoAuthenticationProvider: null,
-      cognitoAuthenticationType: null,
-      cognitoIdentityId: null,
-      cognitoIdentityPoolId: null,
-      principalOrgId: null,
-      sourceIp: sourceIp(req),
-      user: null,
-      userAgent: header("user-agent") ?? null,
-      userArn: null,
-    },
-    path: url.pathname,
-    protocol: `HTTP/${req.httpVersion}`,
-    requestId,
-    requestTime: requestTime(now),
-    requestTimeEpoch: now.getTime(),
-    resourceId: route.id,
-    resourcePath: route.path,
-    stage,
-  };
   const isText = body.length === 0 || isTextual(header("content-type"));
-  return {
-    resource: route.path,
+  return restProxyEvent({
+    route,
     path: url.pathname,
-    httpMethod: method,
+    method,
     headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
-    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
-    stageVariables: null,
-    requestContext,
+    query: [...url.searchParams],
+    pathParameters,
     body: body.length === 0 ? null : body.toString(isText ? "utf8" : "base64"),
     isBase64Encoded: !isText,
-  };
+    requestId,
+    now: new Date(),
+    stage,
+    client: {
+      host: header("host") ?? "127.0.0.1",
+      sourceIp: sourceIp(req),
+      userAgent: header("user-agent") ?? null,
+      protocol: `HTTP/${req.httpVersion}`,
+    },
+  });
 }
 
 /** Without binary media types configured, API Gateway passes every body as text. */
