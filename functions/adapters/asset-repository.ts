@@ -9,6 +9,7 @@ import { failedConditions } from "./dynamo-errors";
 import { accessKeys } from "./keys";
 import { decodePageToken, encodePageToken, type Page, type PageRequest } from "./page-token";
 import type { ParticipantRepository } from "./participant-repository";
+import { changeStatus } from "./status-change";
 
 /**
  * Assets and their MOL entry claims (api.md "Assets", R-ELIG-1).
@@ -161,47 +162,19 @@ export class AssetRepository {
             },
           }))
         : [];
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: accessKeys.asset(asset.assetId),
-                UpdateExpression: `SET #status = :to, updatedAt = :at${reason === undefined ? " REMOVE statusReason" : ", statusReason = :reason"}`,
-                ConditionExpression: "#status = :from",
-                ExpressionAttributeNames: { "#status": "status" },
-                ExpressionAttributeValues: {
-                  ":to": to,
-                  ":from": asset.status,
-                  ":at": at,
-                  ...(reason === undefined ? {} : { ":reason": reason }),
-                },
-              },
-            },
-            ...release,
-            this.audit.transactItem({
-              subject: asset.assetId,
-              action,
-              actor,
-              at,
-              from: asset.status,
-              to,
-              ...(reason ? { reason } : {}),
-            }),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (failedConditions(error)?.includes(0)) {
-        throw new DomainError(
-          "DECISION_NOT_ALLOWED",
-          "The asset changed meanwhile; read it and decide again.",
-        );
-      }
-      throw error;
-    }
+    await changeStatus(this.client, this.audit, {
+      tableName: this.tableName,
+      key: accessKeys.asset(asset.assetId),
+      noun: "asset",
+      subject: asset.assetId,
+      from: asset.status,
+      to,
+      action,
+      ...(reason === undefined ? {} : { reason }),
+      at,
+      actor,
+      alongside: release,
+    });
     const updated = await this.get(asset.assetId);
     if (updated === undefined) throw new Error("asset vanished after its update");
     return updated;

@@ -8,6 +8,7 @@ import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys, keys } from "./keys";
 import { decodePageToken, encodePageToken, type Page, type PageRequest } from "./page-token";
+import { changeStatus } from "./status-change";
 
 /** A participant as stored: the public record plus the claim secret's hash. */
 interface StoredParticipant extends Participant {
@@ -139,47 +140,19 @@ export class ParticipantRepository {
     actor: Actor;
   }): Promise<Participant> {
     const { participantId, from, to, action, reason, at, actor } = input;
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: accessKeys.participant(participantId),
-                UpdateExpression: `SET #status = :to, gsi1pk = :gsi1pk, updatedAt = :at${reason === undefined ? " REMOVE statusReason" : ", statusReason = :reason"}`,
-                ConditionExpression: "#status = :from",
-                ExpressionAttributeNames: { "#status": "status" },
-                ExpressionAttributeValues: {
-                  ":to": to,
-                  ":from": from,
-                  ":at": at,
-                  ":gsi1pk": accessKeys.participantsByStatus(to),
-                  ...(reason === undefined ? {} : { ":reason": reason }),
-                },
-              },
-            },
-            this.audit.transactItem({
-              subject: participantId,
-              action,
-              actor,
-              at,
-              from,
-              to,
-              ...(reason ? { reason } : {}),
-            }),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (failedConditions(error)?.includes(0)) {
-        throw new DomainError(
-          "DECISION_NOT_ALLOWED",
-          "The participant changed meanwhile; read it and decide again.",
-        );
-      }
-      throw error;
-    }
+    await changeStatus(this.client, this.audit, {
+      tableName: this.tableName,
+      key: accessKeys.participant(participantId),
+      noun: "participant",
+      subject: participantId,
+      from,
+      to,
+      action,
+      ...(reason === undefined ? {} : { reason }),
+      at,
+      actor,
+      set: { gsi1pk: accessKeys.participantsByStatus(to) },
+    });
     const updated = await this.get(participantId);
     if (updated === undefined) throw new Error("participant vanished after its update");
     return updated;

@@ -1,0 +1,92 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { DomainError } from "../core/errors";
+import type { Actor, AuditLog } from "./audit-log";
+import { failedConditions, transactWithRetry } from "./dynamo-errors";
+import type { ItemKey } from "./keys";
+
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+>[number];
+
+/**
+ * An operator's decision on a participant or an asset (reliability.md promise 6): the status
+ * moves from `from` to `to` only if it still reads `from`, in one transaction with its audit
+ * record and any `alongside` writes. A concurrent change makes it fail with 409
+ * `DECISION_NOT_ALLOWED` and change nothing; contention and throttling are retried
+ * ({@link transactWithRetry}).
+ */
+export async function changeStatus(
+  client: DynamoDBDocumentClient,
+  audit: AuditLog,
+  input: {
+    tableName: string;
+    key: ItemKey;
+    /** What the subject is, for the refusal: "participant", "asset". */
+    noun: string;
+    subject: string;
+    from: string;
+    to: string;
+    action: string;
+    reason?: string;
+    at: string;
+    actor: Actor;
+    /** Further attributes set with the status (e.g. an index key that follows it). */
+    set?: Record<string, string>;
+    alongside?: TransactItem[];
+  },
+): Promise<void> {
+  const { tableName, key, subject, from, to, action, reason, at, actor } = input;
+  const set = Object.entries(input.set ?? {});
+  const assignments = [
+    "#status = :to",
+    "updatedAt = :at",
+    ...set.map((_, i) => `#set${i} = :set${i}`),
+    ...(reason === undefined ? [] : ["statusReason = :reason"]),
+  ];
+  const update: TransactItem = {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET ${assignments.join(", ")}${reason === undefined ? " REMOVE statusReason" : ""}`,
+      ConditionExpression: "#status = :from",
+      ExpressionAttributeNames: {
+        "#status": "status",
+        ...Object.fromEntries(set.map(([name], i) => [`#set${i}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ":to": to,
+        ":from": from,
+        ":at": at,
+        ...Object.fromEntries(set.map(([, value], i) => [`:set${i}`, value])),
+        ...(reason === undefined ? {} : { ":reason": reason }),
+      },
+    },
+  };
+  const record = audit.transactItem({
+    subject,
+    action,
+    actor,
+    at,
+    from,
+    to,
+    ...(reason ? { reason } : {}),
+  });
+  try {
+    await transactWithRetry(client, () =>
+      client.send(
+        new TransactWriteCommand({
+          TransactItems: [update, ...(input.alongside ?? []), record],
+        }),
+      ),
+    );
+  } catch (error) {
+    if (failedConditions(error)?.includes(0)) {
+      throw new DomainError(
+        "DECISION_NOT_ALLOWED",
+        `The ${input.noun} changed meanwhile; read it and decide again.`,
+      );
+    }
+    throw error;
+  }
+}
