@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ROUTES } from "../../functions/http/routes";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
 import { type AccessWorld, CALLERS, createAccessWorld } from "../support/access-world";
 import { leaksIn } from "../support/response-scan";
 import { ROUTE_ACCESS } from "../support/route-access";
+import { useLocalStack } from "../support/use-local-stack";
 
 /**
  * reliability.md AZ: roles (none, unknown key, suspended, participant A, participant B, ANM,
@@ -13,16 +12,11 @@ import { ROUTE_ACCESS } from "../support/route-access";
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-let stack: LocalStack;
+const local = useLocalStack();
 let world: AccessWorld;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
-  world = await createAccessWorld(stack.url, stack.keys.operator, stack.keys.anm);
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  world = await createAccessWorld(local.stack.url, local.stack.keys.operator, local.stack.keys.anm);
 });
 
 describe("the authorization matrix", () => {

@@ -4,12 +4,11 @@ import {
   APIGatewayRequestAuthorizerEventSchema,
 } from "@aws-lambda-powertools/parser/schemas";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "../../functions/http/auth/api-keys";
 import type { Route } from "../../functions/http/routes";
 import { authorizerEvent } from "../../lib/local/api-server";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
+import { useLocalStack } from "../support/use-local-stack";
 
 /**
  * The local API server in this process, with test routes that echo the event they receive:
@@ -53,17 +52,10 @@ const ANM = "btr_events-anm-key-0123456789abcdefghijklmnopqrstu";
 const PARTICIPANT = "btr_events-participant-key-0123456789abcdefghijkl";
 const REVOKED = "btr_events-revoked-key-0123456789abcdefghijklmnopq";
 
-let stack: LocalStack;
+const local = useLocalStack({ operatorKey: OPERATOR, anmKey: ANM, extraRoutes });
 const events: APIGatewayProxyEvent[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    root: REPO_ROOT,
-    inMemory: true,
-    operatorKey: OPERATOR,
-    anmKey: ANM,
-    extraRoutes,
-  });
   const { deps } = await import("../../functions/runtime/deps");
   const createdAt = new Date().toISOString();
   await deps.apiKeys.put({
@@ -106,12 +98,8 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await stack?.stop();
-});
-
 async function call(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${stack.url}${path}`, init);
+  const response = await fetch(`${local.stack.url}${path}`, init);
   const text = await response.text();
   const body = text === "" ? undefined : JSON.parse(text);
   if (response.status === 200 && body?.requestContext) events.push(body);
@@ -123,7 +111,7 @@ describe("the events the local API server builds", () => {
     // node:http sends an array value as repeated header lines (fetch would join them).
     const body = await new Promise<APIGatewayProxyEvent>((resolve, reject) => {
       const request = httpGet(
-        `${stack.url}/test/echo/A%20B-1?side=buy&side=sell&limit=5`,
+        `${local.stack.url}/test/echo/A%20B-1?side=buy&side=sell&limit=5`,
         { headers: { "X-Custom-Case": "Kept", "x-multi": ["1", "2"] } },
         (response) => {
           let text = "";

@@ -2,14 +2,13 @@ import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schema
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { lambdaContext } from "../../lib/local/lambda-context";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
 import { propertyParams } from "../support/property";
 import { leaksIn } from "../support/response-scan";
 import { restEvent } from "../support/rest-event";
+import { useLocalStack } from "../support/use-local-stack";
 
 /**
  * reliability.md BI for the write routes of issue 4: ≥ 10,000 generated bodies per route —
@@ -26,7 +25,7 @@ const RUNS = Number(process.env.BI_RUNS ?? 10_000);
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Handler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
 
-let stack: LocalStack;
+const local = useLocalStack();
 const handlers: Record<string, Handler> = {};
 const route = (id: string) => ROUTES.find((r) => r.id === id) as Route;
 
@@ -52,7 +51,7 @@ async function tableItems(): Promise<Map<string, string>> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamoDocumentClient().send(
-      new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey }),
+      new ScanCommand({ TableName: local.stack.tableName, ExclusiveStartKey }),
     );
     for (const item of page.Items ?? []) items.set(`${item.pk}|${item.sk}`, JSON.stringify(item));
     ExclusiveStartKey = page.LastEvaluatedKey;
@@ -61,7 +60,6 @@ async function tableItems(): Promise<Map<string, string>> {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
   for (const id of [
     "CreateRegistration",
     "DecideParticipant",
@@ -275,10 +273,6 @@ beforeAll(async () => {
     },
   );
 }, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 // ---- body generators ----------------------------------------------------------------------
 

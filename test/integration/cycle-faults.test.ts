@@ -4,12 +4,11 @@ import {
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
-import { ApiClient, onboard, waitFor } from "../../lib/client/api-client";
+import { onboard, waitFor } from "../../lib/client/api-client";
 import type { LambdaHandler } from "../../lib/local/lambda-context";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
+import { useLocalStack } from "../support/use-local-stack";
 import { workedExample } from "../support/worked-example";
 
 /**
@@ -202,18 +201,8 @@ function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
   };
 }
 
-let stack: LocalStack;
-let api: ApiClient;
+const local = useLocalStack({ wrapTask, instrumentDynamo });
 const scenario = workedExample();
-
-beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true, wrapTask, instrumentDynamo });
-  api = new ApiClient(stack.url);
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 /** Runs the worked example as its own scheme; returns its trades and MOL with ids normalised. */
 async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes">>) {
@@ -223,7 +212,7 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
     traders.set(
       asset.participantId,
       (
-        await onboard(api, stack.keys.operator, {
+        await onboard(local.api, local.stack.keys.operator, {
           name: `${name}${asset.participantId}`,
           anmSchemeId: scheme,
           entryIds: asset.molEntryIds,
@@ -244,25 +233,25 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
     plans.set(`${cycleId}|${state}`, plan);
     applied.push(plan);
   }
-  const accepted = await api.expect(202, "POST", "/anm/look-aheads", {
-    key: stack.keys.anm,
+  const accepted = await local.api.expect(202, "POST", "/anm/look-aheads", {
+    key: local.stack.keys.anm,
     body,
   });
   expect(accepted.cycleId).toBe(cycleId);
   const cycle = await waitFor(
-    () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+    () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
     (c) => c.status !== "running",
     30_000,
   );
   if (cycle.status === "markets-open") {
-    const { items } = await api.expect(
+    const { items } = await local.api.expect(
       200,
       "GET",
       `/opportunities?deliveryDate=${body.deliveryDate}`,
       { key: traders.get("g4")! },
     );
     for (const o of scenario.orders)
-      await api.expect(201, "POST", "/orders", {
+      await local.api.expect(201, "POST", "/orders", {
         key: traders.get(o.participantId)!,
         body: {
           marketId: items[0].marketId,
@@ -276,27 +265,30 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
       });
   }
   const done = await waitFor(
-    () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+    () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
     (c) => c.status === "published" || c.status === "failed",
     40_000,
   );
   // A task can crash after marking the cycle published (Publish's later writes); the cycle's
   // attempts are complete only when the execution has ended.
   await waitFor(
-    () => api.expect(200, "GET", `/cycles/${cycleId}/execution`, { key: stack.keys.operator }),
+    () =>
+      local.api.expect(200, "GET", `/cycles/${cycleId}/execution`, {
+        key: local.stack.keys.operator,
+      }),
     (e) => e.status !== "RUNNING",
     40_000,
   );
   const trades = (
-    await api.expect(200, "GET", `/trades?deliveryDate=${body.deliveryDate}`, {
+    await local.api.expect(200, "GET", `/trades?deliveryDate=${body.deliveryDate}`, {
       key: traders.get("g4")!,
     })
   ).items;
-  const mol = await api.expect(
+  const mol = await local.api.expect(
     200,
     "GET",
     `/anm/merit-order?anmSchemeId=${scheme}&deliveryDate=${body.deliveryDate}&constraintId=C1`,
-    { key: stack.keys.anm },
+    { key: local.stack.keys.anm },
   );
   const tradeIds: string[] = trades.map((t: { tradeId: string }) => t.tradeId);
   const normal = (text: string) =>

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseScenario, simulate } from "../../functions/core/use-cases/simulate";
-import { ApiClient, onboard, type Trader, waitFor } from "../../lib/client/api-client";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
+import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
+import { useLocalStack } from "../support/use-local-stack";
 import { expectedWithTradeIds, workedExample } from "../support/worked-example";
 
 /**
@@ -13,17 +12,7 @@ import { expectedWithTradeIds, workedExample } from "../support/worked-example";
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-let stack: LocalStack;
-let api: ApiClient;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
-  api = new ApiClient(stack.url);
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const local = useLocalStack();
 
 const scenario = workedExample();
 const SCHEME = scenario.lookAhead.anmSchemeId as string;
@@ -38,21 +27,21 @@ describe("the worked example through the API", () => {
     for (const asset of scenario.assets)
       traders.set(
         asset.participantId,
-        await onboard(api, stack.keys.operator, {
+        await onboard(local.api, local.stack.keys.operator, {
           name: asset.participantId.toUpperCase(),
           anmSchemeId: SCHEME,
           entryIds: asset.molEntryIds,
         }),
       );
     const gateClosureAt = new Date(Date.now() + 6_000).toISOString();
-    const accepted = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const accepted = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: { ...scenario.lookAhead, gateClosureAt },
     });
     cycleId = accepted.cycleId;
     expect(accepted.status).toBe("running");
     const cycle = await waitFor(
-      () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+      () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "markets-open",
     );
     expect(cycle.executionArn).toContain(cycleId);
@@ -61,7 +50,7 @@ describe("the worked example through the API", () => {
   it("shows each participant exactly its own opportunities (R-ELIG-6)", async () => {
     const seen = [];
     for (const [participantId, trader] of traders) {
-      const { items } = await api.expect(200, "GET", `/opportunities?deliveryDate=${DATE}`, {
+      const { items } = await local.api.expect(200, "GET", `/opportunities?deliveryDate=${DATE}`, {
         key: trader.apiKey,
       });
       for (const o of items) {
@@ -91,8 +80,8 @@ describe("the worked example through the API", () => {
   });
 
   it("takes the orders in their arrival order", async () => {
-    const { items: markets } = await api.expect(200, "GET", `/markets?deliveryDate=${DATE}`, {
-      key: stack.keys.operator,
+    const { items: markets } = await local.api.expect(200, "GET", `/markets?deliveryDate=${DATE}`, {
+      key: local.stack.keys.operator,
     });
     const market = markets.find((m: { anmSchemeId: string }) => m.anmSchemeId === SCHEME);
     expect(market).toMatchObject({
@@ -102,7 +91,7 @@ describe("the worked example through the API", () => {
       windowEnd: "2027-06-14T13:00:00Z",
     });
     for (const o of scenario.orders) {
-      const order = await api.expect(201, "POST", "/orders", {
+      const order = await local.api.expect(201, "POST", "/orders", {
         key: traders.get(o.participantId)!.apiKey,
         body: {
           marketId: market.marketId,
@@ -121,15 +110,17 @@ describe("the worked example through the API", () => {
 
   it("matches, re-orders and publishes after gate closure, exactly as expected", async () => {
     await waitFor(
-      () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+      () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "published" || c.status === "failed",
       30_000,
     );
-    const cycle = await api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator });
+    const cycle = await local.api.expect(200, "GET", `/cycles/${cycleId}`, {
+      key: local.stack.keys.operator,
+    });
     expect(cycle.status).toBe("published");
 
-    const { items: trades } = await api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
-      key: stack.keys.operator,
+    const { items: trades } = await local.api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
+      key: local.stack.keys.operator,
     });
     const expected = expectedWithTradeIds(scenario.expected, trades, orderIds);
     const byOrder = Object.fromEntries(Object.entries(orderIds).map(([k, v]) => [v, k]));
@@ -145,11 +136,11 @@ describe("the worked example through the API", () => {
       })),
     ).toEqual(scenario.expected.trades);
 
-    const mol = await api.expect(
+    const mol = await local.api.expect(
       200,
       "GET",
       `/anm/merit-order?anmSchemeId=${SCHEME}&deliveryDate=${DATE}&constraintId=C1`,
-      { key: stack.keys.anm },
+      { key: local.stack.keys.anm },
     );
     expect(mol).toMatchObject({
       status: "published",
@@ -206,15 +197,15 @@ describe("the worked example through the API", () => {
   });
 
   it("shows each party its trades without the counterparty's participant id", async () => {
-    const g4 = await api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
+    const g4 = await local.api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
       key: traders.get("g4")!.apiKey,
     });
     expect(g4.items).toHaveLength(2);
-    const g5 = await api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
+    const g5 = await local.api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
       key: traders.get("g5")!.apiKey,
     });
     expect(g5.items.map((t: { sellEntryId: string }) => t.sellEntryId)).toEqual(["G5-A"]);
-    const g3 = await api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
+    const g3 = await local.api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
       key: traders.get("g3")!.apiKey,
     });
     expect(g3.items).toEqual([]);
@@ -222,10 +213,10 @@ describe("the worked example through the API", () => {
   });
 
   it("refuses an order after gate closure with 409 GATE_CLOSED (real clock)", async () => {
-    const { items: markets } = await api.expect(200, "GET", `/markets?deliveryDate=${DATE}`, {
-      key: stack.keys.operator,
+    const { items: markets } = await local.api.expect(200, "GET", `/markets?deliveryDate=${DATE}`, {
+      key: local.stack.keys.operator,
     });
-    const late = await api.request("POST", "/orders", {
+    const late = await local.api.request("POST", "/orders", {
       key: traders.get("g3")!.apiKey,
       body: {
         marketId: markets[0].marketId,
@@ -241,8 +232,8 @@ describe("the worked example through the API", () => {
   });
 
   it("shows the operator the execution with its states entered and exited", async () => {
-    const execution = await api.expect(200, "GET", `/cycles/${cycleId}/execution`, {
-      key: stack.keys.operator,
+    const execution = await local.api.expect(200, "GET", `/cycles/${cycleId}/execution`, {
+      key: local.stack.keys.operator,
     });
     expect(execution.status).toBe("SUCCEEDED");
     const entered = execution.events

@@ -1,16 +1,15 @@
 import { GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { submitOrder } from "../../functions/core/use-cases/trading";
 import { marketDeps } from "../../functions/runtime/market-deps";
-import { ApiClient, onboard, type Trader, waitFor } from "../../lib/client/api-client";
+import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import {
   type SyntheticScheme,
   syntheticEntriesOf,
   syntheticLookAhead,
   syntheticOrder,
 } from "../../lib/client/synthetic-scheme";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
+import { useLocalStack } from "../support/use-local-stack";
 
 /**
  * A large scheme through the whole workflow on the local stack: 2,000 MOL entries across 20
@@ -31,24 +30,14 @@ const SCHEME: SyntheticScheme = {
   toSp: 28,
 };
 
-let stack: LocalStack;
-let api: ApiClient;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
-  api = new ApiClient(stack.url);
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const local = useLocalStack();
 
 describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () => {
   it("runs to publication with every state's input and output under 32 KB", async () => {
     const traders: Trader[] = [];
     for (let p = 0; p < PARTICIPANTS; p += 1)
       traders.push(
-        await onboard(api, stack.keys.operator, {
+        await onboard(local.api, local.stack.keys.operator, {
           name: `P${p}`,
           anmSchemeId: SCHEME.anmSchemeId,
           entryIds: syntheticEntriesOf(SCHEME, p, PARTICIPANTS),
@@ -56,12 +45,12 @@ describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () =
         }),
       );
     const gateClosureAt = new Date(Date.now() + 45_000).toISOString();
-    const { cycleId } = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const { cycleId } = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: syntheticLookAhead(SCHEME, gateClosureAt),
     });
     await waitFor(
-      () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+      () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "markets-open",
       30_000,
     );
@@ -90,7 +79,7 @@ describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () =
     expect(Date.now()).toBeLessThan(Date.parse(gateClosureAt));
 
     const cycle = await waitFor(
-      () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+      () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "published" || c.status === "failed",
       120_000,
       1_000,
@@ -101,7 +90,7 @@ describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () =
 
     const sfn = new SFNClient({
       region: "eu-west-2",
-      endpoint: stack.sfnEndpoint,
+      endpoint: local.stack.sfnEndpoint,
       credentials: { accessKeyId: "x", secretAccessKey: "x" },
     });
     const { events } = await sfn.send(

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../functions/adapters/clock";
 import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
 import { marketClock } from "../../functions/runtime/market-deps";
-import { ApiClient, onboard, type Trader, waitFor } from "../../lib/client/api-client";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
+import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
+import { useLocalStack } from "../support/use-local-stack";
 import { workedExample } from "../support/worked-example";
 
 /**
@@ -15,18 +14,8 @@ import { workedExample } from "../support/worked-example";
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-let stack: LocalStack;
-let api: ApiClient;
+const local = useLocalStack();
 const scenario = workedExample();
-
-beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
-  api = new ApiClient(stack.url);
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 afterEach(() => {
   marketClock.current = systemClock;
@@ -47,11 +36,11 @@ function lookAhead(gateInMs: number, lookAheadId = `LA-${Date.now()}-${schemeCou
 async function executionsNamed(name: string): Promise<number> {
   const sfn = new SFNClient({
     region: "eu-west-2",
-    endpoint: stack.sfnEndpoint,
+    endpoint: local.stack.sfnEndpoint,
     credentials: { accessKeyId: "x", secretAccessKey: "x" },
   });
   const { executions } = await sfn.send(
-    new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn, maxResults: 1000 }),
+    new ListExecutionsCommand({ stateMachineArn: local.stack.stateMachineArn, maxResults: 1000 }),
   );
   sfn.destroy();
   return (executions ?? []).filter((e) => e.name === name).length;
@@ -60,24 +49,32 @@ async function executionsNamed(name: string): Promise<number> {
 describe("R-IN-2 the look-ahead id is the idempotency key", () => {
   it("replayed 100× sequentially and 20× concurrently yields one cycle and one execution", async () => {
     const body = lookAhead(3_600_000);
-    const first = await api.expect(202, "POST", "/anm/look-aheads", { key: stack.keys.anm, body });
+    const first = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
+      body,
+    });
     for (let i = 0; i < 100; i += 1) {
-      const again = await api.expect(202, "POST", "/anm/look-aheads", {
-        key: stack.keys.anm,
+      const again = await local.api.expect(202, "POST", "/anm/look-aheads", {
+        key: local.stack.keys.anm,
         body,
       });
       expect(again.cycleId).toBe(first.cycleId);
     }
     const concurrent = await Promise.all(
       Array.from({ length: 20 }, () =>
-        api.request("POST", "/anm/look-aheads", { key: stack.keys.anm, body }),
+        local.api.request("POST", "/anm/look-aheads", { key: local.stack.keys.anm, body }),
       ),
     );
     expect(concurrent.map((r) => r.status)).toEqual(Array(20).fill(202));
     expect(new Set(concurrent.map((r) => r.body.cycleId))).toEqual(new Set([first.cycleId]));
-    const { items } = await api.expect(200, "GET", `/cycles?deliveryDate=${body.deliveryDate}`, {
-      key: stack.keys.operator,
-    });
+    const { items } = await local.api.expect(
+      200,
+      "GET",
+      `/cycles?deliveryDate=${body.deliveryDate}`,
+      {
+        key: local.stack.keys.operator,
+      },
+    );
     expect(
       items.filter((c: { anmSchemeId: string }) => c.anmSchemeId === body.anmSchemeId),
     ).toHaveLength(1);
@@ -88,7 +85,7 @@ describe("R-IN-2 the look-ahead id is the idempotency key", () => {
     const body = lookAhead(3_600_000);
     const all = await Promise.all(
       Array.from({ length: 20 }, () =>
-        api.request("POST", "/anm/look-aheads", { key: stack.keys.anm, body }),
+        local.api.request("POST", "/anm/look-aheads", { key: local.stack.keys.anm, body }),
       ),
     );
     expect(all.map((r) => r.status)).toEqual(Array(20).fill(202));
@@ -99,17 +96,20 @@ describe("R-IN-2 the look-ahead id is the idempotency key", () => {
 
   it("refuses the same id with another body: 409 LOOK_AHEAD_CONFLICT, nothing changed", async () => {
     const body = lookAhead(3_600_000);
-    const first = await api.expect(202, "POST", "/anm/look-aheads", { key: stack.keys.anm, body });
+    const first = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
+      body,
+    });
     const other = structuredClone(body);
     other.constraints[0].requiredCurtailmentMw[30] = 1;
-    const conflict = await api.request("POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const conflict = await local.api.request("POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: other,
     });
     expect(conflict.status).toBe(409);
     expect(conflict.body.code).toBe("LOOK_AHEAD_CONFLICT");
-    const cycle = await api.expect(200, "GET", `/cycles/${first.cycleId}`, {
-      key: stack.keys.operator,
+    const cycle = await local.api.expect(200, "GET", `/cycles/${first.cycleId}`, {
+      key: local.stack.keys.operator,
     });
     expect(cycle.status).not.toBe("superseded");
   });
@@ -119,29 +119,29 @@ describe("R-IN-2, D-40: Idempotency-Key on POST /anm/look-aheads (api.md Convent
   it("replays the first answer for the same body; another body under the key is 422 and stores nothing", async () => {
     const headers = { "Idempotency-Key": randomUUID() };
     const body = lookAhead(3_600_000);
-    const first = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const first = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body,
       headers,
     });
-    const again = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const again = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body,
       headers,
     });
     expect(again).toEqual(first);
     const other = lookAhead(3_600_000);
-    const reused = await api.request("POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const reused = await local.api.request("POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: other,
       headers,
     });
     expect([reused.status, reused.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
-    const otherCycle = await api.request(
+    const otherCycle = await local.api.request(
       "GET",
       `/cycles/${cycleIdOf(other.anmSchemeId, other.lookAheadId)}`,
       {
-        key: stack.keys.operator,
+        key: local.stack.keys.operator,
       },
     );
     expect(otherCycle.status).toBe(404);
@@ -188,13 +188,21 @@ describe("R-IN-1 invalid look-aheads are refused and nothing is stored", () => {
   ])("%s", async (_name, mutate, status, code, path) => {
     const body = lookAhead(3_600_000);
     mutate(body);
-    const response = await api.request("POST", "/anm/look-aheads", { key: stack.keys.anm, body });
+    const response = await local.api.request("POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
+      body,
+    });
     expect(response.status).toBe(status);
     expect(response.body.code).toBe(code);
     expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
-    const { items } = await api.expect(200, "GET", `/cycles?deliveryDate=${body.deliveryDate}`, {
-      key: stack.keys.operator,
-    });
+    const { items } = await local.api.expect(
+      200,
+      "GET",
+      `/cycles?deliveryDate=${body.deliveryDate}`,
+      {
+        key: local.stack.keys.operator,
+      },
+    );
     expect(
       items.filter((c: { anmSchemeId: string }) => c.anmSchemeId === body.anmSchemeId),
     ).toEqual([]);
@@ -204,25 +212,26 @@ describe("R-IN-1 invalid look-aheads are refused and nothing is stored", () => {
 describe("R-IN-3 revisions", () => {
   it("supersedes the day's cycle before gate closure: earlier markets and orders cancelled", async () => {
     const first = lookAhead(3_600_000);
-    const trader = await onboard(api, stack.keys.operator, {
+    const trader = await onboard(local.api, local.stack.keys.operator, {
       name: "G4",
       anmSchemeId: first.anmSchemeId,
       entryIds: ["G4-A"],
     });
-    const a = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const a = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: first,
     });
     await waitFor(
-      () => api.expect(200, "GET", `/cycles/${a.cycleId}`, { key: stack.keys.operator }),
+      () =>
+        local.api.expect(200, "GET", `/cycles/${a.cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "markets-open",
     );
     const [opportunity] = (
-      await api.expect(200, "GET", `/opportunities?deliveryDate=${first.deliveryDate}`, {
+      await local.api.expect(200, "GET", `/opportunities?deliveryDate=${first.deliveryDate}`, {
         key: trader.apiKey,
       })
     ).items.filter((o: { marketId: string }) => o);
-    const order = await api.expect(201, "POST", "/orders", {
+    const order = await local.api.expect(201, "POST", "/orders", {
       key: trader.apiKey,
       body: {
         marketId: opportunity.marketId,
@@ -235,18 +244,21 @@ describe("R-IN-3 revisions", () => {
     });
 
     const revised = { ...structuredClone(first), lookAheadId: `${first.lookAheadId}-rev` };
-    const b = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const b = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: revised,
     });
     expect(b.cycleId).not.toBe(a.cycleId);
-    const old = await api.expect(200, "GET", `/cycles/${a.cycleId}`, { key: stack.keys.operator });
+    const old = await local.api.expect(200, "GET", `/cycles/${a.cycleId}`, {
+      key: local.stack.keys.operator,
+    });
     expect(old).toMatchObject({ status: "superseded", supersededBy: b.cycleId });
     await waitFor(
-      () => api.expect(200, "GET", `/cycles/${b.cycleId}`, { key: stack.keys.operator }),
+      () =>
+        local.api.expect(200, "GET", `/cycles/${b.cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "markets-open",
     );
-    const cancelled = await api.expect(200, "GET", `/orders/${order.orderId}`, {
+    const cancelled = await local.api.expect(200, "GET", `/orders/${order.orderId}`, {
       key: trader.apiKey,
     });
     expect(cancelled.status).toBe("cancelled");
@@ -254,8 +266,8 @@ describe("R-IN-3 revisions", () => {
 
   it("refuses a revision after gate closure with 409 GATE_CLOSED", async () => {
     const first = lookAhead(3_600_000);
-    const a = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const a = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: first,
     });
     marketClock.current = { nowMs: () => Date.parse(first.gateClosureAt) };
@@ -264,14 +276,14 @@ describe("R-IN-3 revisions", () => {
       lookAheadId: `${first.lookAheadId}-late`,
       gateClosureAt: new Date(Date.parse(first.gateClosureAt) + 60_000).toISOString(),
     };
-    const response = await api.request("POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const response = await local.api.request("POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: late,
     });
     expect(response.status).toBe(409);
     expect(response.body.code).toBe("GATE_CLOSED");
-    const cycle = await api.expect(200, "GET", `/cycles/${a.cycleId}`, {
-      key: stack.keys.operator,
+    const cycle = await local.api.expect(200, "GET", `/cycles/${a.cycleId}`, {
+      key: local.stack.keys.operator,
     });
     expect(cycle.status).not.toBe("superseded");
   });
@@ -286,25 +298,25 @@ describe("trading at the gate and under races", () => {
   beforeAll(async () => {
     const body = lookAhead(3_600_000);
     gate = Date.parse(body.gateClosureAt);
-    buyer = await onboard(api, stack.keys.operator, {
+    buyer = await onboard(local.api, local.stack.keys.operator, {
       name: "G4",
       anmSchemeId: body.anmSchemeId,
       entryIds: ["G4-A"],
     });
-    seller = await onboard(api, stack.keys.operator, {
+    seller = await onboard(local.api, local.stack.keys.operator, {
       name: "G1",
       anmSchemeId: body.anmSchemeId,
       entryIds: ["G1-A"],
     });
-    const { cycleId } = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    const { cycleId } = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body,
     });
     await waitFor(
-      () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+      () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "markets-open",
     );
-    const { items } = await api.expect(
+    const { items } = await local.api.expect(
       200,
       "GET",
       `/opportunities?deliveryDate=${body.deliveryDate}`,
@@ -324,83 +336,96 @@ describe("trading at the gate and under races", () => {
 
   it("R-GATE-1: accepts an order at gate closure − 1 ms and refuses it at + 0 and + 1 ms, changing nothing", async () => {
     const before = (
-      await api.expect(200, "GET", `/orders?marketId=${marketId}`, { key: buyer.apiKey })
+      await local.api.expect(200, "GET", `/orders?marketId=${marketId}`, { key: buyer.apiKey })
     ).items.length;
     marketClock.current = { nowMs: () => gate - 1 };
-    const accepted = await api.expect(201, "POST", "/orders", {
+    const accepted = await local.api.expect(201, "POST", "/orders", {
       key: buyer.apiKey,
       body: bid(0.1),
     });
     for (const offset of [0, 1]) {
       marketClock.current = { nowMs: () => gate + offset };
-      const refused = await api.request("POST", "/orders", { key: buyer.apiKey, body: bid(0.1) });
+      const refused = await local.api.request("POST", "/orders", {
+        key: buyer.apiKey,
+        body: bid(0.1),
+      });
       expect(refused.status).toBe(409);
       expect(refused.body.code).toBe("GATE_CLOSED");
-      const amend = await api.request("PATCH", `/orders/${accepted.orderId}`, {
+      const amend = await local.api.request("PATCH", `/orders/${accepted.orderId}`, {
         key: buyer.apiKey,
         body: { quantityMw: 0.05 },
       });
       expect([amend.status, amend.body.code]).toEqual([409, "GATE_CLOSED"]);
-      const withdraw = await api.request("DELETE", `/orders/${accepted.orderId}`, {
+      const withdraw = await local.api.request("DELETE", `/orders/${accepted.orderId}`, {
         key: buyer.apiKey,
       });
       expect([withdraw.status, withdraw.body.code]).toEqual([409, "GATE_CLOSED"]);
     }
     marketClock.current = systemClock;
-    const after = await api.expect(200, "GET", `/orders?marketId=${marketId}`, {
+    const after = await local.api.expect(200, "GET", `/orders?marketId=${marketId}`, {
       key: buyer.apiKey,
     });
     expect(after.items.length).toBe(before + 1);
     expect(
       after.items.find((o: { orderId: string }) => o.orderId === accepted.orderId).quantityMw,
     ).toBe(0.1);
-    await api.expect(200, "DELETE", `/orders/${accepted.orderId}`, { key: buyer.apiKey });
+    await local.api.expect(200, "DELETE", `/orders/${accepted.orderId}`, { key: buyer.apiKey });
   });
 
   it("R-ORDER-3: lowering quantity keeps priority, a price change loses it", async () => {
-    const order = await api.expect(201, "POST", "/orders", { key: buyer.apiKey, body: bid(1) });
-    const lower = await api.expect(200, "PATCH", `/orders/${order.orderId}`, {
+    const order = await local.api.expect(201, "POST", "/orders", {
+      key: buyer.apiKey,
+      body: bid(1),
+    });
+    const lower = await local.api.expect(200, "PATCH", `/orders/${order.orderId}`, {
       key: buyer.apiKey,
       body: { quantityMw: 0.5 },
     });
     expect(lower.submittedAt).toBe(order.submittedAt);
     await new Promise((r) => setTimeout(r, 5));
-    const repriced = await api.expect(200, "PATCH", `/orders/${order.orderId}`, {
+    const repriced = await local.api.expect(200, "PATCH", `/orders/${order.orderId}`, {
       key: buyer.apiKey,
       body: { availabilityPrice: 21 },
     });
     expect(repriced.submittedAt > order.submittedAt).toBe(true);
-    const withdrawn = await api.expect(200, "DELETE", `/orders/${order.orderId}`, {
+    const withdrawn = await local.api.expect(200, "DELETE", `/orders/${order.orderId}`, {
       key: buyer.apiKey,
     });
     expect(withdrawn.status).toBe("withdrawn");
   });
 
   it("refuses another participant's order and entry as if they did not exist (404)", async () => {
-    const order = await api.expect(201, "POST", "/orders", { key: buyer.apiKey, body: bid(0.2) });
+    const order = await local.api.expect(201, "POST", "/orders", {
+      key: buyer.apiKey,
+      body: bid(0.2),
+    });
     expect(
-      (await api.request("GET", `/orders/${order.orderId}`, { key: seller.apiKey })).status,
+      (await local.api.request("GET", `/orders/${order.orderId}`, { key: seller.apiKey })).status,
     ).toBe(404);
     expect(
-      (await api.request("DELETE", `/orders/${order.orderId}`, { key: seller.apiKey })).status,
+      (await local.api.request("DELETE", `/orders/${order.orderId}`, { key: seller.apiKey }))
+        .status,
     ).toBe(404);
-    const foreign = await api.request("POST", "/orders", { key: seller.apiKey, body: bid(0.2) });
+    const foreign = await local.api.request("POST", "/orders", {
+      key: seller.apiKey,
+      body: bid(0.2),
+    });
     expect(foreign.status).toBe(404);
-    const wrongSide = await api.request("POST", "/orders", {
+    const wrongSide = await local.api.request("POST", "/orders", {
       key: buyer.apiKey,
       body: { ...bid(0.2), side: "sell", serviceType: "generation-turn-down" },
     });
     expect([wrongSide.status, wrongSide.body.code]).toEqual([422, "NOT_ELIGIBLE"]);
-    await api.expect(200, "DELETE", `/orders/${order.orderId}`, { key: buyer.apiKey });
+    await local.api.expect(200, "DELETE", `/orders/${order.orderId}`, { key: buyer.apiKey });
   });
 
   it("Idempotency-Key on POST /orders: a replay returns the same order and creates one; another body is 422 IDEMPOTENCY_KEY_REUSED", async () => {
     const ownOrders = async () =>
-      (await api.expect(200, "GET", `/orders?marketId=${marketId}`, { key: buyer.apiKey }))
+      (await local.api.expect(200, "GET", `/orders?marketId=${marketId}`, { key: buyer.apiKey }))
         .items as { orderId: string; status: string; quantityMw: number }[];
     const before = (await ownOrders()).length;
     const headers = { "Idempotency-Key": randomUUID() };
-    const first = await api.request("POST", "/orders", {
+    const first = await local.api.request("POST", "/orders", {
       key: buyer.apiKey,
       body: bid(0.3),
       headers,
@@ -408,7 +433,7 @@ describe("trading at the gate and under races", () => {
     expect(first.status).toBe(201);
     // Sequential replays, then concurrent ones: always the first answer, never a second order.
     for (let i = 0; i < 3; i += 1) {
-      const again = await api.request("POST", "/orders", {
+      const again = await local.api.request("POST", "/orders", {
         key: buyer.apiKey,
         body: bid(0.3),
         headers,
@@ -417,11 +442,11 @@ describe("trading at the gate and under races", () => {
     }
     const concurrent = await Promise.all(
       Array.from({ length: 5 }, () =>
-        api.request("POST", "/orders", { key: buyer.apiKey, body: bid(0.3), headers }),
+        local.api.request("POST", "/orders", { key: buyer.apiKey, body: bid(0.3), headers }),
       ),
     );
     for (const r of concurrent) expect([r.status, r.body]).toEqual([201, first.body]);
-    const reused = await api.request("POST", "/orders", {
+    const reused = await local.api.request("POST", "/orders", {
       key: buyer.apiKey,
       body: bid(0.4),
       headers,
@@ -436,30 +461,30 @@ describe("trading at the gate and under races", () => {
 
     // PATCH and DELETE honour the header the same way (api.md: "Writes accept …").
     const amendKey = { "Idempotency-Key": randomUUID() };
-    const amended = await api.request("PATCH", `/orders/${first.body.orderId}`, {
+    const amended = await local.api.request("PATCH", `/orders/${first.body.orderId}`, {
       key: buyer.apiKey,
       body: { quantityMw: 0.2 },
       headers: amendKey,
     });
     expect(amended.status).toBe(200);
-    const amendedAgain = await api.request("PATCH", `/orders/${first.body.orderId}`, {
+    const amendedAgain = await local.api.request("PATCH", `/orders/${first.body.orderId}`, {
       key: buyer.apiKey,
       body: { quantityMw: 0.2 },
       headers: amendKey,
     });
     expect([amendedAgain.status, amendedAgain.body]).toEqual([200, amended.body]);
-    const otherAmend = await api.request("PATCH", `/orders/${first.body.orderId}`, {
+    const otherAmend = await local.api.request("PATCH", `/orders/${first.body.orderId}`, {
       key: buyer.apiKey,
       body: { quantityMw: 0.1 },
       headers: amendKey,
     });
     expect([otherAmend.status, otherAmend.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
     const withdrawKey = { "Idempotency-Key": randomUUID() };
-    const withdrawn = await api.request("DELETE", `/orders/${first.body.orderId}`, {
+    const withdrawn = await local.api.request("DELETE", `/orders/${first.body.orderId}`, {
       key: buyer.apiKey,
       headers: withdrawKey,
     });
-    const withdrawnAgain = await api.request("DELETE", `/orders/${first.body.orderId}`, {
+    const withdrawnAgain = await local.api.request("DELETE", `/orders/${first.body.orderId}`, {
       key: buyer.apiKey,
       headers: withdrawKey,
     });
@@ -477,7 +502,10 @@ describe("trading at the gate and under races", () => {
       const sizes = Array.from({ length: 50 }, (_, i) => 0.1 + ((i * 7 + trial) % 10) / 10);
       const results = await Promise.all(
         sizes.map((q) =>
-          api.request("POST", "/orders", { key: buyer.apiKey, body: bid(Number(q.toFixed(1))) }),
+          local.api.request("POST", "/orders", {
+            key: buyer.apiKey,
+            body: bid(Number(q.toFixed(1))),
+          }),
         ),
       );
       for (const r of results) expect([201, 422]).toContain(r.status);
@@ -485,7 +513,7 @@ describe("trading at the gate and under races", () => {
       const items: { status: string; quantityMw: number; orderId: string }[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await api.expect(
+        const page = await local.api.expect(
           200,
           "GET",
           `/orders?marketId=${marketId}${nextToken ? `&nextToken=${nextToken}` : ""}`,
@@ -503,7 +531,7 @@ describe("trading at the gate and under races", () => {
       expect(results.filter((r) => r.status === 201).length).toBe(open.length);
       await Promise.all(
         open.map((o: { orderId: string }) =>
-          api.expect(200, "DELETE", `/orders/${o.orderId}`, { key: buyer.apiKey }),
+          local.api.expect(200, "DELETE", `/orders/${o.orderId}`, { key: buyer.apiKey }),
         ),
       );
     }

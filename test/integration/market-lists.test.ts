@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, onboard, type Trader, waitFor } from "../../lib/client/api-client";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
+import { beforeAll, describe, expect, it } from "vitest";
+import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import { lookAheadBody } from "../support/look-ahead-builder";
+import { useLocalStack } from "../support/use-local-stack";
 
 /**
  * api.md, Conventions: "Lists return `{ items, nextToken? }`; `limit` ≤ 100", for the day-ahead
@@ -12,17 +11,7 @@ import { lookAheadBody } from "../support/look-ahead-builder";
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-let stack: LocalStack;
-let api: ApiClient;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
-  api = new ApiClient(stack.url);
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const local = useLocalStack();
 
 const DATE = "2027-09-07";
 const SCHEME = `LISTS-${process.pid}`;
@@ -64,7 +53,7 @@ async function walk(path: string, key: string, limit: number): Promise<unknown[]
   for (let page = 0; page < 200; page += 1) {
     const sep = path.includes("?") ? "&" : "?";
     const token = nextToken === undefined ? "" : `&nextToken=${encodeURIComponent(nextToken)}`;
-    const body = await api.expect(200, "GET", `${path}${sep}limit=${limit}${token}`, { key });
+    const body = await local.api.expect(200, "GET", `${path}${sep}limit=${limit}${token}`, { key });
     expect(Object.keys(body).sort()).toEqual(
       body.nextToken === undefined ? ["items"] : ["items", "nextToken"],
     );
@@ -82,9 +71,9 @@ async function walk(path: string, key: string, limit: number): Promise<unknown[]
 
 /** One big page (no limit: the default of 100), which must hold everything here. */
 async function whole(path: string, key: string): Promise<unknown[]> {
-  const body = await api.expect(200, "GET", path, { key });
+  const body = await local.api.expect(200, "GET", path, { key });
   expect(body.nextToken).toBeUndefined();
-  const explicit = await api.expect(
+  const explicit = await local.api.expect(
     200,
     "GET",
     `${path}${path.includes("?") ? "&" : "?"}limit=100`,
@@ -113,13 +102,13 @@ describe("paging of the day-ahead market lists", () => {
   let cycleId: string;
 
   beforeAll(async () => {
-    buyer = await onboard(api, stack.keys.operator, {
+    buyer = await onboard(local.api, local.stack.keys.operator, {
       name: "LISTB",
       anmSchemeId: SCHEME,
       entryIds: entriesOf(0, 3),
       exportCapacityMw: 100,
     });
-    seller = await onboard(api, stack.keys.operator, {
+    seller = await onboard(local.api, local.stack.keys.operator, {
       name: "LISTS",
       anmSchemeId: SCHEME,
       entryIds: entriesOf(3, ENTRIES),
@@ -127,16 +116,16 @@ describe("paging of the day-ahead market lists", () => {
     });
     // Two more schemes of the same day, gate an hour away: more cycles and markets to page.
     for (const other of [`${SCHEME}-X`, `${SCHEME}-Y`])
-      await api.expect(202, "POST", "/anm/look-aheads", {
-        key: stack.keys.anm,
+      await local.api.expect(202, "POST", "/anm/look-aheads", {
+        key: local.stack.keys.anm,
         body: lookAhead(other, 3_600_000),
       });
-    ({ cycleId } = await api.expect(202, "POST", "/anm/look-aheads", {
-      key: stack.keys.anm,
+    ({ cycleId } = await local.api.expect(202, "POST", "/anm/look-aheads", {
+      key: local.stack.keys.anm,
       body: lookAhead(SCHEME, GATE_IN_MS),
     }));
     await waitFor(
-      () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+      () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "markets-open",
     );
   }, 60_000);
@@ -155,9 +144,9 @@ describe("paging of the day-ahead market lists", () => {
       [buyer, { availabilityPrice: 20, utilisationPrice: 40 }],
       [seller, { availabilityPrice: 10, utilisationPrice: 20 }],
     ] as const) {
-      const { items } = await api.expect(200, "GET", path, { key: trader.apiKey });
+      const { items } = await local.api.expect(200, "GET", path, { key: trader.apiKey });
       for (const o of items)
-        await api.expect(201, "POST", "/orders", {
+        await local.api.expect(201, "POST", "/orders", {
           key: trader.apiKey,
           body: {
             marketId: o.marketId,
@@ -170,7 +159,7 @@ describe("paging of the day-ahead market lists", () => {
         });
     }
     const cycle = await waitFor(
-      () => api.expect(200, "GET", `/cycles/${cycleId}`, { key: stack.keys.operator }),
+      () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
       (c) => c.status === "published" || c.status === "failed",
       GATE_IN_MS + 40_000,
     );
@@ -185,7 +174,11 @@ describe("paging of the day-ahead market lists", () => {
       orders.filter((o) => (o as { marketId: string }).marketId === marketId),
     );
 
-    const trades = await expectPagesMatch(`/trades?deliveryDate=${DATE}`, stack.keys.operator, 6);
+    const trades = await expectPagesMatch(
+      `/trades?deliveryDate=${DATE}`,
+      local.stack.keys.operator,
+      6,
+    );
     expect(new Set(idsOf(trades, "tradeId")).size).toBe(trades.length);
     const own = await expectPagesMatch(`/trades?deliveryDate=${DATE}`, seller.apiKey, 6);
     expect(idsOf(own, "tradeId").sort()).toEqual(idsOf(trades, "tradeId").sort());
@@ -194,13 +187,17 @@ describe("paging of the day-ahead market lists", () => {
   it("GET /markets and GET /cycles: every item once, in the big page's order", async () => {
     const markets = await expectPagesMatch(
       `/markets?deliveryDate=${DATE}`,
-      stack.keys.operator,
+      local.stack.keys.operator,
       18,
     );
     expect(markets).toHaveLength(18); // 3 schemes × 3 constraints × 2 events
     const starts = markets.map((m) => (m as { windowStart: string }).windowStart);
     expect(starts).toEqual([...starts].sort());
-    const cycles = await expectPagesMatch(`/cycles?deliveryDate=${DATE}`, stack.keys.operator, 3);
+    const cycles = await expectPagesMatch(
+      `/cycles?deliveryDate=${DATE}`,
+      local.stack.keys.operator,
+      3,
+    );
     expect(cycles).toHaveLength(3);
   });
 
@@ -208,12 +205,12 @@ describe("paging of the day-ahead market lists", () => {
     for (const limit of ["0", "101", "abc", "-1", "1.5", ""]) {
       for (const [path, key] of [
         [`/opportunities?deliveryDate=${DATE}`, buyer.apiKey],
-        [`/markets?deliveryDate=${DATE}`, stack.keys.operator],
+        [`/markets?deliveryDate=${DATE}`, local.stack.keys.operator],
         ["/orders?marketId=M1", buyer.apiKey],
-        [`/trades?deliveryDate=${DATE}`, stack.keys.operator],
-        [`/cycles?deliveryDate=${DATE}`, stack.keys.operator],
+        [`/trades?deliveryDate=${DATE}`, local.stack.keys.operator],
+        [`/cycles?deliveryDate=${DATE}`, local.stack.keys.operator],
       ] as const) {
-        const response = await api.request("GET", `${path}&limit=${limit}`, { key });
+        const response = await local.api.request("GET", `${path}&limit=${limit}`, { key });
         expect([path, limit, response.status, response.body.code]).toEqual([
           path,
           limit,
@@ -228,9 +225,9 @@ describe("paging of the day-ahead market lists", () => {
   it("refuses a nextToken that is not this list's, naming nextToken", async () => {
     const token = (value: unknown) =>
       Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
-    const first = await api.expect(200, "GET", `/orders?limit=1`, { key: buyer.apiKey });
+    const first = await local.api.expect(200, "GET", `/orders?limit=1`, { key: buyer.apiKey });
     expect(first.nextToken).toBeDefined();
-    const opportunities = await api.expect(
+    const opportunities = await local.api.expect(
       200,
       "GET",
       `/opportunities?deliveryDate=${DATE}&limit=1`,
@@ -245,17 +242,17 @@ describe("paging of the day-ahead market lists", () => {
       ["/orders?", token(["orders", "", "a", "b"]), buyer.apiKey],
       ["/orders?marketId=M1&", first.nextToken, buyer.apiKey], // another scope
       ["/orders?", "has!bang", buyer.apiKey],
-      [`/markets?deliveryDate=${DATE}&`, opportunities.nextToken, stack.keys.operator], // another list
+      [`/markets?deliveryDate=${DATE}&`, opportunities.nextToken, local.stack.keys.operator], // another list
       [`/opportunities?deliveryDate=2027-09-08&`, opportunities.nextToken, buyer.apiKey], // another day
       [
         `/trades?deliveryDate=${DATE}&`,
         token({ list: "trades", scope: DATE, after: [] }),
-        stack.keys.operator,
+        local.stack.keys.operator,
       ],
-      [`/cycles?deliveryDate=${DATE}&`, token({ pk: `CYCLES#${DATE}` }), stack.keys.operator],
+      [`/cycles?deliveryDate=${DATE}&`, token({ pk: `CYCLES#${DATE}` }), local.stack.keys.operator],
     ];
     for (const [path, nextToken, key] of forged) {
-      const response = await api.request(
+      const response = await local.api.request(
         "GET",
         `${path}nextToken=${encodeURIComponent(nextToken)}`,
         {
@@ -271,27 +268,27 @@ describe("paging of the day-ahead market lists", () => {
       expect(response.body.errors.map((e: { path: string }) => e.path)).toEqual(["nextToken"]);
     }
     // The genuine token still works on its own list.
-    await api.expect(200, "GET", `/orders?limit=1&nextToken=${first.nextToken}`, {
+    await local.api.expect(200, "GET", `/orders?limit=1&nextToken=${first.nextToken}`, {
       key: buyer.apiKey,
     });
   });
 
   it("names each unknown query parameter as the path, not body", async () => {
-    const one = await api.request("GET", `/markets?deliveryDate=${DATE}&colour=red`, {
-      key: stack.keys.operator,
+    const one = await local.api.request("GET", `/markets?deliveryDate=${DATE}&colour=red`, {
+      key: local.stack.keys.operator,
     });
     expect([one.status, one.body.code]).toEqual([400, "VALIDATION_FAILED"]);
     expect(one.body.errors).toEqual([{ path: "colour", message: "unknown parameter" }]);
 
-    const two = await api.request("GET", `/orders?size=1&page=2`, { key: buyer.apiKey });
+    const two = await local.api.request("GET", `/orders?size=1&page=2`, { key: buyer.apiKey });
     expect([two.status, two.body.code]).toEqual([400, "VALIDATION_FAILED"]);
     expect(two.body.errors).toEqual([
       { path: "size", message: "unknown parameter" },
       { path: "page", message: "unknown parameter" },
     ]);
 
-    const mixed = await api.request("GET", `/cycles?limit=0&colour=red`, {
-      key: stack.keys.operator,
+    const mixed = await local.api.request("GET", `/cycles?limit=0&colour=red`, {
+      key: local.stack.keys.operator,
     });
     expect(mixed.status).toBe(400);
     expect(mixed.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
@@ -301,8 +298,8 @@ describe("paging of the day-ahead market lists", () => {
     ]);
 
     // Other routes' queries too (participants, merit order).
-    const participants = await api.request("GET", "/participants?colour=red", {
-      key: stack.keys.operator,
+    const participants = await local.api.request("GET", "/participants?colour=red", {
+      key: local.stack.keys.operator,
     });
     expect(participants.body.errors).toEqual([{ path: "colour", message: "unknown parameter" }]);
   });

@@ -1,9 +1,8 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack";
-import { REPO_ROOT } from "../../lib/repo-root";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type AccessWorld, ANM_SCHEME, createAccessWorld } from "../support/access-world";
 import { leaksIn } from "../support/response-scan";
+import { useLocalStack } from "../support/use-local-stack";
 
 /**
  * Issue 4 on the local stack over real HTTP and DynamoDB Local: a newcomer's path, the one-time
@@ -12,18 +11,13 @@ import { leaksIn } from "../support/response-scan";
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-let stack: LocalStack;
+const local = useLocalStack();
 let world: AccessWorld;
 let operator: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
-  operator = stack.keys.operator;
-  world = await createAccessWorld(stack.url, operator, stack.keys.anm);
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  operator = local.stack.keys.operator;
+  world = await createAccessWorld(local.stack.url, operator, local.stack.keys.anm);
 });
 
 async function tableItems(): Promise<Record<string, unknown>[]> {
@@ -32,7 +26,7 @@ async function tableItems(): Promise<Record<string, unknown>[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamoDocumentClient().send(
-      new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey }),
+      new ScanCommand({ TableName: local.stack.tableName, ExclusiveStartKey }),
     );
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
@@ -354,7 +348,7 @@ describe("secrets and hashes", () => {
       world.participantA.apiKey,
       world.participantB.apiKey,
       operator,
-      stack.keys.anm,
+      local.stack.keys.anm,
     ]) {
       expect(text).not.toContain(key);
     }
