@@ -7,7 +7,7 @@ import type { Actor, AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys } from "./keys";
-import { decodePageToken, encodePageToken, type Page, type PageRequest } from "./page-token";
+import { type Page, type PageRequest, queryPage } from "./page-token";
 import type { ParticipantRepository } from "./participant-repository";
 import { changeStatus } from "./status-change";
 
@@ -126,19 +126,7 @@ export class AssetRepository {
             attribute: "gsi1pk",
             value: accessKeys.assetsOfParticipant(participantId),
           };
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: partition.index,
-        KeyConditionExpression: "#p = :p",
-        ExpressionAttributeNames: { "#p": partition.attribute },
-        ExpressionAttributeValues: { ":p": partition.value },
-        Limit: page.limit ?? 100,
-        ExclusiveStartKey: decodePageToken(page.nextToken, partition),
-      }),
-    );
-    const nextToken = encodePageToken(result.LastEvaluatedKey);
-    return { items: (result.Items ?? []).map(toAsset), ...(nextToken ? { nextToken } : {}) };
+    return queryPage(this.client, this.tableName, partition, page, toAsset);
   }
 
   /** Moves the asset from `from` to `to` (conditional); to `rejected` also releases its claims. */

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { accessKeys } from "./keys";
-import { decodePageToken, encodePageToken, type Page, type PageRequest } from "./page-token";
+import { type Page, type PageRequest, queryPage } from "./page-token";
 
 /** Who did it: a role and its principal (`anonymous` for public routes). */
 export interface Actor {
@@ -69,22 +69,7 @@ export class AuditLog {
       subject === undefined
         ? { index: "gsi1", attribute: "gsi1pk", value: accessKeys.allAudit() }
         : { index: undefined, attribute: "pk", value: accessKeys.auditOfSubject(subject) };
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        ...(partition.index ? { IndexName: partition.index } : {}),
-        KeyConditionExpression: "#p = :p",
-        ExpressionAttributeNames: { "#p": partition.attribute },
-        ExpressionAttributeValues: { ":p": partition.value },
-        Limit: page.limit ?? 100,
-        ExclusiveStartKey: decodePageToken(page.nextToken, partition),
-      }),
-    );
-    const nextToken = encodePageToken(result.LastEvaluatedKey);
-    return {
-      items: (result.Items ?? []).map(toRecord),
-      ...(nextToken ? { nextToken } : {}),
-    };
+    return queryPage(this.client, this.tableName, partition, page, toRecord);
   }
 }
 

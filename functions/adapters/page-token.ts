@@ -1,3 +1,5 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { DomainError } from "../core/errors";
 
 /**
@@ -45,6 +47,41 @@ export interface Page<T> {
 export interface PageRequest {
   readonly limit?: number;
   readonly nextToken?: string;
+}
+
+/** The partition a paged list reads: a key attribute of the table or of one of its indexes. */
+export interface ListPartition {
+  /** The index, or undefined for the table itself. */
+  readonly index: string | undefined;
+  readonly attribute: string;
+  readonly value: string;
+}
+
+/**
+ * One page of a partition, read by DynamoDB itself (`Limit`, `ExclusiveStartKey`): at most
+ * `limit` items (default {@link DEFAULT_PAGE_LIMIT}) from where `nextToken` left off, each made
+ * into `T` by `toItem`. A token of another partition is refused (400).
+ */
+export async function queryPage<T>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  partition: ListPartition,
+  page: PageRequest,
+  toItem: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const result = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      ...(partition.index ? { IndexName: partition.index } : {}),
+      KeyConditionExpression: "#p = :p",
+      ExpressionAttributeNames: { "#p": partition.attribute },
+      ExpressionAttributeValues: { ":p": partition.value },
+      Limit: page.limit ?? DEFAULT_PAGE_LIMIT,
+      ExclusiveStartKey: decodePageToken(page.nextToken, partition),
+    }),
+  );
+  const nextToken = encodePageToken(result.LastEvaluatedKey);
+  return { items: (result.Items ?? []).map(toItem), ...(nextToken ? { nextToken } : {}) };
 }
 
 /** An item's place in an in-memory list: compared element by element, unique in the list. */

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { DomainError } from "../core/errors";
 import type { Participant, ParticipantStatus, RegistrationBody } from "../http/schemas/participant";
 import type { ApiKeyRecord } from "./api-key-repository";
@@ -7,7 +7,7 @@ import type { Actor, AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys, keys } from "./keys";
-import { decodePageToken, encodePageToken, type Page, type PageRequest } from "./page-token";
+import { type Page, type PageRequest, queryPage } from "./page-token";
 import { changeStatus } from "./status-change";
 
 /** A participant as stored: the public record plus the claim secret's hash. */
@@ -98,22 +98,9 @@ export class ParticipantRepository {
       status === undefined
         ? { index: "gsi2", attribute: "gsi2pk", value: accessKeys.allParticipants() }
         : { index: "gsi1", attribute: "gsi1pk", value: accessKeys.participantsByStatus(status) };
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: partition.index,
-        KeyConditionExpression: "#p = :p",
-        ExpressionAttributeNames: { "#p": partition.attribute },
-        ExpressionAttributeValues: { ":p": partition.value },
-        Limit: page.limit ?? 100,
-        ExclusiveStartKey: decodePageToken(page.nextToken, partition),
-      }),
+    return queryPage(this.client, this.tableName, partition, page, (item) =>
+      toParticipant(item as unknown as StoredParticipant),
     );
-    const nextToken = encodePageToken(result.LastEvaluatedKey);
-    return {
-      items: (result.Items ?? []).map((item) => toParticipant(item as StoredParticipant)),
-      ...(nextToken ? { nextToken } : {}),
-    };
   }
 
   /** The stored claim-secret hash and claim state, for the key claim only. */
