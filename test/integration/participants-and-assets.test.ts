@@ -374,3 +374,75 @@ describe("secrets and hashes", () => {
     for (const answer of world.answers) expect(leaksIn(answer.text, hashes)).toEqual([]);
   });
 });
+
+describe("paged lists (api.md: `{ items, nextToken? }`, limit ≤ 100)", () => {
+  /** Every item of a list, walked `limit` at a time; the pages' sizes alongside. */
+  async function walk(path: string, key: string, query: Record<string, string>, limit: number) {
+    const items: Record<string, unknown>[] = [];
+    const sizes: number[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await world.call("GET", path, {
+        key,
+        query: { ...query, limit: String(limit), ...(nextToken ? { nextToken } : {}) },
+      });
+      expect(page.status).toBe(200);
+      items.push(...page.body.items);
+      sizes.push(page.body.items.length);
+      nextToken = page.body.nextToken;
+    } while (nextToken !== undefined && sizes.length < 100);
+    return { items, sizes };
+  }
+
+  it("walks participants, one owner's assets and one subject's audit records page by page, each item once", async () => {
+    const owner = await world.newKeyholder();
+    const assets: string[] = [];
+    for (let i = 0; i < 7; i += 1) assets.push((await world.newAsset(owner)).assetId);
+    const pending: string[] = [];
+    for (let i = 0; i < 7; i += 1) pending.push((await world.newRegistration()).participantId);
+
+    const whole = await walk("/participants", operator, { status: "pending" }, 100);
+    const paged = await walk("/participants", operator, { status: "pending" }, 3);
+    const ids = (list: Record<string, unknown>[], field: string) => list.map((x) => x[field]);
+    expect(paged.sizes.every((n) => n <= 3)).toBe(true);
+    expect(paged.sizes.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(ids(paged.items, "participantId")).size).toBe(paged.items.length);
+    expect(ids(paged.items, "participantId")).toEqual(ids(whole.items, "participantId"));
+    expect(ids(paged.items, "participantId")).toEqual(expect.arrayContaining(pending));
+
+    const mine = await walk("/assets", owner.apiKey, {}, 2);
+    expect(mine.sizes.every((n) => n <= 2)).toBe(true);
+    expect([...ids(mine.items, "assetId")].sort()).toEqual([...assets].sort());
+
+    // the owner's trail: registered, approved, key claimed, …; walked 2 at a time, oldest first
+    const trail = await walk("/audit", operator, { subject: owner.participantId }, 2);
+    const trailWhole = await walk("/audit", operator, { subject: owner.participantId }, 100);
+    expect(trail.items.length).toBeGreaterThanOrEqual(3);
+    expect(ids(trail.items, "recordId")).toEqual(ids(trailWhole.items, "recordId"));
+    const times = ids(trail.items, "at") as string[];
+    expect(times).toEqual([...times].sort());
+  });
+
+  it("refuses a nextToken of another list or partition with 400 naming nextToken, and a limit over 100", async () => {
+    const first = await world.call("GET", "/participants", {
+      key: operator,
+      query: { status: "pending", limit: "1" },
+    });
+    const token = first.body.nextToken as string;
+    expect(typeof token).toBe("string");
+    for (const [path, query] of [
+      ["/participants", { status: "approved", nextToken: token }],
+      ["/audit", { nextToken: token }],
+    ] as const) {
+      const refused = await world.call("GET", path, { key: operator, query });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ path: "nextToken" })]);
+    }
+    const tooMany = await world.call("GET", "/participants", {
+      key: operator,
+      query: { limit: "101" },
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors).toEqual([expect.objectContaining({ path: "limit" })]);
+  });
+});
