@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
-import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
+import { ApiClient, onboard, orderBodyOf, type Trader, waitFor } from "../lib/client/api-client";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const say = (line = "") => process.stdout.write(`${line}\n`);
@@ -165,15 +165,7 @@ async function main(): Promise<void> {
     const trader = traders.get(o.participantId)!;
     const order = await api.expect(201, "POST", "/orders", {
       key: trader.apiKey,
-      body: {
-        marketId,
-        entryId: o.entryId,
-        side: o.side,
-        quantityMw: o.quantityMw,
-        availabilityPrice: o.availabilityPrice,
-        utilisationPrice: o.utilisationPrice,
-        ...(o.serviceType ? { serviceType: o.serviceType } : {}),
-      },
+      body: orderBodyOf(o, marketId),
     });
     say(
       `   ${o.orderId} ${trader.name} ${o.side.padEnd(4)} ${o.entryId} ${o.quantityMw} MW at £${o.availabilityPrice}/MW/h + £${o.utilisationPrice}/MWh -> ${order.orderId}`,

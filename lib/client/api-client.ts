@@ -133,3 +133,26 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** An order as a scenario file writes it (`shared/scenarios/*.json`, `orders[]`). */
+export interface ScenarioOrderInput {
+  entryId: string;
+  side: "buy" | "sell";
+  quantityMw: number;
+  availabilityPrice: number;
+  utilisationPrice: number;
+  serviceType?: string | undefined;
+}
+
+/** The `POST /orders` body that places a scenario's order in `marketId`. */
+export function orderBodyOf(order: ScenarioOrderInput, marketId: string) {
+  return {
+    marketId,
+    entryId: order.entryId,
+    side: order.side,
+    quantityMw: order.quantityMw,
+    availabilityPrice: order.availabilityPrice,
+    utilisationPrice: order.utilisationPrice,
+    ...(order.serviceType ? { serviceType: order.serviceType } : {}),
+  };
+}

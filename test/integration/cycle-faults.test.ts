@@ -6,7 +6,7 @@ import {
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
-import { onboard, waitFor } from "../../lib/client/api-client";
+import { onboard, orderBodyOf, waitFor } from "../../lib/client/api-client";
 import type { LambdaHandler } from "../../lib/local/lambda-context";
 import { useLocalStack } from "../support/use-local-stack";
 import { workedExample } from "../support/worked-example";
@@ -253,15 +253,7 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
     for (const o of scenario.orders)
       await local.api.expect(201, "POST", "/orders", {
         key: traders.get(o.participantId)!,
-        body: {
-          marketId: items[0].marketId,
-          entryId: o.entryId,
-          side: o.side,
-          quantityMw: o.quantityMw,
-          availabilityPrice: o.availabilityPrice,
-          utilisationPrice: o.utilisationPrice,
-          ...(o.serviceType ? { serviceType: o.serviceType } : {}),
-        },
+        body: orderBodyOf(o, items[0].marketId),
       });
   }
   const done = await waitFor(

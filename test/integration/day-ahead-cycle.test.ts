@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario, simulate } from "../../functions/core/use-cases/simulate";
-import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
+import { onboard, orderBodyOf, type Trader, waitFor } from "../../lib/client/api-client";
 import { useLocalStack } from "../support/use-local-stack";
 import { expectedWithTradeIds, workedExample } from "../support/worked-example";
 
@@ -93,15 +93,7 @@ describe("the worked example through the API", () => {
     for (const o of scenario.orders) {
       const order = await local.api.expect(201, "POST", "/orders", {
         key: traders.get(o.participantId)!.apiKey,
-        body: {
-          marketId: market.marketId,
-          entryId: o.entryId,
-          side: o.side,
-          quantityMw: o.quantityMw,
-          availabilityPrice: o.availabilityPrice,
-          utilisationPrice: o.utilisationPrice,
-          ...(o.serviceType ? { serviceType: o.serviceType } : {}),
-        },
+        body: orderBodyOf(o, market.marketId),
       });
       expect(order.status).toBe("open");
       orderIds[o.orderId] = order.orderId;
