@@ -391,6 +391,7 @@ describe("paged lists (api.md: `{ items, nextToken? }`, limit ≤ 100)", () => {
       sizes.push(page.body.items.length);
       nextToken = page.body.nextToken;
     } while (nextToken !== undefined && sizes.length < 100);
+    expect(nextToken, "the list ended within 100 pages").toBeUndefined();
     return { items, sizes };
   }
 
@@ -424,6 +425,9 @@ describe("paged lists (api.md: `{ items, nextToken? }`, limit ≤ 100)", () => {
   });
 
   it("refuses a nextToken of another list or partition with 400 naming nextToken, and a limit over 100", async () => {
+    // two pending registrations of its own, so that a one-item page has a nextToken
+    await world.newRegistration();
+    await world.newRegistration();
     const first = await world.call("GET", "/participants", {
       key: operator,
       query: { status: "pending", limit: "1" },
