@@ -1,9 +1,9 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { putAll, UNPROCESSED_RETRIES } from "../../../functions/adapters/table-io";
 import { TemporarilyUnavailableError } from "../../../functions/core/errors";
+import { testDocumentClient } from "../../support/mocked-dynamo";
 
 /** FI: BatchWriteItem's UnprocessedItems (throttled parts of a batch) in `putAll`. */
 const TABLE = "bitrader-test";
@@ -16,12 +16,7 @@ let ddb: ReturnType<typeof mockClient>;
 
 beforeEach(() => {
   vi.useFakeTimers();
-  doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: "eu-west-2",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    }),
-  );
+  doc = testDocumentClient();
   ddb = mockClient(doc);
 });
 

@@ -1,11 +1,12 @@
-import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   applyConditionalWrites,
   type ConditionalWrite,
 } from "../../../functions/adapters/conditional-writes";
+import { testDocumentClient } from "../../support/mocked-dynamo";
 
 /**
  * Many conditional writes a transaction (workflow steps): a write whose own condition fails is
@@ -25,12 +26,7 @@ let doc: DynamoDBDocumentClient;
 let ddb: ReturnType<typeof mockClient>;
 
 beforeEach(() => {
-  doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: "eu-west-2",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    }),
-  );
+  doc = testDocumentClient();
   ddb = mockClient(doc);
 });
 

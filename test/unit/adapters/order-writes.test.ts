@@ -1,16 +1,19 @@
 import {
-  DynamoDBClient,
   ProvisionedThroughputExceededException,
   ThrottlingException,
-  TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { marketKeys } from "../../../functions/adapters/keys";
 import { OrderRepository } from "../../../functions/adapters/order-repository";
 import { TemporarilyUnavailableError } from "../../../functions/core/errors";
 import type { StoredOrder } from "../../../functions/core/ports";
+import { cancelledTransaction, testDocumentClient } from "../../support/mocked-dynamo";
 
 /**
  * FI for the order writes (reliability.md; DynamoDB Local never raises these): transaction
@@ -37,33 +40,11 @@ const order: StoredOrder = {
   updatedAtMs: 1_000,
 } as StoredOrder;
 
-function client(maxAttempts: number) {
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: "eu-west-2",
-      maxAttempts,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    }),
-  );
-}
-
-/** A cancelled transaction with one reason code per item, as DynamoDB sends it. */
-function cancelled(...codes: string[]) {
-  return new TransactionCanceledException({
-    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(", ")}]`,
-    $metadata: { httpStatusCode: 400 },
-    CancellationReasons: codes.map((Code) => ({
-      Code,
-      ...(Code === "None" ? {} : { Message: `${Code} on arn:aws:dynamodb:eu-west-2:1:table/x` }),
-    })),
-  });
-}
-
 let doc: DynamoDBDocumentClient;
 let ddb: ReturnType<typeof mockClient>;
 
 beforeEach(() => {
-  doc = client(3);
+  doc = testDocumentClient(3);
   ddb = mockClient(doc);
 });
 
@@ -73,7 +54,7 @@ describe("order writes under transaction conflicts", () => {
   it("retries a transaction cancelled by a TransactionConflict and places the order once it goes through", async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled("None", "TransactionConflict", "None", "None"))
+      .rejectsOnce(cancelledTransaction("None", "TransactionConflict", "None", "None"))
       .resolvesOnce({});
     await expect(place()).resolves.toBeUndefined();
     const calls = ddb.commandCalls(TransactWriteCommand);
@@ -84,7 +65,9 @@ describe("order writes under transaction conflicts", () => {
   });
 
   it("gives up after the client's max attempts with a clean TemporarilyUnavailableError", async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled("None", "TransactionConflict", "None", "None"));
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelledTransaction("None", "TransactionConflict", "None", "None"));
     const error = await place().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemporarilyUnavailableError);
     expect(error).toMatchObject({ code: "TEMPORARILY_UNAVAILABLE", reason: "contention" });
@@ -93,15 +76,19 @@ describe("order writes under transaction conflicts", () => {
   });
 
   it("takes its bound from the SDK client's configuration (maxAttempts 5 → 5 attempts)", async () => {
-    doc = client(5);
+    doc = testDocumentClient(5);
     ddb = mockClient(doc);
-    ddb.on(TransactWriteCommand).rejects(cancelled("TransactionConflict", "None", "None", "None"));
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelledTransaction("TransactionConflict", "None", "None", "None"));
     await expect(place()).rejects.toBeInstanceOf(TemporarilyUnavailableError);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(5);
   });
 
   it("retries an item throttled inside the transaction, reported as throttling when it gives up", async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled("None", "ThrottlingError", "None", "None"));
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelledTransaction("None", "ThrottlingError", "None", "None"));
     await expect(place()).rejects.toMatchObject({
       code: "TEMPORARILY_UNAVAILABLE",
       reason: "throttling",
@@ -133,7 +120,7 @@ describe("order writes refused by a condition (ConditionalCheckFailed), not retr
       "QUANTITY_EXCEEDS_CAPACITY",
     ],
   ])("maps a failed condition on %s to %s", async (_what, codes, refusal) => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(...codes));
+    ddb.on(TransactWriteCommand).rejects(cancelledTransaction(...codes));
     await expect(place()).resolves.toBe(refusal);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
@@ -141,7 +128,7 @@ describe("order writes refused by a condition (ConditionalCheckFailed), not retr
   it("treats a failed condition on the new order's own item as the order already placed by an earlier attempt", async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejects(cancelled("ConditionalCheckFailed", "None", "None", "None"));
+      .rejects(cancelledTransaction("ConditionalCheckFailed", "None", "None", "None"));
     ddb.on(GetCommand, { Key: marketKeys.order(order.orderId) }).resolves({ Item: { ...order } });
     await expect(place()).resolves.toBeUndefined();
   });
@@ -149,7 +136,7 @@ describe("order writes refused by a condition (ConditionalCheckFailed), not retr
   it("fails loudly when the order id belongs to another order", async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejects(cancelled("ConditionalCheckFailed", "None", "None", "None"));
+      .rejects(cancelledTransaction("ConditionalCheckFailed", "None", "None", "None"));
     ddb
       .on(GetCommand, { Key: marketKeys.order(order.orderId) })
       .resolves({ Item: { ...order, participantId: "par-2" } });
@@ -157,7 +144,9 @@ describe("order writes refused by a condition (ConditionalCheckFailed), not retr
   });
 
   it("maps a failed condition on the order of an amendment to ORDER_NOT_OPEN", async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled("ConditionalCheckFailed", "None", "None"));
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelledTransaction("ConditionalCheckFailed", "None", "None"));
     const after = { ...order, quantityKw: 500, updatedAtMs: 2_000 };
     await expect(new OrderRepository(doc, TABLE).replaceOrder(order, after, 4500)).resolves.toBe(
       "ORDER_NOT_OPEN",

@@ -1,11 +1,12 @@
-import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AuditLog } from "../../../functions/adapters/audit-log";
 import { accessKeys } from "../../../functions/adapters/keys";
 import { changeStatus } from "../../../functions/adapters/status-change";
 import { DomainError, TemporarilyUnavailableError } from "../../../functions/core/errors";
+import { cancelledTransaction, testDocumentClient } from "../../support/mocked-dynamo";
 
 /**
  * Operator decisions (participants, assets) as one conditional transaction with their audit
@@ -15,25 +16,11 @@ import { DomainError, TemporarilyUnavailableError } from "../../../functions/cor
 const TABLE = "bitrader-test";
 const actor = { role: "operator", principalId: "op-1" } as const;
 
-function cancelled(...codes: string[]) {
-  return new TransactionCanceledException({
-    message: `Transaction cancelled [${codes.join(", ")}]`,
-    $metadata: { httpStatusCode: 400 },
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
-}
-
 let doc: DynamoDBDocumentClient;
 let ddb: ReturnType<typeof mockClient>;
 
 beforeEach(() => {
-  doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: "eu-west-2",
-      maxAttempts: 3,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    }),
-  );
+  doc = testDocumentClient(3);
   ddb = mockClient(doc);
 });
 
@@ -97,7 +84,7 @@ describe("changeStatus", () => {
   });
 
   it("answers a status that changed meanwhile with DECISION_NOT_ALLOWED, at once", async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled("ConditionalCheckFailed", "None"));
+    ddb.on(TransactWriteCommand).rejects(cancelledTransaction("ConditionalCheckFailed", "None"));
     const error = await decide().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: "DECISION_NOT_ALLOWED" });
@@ -108,7 +95,7 @@ describe("changeStatus", () => {
   it("retries a transaction cancelled by contention with the same items, and gives up cleanly", async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled("TransactionConflict", "None"))
+      .rejectsOnce(cancelledTransaction("TransactionConflict", "None"))
       .resolvesOnce({});
     await decide();
     const calls = ddb.commandCalls(TransactWriteCommand);
@@ -116,7 +103,7 @@ describe("changeStatus", () => {
     expect(calls[1]!.args[0].input).toEqual(calls[0]!.args[0].input);
 
     ddb.reset();
-    ddb.on(TransactWriteCommand).rejects(cancelled("None", "TransactionConflict"));
+    ddb.on(TransactWriteCommand).rejects(cancelledTransaction("None", "TransactionConflict"));
     const error = await decide().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemporarilyUnavailableError);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
