@@ -32,23 +32,19 @@ export interface ApiResult {
   dynamodbRequestsPerOrder: number;
 }
 
+/** What the load generator reports for one route. */
+interface RouteLoad {
+  requests: number;
+  rate: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
 interface LoadOutput {
-  orders: {
-    requests: number;
-    rate: number;
-    p99Ms: number;
-    non2xx: number;
-    errors: number;
-    timeouts: number;
-  };
-  health: {
-    requests: number;
-    rate: number;
-    p99Ms: number;
-    non2xx: number;
-    errors: number;
-    timeouts: number;
-  };
+  orders: RouteLoad;
+  health: RouteLoad;
 }
 
 const PARTICIPANTS = 8;

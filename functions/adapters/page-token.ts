@@ -7,13 +7,13 @@ import { DomainError } from "../core/errors";
  * decode to string attributes of the same partition the query reads, or it is refused (400), so
  * a token cannot be used to read another partition.
  */
-export function encodePageToken(key: Record<string, unknown> | undefined): string | undefined {
+function encodePageToken(key: Record<string, unknown> | undefined): string | undefined {
   return key === undefined
     ? undefined
     : Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
 }
 
-export function decodePageToken(
+function decodePageToken(
   token: string | undefined,
   partition: { attribute: string; value: string },
 ): Record<string, string> | undefined {

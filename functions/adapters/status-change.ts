@@ -2,12 +2,9 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { DomainError } from "../core/errors";
 import type { Actor, AuditLog } from "./audit-log";
+import type { ConditionalWrite } from "./conditional-writes";
 import { failedConditions, transactWithRetry } from "./dynamo-errors";
 import type { ItemKey } from "./keys";
-
-type TransactItem = NonNullable<
-  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
->[number];
 
 /**
  * An operator's decision on a participant or an asset (reliability.md promise 6): the status
@@ -33,7 +30,7 @@ export async function changeStatus(
     actor: Actor;
     /** Further attributes set with the status (e.g. an index key that follows it). */
     set?: Record<string, string>;
-    alongside?: TransactItem[];
+    alongside?: ConditionalWrite[];
   },
 ): Promise<void> {
   const { tableName, key, subject, from, to, action, reason, at, actor } = input;
@@ -44,7 +41,7 @@ export async function changeStatus(
     ...set.map((_, i) => `#set${i} = :set${i}`),
     ...(reason === undefined ? [] : ["statusReason = :reason"]),
   ];
-  const update: TransactItem = {
+  const update: ConditionalWrite = {
     Update: {
       TableName: tableName,
       Key: key,

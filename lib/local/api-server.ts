@@ -189,7 +189,7 @@ function sourceIp(req: IncomingMessage): string {
 }
 
 /** The REST v1 proxy event API Gateway would send for this request. */
-export function proxyEvent(input: {
+function proxyEvent(input: {
   req: IncomingMessage;
   url: URL;
   method: string;

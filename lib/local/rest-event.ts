@@ -4,7 +4,7 @@ import type { Route } from "../../functions/http/routes";
 import { LOCAL_ACCOUNT } from "./lambda-context";
 
 /** The API id the local API Gateway reports in `requestContext`. */
-export const LOCAL_API_ID = "local";
+const LOCAL_API_ID = "local";
 
 /** What a REST (v1) proxy event is made of, once the HTTP request has been read. */
 export interface RestEventParts {
@@ -101,7 +101,7 @@ function valueMaps(
 }
 
 /** API Gateway's `requestTime`, e.g. `09/Apr/2015:12:34:56 +0000`. */
-export function requestTime(date: Date): string {
+function requestTime(date: Date): string {
   return DateTime.fromJSDate(date, { zone: "utc" })
     .setLocale("en-US")
     .toFormat("dd/LLL/yyyy:HH:mm:ss ZZZ");

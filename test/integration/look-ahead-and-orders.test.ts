@@ -46,6 +46,20 @@ async function executionsNamed(name: string): Promise<number> {
   return (executions ?? []).filter((e) => e.name === name).length;
 }
 
+/** A look-ahead refused with 409 `code`, leaving the cycle `cycleId` as it was (not superseded). */
+async function expectRefusedKeepingCycle(body: unknown, code: string, cycleId: string) {
+  const response = await local.api.request("POST", "/anm/look-aheads", {
+    key: local.stack.keys.anm,
+    body,
+  });
+  expect(response.status).toBe(409);
+  expect(response.body.code).toBe(code);
+  const cycle = await local.api.expect(200, "GET", `/cycles/${cycleId}`, {
+    key: local.stack.keys.operator,
+  });
+  expect(cycle.status).not.toBe("superseded");
+}
+
 describe("R-IN-2 the look-ahead id is the idempotency key", () => {
   it("replayed 100× sequentially and 20× concurrently yields one cycle and one execution", async () => {
     const body = lookAhead(3_600_000);
@@ -102,16 +116,7 @@ describe("R-IN-2 the look-ahead id is the idempotency key", () => {
     });
     const other = structuredClone(body);
     other.constraints[0].requiredCurtailmentMw[30] = 1;
-    const conflict = await local.api.request("POST", "/anm/look-aheads", {
-      key: local.stack.keys.anm,
-      body: other,
-    });
-    expect(conflict.status).toBe(409);
-    expect(conflict.body.code).toBe("LOOK_AHEAD_CONFLICT");
-    const cycle = await local.api.expect(200, "GET", `/cycles/${first.cycleId}`, {
-      key: local.stack.keys.operator,
-    });
-    expect(cycle.status).not.toBe("superseded");
+    await expectRefusedKeepingCycle(other, "LOOK_AHEAD_CONFLICT", first.cycleId);
   });
 });
 
@@ -276,16 +281,7 @@ describe("R-IN-3 revisions", () => {
       lookAheadId: `${first.lookAheadId}-late`,
       gateClosureAt: new Date(Date.parse(first.gateClosureAt) + 60_000).toISOString(),
     };
-    const response = await local.api.request("POST", "/anm/look-aheads", {
-      key: local.stack.keys.anm,
-      body: late,
-    });
-    expect(response.status).toBe(409);
-    expect(response.body.code).toBe("GATE_CLOSED");
-    const cycle = await local.api.expect(200, "GET", `/cycles/${a.cycleId}`, {
-      key: local.stack.keys.operator,
-    });
-    expect(cycle.status).not.toBe("superseded");
+    await expectRefusedKeepingCycle(late, "GATE_CLOSED", a.cycleId);
   });
 });
 

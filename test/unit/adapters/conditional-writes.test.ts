@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -6,7 +5,7 @@ import {
   applyConditionalWrites,
   type ConditionalWrite,
 } from "../../../functions/adapters/conditional-writes";
-import { testDocumentClient } from "../../support/mocked-dynamo";
+import { cancelledTransaction, testDocumentClient } from "../../support/mocked-dynamo";
 
 /**
  * Many conditional writes a transaction (workflow steps): a write whose own condition fails is
@@ -30,13 +29,6 @@ beforeEach(() => {
   ddb = mockClient(doc);
 });
 
-const cancelled = (codes: string[]) =>
-  new TransactionCanceledException({
-    message: "Transaction cancelled",
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
-
 const sentKeys = () =>
   ddb
     .commandCalls(TransactWriteCommand)
@@ -54,7 +46,10 @@ describe("applyConditionalWrites", () => {
     const codes = writes
       .slice(0, 100)
       .map((_, i) => (i % 10 === 3 ? "ConditionalCheckFailed" : "None"));
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled(codes)).resolves({});
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelledTransaction(...codes))
+      .resolves({});
     expect(await applyConditionalWrites(doc, writes.slice(0, 100))).toEqual({ skipped: 10 });
     const [first, second] = sentKeys();
     expect(first).toHaveLength(100);
@@ -66,7 +61,7 @@ describe("applyConditionalWrites", () => {
   it("retries a transaction conflict and then succeeds", async () => {
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(["None", "TransactionConflict", "None"]))
+      .rejectsOnce(cancelledTransaction("None", "TransactionConflict", "None"))
       .resolves({});
     expect(await applyConditionalWrites(doc, writes.slice(0, 3))).toEqual({ skipped: 0 });
     expect(sentKeys()).toEqual([
@@ -76,13 +71,13 @@ describe("applyConditionalWrites", () => {
   });
 
   it("gives up after a bounded number of conflicts", async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(["TransactionConflict"]));
+    ddb.on(TransactWriteCommand).rejects(cancelledTransaction("TransactionConflict"));
     await expect(applyConditionalWrites(doc, writes.slice(0, 1))).rejects.toThrow(/cancelled/i);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(8);
   }, 20_000);
 
   it("does not swallow any other cancellation reason", async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(["ValidationError", "None"]));
+    ddb.on(TransactWriteCommand).rejects(cancelledTransaction("ValidationError", "None"));
     await expect(applyConditionalWrites(doc, writes.slice(0, 2))).rejects.toThrow();
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });

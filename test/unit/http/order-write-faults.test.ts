@@ -1,7 +1,4 @@
-import {
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-} from "@aws-sdk/client-dynamodb";
+import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -19,6 +16,7 @@ import { ROUTES } from "../../../functions/http/routes";
 import { dynamoDocumentClient } from "../../../functions/runtime/clients";
 import { marketClock } from "../../../functions/runtime/market-deps";
 import { lambdaContext } from "../../../lib/local/lambda-context";
+import { cancelledTransaction } from "../../support/mocked-dynamo";
 import { restEvent } from "../../support/rest-event";
 
 /**
@@ -67,18 +65,7 @@ function post(headers: Record<string, string> = {}): Promise<APIGatewayProxyResu
   return submitOrder(event, lambdaContext("SubmitOrder")) as Promise<APIGatewayProxyResult>;
 }
 
-const conflict = () =>
-  new TransactionCanceledException({
-    message:
-      "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict, None, None]",
-    $metadata: { httpStatusCode: 400 },
-    CancellationReasons: [
-      { Code: "None" },
-      { Code: "TransactionConflict", Message: "Transaction is ongoing for the item" },
-      { Code: "None" },
-      { Code: "None" },
-    ],
-  });
+const conflict = () => cancelledTransaction("None", "TransactionConflict", "None", "None");
 const throttled = () =>
   new ProvisionedThroughputExceededException({
     message:
