@@ -39,7 +39,7 @@ const decide = (reason?: string) =>
     set: { gsi1pk: accessKeys.participantsByStatus("approved") },
   });
 
-describe("changeStatus", () => {
+describe("changeStatus: operator decisions, conditional and audited (D-32 retries)", () => {
   it("writes the status, its index key and the reason conditionally on the status read, with the audit record, in one transaction", async () => {
     ddb.on(TransactWriteCommand).resolves({});
     await decide("documents checked");
