@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: against a running local stack (`npm start`), plays the worked example
- * (`../shared/scenarios/worked-example.json`) as real clients would — five generators register
+ * (`examples/worked-example.json`) as real clients would — five generators register
  * and are approved, register and qualify their assets, the ANM posts the look-ahead with a gate
  * closure a few seconds ahead, the traders see their opportunities and submit their orders, the
  * workflow matches at gate closure — and prints the opportunities, the trades and the
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const scenario = JSON.parse(
-    readFileSync(resolve(root, "..", "shared", "scenarios", "worked-example.json"), "utf8"),
+    readFileSync(resolve(root, "examples", "worked-example.json"), "utf8"),
   );
 
   // A fresh scheme and tomorrow's date, so the demo can run again and again.

@@ -134,7 +134,7 @@ export async function waitFor<T>(
   }
 }
 
-/** An order as a scenario file writes it (`shared/scenarios/*.json`, `orders[]`). */
+/** An order as a scenario file writes it (`examples/*.json`, `orders[]`). */
 export interface ScenarioOrderInput {
   entryId: string;
   side: "buy" | "sell";

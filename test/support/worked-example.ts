@@ -2,14 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/repo-root";
 
-/** The shared worked example (`../shared/scenarios/worked-example.json`). */
-export const WORKED_EXAMPLE_PATH = join(
-  REPO_ROOT,
-  "..",
-  "shared",
-  "scenarios",
-  "worked-example.json",
-);
+/** The worked example of the rulebook (`examples/worked-example.json`). */
+export const WORKED_EXAMPLE_PATH = join(REPO_ROOT, "examples", "worked-example.json");
 
 export function workedExample() {
   return JSON.parse(readFileSync(WORKED_EXAMPLE_PATH, "utf8"));

@@ -9,7 +9,7 @@ import { parseScenario, simulate } from "../../../functions/core/use-cases/simul
 import { propertyParams } from "../../support/property";
 
 const run = promisify(execFile);
-const SCENARIO = join(import.meta.dirname, "../../../../shared/scenarios/worked-example.json");
+const SCENARIO = join(import.meta.dirname, "../../../examples/worked-example.json");
 const scenarioJson = () => JSON.parse(readFileSync(SCENARIO, "utf8"));
 
 /** Runs `npm run simulate` as a user would; never rejects. */
