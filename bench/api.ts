@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { marketDeps } from "../functions/runtime/market-deps";
+import { deps } from "../functions/runtime/deps";
 import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
 import {
   type SyntheticScheme,
@@ -155,11 +155,10 @@ export async function benchApi(
     const load = await runLoad({ url: stack.url, rate, seconds, orders });
     const duringLoad = requests - before;
     // Every accepted order is stored once: count them from the table.
-    const markets = await marketDeps.repositories.markets.listMarketsOfCycle(cycleId);
+    const markets = await deps.markets.listMarketsOfCycle(cycleId);
     let ordersStored = 0;
     for (const m of markets)
-      ordersStored += (await marketDeps.repositories.orders.listOrdersOfMarket(m.marketId, cycleId))
-        .length;
+      ordersStored += (await deps.orders.listOrdersOfMarket(m.marketId, cycleId)).length;
     return {
       rate,
       seconds,

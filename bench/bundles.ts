@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { build } from "esbuild";
+import { CONSUMERS } from "../functions/events/consumers";
 import { AUTHORIZER, ROUTES } from "../functions/http/routes";
-import { TASKS } from "../functions/workflow/tasks";
+import { WORKFLOWS } from "../functions/workflow/workflows";
 import { REPO_ROOT } from "../lib/repo-root";
 import { median } from "./random";
 
@@ -42,7 +43,8 @@ export async function benchBundles(runs: number): Promise<BundleRow[]> {
     const functions = [
       ...ROUTES.map((r) => ({ fn: r.id, entry: r.entry })),
       { fn: AUTHORIZER.id, entry: AUTHORIZER.entry },
-      ...TASKS.map((t) => ({ fn: t.state, entry: t.entry })),
+      ...WORKFLOWS.flatMap((w) => w.tasks.map((t) => ({ fn: t.state, entry: t.entry }))),
+      ...CONSUMERS.map((c) => ({ fn: c.id, entry: c.entry })),
     ];
     const rows: BundleRow[] = [];
     const nodeMs = timeNode(["-e", "0"], runs);

@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import { type HistoryEvent, paginateGetExecutionHistory, SFNClient } from "@aws-sdk/client-sfn";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import pLimit from "p-limit";
 import { LookAheadSchema } from "../functions/core/model/look-ahead";
 import { submitLookAhead } from "../functions/core/use-cases/submit-look-ahead";
 import { submitOrder } from "../functions/core/use-cases/trading";
-import { marketDeps } from "../functions/runtime/market-deps";
+import { deps } from "../functions/runtime/deps";
 import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
 import {
   type SyntheticScheme,
@@ -122,14 +123,10 @@ function instrument(runs: AsyncLocalStorage<TaskRun>) {
   };
 }
 
-/** Runs `jobs` with at most `width` in flight. */
+/** Runs `jobs` with at most `width` in flight (p-limit), in order. */
 async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < jobs.length) await jobs[next++]!();
-    }),
-  );
+  const limit = pLimit(width);
+  await Promise.all(jobs.map((job) => limit(job)));
 }
 
 /**
@@ -198,22 +195,22 @@ export async function benchCycle(
     ).toISOString();
     const body = LookAheadSchema.parse(syntheticLookAhead(scheme, gateClosureAt));
     const postedAt = Date.now();
-    const { cycle } = await submitLookAhead(marketDeps.lookAheads, body, postedAt);
+    const { cycle } = await submitLookAhead(deps, body, postedAt);
     const cycleId = cycle.cycleId;
     await waitFor(
-      () => marketDeps.repositories.cycles.getCycle(cycleId),
+      () => deps.cycles.getCycle(cycleId),
       (c) => c?.status === "markets-open" || c?.status === "failed",
       300_000,
       250,
     );
-    const opportunities = await marketDeps.repositories.markets.listOpportunitiesOfCycle(cycleId);
+    const opportunities = await deps.markets.listOpportunitiesOfCycle(cycleId);
     log(`cycle: markets open after ${Date.now() - postedAt} ms; placing ${scale.orders} orders`);
 
     const ordersStarted = Date.now();
     await pool(
       Array.from({ length: scale.orders }, (_, k) => async () => {
         const o = opportunities[k % opportunities.length]!;
-        await submitOrder(marketDeps.trading, o.participantId, syntheticOrder(o, k, 0.3), {
+        await submitOrder(deps, o.participantId, syntheticOrder(o, k, 0.3), {
           orderId: `ord-bench-${k}`,
           receivedAtMs: Date.now(),
         });
@@ -224,14 +221,14 @@ export async function benchCycle(
     log(`cycle: orders placed in ${ordersMs} ms; waiting for gate closure and publication`);
 
     const done = await waitFor(
-      () => marketDeps.repositories.cycles.getCycle(cycleId),
+      () => deps.cycles.getCycle(cycleId),
       (c) => c?.status === "published" || c?.status === "failed",
       Date.parse(gateClosureAt) - Date.now() + 900_000,
       500,
     );
     if (done?.status !== "published")
       throw new Error(`the bench cycle ended ${done?.status} at ${done?.failure?.step ?? "?"}`);
-    const trades = await marketDeps.repositories.trades.listTradesOfCycle(cycleId);
+    const trades = await deps.trades.listTradesOfCycle(cycleId);
 
     // The cycle reads `published` inside the last task; the execution ends just after it.
     const events = await waitFor(
@@ -306,14 +303,11 @@ async function history(endpoint: string, executionArn: string): Promise<HistoryE
   });
   try {
     const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await sfn.send(
-        new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
-      );
+    for await (const page of paginateGetExecutionHistory(
+      { client: sfn, pageSize: 1000 },
+      { executionArn },
+    ))
       events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
     return events;
   } finally {
     sfn.destroy();

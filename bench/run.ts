@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   if (wanted("welfare")) {
     const t0 = Date.now();
     log("welfare");
-    // The keys the issue names are the correlated family's; the independent stress case rides
+    // The bar's keys are the correlated family's; the independent stress case rides
     // along in `independent` (docs/decisions.md explains the difference).
     const count = quick ? 200 : 1000;
     const correlated = await benchWelfare(count, "correlated");

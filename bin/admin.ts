@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { generateApiKey, hashApiKey } from "../functions/http/auth/api-keys";
+import { generateApiKey, hashApiKey } from "../functions/adapters/credentials";
 
 /**
  * `npm run admin -- <command>`: operator tasks against a deployed stack (AWS credentials and

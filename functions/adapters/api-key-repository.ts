@@ -1,19 +1,11 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { Role } from "../http/auth/roles";
+import type { ApiKeyRecord } from "../core/access/api-key";
+import type { ApiKeyStore } from "../core/ports";
 import { keys } from "./keys";
 
-/** An issued API key as stored: the hash only, never the key. */
-export interface ApiKeyRecord {
-  readonly keyHash: string;
-  readonly role: Role;
-  /** Who the key speaks for: a participant id, or the role name for operator/ANM keys. */
-  readonly principalId: string;
-  readonly status: "active" | "revoked";
-  readonly createdAt: string;
-}
-
-export class ApiKeyRepository {
+/** API keys by the hash of the key (never the key), and the bootstrapped operator and ANM keys. */
+export class ApiKeyRepository implements ApiKeyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

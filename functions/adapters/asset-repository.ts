@@ -1,56 +1,57 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Asset, AssetRegistration, AssetStatus } from "../core/access/asset";
+import type { Actor } from "../core/access/roles";
 import { DomainError } from "../core/errors";
-import type { EntryClaim } from "../core/opportunities/derive";
-import type { Asset, AssetBody, AssetStatus } from "../http/schemas/asset";
-import type { Actor, AuditLog } from "./audit-log";
+import type { Page, PageRequest } from "../core/model/paging";
+import type { AssetStore, StatusChange } from "../core/ports";
+import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys } from "./keys";
-import { type Page, type PageRequest, queryPage } from "./page-token";
-import type { ParticipantRepository } from "./participant-repository";
+import { queryPage } from "./page-token";
 import { changeStatus } from "./status-change";
+import { withoutKeys } from "./table-io";
 
 /**
- * Assets and their MOL entry claims (api.md "Assets", R-ELIG-1).
+ * Assets and their MOL entry claims (api.md "Assets", R-ELIG-1, D-19).
  *
  * Uniqueness of a claim: one item per (ANM scheme, entry id), put with `attribute_not_exists`
  * in the same transaction as the asset, so two assets that are not rejected can never hold the
  * same entry, however requests race. Rejecting an asset deletes its claim items in the same
- * transaction as the status change (only items that still name this asset).
+ * transaction as the status change (only items that still name this asset). An asset item is
+ * the record itself plus its keys: whatever the record holds is stored and read back.
  */
-export class AssetRepository {
+export class AssetRepository implements AssetStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly audit: AuditLog,
-    private readonly participants: ParticipantRepository,
   ) {}
 
-  /** Stores a pending asset and claims its entries; 409 ENTRY_ALREADY_CLAIMED naming each taken entry. */
   async register(input: {
     assetId: string;
     participantId: string;
-    body: AssetBody;
+    registration: AssetRegistration;
     at: string;
     actor: Actor;
   }): Promise<Asset> {
-    const { assetId, participantId, body, at, actor } = input;
+    const { assetId, participantId, registration, at, actor } = input;
     const asset: Asset = {
       assetId,
       participantId,
-      ...body,
+      ...registration,
       status: "pending",
       createdAt: at,
       updatedAt: at,
     };
-    const claims = body.molEntryIds.map((entryId) => ({
+    const claims = registration.molEntryIds.map((entryId) => ({
       Put: {
         TableName: this.tableName,
         Item: {
-          ...accessKeys.entryClaim(body.anmSchemeId, entryId),
+          ...accessKeys.entryClaim(registration.anmSchemeId, entryId),
           type: "EntryClaim",
-          anmSchemeId: body.anmSchemeId,
+          anmSchemeId: registration.anmSchemeId,
           entryId,
           assetId,
           participantId,
@@ -92,7 +93,7 @@ export class AssetRepository {
       if (failed && failed.length > 0) {
         throw new DomainError(
           "ENTRY_ALREADY_CLAIMED",
-          `MOL entries already claimed in ANM scheme ${body.anmSchemeId} by another asset.`,
+          `MOL entries already claimed in ANM scheme ${registration.anmSchemeId} by another asset.`,
           failed.map((index) => ({
             path: `molEntryIds.${index - 1}`,
             message: "is already claimed by another asset that is not rejected",
@@ -104,7 +105,6 @@ export class AssetRepository {
     return asset;
   }
 
-  /** The asset, or undefined. Strongly consistent. Callers check ownership. */
   async get(assetId: string): Promise<Asset | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
@@ -113,10 +113,18 @@ export class AssetRepository {
         ConsistentRead: true,
       }),
     );
-    return Item === undefined ? undefined : toAsset(Item);
+    return Item === undefined ? undefined : withoutKeys<Asset>(Item);
   }
 
-  /** One participant's assets, or every asset when `participantId` is undefined (operator). */
+  async getMany(assetIds: readonly string[]): Promise<Asset[]> {
+    const keys = [...new Set(assetIds)].map(
+      (id) => accessKeys.asset(id) as unknown as Record<string, unknown>,
+    );
+    return (await getAll(this.client, this.tableName, keys)).map((item) =>
+      withoutKeys<Asset>(item),
+    );
+  }
+
   async list(participantId: string | undefined, page: PageRequest = {}): Promise<Page<Asset>> {
     const partition =
       participantId === undefined
@@ -126,21 +134,14 @@ export class AssetRepository {
             attribute: "gsi1pk",
             value: accessKeys.assetsOfParticipant(participantId),
           };
-    return queryPage(this.client, this.tableName, partition, page, toAsset);
+    return queryPage(this.client, this.tableName, partition, page, (item) =>
+      withoutKeys<Asset>(item),
+    );
   }
 
-  /** Moves the asset from `from` to `to` (conditional); to `rejected` also releases its claims. */
-  async changeStatus(input: {
-    asset: Asset;
-    to: AssetStatus;
-    action: string;
-    reason?: string;
-    at: string;
-    actor: Actor;
-  }): Promise<Asset> {
-    const { asset, to, action, reason, at, actor } = input;
+  async changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset> {
     const release =
-      to === "rejected"
+      change.to === "rejected"
         ? asset.molEntryIds.map((entryId) => ({
             Delete: {
               TableName: this.tableName,
@@ -155,100 +156,11 @@ export class AssetRepository {
       key: accessKeys.asset(asset.assetId),
       noun: "asset",
       subject: asset.assetId,
-      from: asset.status,
-      to,
-      action,
-      ...(reason === undefined ? {} : { reason }),
-      at,
-      actor,
+      ...change,
       alongside: release,
     });
     const updated = await this.get(asset.assetId);
     if (updated === undefined) throw new Error("asset vanished after its update");
     return updated;
   }
-
-  /**
-   * R-ELIG-1 input for the day-ahead cycle: every MOL entry of `anmSchemeId` claimed by a
-   * QUALIFIED asset of an APPROVED participant, with the asset's flexible-service windows.
-   */
-  async listEntryClaims(anmSchemeId: string): Promise<EntryClaim[]> {
-    const claims: Array<{ entryId: string; assetId: string }> = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :p",
-          ExpressionAttributeValues: { ":p": accessKeys.entryClaimsOfScheme(anmSchemeId) },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        claims.push({ entryId: item.entryId, assetId: item.assetId });
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-
-    const assets = new Map(
-      (await this.getMany(claims.map((claim) => claim.assetId)))
-        .filter((asset) => asset.status === "qualified")
-        .map((asset) => [asset.assetId, asset]),
-    );
-    const approved = new Set(
-      (await this.participants.getMany([...assets.values()].map((asset) => asset.participantId)))
-        .filter((participant) => participant.status === "approved")
-        .map((participant) => participant.participantId),
-    );
-    const out: EntryClaim[] = [];
-    for (const claim of claims) {
-      const asset = assets.get(claim.assetId);
-      if (asset === undefined || !approved.has(asset.participantId)) continue;
-      out.push({
-        entryId: claim.entryId,
-        participantId: asset.participantId,
-        assetId: asset.assetId,
-        flexibleServiceWindows: (asset.flexibleServiceContracts ?? []).map((contract) => ({
-          startMs: Date.parse(contract.start),
-          endMs: Date.parse(contract.end),
-        })),
-      });
-    }
-    return out;
-  }
-
-  private async getMany(assetIds: readonly string[]): Promise<Asset[]> {
-    const keys = [...new Set(assetIds)].map(
-      (id) => accessKeys.asset(id) as unknown as Record<string, unknown>,
-    );
-    return (await getAll(this.client, this.tableName, keys)).map((item) => toAsset(item));
-  }
-}
-
-const ASSET_FIELDS = [
-  "assetId",
-  "participantId",
-  "name",
-  "assetType",
-  "technology",
-  "exportCapacityMw",
-  "importCapacityMw",
-  "connectionVoltageKv",
-  "exportMpan",
-  "importMpan",
-  "postcode",
-  "anmSchemeId",
-  "molEntryIds",
-  "flexibleServiceContracts",
-  "status",
-  "statusReason",
-  "createdAt",
-  "updatedAt",
-] as const;
-
-/** The public record: the declared fields only (no key or index attribute). */
-function toAsset(item: Record<string, unknown>): Asset {
-  const out: Record<string, unknown> = {};
-  for (const field of ASSET_FIELDS) if (item[field] !== undefined) out[field] = item[field];
-  return out as unknown as Asset;
 }

@@ -1,32 +1,11 @@
-import { randomBytes } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { AuditEntry, AuditRecord } from "../core/access/audit";
+import type { Page, PageRequest } from "../core/model/paging";
+import type { AuditTrail, IdGenerator } from "../core/ports";
+import { randomIds } from "./ids";
 import { accessKeys } from "./keys";
-import { type Page, type PageRequest, queryPage } from "./page-token";
-
-/** Who did it: a role and its principal (`anonymous` for public routes). */
-export interface Actor {
-  readonly role: "operator" | "anm" | "participant" | "anonymous";
-  readonly principalId: string;
-}
-
-/** One state change (reliability.md promise 6): who, what, when. Written once, never updated. */
-export interface AuditEntry {
-  /** The id of what changed: a participant id, an asset id, … */
-  readonly subject: string;
-  /** What happened, `<noun>.<verb>`: `participant.registered`, `asset.qualified`, … */
-  readonly action: string;
-  readonly actor: Actor;
-  /** ISO 8601 UTC. */
-  readonly at: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly reason?: string;
-}
-
-export interface AuditRecord extends AuditEntry {
-  readonly recordId: string;
-}
+import { queryPage } from "./page-token";
 
 /**
  * The append-only audit log. Records are put with `attribute_not_exists(pk)`, so an existing
@@ -34,15 +13,16 @@ export interface AuditRecord extends AuditEntry {
  * the same transaction as the change it describes with `transactItem`, or on its own with
  * `append`.
  */
-export class AuditLog {
+export class AuditLog implements AuditTrail {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly ids: IdGenerator = randomIds,
   ) {}
 
   /** A Put for a TransactWriteItems request, with its condition. */
   transactItem(entry: AuditEntry) {
-    const recordId = `aud-${randomBytes(10).toString("hex")}`;
+    const recordId = this.ids.newId("audit");
     const record: AuditRecord = { recordId, ...entry };
     return {
       Put: {

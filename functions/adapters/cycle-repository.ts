@@ -4,7 +4,7 @@ import type { LookAheadBody } from "../core/model/look-ahead";
 import { toUtcIso } from "../core/model/settlement-periods";
 import type { Cycle, CycleStatus, CycleStore, LookAheadClaim } from "../core/ports";
 import { isConditionFailure } from "./dynamo-errors";
-import { marketKeys } from "./keys";
+import { CYCLE_PARTS, marketKeys } from "./keys";
 import { pages, putAll, queryAll, withoutKeys } from "./table-io";
 
 /** MOL entries per stored look-ahead chunk: far below the 400 KB item limit with 50 SPs. */
@@ -74,16 +74,19 @@ export class CycleRepository implements CycleStore {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :la)",
-      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":la": "LA#" },
+      ExpressionAttributeValues: {
+        ":pk": marketKeys.cyclePk(cycleId),
+        ":la": CYCLE_PARTS.lookAhead,
+      },
       ConsistentRead: true,
     });
-    const head = items.find((i) => i.sk === "LA#H");
+    const head = items.find((i) => i.sk === CYCLE_PARTS.lookAheadHead);
     if (!head) return undefined;
     const constraints = items
-      .filter((i) => String(i.sk).startsWith("LA#C#"))
+      .filter((i) => String(i.sk).startsWith(CYCLE_PARTS.lookAheadConstraint))
       .map((i) => i.constraint);
     const mols: LookAheadBody["mols"] = [];
-    for (const chunk of items.filter((i) => String(i.sk).startsWith("LA#M#"))) {
+    for (const chunk of items.filter((i) => String(i.sk).startsWith(CYCLE_PARTS.lookAheadMol))) {
       const index = Number(String(chunk.sk).split("#")[2]);
       const entries = chunk.entries as LookAheadBody["mols"][number]["entries"];
       if (mols[index]) mols[index]!.entries.push(...entries);

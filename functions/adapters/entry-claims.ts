@@ -1,27 +1,31 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { EntryClaim } from "../core/opportunities/derive";
-import type { ClaimSource } from "../core/ports";
-import type { AssetRepository } from "./asset-repository";
+import type { EntryClaimRecord } from "../core/access/asset";
+import type { EntryClaimStore } from "../core/ports";
 import { accessKeys } from "./keys";
+import { queryAll } from "./table-io";
 
 /**
- * The market's view of the asset registry: R-ELIG-1 claims for the cycle, and who claims an entry
- * (so that an entry the caller does not claim is a 404, its own ineligible entry a 422).
+ * The MOL entry claims of each ANM scheme, one item per (scheme, entry) written with its asset
+ * (`asset-repository.ts`): which asset holds an entry, read strongly consistently.
  */
-export class EntryClaims implements ClaimSource {
+export class EntryClaims implements EntryClaimStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly assets: AssetRepository,
   ) {}
 
-  listEntryClaims(anmSchemeId: string): Promise<EntryClaim[]> {
-    return this.assets.listEntryClaims(anmSchemeId);
+  async claimsOfScheme(anmSchemeId: string): Promise<EntryClaimRecord[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :p",
+      ExpressionAttributeValues: { ":p": accessKeys.entryClaimsOfScheme(anmSchemeId) },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({ entryId: String(item.entryId), assetId: String(item.assetId) }));
   }
 
-  /** The participant whose asset (not rejected) claims the entry in the scheme, if any. */
-  async entryOwner(anmSchemeId: string, entryId: string): Promise<string | undefined> {
+  async claimOf(anmSchemeId: string, entryId: string): Promise<EntryClaimRecord | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -29,8 +33,6 @@ export class EntryClaims implements ClaimSource {
         ConsistentRead: true,
       }),
     );
-    if (!Item?.assetId) return undefined;
-    const asset = await this.assets.get(String(Item.assetId));
-    return asset && asset.status !== "rejected" ? asset.participantId : undefined;
+    return Item?.assetId ? { entryId, assetId: String(Item.assetId) } : undefined;
   }
 }

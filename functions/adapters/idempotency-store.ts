@@ -1,13 +1,8 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { IdempotencyBegin, IdempotencyRecords } from "../core/ports";
 import { isConditionFailure } from "./dynamo-errors";
 import { accessKeys } from "./keys";
-
-/** What a request found when it tried to take an idempotency key. */
-export type IdempotencyBegin =
-  | { readonly outcome: "started"; readonly token: string }
-  | { readonly outcome: "completed"; readonly fingerprint: string; readonly response: string }
-  | { readonly outcome: "in-progress"; readonly fingerprint: string };
 
 /**
  * Idempotency records (api.md "Idempotency-Key"), one per (caller, key), by conditional writes
@@ -20,7 +15,7 @@ export type IdempotencyBegin =
  *
  * Records expire with the table's TTL attribute `expiration` (epoch seconds).
  */
-export class IdempotencyStore {
+export class IdempotencyStore implements IdempotencyRecords {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

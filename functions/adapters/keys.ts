@@ -1,7 +1,7 @@
-import type { Role } from "../http/auth/roles";
+import type { Role } from "../core/access/roles";
 
 /**
- * Every DynamoDB key the platform writes is built here and nowhere else, so that item shapes,
+ * Every DynamoDB key and sort-key prefix the repositories use is built here, so that item shapes,
  * access patterns and the indexes of TABLE_SPEC can be read in one place.
  *
  * | item | pk | sk |
@@ -34,7 +34,7 @@ export interface IndexedItemKey extends ItemKey {
 }
 
 /**
- * Keys of participants, assets, the audit log and idempotency records (issue 4).
+ * Keys of participants, assets, the audit log and idempotency records.
  *
  * | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
  * |---|---|---|---|---|
@@ -103,7 +103,7 @@ export const accessKeys = {
 const pad = (n: number, width = 6) => String(n).padStart(width, "0");
 
 /**
- * Keys of the day-ahead market (issue 5).
+ * Keys of the day-ahead market.
  *
  * | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
  * |---|---|---|---|---|
@@ -115,11 +115,24 @@ const pad = (n: number, width = 6) => String(n).padStart(width, "0");
  * | open quantity (R-ORDER-2) | `CYCLE#<cycleId>` | `CAP#<market>#<side>#<entry>` | | |
  * | trade | `CYCLE#<cycleId>` | `TRD#<market>#<seq>` | `PTRD#<buyer>#<date>` / `<tradeId>` | `PTRD#<seller>#<date>` / `<tradeId>` |
  * | draft MOL segment page | `CYCLE#<cycleId>` | `RMOL#<constraint>#<seg>#<page>` | | |
+ * | draft complete marker | `CYCLE#<cycleId>` | `RMOL#` | | |
  * | market | `MARKET#<marketId>` | `MARKET` | `MARKETS#<date>` / `<windowStart>#<marketId>` | `CYCLEMKT#<cycleId>` / `<marketId>` |
  * | order | `ORDER#<orderId>` | `ORDER` | `MKTORD#<market>#<cycleId>` / `<orderId>` | `PORD#<participant>` / `<market>#<orderId>` |
  * | published MOL | `MOL#<scheme>#<date>#<constraint>` | `LATEST`, `V#<ver>`, `V#<ver>#S#<seg>#<page>` | | |
  * | outbox event | `OUTBOX#<participant>` | `<eventId>` | | |
  */
+/** Sort-key prefixes of the items in a cycle's partition, for `begins_with` queries. */
+export const CYCLE_PARTS = {
+  lookAhead: "LA#",
+  lookAheadHead: "LA#H",
+  lookAheadConstraint: "LA#C#",
+  lookAheadMol: "LA#M#",
+  opportunity: "OPP#",
+  openQuantity: "CAP#",
+  trade: "TRD#",
+  draft: "RMOL#",
+} as const;
+
 export const marketKeys = {
   lookAheadClaim: (scopedId: string): ItemKey => ({ pk: `LOOKAHEAD#${scopedId}`, sk: "LOOKAHEAD" }),
   schemeDay: (scheme: string, date: string): ItemKey => ({
@@ -129,28 +142,31 @@ export const marketKeys = {
   cyclePk: (cycleId: string) => `CYCLE#${cycleId}`,
   cycle: (cycleId: string): ItemKey => ({ pk: `CYCLE#${cycleId}`, sk: "CYCLE" }),
   cyclesByDate: (date: string) => `CYCLES#${date}`,
-  lookAheadHead: (cycleId: string): ItemKey => ({ pk: `CYCLE#${cycleId}`, sk: "LA#H" }),
+  lookAheadHead: (cycleId: string): ItemKey => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: CYCLE_PARTS.lookAheadHead,
+  }),
   lookAheadConstraint: (cycleId: string, n: number): ItemKey => ({
     pk: `CYCLE#${cycleId}`,
-    sk: `LA#C#${pad(n)}`,
+    sk: `${CYCLE_PARTS.lookAheadConstraint}${pad(n)}`,
   }),
   lookAheadMolChunk: (cycleId: string, mol: number, chunk: number): ItemKey => ({
     pk: `CYCLE#${cycleId}`,
-    sk: `LA#M#${pad(mol)}#${pad(chunk)}`,
+    sk: `${CYCLE_PARTS.lookAheadMol}${pad(mol)}#${pad(chunk)}`,
   }),
   opportunity: (cycleId: string, marketId: string, side: string, entryId: string): ItemKey => ({
     pk: `CYCLE#${cycleId}`,
-    sk: `OPP#${marketId}#${side}#${entryId}`,
+    sk: `${CYCLE_PARTS.opportunity}${marketId}#${side}#${entryId}`,
   }),
   participantOpportunities: (participantId: string, date: string) =>
     `POPP#${participantId}#${date}`,
   openQuantity: (cycleId: string, marketId: string, side: string, entryId: string): ItemKey => ({
     pk: `CYCLE#${cycleId}`,
-    sk: `CAP#${marketId}#${side}#${entryId}`,
+    sk: `${CYCLE_PARTS.openQuantity}${marketId}#${side}#${entryId}`,
   }),
   trade: (cycleId: string, marketId: string, sequence: number): ItemKey => ({
     pk: `CYCLE#${cycleId}`,
-    sk: `TRD#${marketId}#${pad(sequence)}`,
+    sk: `${CYCLE_PARTS.trade}${marketId}#${pad(sequence)}`,
   }),
   participantTrades: (participantId: string, date: string) => `PTRD#${participantId}#${date}`,
   draftSegmentPage: (
@@ -160,8 +176,10 @@ export const marketKeys = {
     page: number,
   ): ItemKey => ({
     pk: `CYCLE#${cycleId}`,
-    sk: `RMOL#${constraintId}#${pad(segment, 4)}#${pad(page, 4)}`,
+    sk: `${CYCLE_PARTS.draft}${constraintId}#${pad(segment, 4)}#${pad(page, 4)}`,
   }),
+  /** Written after a draft's pages: the draft is complete and lists its constraints (D-39). */
+  draftMarker: (cycleId: string): ItemKey => ({ pk: `CYCLE#${cycleId}`, sk: CYCLE_PARTS.draft }),
   market: (marketId: string): ItemKey => ({ pk: `MARKET#${marketId}`, sk: "MARKET" }),
   marketsByDate: (date: string) => `MARKETS#${date}`,
   marketsOfCycle: (cycleId: string) => `CYCLEMKT#${cycleId}`,
@@ -170,6 +188,8 @@ export const marketKeys = {
   ordersOfParticipant: (participantId: string) => `PORD#${participantId}`,
   meritOrderPk: (scheme: string, date: string, constraintId: string) =>
     `MOL#${scheme}#${date}#${constraintId}`,
+  /** The pointer to a constraint's latest published version. */
+  meritOrderLatest: (pk: string): ItemKey => ({ pk, sk: "LATEST" }),
   meritOrderVersion: (version: number) => `V#${pad(version)}`,
   /** A page of a version's segments, under the run (cycle and kind) that wrote it. */
   meritOrderSegmentPage: (version: number, run: string, segment: number, page: number) =>

@@ -3,7 +3,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { toUtcIso } from "../core/model/settlement-periods";
 import type { MarketStatus, MarketStore, StoredMarket, StoredOpportunity } from "../core/ports";
 import { applyConditionalWrites } from "./conditional-writes";
-import { marketKeys } from "./keys";
+import { CYCLE_PARTS, marketKeys } from "./keys";
 import { putAll, queryAll, withoutKeys } from "./table-io";
 
 /** Markets (one item each, owned by the newest cycle that derived them) and opportunities. */
@@ -76,7 +76,10 @@ export class MarketRepository implements MarketStore {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :opp)",
-      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":opp": "OPP#" },
+      ExpressionAttributeValues: {
+        ":pk": marketKeys.cyclePk(cycleId),
+        ":opp": CYCLE_PARTS.opportunity,
+      },
       ConsistentRead: true,
     });
     return items.map((i) => withoutKeys<StoredOpportunity>(i));

@@ -5,7 +5,7 @@ import type { MeritOrderStore, PublishedMeritOrder } from "../core/ports";
 import { getAll } from "./batch-get";
 import type { ConditionalWrite } from "./conditional-writes";
 import { cancellationCodes } from "./dynamo-errors";
-import { marketKeys } from "./keys";
+import { CYCLE_PARTS, marketKeys } from "./keys";
 import { pages, putAll, queryAll, withoutKeys } from "./table-io";
 
 /** MOL lines per stored page: well below the 400 KB item limit with 50 SPs per line. */
@@ -65,8 +65,7 @@ export class MeritOrderRepository implements MeritOrderStore {
       })),
     );
     const marker = {
-      pk: marketKeys.cyclePk(cycleId),
-      sk: "RMOL#",
+      ...marketKeys.draftMarker(cycleId),
       constraints: meritOrders.map((c) => c.constraintId),
     };
     // The marker says the draft is complete, so it goes only after every page is stored.
@@ -78,16 +77,16 @@ export class MeritOrderRepository implements MeritOrderStore {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :r)",
-      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":r": "RMOL#" },
+      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":r": CYCLE_PARTS.draft },
       ConsistentRead: true,
     });
-    const marker = items.find((i) => i.sk === "RMOL#");
+    const marker = items.find((i) => i.sk === CYCLE_PARTS.draft);
     if (!marker) return undefined;
     return (marker.constraints as string[]).map((constraintId) => ({
       constraintId,
       segments: fromPages(
         items
-          .filter((i) => i.sk !== "RMOL#" && i.constraintId === constraintId)
+          .filter((i) => i.sk !== CYCLE_PARTS.draft && i.constraintId === constraintId)
           .map(({ constraintId: _c, ...rest }) => rest),
       ),
     }));
@@ -107,7 +106,7 @@ export class MeritOrderRepository implements MeritOrderStore {
         await getAll(
           this.client,
           this.tableName,
-          mols.map((mol) => ({ pk: pkOf(mol), sk: "LATEST" })),
+          mols.map((mol) => ({ ...marketKeys.meritOrderLatest(pkOf(mol)) })),
         )
       ).map((item) => [String(item.pk), item]),
     );
@@ -180,7 +179,12 @@ export class MeritOrderRepository implements MeritOrderStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { pk, sk: "LATEST", version, cycleId: mol.cycleId, fallback: mol.fallback },
+          Item: {
+            ...marketKeys.meritOrderLatest(pk),
+            version,
+            cycleId: mol.cycleId,
+            fallback: mol.fallback,
+          },
           ConditionExpression: latest ? "version = :previous" : "attribute_not_exists(pk)",
           ...(latest ? { ExpressionAttributeValues: { ":previous": Number(latest.version) } } : {}),
         },
@@ -195,7 +199,7 @@ export class MeritOrderRepository implements MeritOrderStore {
       const { Item: latest } = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { pk, sk: "LATEST" },
+          Key: marketKeys.meritOrderLatest(pk),
           ConsistentRead: true,
         }),
       );
@@ -227,7 +231,7 @@ export class MeritOrderRepository implements MeritOrderStore {
     const { Item: pointer } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk, sk: "LATEST" },
+        Key: marketKeys.meritOrderLatest(pk),
         ConsistentRead: true,
       }),
     );

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { OrderStore, OrderWriteRefusal, StoredOrder } from "../core/ports";
 import { failedConditions, transactWithRetry } from "./dynamo-errors";
-import { marketKeys } from "./keys";
+import { CYCLE_PARTS, marketKeys } from "./keys";
 import { putAll, queryAll, withoutKeys } from "./table-io";
 
 /** Transaction parts in the order the write sends them, to read a cancellation's reasons. */
@@ -203,7 +203,10 @@ export class OrderRepository implements OrderStore {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :cap)",
-      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":cap": "CAP#" },
+      ExpressionAttributeValues: {
+        ":pk": marketKeys.cyclePk(cycleId),
+        ":cap": CYCLE_PARTS.openQuantity,
+      },
       ConsistentRead: true,
     });
     return new Map(

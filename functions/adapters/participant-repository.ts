@@ -1,16 +1,27 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { ApiKeyRecord } from "../core/access/api-key";
+import type {
+  Participant,
+  ParticipantRegistration,
+  ParticipantStatus,
+} from "../core/access/participant";
+import type { Actor } from "../core/access/roles";
 import { DomainError } from "../core/errors";
-import type { Participant, ParticipantStatus, RegistrationBody } from "../http/schemas/participant";
-import type { ApiKeyRecord } from "./api-key-repository";
-import type { Actor, AuditLog } from "./audit-log";
+import type { Page, PageRequest } from "../core/model/paging";
+import type { ParticipantStore, StatusChange } from "../core/ports";
+import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys, keys } from "./keys";
-import { type Page, type PageRequest, queryPage } from "./page-token";
+import { queryPage } from "./page-token";
 import { changeStatus } from "./status-change";
+import { withoutKeys } from "./table-io";
 
-/** A participant as stored: the public record plus the claim secret's hash. */
+/**
+ * A participant as stored: the public record plus the claim secret's hash and when the key was
+ * claimed. These two never leave this file ({@link toParticipant}).
+ */
 interface StoredParticipant extends Participant {
   claimSecretHash: string;
   apiKeyClaimedAt?: string;
@@ -21,7 +32,7 @@ interface StoredParticipant extends Participant {
  * Every change is one transaction with its audit record, conditional on the status it read, so
  * concurrent decisions cannot both apply. Reads are strongly consistent.
  */
-export class ParticipantRepository {
+export class ParticipantRepository implements ParticipantStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -30,17 +41,17 @@ export class ParticipantRepository {
 
   async register(input: {
     participantId: string;
-    body: RegistrationBody;
+    registration: ParticipantRegistration;
     claimSecretHash: string;
     at: string;
     actor: Actor;
   }): Promise<Participant> {
-    const { participantId, body, claimSecretHash, at, actor } = input;
+    const { participantId, registration, claimSecretHash, at, actor } = input;
     const stored: StoredParticipant = {
       participantId,
       status: "pending",
-      organisation: body.organisation,
-      contact: body.contact,
+      organisation: registration.organisation,
+      contact: registration.contact,
       apiKeyIssued: false,
       createdAt: at,
       updatedAt: at,
@@ -73,23 +84,18 @@ export class ParticipantRepository {
     return toParticipant(stored);
   }
 
-  /** The participant with its status, or undefined. Strongly consistent. */
   async get(participantId: string): Promise<Participant | undefined> {
     const stored = await this.getStored(participantId);
     return stored === undefined ? undefined : toParticipant(stored);
   }
 
-  /** The participants with these ids that exist (any order). */
   async getMany(participantIds: readonly string[]): Promise<Participant[]> {
     const keys = [...new Set(participantIds)].map(
       (id) => accessKeys.participant(id) as unknown as Record<string, unknown>,
     );
-    return (await getAll(this.client, this.tableName, keys)).map((item) =>
-      toParticipant(item as unknown as StoredParticipant),
-    );
+    return (await getAll(this.client, this.tableName, keys)).map(toParticipant);
   }
 
-  /** Participants by status (or all), oldest registration first. */
   async list(
     status: ParticipantStatus | undefined,
     page: PageRequest = {},
@@ -98,12 +104,9 @@ export class ParticipantRepository {
       status === undefined
         ? { index: "gsi2", attribute: "gsi2pk", value: accessKeys.allParticipants() }
         : { index: "gsi1", attribute: "gsi1pk", value: accessKeys.participantsByStatus(status) };
-    return queryPage(this.client, this.tableName, partition, page, (item) =>
-      toParticipant(item as unknown as StoredParticipant),
-    );
+    return queryPage(this.client, this.tableName, partition, page, toParticipant);
   }
 
-  /** The stored claim-secret hash and claim state, for the key claim only. */
   async claimState(
     participantId: string,
   ): Promise<{ participant: Participant; claimSecretHash: string } | undefined> {
@@ -113,42 +116,23 @@ export class ParticipantRepository {
       : { participant: toParticipant(stored), claimSecretHash: stored.claimSecretHash };
   }
 
-  /**
-   * Moves the participant from `from` to `to`; conditional on `from`, so a concurrent change
-   * makes this one fail with 409 `DECISION_NOT_ALLOWED` and change nothing.
-   */
-  async changeStatus(input: {
-    participantId: string;
-    from: ParticipantStatus;
-    to: ParticipantStatus;
-    action: string;
-    reason?: string;
-    at: string;
-    actor: Actor;
-  }): Promise<Participant> {
-    const { participantId, from, to, action, reason, at, actor } = input;
+  async changeStatus(
+    participantId: string,
+    change: StatusChange<ParticipantStatus>,
+  ): Promise<Participant> {
     await changeStatus(this.client, this.audit, {
       tableName: this.tableName,
       key: accessKeys.participant(participantId),
       noun: "participant",
       subject: participantId,
-      from,
-      to,
-      action,
-      ...(reason === undefined ? {} : { reason }),
-      at,
-      actor,
-      set: { gsi1pk: accessKeys.participantsByStatus(to) },
+      ...change,
+      set: { gsi1pk: accessKeys.participantsByStatus(change.to) },
     });
     const updated = await this.get(participantId);
     if (updated === undefined) throw new Error("participant vanished after its update");
     return updated;
   }
 
-  /**
-   * Issues the participant's one API key: marks the claim and stores the key's hash in one
-   * transaction, conditional on the participant being approved and not having claimed yet.
-   */
   async claimApiKey(input: {
     participantId: string;
     key: ApiKeyRecord;
@@ -207,30 +191,16 @@ export class ParticipantRepository {
         ConsistentRead: true,
       }),
     );
-    return Item as StoredParticipant | undefined;
+    return Item === undefined ? undefined : withoutKeys<StoredParticipant>(Item);
   }
 }
 
-/** The public record: no hash, no key attribute, nothing internal. */
-function toParticipant(item: StoredParticipant): Participant {
+/** The public record: the stored item less its keys, the claim-secret hash and the claim time. */
+function toParticipant(item: object): Participant {
   const {
-    participantId,
-    status,
-    organisation,
-    contact,
-    createdAt,
-    updatedAt,
-    statusReason,
+    claimSecretHash: _hash,
     apiKeyClaimedAt,
-  } = item;
-  return {
-    participantId,
-    status,
-    organisation,
-    contact,
-    apiKeyIssued: apiKeyClaimedAt !== undefined,
-    ...(statusReason !== undefined ? { statusReason } : {}),
-    createdAt,
-    updatedAt,
-  };
+    ...record
+  } = withoutKeys<StoredParticipant>(item as Record<string, unknown>);
+  return { ...record, apiKeyIssued: apiKeyClaimedAt !== undefined };
 }

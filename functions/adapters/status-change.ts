@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Actor } from "../core/access/roles";
 import { DomainError } from "../core/errors";
-import type { Actor, AuditLog } from "./audit-log";
+import type { AuditLog } from "./audit-log";
 import type { ConditionalWrite } from "./conditional-writes";
 import { failedConditions, transactWithRetry } from "./dynamo-errors";
 import type { ItemKey } from "./keys";

@@ -1,19 +1,20 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, paginateQuery, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import pLimit from "p-limit";
 import { TemporarilyUnavailableError } from "../core/errors";
+import { RETRY_POLICY, sendUntilDone } from "./retry";
 
 /** DynamoDB's limit of items per BatchWriteItem request. */
 const BATCH = 25;
-/** Re-sends of a batch's unprocessed items before giving up (9 requests in all). */
-export const UNPROCESSED_RETRIES = 8;
+/** Re-sends of a batch's unprocessed items before giving up (9 requests in all, D-32). */
+export const UNPROCESSED_RETRIES = RETRY_POLICY.batchAttempts - 1;
 
 /** Batch writes of one `putAll` in flight at once. */
 const IN_FLIGHT = 8;
 
 /**
  * Writes items with BatchWriteItem, 25 a request and up to 8 requests at once, re-sending only
- * the unprocessed items with exponential backoff and full jitter (25 ms · 2^n, at most 2 s). Puts
+ * the unprocessed items under the one retry policy (`retry.ts`: 25 ms · 2ⁿ, full jitter, ≤ 2 s). Puts
  * only: every caller writes items with deterministic keys, so a retry rewrites the same content
  * and the order the batches land in does not matter. Items still unprocessed after
  * {@link UNPROCESSED_RETRIES} re-sends: `TemporarilyUnavailableError` (throttling), which the
@@ -51,30 +52,31 @@ async function putBatch(
   tableName: string,
   items: ReadonlyArray<Record<string, unknown>>,
 ): Promise<void> {
-  let requests = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; requests.length > 0; attempt += 1) {
-    if (attempt > UNPROCESSED_RETRIES) throw new TemporarilyUnavailableError("throttling");
-    if (attempt > 0)
-      await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * Math.random()));
-    const result = await client.send(
-      new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
-    );
-    requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-  }
+  type Requests = { PutRequest: { Item: Record<string, unknown> } }[];
+  await sendUntilDone<Requests>(
+    items.map((Item) => ({ PutRequest: { Item } })),
+    async (requests) => {
+      const result = await client.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
+      );
+      const rest = (result.UnprocessedItems?.[tableName] ?? []) as Requests;
+      return { rest: rest.length > 0 ? rest : undefined, backOff: true };
+    },
+    {
+      maxAttempts: RETRY_POLICY.batchAttempts,
+      exhausted: () => new TemporarilyUnavailableError("throttling"),
+    },
+  );
 }
 
-/** Every item of a query, all pages read. */
+/** Every item of a query, all pages read (the SDK's paginator). */
 export async function queryAll<T = Record<string, unknown>>(
   client: DynamoDBDocumentClient,
   input: QueryCommandInput,
 ): Promise<T[]> {
   const items: T[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+  for await (const page of paginateQuery({ client }, input))
     items.push(...((page.Items ?? []) as T[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
   return items;
 }
 
@@ -85,8 +87,20 @@ export function pages<T>(list: ReadonlyArray<T>, size: number): T[][] {
   return out.length > 0 ? out : [[]];
 }
 
-/** Removes the table's key attributes from an item, leaving the stored object. */
+/**
+ * An item without the table's key and index attributes and its item-type tag: the record that
+ * was stored (every other attribute, so that a field added to a record is read back as written).
+ */
 export function withoutKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    type: _type,
+    ...rest
+  } = item;
   return rest as T;
 }

@@ -20,6 +20,8 @@ export interface TableSpec {
   readonly globalSecondaryIndexes: readonly IndexSpec[];
   /** Epoch-seconds attribute DynamoDB expires items by (idempotency records). */
   readonly timeToLiveAttribute: string;
+  /** What the table's stream carries for each change; CONSUMERS with a stream trigger read it. */
+  readonly streamViewType: "NEW_IMAGE" | "NEW_AND_OLD_IMAGES";
 }
 
 export const TABLE_SPEC = {
@@ -31,4 +33,5 @@ export const TABLE_SPEC = {
     { indexName: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
   ],
   timeToLiveAttribute: "expiration",
+  streamViewType: "NEW_AND_OLD_IMAGES",
 } as const satisfies TableSpec;

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { StoredTrade, TradeStore } from "../core/ports";
-import { marketKeys } from "./keys";
+import { CYCLE_PARTS, marketKeys } from "./keys";
 import { putAll, queryAll, withoutKeys } from "./table-io";
 
 /** Trades, in their cycle's partition and indexed under each party. */
@@ -29,7 +29,10 @@ export class TradeRepository implements TradeStore {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :trd)",
-      ExpressionAttributeValues: { ":pk": marketKeys.cyclePk(cycleId), ":trd": "TRD#" },
+      ExpressionAttributeValues: {
+        ":pk": marketKeys.cyclePk(cycleId),
+        ":trd": CYCLE_PARTS.trade,
+      },
       ConsistentRead: true,
     });
     return items.map((i) => withoutKeys<StoredTrade>(i));

@@ -1,38 +1,24 @@
 import {
   DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
   type HistoryEvent,
   ListExecutionsCommand,
+  paginateGetExecutionHistory,
   type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-
-/** One step of an execution's history, as the operator sees it. */
-export interface ExecutionStep {
-  readonly type: string;
-  /** The state's name, for state entered/exited events. */
-  readonly state?: string;
-  readonly at: string;
-  readonly error?: string;
-  readonly cause?: string;
-}
-
-export interface ExecutionSummary {
-  readonly executionArn: string;
-  readonly name: string;
-  readonly status: string;
-  readonly startedAt: string;
-  readonly stoppedAt?: string;
-  readonly error?: string;
-  readonly cause?: string;
-}
+import type {
+  ExecutionStep,
+  ExecutionSummary,
+  WorkflowInspector,
+  WorkflowStarter,
+} from "../core/ports";
 
 /**
- * The day-ahead cycle's executions through the Step Functions API — the same calls in the
- * cloud and against the local endpoint (SFN_ENDPOINT).
+ * The executions of one state machine (a WORKFLOWS row) through the Step Functions API — the
+ * same calls in the cloud and against the local endpoint (SFN_ENDPOINT).
  */
-export class WorkflowExecutions {
+export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
   constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
@@ -83,17 +69,14 @@ export class WorkflowExecutions {
     };
   }
 
-  /** The whole history, oldest first, every page read. */
+  /** The whole history, oldest first, every page read (the SDK's paginator). */
   async history(executionArn: string): Promise<ExecutionStep[]> {
     const steps: ExecutionStep[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(
-        new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
-      );
+    for await (const page of paginateGetExecutionHistory(
+      { client: this.client, pageSize: 1000 },
+      { executionArn },
+    ))
       steps.push(...(page.events ?? []).map(step));
-      nextToken = page.nextToken;
-    } while (nextToken !== undefined);
     return steps;
   }
 

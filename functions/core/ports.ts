@@ -1,19 +1,184 @@
+import type { ApiKeyRecord } from "./access/api-key";
+import type { Asset, AssetRegistration, AssetStatus, EntryClaimRecord } from "./access/asset";
+import type { AuditRecord } from "./access/audit";
+import type { Participant, ParticipantRegistration, ParticipantStatus } from "./access/participant";
+import type { Actor } from "./access/roles";
+import type { SchemeSettings } from "./config/market-config";
 import type { Trade } from "./matching/match";
 import type { ConstraintMeritOrder } from "./merit-order/reorder";
 import type { LookAheadBody } from "./model/look-ahead";
-import type { EntryClaim, Market, Opportunity } from "./opportunities/derive";
+import type { Page, PageRequest } from "./model/paging";
+import type { Market, Opportunity } from "./opportunities/derive";
 import type { Order } from "./orders/order";
 
 /**
- * Ports: what the day-ahead use cases need from the outside world. Adapters implement them with
- * DynamoDB and Step Functions; tests may implement them in memory. Every write is idempotent or
- * conditional, as each method's comment says.
+ * Ports: everything the use cases need from the outside world, in one place. Adapters implement
+ * them with DynamoDB, Step Functions and node:crypto (functions/adapters); the composition root
+ * (functions/runtime/deps.ts) builds them; tests implement them in memory (test/support/fakes).
+ * Every write is idempotent or conditional, as each method's comment says.
  */
+
+// ── The machine: time, ids, secrets ──────────────────────────────────────────────────────────
 
 /** The wall clock, read once per request or step (R-GATE-1: "taken once"). */
 export interface Clock {
   nowMs(): number;
 }
+
+/** What a new id names; each kind has its prefix (`par-`, `ast-`, `ord-`, `aud-`). */
+export type IdKind = "participant" | "asset" | "order" | "audit" | "token";
+
+/** The one id policy for ids that are not derived from their content (those are core/model/ids). */
+export interface IdGenerator {
+  newId(kind: IdKind): string;
+}
+
+/**
+ * API keys and claim secrets (R-AUTH, D-20): made with a cryptographic random source and stored
+ * only as hashes (keys SHA-256, secrets scrypt).
+ */
+export interface Credentials {
+  newApiKey(): string;
+  /** The stored lookup key of a presented API key. */
+  hashApiKey(apiKey: string): string;
+  newClaimSecret(): string;
+  hashClaimSecret(secret: string): Promise<string>;
+  /** True when `secret` is the one `hash` was made from; constant time in the comparison. */
+  verifyClaimSecret(secret: string, hash: string): Promise<boolean>;
+}
+
+// ── Access control ───────────────────────────────────────────────────────────────────────────
+
+/** A status change with the audit record it writes in the same transaction (D-24). */
+export interface StatusChange<S extends string> {
+  readonly from: S;
+  readonly to: S;
+  /** The audit action, `<noun>.<verb>`. */
+  readonly action: string;
+  readonly reason?: string;
+  readonly at: string;
+  readonly actor: Actor;
+}
+
+export interface ParticipantStore {
+  /** Stores a new pending participant and its audit record, in one conditional transaction. */
+  register(input: {
+    participantId: string;
+    registration: ParticipantRegistration;
+    claimSecretHash: string;
+    at: string;
+    actor: Actor;
+  }): Promise<Participant>;
+  /** Strongly consistent. */
+  get(participantId: string): Promise<Participant | undefined>;
+  /** The participants with these ids that exist (any order). */
+  getMany(participantIds: readonly string[]): Promise<Participant[]>;
+  /** By status (or all), oldest registration first. */
+  list(status: ParticipantStatus | undefined, page: PageRequest): Promise<Page<Participant>>;
+  /** The participant and its claim-secret hash, for the key claim only. */
+  claimState(
+    participantId: string,
+  ): Promise<{ participant: Participant; claimSecretHash: string } | undefined>;
+  /**
+   * Moves the status conditionally on `from`, with its audit record; a concurrent change makes it
+   * fail with 409 `DECISION_NOT_ALLOWED` and change nothing.
+   */
+  changeStatus(
+    participantId: string,
+    change: StatusChange<ParticipantStatus>,
+  ): Promise<Participant>;
+  /**
+   * Marks the claim and stores the key's record with its audit record, in one transaction,
+   * conditional on the participant being approved and not having claimed yet (409
+   * `ALREADY_CLAIMED` / `NOT_APPROVED` otherwise).
+   */
+  claimApiKey(input: {
+    participantId: string;
+    key: ApiKeyRecord;
+    at: string;
+    actor: Actor;
+  }): Promise<void>;
+}
+
+export interface AssetStore {
+  /**
+   * Stores a pending asset, claims its MOL entries and writes its audit record in one
+   * conditional transaction; an entry held by another asset that is not rejected is 409
+   * `ENTRY_ALREADY_CLAIMED` naming each `molEntryIds.<i>`, and nothing is stored (D-19).
+   */
+  register(input: {
+    assetId: string;
+    participantId: string;
+    registration: AssetRegistration;
+    at: string;
+    actor: Actor;
+  }): Promise<Asset>;
+  /** Strongly consistent. */
+  get(assetId: string): Promise<Asset | undefined>;
+  /** The assets with these ids that exist (any order). */
+  getMany(assetIds: readonly string[]): Promise<Asset[]>;
+  /** One participant's assets, or every asset when `participantId` is undefined; oldest first. */
+  list(participantId: string | undefined, page: PageRequest): Promise<Page<Asset>>;
+  /** As {@link ParticipantStore.changeStatus}; to `rejected` also releases the asset's claims. */
+  changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset>;
+}
+
+/** Which asset holds each MOL entry of a scheme (one claim per entry, D-19). */
+export interface EntryClaimStore {
+  /** Every claim of the scheme, strongly consistent. */
+  claimsOfScheme(anmSchemeId: string): Promise<EntryClaimRecord[]>;
+  claimOf(anmSchemeId: string, entryId: string): Promise<EntryClaimRecord | undefined>;
+}
+
+export interface ApiKeyStore {
+  /** The key with this hash, if one was issued. Strongly consistent, so revocation is immediate. */
+  findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  /** Stores a new key; conditional: never overwrites an existing one. */
+  put(record: ApiKeyRecord): Promise<void>;
+  /**
+   * Makes `record` the one bootstrapped key of its role (operator, ANM), deleting the key it
+   * replaces in the same transaction. Re-running with the same key changes nothing.
+   */
+  replaceBootstrapKey(record: ApiKeyRecord): Promise<void>;
+}
+
+/** The append-only audit log (D-24); records are written with the change they describe. */
+export interface AuditTrail {
+  /** One subject's records, oldest first; or every record when `subject` is undefined. */
+  list(subject: string | undefined, page: PageRequest): Promise<Page<AuditRecord>>;
+}
+
+/** What a request found when it tried to take an idempotency key. */
+export type IdempotencyBegin =
+  | { readonly outcome: "started"; readonly token: string }
+  | { readonly outcome: "completed"; readonly fingerprint: string; readonly response: string }
+  | { readonly outcome: "in-progress"; readonly fingerprint: string };
+
+/** Idempotency records behind `Idempotency-Key` (D-21), by conditional writes only. */
+export interface IdempotencyRecords {
+  /** Takes the key, or reports the completed or running request that holds it. */
+  begin(input: {
+    scopeHash: string;
+    fingerprint: string;
+    token: string;
+    nowMs: number;
+    lockMs: number;
+    ttlSeconds: number;
+  }): Promise<IdempotencyBegin>;
+  /** Stores the (encrypted) response, only while this request still holds the key. */
+  complete(scopeHash: string, token: string, response: string): Promise<void>;
+  /** Lets the key go after a failure, so that the client may retry. */
+  release(scopeHash: string, token: string): Promise<void>;
+}
+
+// ── Scheme configuration ─────────────────────────────────────────────────────────────────────
+
+export interface SchemeConfigSource {
+  /** What the scheme has set for that delivery day (its version in force), or undefined. */
+  settingsFor(anmSchemeId: string, deliveryDate: string): Promise<SchemeSettings | undefined>;
+}
+
+// ── The day-ahead market ─────────────────────────────────────────────────────────────────────
 
 export type CycleStatus = "running" | "markets-open" | "published" | "failed" | "superseded";
 
@@ -222,12 +387,6 @@ export interface MeritOrderStore {
   ): Promise<PublishedMeritOrder | undefined>;
 }
 
-export interface ClaimSource {
-  /** R-ELIG-1: entries claimed by qualified assets of approved participants in the scheme. */
-  listEntryClaims(anmSchemeId: string): Promise<EntryClaim[]>;
-}
-
-/** Notifications to participants (an outbox record each; delivery comes later). */
 /** A message for a participant, kept in the outbox until delivered. */
 export interface Notification {
   participantId: string;
@@ -242,8 +401,39 @@ export interface Outbox {
   notifyAll(notifications: Notification[]): Promise<void>;
 }
 
+// ── Workflows ────────────────────────────────────────────────────────────────────────────────
+
 export interface WorkflowStarter {
-  /** Starts (or finds, when already started with this name) the cycle's execution. */
+  /** Starts (or finds, when already started with this name) an execution. */
   start(name: string, input: unknown): Promise<string>;
+  /** Stops a running execution; one that has already ended is left as it is. */
   stop(executionArn: string, cause: string): Promise<void>;
+}
+
+/** One step of an execution's history, as the operator sees it. */
+export interface ExecutionStep {
+  readonly type: string;
+  /** The state's name, for state entered/exited events. */
+  readonly state?: string;
+  readonly at: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface ExecutionSummary {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly startedAt: string;
+  readonly stoppedAt?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface WorkflowInspector {
+  describe(executionArn: string): Promise<ExecutionSummary>;
+  /** The whole history, oldest first. */
+  history(executionArn: string): Promise<ExecutionStep[]>;
+  /** The most recent executions first. */
+  list(limit?: number): Promise<ExecutionSummary[]>;
 }

@@ -11,11 +11,6 @@ export { fieldProblems, validationProblem } from "../core/problem";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** A stable type URI per code, e.g. `GATE_CLOSED` → `urn:bitrader:problem:gate-closed`. */
-export function problemType(code: string): string {
-  return coreProblem(500, code, "", "").type;
-}
-
 /** The core's builder with named fields. */
 export function problem(fields: Omit<Problem, "type">): Problem {
   const { status, code, title, detail, errors } = fields;

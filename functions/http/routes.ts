@@ -1,4 +1,5 @@
-import type { Role } from "./auth/roles";
+import type { Role } from "../core/access/roles";
+import type { Grants } from "../wiring";
 
 /**
  * ROUTE TABLE — data only. The CDK API (`lib/constructs/market-api.ts`), the local API server
@@ -9,18 +10,11 @@ import type { Role } from "./auth/roles";
  * - `roles`: `"none"` for a public route, otherwise the roles allowed to call it (401 without a
  *   valid key, 403 with a key of another role).
  * - `entry`: the handler module, relative to the repository root; it exports `handler`.
- * - `grants`: what the handler may touch; the stack grants exactly this and nothing more.
+ * - `grants`: what the handler may touch (functions/wiring.ts); the stack grants exactly this.
  */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export type RouteRoles = "none" | readonly [Role, ...Role[]];
-
-export interface ResourceGrants {
-  /** Access to the single table. @default none */
-  readonly table?: "read" | "readWrite";
-  /** Access to the day-ahead cycle state machine. @default none */
-  readonly workflow?: "start" | "read";
-}
 
 export interface Route {
   readonly id: string;
@@ -29,7 +23,7 @@ export interface Route {
   readonly path: string;
   readonly roles: RouteRoles;
   readonly entry: string;
-  readonly grants: ResourceGrants;
+  readonly grants: Grants;
 }
 
 export const ROUTES = [
@@ -57,7 +51,7 @@ export const ROUTES = [
     entry: "functions/http/handlers/get-who-am-i.ts",
     grants: {},
   },
-  // Participants, assets and access control (issue 4).
+  // Participants, assets and access control.
   {
     id: "CreateRegistration",
     method: "POST",
@@ -146,14 +140,14 @@ export const ROUTES = [
     entry: "functions/http/handlers/list-audit-records.ts",
     grants: { table: "read" },
   },
-  // Day-ahead market (issue 5): ANM interface, trading, operations.
+  // Day-ahead market: ANM interface, trading, operations.
   {
     id: "PostLookAhead",
     method: "POST",
     path: "/anm/look-aheads",
     roles: ["anm"],
     entry: "functions/http/handlers/post-look-ahead.ts",
-    grants: { table: "readWrite", workflow: "start" },
+    grants: { table: "readWrite", workflow: { DayAheadCycle: "start" } },
   },
   {
     id: "GetMeritOrder",
@@ -257,7 +251,7 @@ export const ROUTES = [
     path: "/cycles/{cycleId}/execution",
     roles: ["operator"],
     entry: "functions/http/handlers/get-cycle-execution.ts",
-    grants: { table: "read", workflow: "read" },
+    grants: { table: "read", workflow: { DayAheadCycle: "read" } },
   },
 ] as const satisfies readonly Route[];
 
@@ -273,7 +267,7 @@ export const AUTHORIZER = {
   /** The header the key travels in (api.md, Conventions). */
   header: "x-api-key",
   grants: { table: "read" },
-} as const satisfies { id: string; entry: string; header: string; grants: ResourceGrants };
+} as const satisfies { id: string; entry: string; header: string; grants: Grants };
 
 /** True when the route needs a key. */
 export function isProtected(route: Route): route is Route & { roles: readonly Role[] } {

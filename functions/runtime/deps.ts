@@ -1,68 +1,158 @@
 import { ApiKeyRepository } from "../adapters/api-key-repository";
 import { AssetRepository } from "../adapters/asset-repository";
 import { AuditLog } from "../adapters/audit-log";
+import { systemClock } from "../adapters/clock";
+import { cryptoCredentials } from "../adapters/credentials";
+import { CycleRepository } from "../adapters/cycle-repository";
+import { EntryClaims } from "../adapters/entry-claims";
 import { IdempotencyStore } from "../adapters/idempotency-store";
+import { randomIds } from "../adapters/ids";
+import { MarketRepository } from "../adapters/market-repository";
+import { MeritOrderRepository } from "../adapters/merit-order-repository";
+import { OrderRepository } from "../adapters/order-repository";
+import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
+import { noSchemeSettings } from "../adapters/scheme-settings";
+import { TradeRepository } from "../adapters/trade-repository";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
+import type { AuthenticatePorts } from "../core/access/authenticate";
+import type { ClaimApiKeyPorts } from "../core/access/claim-api-key";
+import type { DecideAssetPorts } from "../core/access/decide-asset";
+import type { DecideParticipantPorts } from "../core/access/decide-participant";
+import type { RegisterAssetPorts } from "../core/access/register-asset";
+import type { RegisterParticipantPorts } from "../core/access/register-participant";
+import type {
+  ApiKeyStore,
+  AssetStore,
+  AuditTrail,
+  Clock,
+  Credentials,
+  CycleStore,
+  EntryClaimStore,
+  IdempotencyRecords,
+  IdGenerator,
+  MarketStore,
+  MeritOrderStore,
+  OrderStore,
+  Outbox,
+  ParticipantStore,
+  SchemeConfigSource,
+  TradeStore,
+  WorkflowInspector,
+  WorkflowStarter,
+} from "../core/ports";
+import type { CyclePorts } from "../core/use-cases/cycle-steps";
+import type { MarketQueryPorts } from "../core/use-cases/market-queries";
+import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
+import type { TradingPorts } from "../core/use-cases/trading";
+import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
 import { dynamoDocumentClient, sfnClient } from "./clients";
-import { required } from "./env";
+import { required, workflowArn } from "./env";
 
 /**
- * Composition root: the adapters the handlers use, built lazily once per execution environment
- * so that a function only needs the environment of what it actually touches.
+ * The one composition root: every port of `core/ports.ts`, implemented by its adapter and built
+ * lazily once per execution environment, so that a function only needs the environment of what
+ * it actually touches. Handlers pass `deps` (or a part of it) to the use case they call; they
+ * never import an adapter.
  */
 export interface Deps {
-  readonly apiKeys: ApiKeyRepository;
-  readonly workflow: WorkflowExecutions;
-  /** Participants (R-AUTH): `get(participantId)` → record with `status`, or undefined. */
-  readonly participants: ParticipantRepository;
-  /** Assets and MOL entry claims; `listEntryClaims(anmSchemeId)` for R-ELIG-1. */
-  readonly assets: AssetRepository;
-  /** The append-only audit log: `append(entry)`, `transactItem(entry)`, `list(subject)`. */
-  readonly auditLog: AuditLog;
-  /** Idempotency records behind the `idempotent` wrapper (functions/http/middleware). */
-  readonly idempotency: IdempotencyStore;
+  /** The wall clock; tests replace it through {@link clockSource}. */
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly credentials: Credentials;
+  readonly participants: ParticipantStore;
+  readonly assets: AssetStore;
+  readonly claims: EntryClaimStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly audit: AuditTrail;
+  readonly idempotency: IdempotencyRecords;
+  readonly schemes: SchemeConfigSource;
+  readonly cycles: CycleStore;
+  readonly markets: MarketStore;
+  readonly orders: OrderStore;
+  readonly trades: TradeStore;
+  readonly meritOrders: MeritOrderStore;
+  readonly outbox: Outbox;
+  /** The day-ahead cycle's executions (WORKFLOWS row DayAheadCycle). */
+  readonly workflow: WorkflowStarter & WorkflowInspector;
 }
 
-let apiKeys: ApiKeyRepository | undefined;
-let workflow: WorkflowExecutions | undefined;
-let participants: ParticipantRepository | undefined;
-let assets: AssetRepository | undefined;
-let auditLog: AuditLog | undefined;
-let idempotency: IdempotencyStore | undefined;
+/** The clock every use case, handler and middleware reads. Tests set `current` (gate closure). */
+export const clockSource: { current: Clock } = { current: systemClock };
+
+const built: { -readonly [K in keyof Deps]?: Deps[K] } = {};
+const table = () => ({ client: dynamoDocumentClient(), name: required("TABLE_NAME") });
+function once<K extends keyof Deps>(name: K, make: () => Deps[K]): Deps[K] {
+  built[name] ??= make();
+  return built[name]!;
+}
+/** One audit log: the stores write their records through it, the audit route reads it. */
+let auditLogInstance: AuditLog | undefined;
+const auditLog = () => {
+  auditLogInstance ??= new AuditLog(table().client, table().name, randomIds);
+  return auditLogInstance;
+};
 
 export const deps: Deps = {
-  get apiKeys() {
-    apiKeys ??= new ApiKeyRepository(dynamoDocumentClient(), required("TABLE_NAME"));
-    return apiKeys;
-  },
-  get workflow() {
-    workflow ??= new WorkflowExecutions(sfnClient(), required("STATE_MACHINE_ARN"));
-    return workflow;
-  },
-  get auditLog() {
-    auditLog ??= new AuditLog(dynamoDocumentClient(), required("TABLE_NAME"));
-    return auditLog;
+  clock: { nowMs: () => clockSource.current.nowMs() },
+  ids: randomIds,
+  credentials: cryptoCredentials,
+  schemes: noSchemeSettings,
+  get audit() {
+    return auditLog();
   },
   get participants() {
-    participants ??= new ParticipantRepository(
-      dynamoDocumentClient(),
-      required("TABLE_NAME"),
-      this.auditLog,
+    return once(
+      "participants",
+      () => new ParticipantRepository(table().client, table().name, auditLog()),
     );
-    return participants;
   },
   get assets() {
-    assets ??= new AssetRepository(
-      dynamoDocumentClient(),
-      required("TABLE_NAME"),
-      this.auditLog,
-      this.participants,
-    );
-    return assets;
+    return once("assets", () => new AssetRepository(table().client, table().name, auditLog()));
+  },
+  get claims() {
+    return once("claims", () => new EntryClaims(table().client, table().name));
+  },
+  get apiKeys() {
+    return once("apiKeys", () => new ApiKeyRepository(table().client, table().name));
   },
   get idempotency() {
-    idempotency ??= new IdempotencyStore(dynamoDocumentClient(), required("TABLE_NAME"));
-    return idempotency;
+    return once("idempotency", () => new IdempotencyStore(table().client, table().name));
+  },
+  get cycles() {
+    return once("cycles", () => new CycleRepository(table().client, table().name));
+  },
+  get markets() {
+    return once("markets", () => new MarketRepository(table().client, table().name));
+  },
+  get orders() {
+    return once("orders", () => new OrderRepository(table().client, table().name));
+  },
+  get trades() {
+    return once("trades", () => new TradeRepository(table().client, table().name));
+  },
+  get meritOrders() {
+    return once("meritOrders", () => new MeritOrderRepository(table().client, table().name));
+  },
+  get outbox() {
+    return once("outbox", () => new OutboxRepository(table().client, table().name));
+  },
+  get workflow() {
+    return once(
+      "workflow",
+      () => new WorkflowExecutions(sfnClient(), workflowArn(DAY_AHEAD_CYCLE)),
+    );
   },
 };
+
+/** Every use case's ports are a part of the root: a port missing here fails the typecheck. */
+deps satisfies RegisterParticipantPorts &
+  DecideParticipantPorts &
+  ClaimApiKeyPorts &
+  RegisterAssetPorts &
+  DecideAssetPorts &
+  AuthenticatePorts &
+  SubmitLookAheadPorts &
+  TradingPorts &
+  CyclePorts &
+  MarketQueryPorts;

@@ -1,19 +1,28 @@
 import { z } from "zod";
-import { ROLES } from "../http/auth/roles";
+import { ROLES } from "../core/access/roles";
+import { WORKFLOWS } from "../workflow/workflows";
 
 /**
  * ENV — the environment every function reads, validated once with zod on first use (cold start).
- * Names are the contract between the stack (`lib/constructs/market-function.ts`), the local
- * stack (`lib/local/local-stack.ts`) and the code.
+ * Names are the contract between the stack (`lib/constructs/market-function.ts`, from the grants
+ * of `functions/wiring.ts` and WORKFLOWS), the local stack (`lib/local/bindings.ts`) and the code.
  */
 const UsageKeysSchema = z.partialRecord(z.enum(ROLES), z.string().min(20));
 
+/** Each WORKFLOWS row's state machine ARN; set by a workflow grant. */
+const workflowArns = Object.fromEntries(
+  WORKFLOWS.map((workflow) => [workflow.arnVariable, z.string().startsWith("arn:").optional()]),
+);
+
 export const EnvSchema = z.object({
   AWS_REGION: z.string().min(1).default("eu-west-2"),
-  /** The single table (TABLE_SPEC); set by `bindTable`. */
+  /** The single table (TABLE_SPEC); set by a table grant. */
   TABLE_NAME: z.string().min(1).optional(),
-  /** The day-ahead cycle state machine; set by `bindWorkflow`. */
+  /** The table's stream; set by a stream grant. */
+  TABLE_STREAM_ARN: z.string().startsWith("arn:").optional(),
+  /** The day-ahead cycle state machine (the DayAheadCycle row's `arnVariable`). */
   STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
+  ...workflowArns,
   /** Local only: DynamoDB Local's URL. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   /** Local only: the local Step Functions endpoint's URL. */
@@ -65,4 +74,13 @@ export function required<K extends keyof Env>(name: K): NonNullable<Env[K]> {
     throw new ConfigurationError(`missing environment variable ${String(name)}`);
   }
   return value as NonNullable<Env[K]>;
+}
+
+/** The state machine ARN of a WORKFLOWS row, from the variable its workflow grant sets. */
+export function workflowArn(workflow: { readonly arnVariable: string }): string {
+  const value = (env() as Record<string, unknown>)[workflow.arnVariable];
+  if (typeof value !== "string") {
+    throw new ConfigurationError(`missing environment variable ${workflow.arnVariable}`);
+  }
+  return value;
 }

@@ -2,8 +2,8 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { z } from "zod";
 import type { CyclePorts } from "../core/use-cases/cycle-steps";
+import { deps } from "../runtime/deps";
 import { logger } from "../runtime/logger";
-import { marketDeps } from "../runtime/market-deps";
 
 /**
  * What the states of the day-ahead cycle pass each other: ids only, never bulk data (the 256 KB
@@ -32,13 +32,13 @@ export function cycleStep(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (input) => {
       const ref = CycleRefSchema.parse(input);
-      const started = Date.now();
+      const started = performance.now();
       logger.info("cycle step started", { state, cycleId: ref.cycleId });
-      const result = await step(marketDeps.cycle, ref);
+      const result = await step(deps, ref);
       logger.info("cycle step done", {
         state,
         cycleId: ref.cycleId,
-        ms: Date.now() - started,
+        ms: Math.round(performance.now() - started),
         result: result ?? null,
       });
       return ref;

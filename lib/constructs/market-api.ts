@@ -16,13 +16,12 @@ import {
 } from "aws-cdk-lib/aws-apigateway";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
-import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
-import { ROLES, type Role } from "../../functions/http/auth/roles";
+import { ROLES, type Role } from "../../functions/core/access/roles";
 import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
 import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
 import { AUTHORIZER, isProtected, ROUTES, type Route } from "../../functions/http/routes";
-import { MarketFunction } from "./market-function";
+import { type GrantResources, MarketFunction } from "./market-function";
 
 /** Requests per second and burst, as API Gateway throttles them. */
 export interface Throttle {
@@ -39,8 +38,8 @@ export interface MarketApiProps {
   readonly routes?: readonly Route[];
   /** The single table: the authorizer reads keys from it; routes get what they declare. */
   readonly table: ITable;
-  /** Needed when a route declares a workflow grant. */
-  readonly stateMachine?: IStateMachine;
+  /** What the routes' grants name besides the table (workflows, buckets, …). @default none */
+  readonly resources?: GrantResources;
   /**
    * The stage, also the first path segment of the URL.
    * @default "v1"
@@ -114,12 +113,37 @@ export class MarketApi extends Construct {
     for (const [name, throttle] of Object.entries({ stage: stageThrottle, ...roleThrottle })) {
       validateThrottle(name, throttle);
     }
+    this.api = this.restApi(stageName, stageThrottle, props.accessLogRetention);
+    this.addGatewayResponses();
+    const usageKeys = this.addUsagePlans(roleThrottle);
+    const authorization = routes.some(isProtected)
+      ? this.addAuthorizer(props.table, usageKeys)
+      : undefined;
+    this.authorizerFunction = authorization?.fn;
+    const authorizer = authorization?.authorizer;
+    const resources: GrantResources = { ...props.resources, table: props.table };
+    const functions: Record<string, MarketFunction> = {};
+    const methods: Record<string, Method> = {};
+    for (const route of routes) {
+      const { fn, method } = this.addRoute(route, resources, authorizer);
+      functions[route.id] = fn;
+      methods[route.id] = method;
+    }
+    this.functions = functions;
+    this.methods = methods;
+  }
 
+  /** The REST API and its stage: tracing, metrics, error logging, JSON access logs, throttling. */
+  private restApi(
+    stageName: string,
+    stageThrottle: Throttle,
+    accessLogRetention: RetentionDays | undefined,
+  ): RestApi {
     const accessLogs = new LogGroup(this, "AccessLogs", {
-      retention: props.accessLogRetention ?? RetentionDays.THREE_MONTHS,
+      retention: accessLogRetention ?? RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.api = new RestApi(this, "Api", {
+    const api = new RestApi(this, "Api", {
       restApiName: "bitrader",
       description: "BiTraDER: bilateral trading of curtailment obligations",
       endpointTypes: [EndpointType.REGIONAL],
@@ -138,8 +162,7 @@ export class MarketApi extends Construct {
         throttlingBurstLimit: stageThrottle.burstLimit,
       },
     });
-
-    Validations.of(this.api).acknowledge(
+    Validations.of(api).acknowledge(
       {
         id: "AwsSolutions::AwsSolutions-COG4",
         reason:
@@ -161,19 +184,27 @@ export class MarketApi extends Construct {
           "The account-level role API Gateway uses to write execution logs; this managed policy is the documented one for it.",
       },
     );
+    return api;
+  }
 
+  /** What API Gateway answers itself (GATEWAY_PROBLEMS), as problem+json. */
+  private addGatewayResponses(): void {
     for (const [key, spec] of Object.entries(GATEWAY_PROBLEMS)) {
       const { status, code, title, detail } = spec;
-      this.api.addGatewayResponse(`Gateway${key[0]!.toUpperCase()}${key.slice(1)}`, {
+      this.api.addGatewayResponse(`Gateway${pascal(key)}`, {
         type: ResponseType.of(spec.responseType),
         statusCode: String(status),
         responseHeaders: { "Content-Type": `'${PROBLEM_CONTENT_TYPE}'` },
         templates: { "application/json": JSON.stringify(problem({ status, code, title, detail })) },
       });
     }
+  }
 
-    // One usage plan and one usage key per role. The key value is a bucket name, not a secret:
-    // with API key source AUTHORIZER, API Gateway takes it only from the authorizer.
+  /**
+   * One usage plan and one usage key per role. The key value is a bucket name, not a secret: with
+   * API key source AUTHORIZER, API Gateway takes it only from the authorizer. Returns role → key.
+   */
+  private addUsagePlans(roleThrottle: Record<Role, Throttle>): Record<string, string> {
     const usageKeys: Record<string, string> = {};
     for (const role of ROLES) {
       const value = `bitrader-usage-${role}-${this.node.addr}`;
@@ -189,64 +220,67 @@ export class MarketApi extends Construct {
       plan.addApiKey(key);
       usageKeys[role] = value;
     }
+    return usageKeys;
+  }
 
-    // The authorizer exists only when some route needs a key (API Gateway refuses an
-    // authorizer that no method uses).
-    let authorizer: RequestAuthorizer | undefined;
-    if (routes.some(isProtected)) {
-      const authorizerFunction = new MarketFunction(this, AUTHORIZER.id, {
-        entry: AUTHORIZER.entry,
-        description: "BiTraDER API authorizer: x-api-key → role",
-        timeout: Duration.seconds(5),
-        maxTimeout: API_INTEGRATION_TIMEOUT,
-      }).grant(AUTHORIZER.grants, { table: props.table });
-      authorizerFunction.function.addEnvironment("USAGE_KEYS", JSON.stringify(usageKeys));
-      authorizer = new RequestAuthorizer(this, "Authorizer", {
-        authorizerName: "bitrader-api-key",
-        handler: authorizerFunction.function,
-        identitySources: [IdentitySource.header(AUTHORIZER.header)],
-        resultsCacheTtl: Duration.seconds(0),
-      });
-      this.authorizerFunction = authorizerFunction;
-    }
+  /**
+   * The REQUEST authorizer on `x-api-key`, uncached (its decision is per route). It exists only
+   * when some route needs a key: API Gateway refuses an authorizer that no method uses.
+   */
+  private addAuthorizer(
+    table: ITable,
+    usageKeys: Record<string, string>,
+  ): { fn: MarketFunction; authorizer: RequestAuthorizer } {
+    const authorizerFunction = new MarketFunction(this, AUTHORIZER.id, {
+      entry: AUTHORIZER.entry,
+      description: "BiTraDER API authorizer: x-api-key → role",
+      timeout: Duration.seconds(5),
+      maxTimeout: API_INTEGRATION_TIMEOUT,
+    }).grant(AUTHORIZER.grants, { table });
+    authorizerFunction.function.addEnvironment("USAGE_KEYS", JSON.stringify(usageKeys));
+    const authorizer = new RequestAuthorizer(this, "Authorizer", {
+      authorizerName: "bitrader-api-key",
+      handler: authorizerFunction.function,
+      identitySources: [IdentitySource.header(AUTHORIZER.header)],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+    return { fn: authorizerFunction, authorizer };
+  }
 
-    const functions: Record<string, MarketFunction> = {};
-    const methods: Record<string, Method> = {};
-    for (const route of routes) {
-      const fn = new MarketFunction(this, route.id, {
-        entry: route.entry,
-        description: `BiTraDER ${route.method} ${route.path}`,
-        maxTimeout: API_INTEGRATION_TIMEOUT,
-      }).grant(route.grants, {
-        table: props.table,
-        ...(props.stateMachine ? { stateMachine: props.stateMachine } : {}),
+  /** One route: its function (with its grants), its Lambda proxy method and its authorization. */
+  private addRoute(
+    route: Route,
+    resources: GrantResources,
+    authorizer: RequestAuthorizer | undefined,
+  ): { fn: MarketFunction; method: Method } {
+    const fn = new MarketFunction(this, route.id, {
+      entry: route.entry,
+      description: `BiTraDER ${route.method} ${route.path}`,
+      maxTimeout: API_INTEGRATION_TIMEOUT,
+    }).grant(route.grants, resources);
+    const integration = new LambdaIntegration(fn.function, {
+      proxy: true,
+      allowTestInvoke: false,
+    });
+    const method = this.api.root.resourceForPath(route.path).addMethod(
+      route.method,
+      integration,
+      isProtected(route) && authorizer !== undefined
+        ? {
+            operationName: route.id,
+            authorizer,
+            authorizationType: AuthorizationType.CUSTOM,
+            apiKeyRequired: true,
+          }
+        : { operationName: route.id, authorizationType: AuthorizationType.NONE },
+    );
+    if (!isProtected(route)) {
+      Validations.of(method).acknowledge({
+        id: "AwsSolutions::AwsSolutions-APIG4",
+        reason: `${route.method} ${route.path} is public by contract (api.md: no key); it is throttled by the stage limits.`,
       });
-      const integration = new LambdaIntegration(fn.function, {
-        proxy: true,
-        allowTestInvoke: false,
-      });
-      methods[route.id] = this.api.root.resourceForPath(route.path).addMethod(
-        route.method,
-        integration,
-        isProtected(route) && authorizer !== undefined
-          ? {
-              operationName: route.id,
-              authorizer,
-              authorizationType: AuthorizationType.CUSTOM,
-              apiKeyRequired: true,
-            }
-          : { operationName: route.id, authorizationType: AuthorizationType.NONE },
-      );
-      if (!isProtected(route)) {
-        Validations.of(methods[route.id]!).acknowledge({
-          id: "AwsSolutions::AwsSolutions-APIG4",
-          reason: `${route.method} ${route.path} is public by contract (api.md: no key); it is throttled by the stage limits.`,
-        });
-      }
-      functions[route.id] = fn;
     }
-    this.functions = functions;
-    this.methods = methods;
+    return { fn, method };
   }
 }
 

@@ -6,21 +6,53 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
-import type { ResourceGrants } from "../../functions/http/routes";
+import { GRANT_VARIABLES, type Grants } from "../../functions/wiring";
+import { WORKFLOWS } from "../../functions/workflow/workflows";
 import { REPO_ROOT } from "../repo-root";
 
-/** Environment names the constructs manage themselves; `environment` may not set them. */
+/** Environment names the constructs manage themselves (grants, USAGE_KEYS, local endpoints). */
 const RESERVED_ENVIRONMENT = [
-  "TABLE_NAME",
-  "STATE_MACHINE_ARN",
+  ...GRANT_VARIABLES.table(),
+  ...GRANT_VARIABLES.stream(),
+  ...GRANT_VARIABLES.schedule(),
+  ...WORKFLOWS.map((workflow) => workflow.arnVariable),
   "USAGE_KEYS",
   "DYNAMODB_ENDPOINT",
   "SFN_ENDPOINT",
   "AWS_REGION",
-] as const;
+];
+/** Bucket and queue variables, whatever their id. */
+const RESERVED_PATTERN = /^(BUCKET_[A-Z0-9_]+_NAME|QUEUE_[A-Z0-9_]+_URL)$/;
+
+/** A WORKFLOWS row's state machine, and the variable that names it. */
+export interface GrantedWorkflow {
+  readonly stateMachine: IStateMachine;
+  readonly arnVariable: string;
+}
+
+/** The platform's schedule group for one-off schedules, and the role schedules run as. */
+export interface ScheduleGroup {
+  readonly name: string;
+  readonly roleArn: string;
+}
+
+/**
+ * The resources a {@link Grants} declaration can name, by kind (functions/wiring.ts). A grant
+ * whose resource is missing here is a wiring error, raised when the stack is built.
+ */
+export interface GrantResources {
+  readonly table?: ITable;
+  /** Workflow id (WORKFLOWS row) → its state machine. */
+  readonly workflows?: Readonly<Record<string, GrantedWorkflow>>;
+  readonly buckets?: Readonly<Record<string, IBucket>>;
+  readonly queues?: Readonly<Record<string, IQueue>>;
+  readonly schedules?: ScheduleGroup;
+}
 
 /** DynamoDB actions per access level. Scan is never granted: every read goes by key or index. */
 const TABLE_ACTIONS = {
@@ -45,7 +77,7 @@ const TABLE_ACTIONS = {
 export interface MarketFunctionProps {
   /**
    * The handler module, relative to the repository root, under `functions/`; it exports
-   * `handler`. Comes from ROUTES or TASKS.
+   * `handler`. Comes from ROUTES, WORKFLOWS or CONSUMERS.
    */
   readonly entry: string;
   /** @default a line naming the entry */
@@ -67,9 +99,8 @@ export interface MarketFunctionProps {
    */
   readonly memorySize?: number;
   /**
-   * Extra environment. Names the constructs manage (TABLE_NAME, STATE_MACHINE_ARN, USAGE_KEYS)
-   * and local-only names (DYNAMODB_ENDPOINT, SFN_ENDPOINT) are refused: use `bindTable`,
-   * `bindWorkflow`.
+   * Extra environment. Names the grants set (TABLE_NAME, a workflow's ARN variable, …), USAGE_KEYS
+   * and local-only names (DYNAMODB_ENDPOINT, SFN_ENDPOINT) are refused: use {@link MarketFunction.grant}.
    * @default none
    */
   readonly environment?: Readonly<Record<string, string>>;
@@ -80,7 +111,8 @@ export interface MarketFunctionProps {
 /**
  * The house Lambda function: Node.js 24 (the latest Lambda runtime) on arm64, bundled locally by esbuild (no Docker) as ESM
  * with the pinned AWS SDK inside, X-Ray tracing, JSON logs to its own log group, and access
- * granted only through `bindTable` / `bindWorkflow` (least privilege, from ROUTES/TASKS grants).
+ * granted only through {@link MarketFunction.grant} (least privilege, from the grants of ROUTES,
+ * WORKFLOWS and CONSUMERS).
  */
 export class MarketFunction extends Construct {
   readonly function: NodejsFunction;
@@ -149,16 +181,16 @@ export class MarketFunction extends Construct {
         resources: [table.tableArn, ...indexes],
       }),
     );
-    this.function.addEnvironment("TABLE_NAME", table.tableName);
+    this.function.addEnvironment(GRANT_VARIABLES.table()[0]!, table.tableName);
     return this;
   }
 
   /**
-   * Lets the function use the day-ahead cycle state machine — `start`: start executions, read
-   * them back and stop them (a superseded cycle); `read`: read executions only — and tells it the state machine's ARN.
+   * Lets the function use a workflow's state machine — `start`: start executions, read them back
+   * and stop them (a superseded cycle); `read`: read executions only — and tells it the ARN.
    */
-  bindWorkflow(stateMachine: IStateMachine, access: "start" | "read"): this {
-    const { stateMachineArn } = stateMachine;
+  bindWorkflow(workflow: GrantedWorkflow, access: "start" | "read"): this {
+    const { stateMachineArn } = workflow.stateMachine;
     const name = Arn.split(stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
     const executions = Stack.of(this).formatArn({
       service: "states",
@@ -180,28 +212,94 @@ export class MarketFunction extends Construct {
       );
     }
     for (const statement of statements) this.function.addToRolePolicy(statement);
-    this.function.addEnvironment("STATE_MACHINE_ARN", stateMachineArn);
+    this.function.addEnvironment(workflow.arnVariable, stateMachineArn);
     return this;
   }
 
-  /** Applies a ROUTES/TASKS grant declaration; a grant without its resource is a wiring error. */
-  grant(grants: ResourceGrants, resources: { table?: ITable; stateMachine?: IStateMachine }): this {
-    if (grants.table !== undefined) {
-      if (resources.table === undefined) throw new Error(`${this.node.path}: needs the table`);
-      this.bindTable(resources.table, grants.table);
+  /**
+   * Lets the function read the table's stream (the records of its changes) and tells it the
+   * stream's ARN. ListStreams has no resource-level permission, so it is granted on `*`.
+   */
+  bindStream(table: ITable): this {
+    const streamArn = table.tableStreamArn;
+    if (streamArn === undefined) throw new Error(`${this.node.path}: the table has no stream`);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+        resources: [streamArn],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new PolicyStatement({ actions: ["dynamodb:ListStreams"], resources: ["*"] }),
+    );
+    Validations.of(this).acknowledge({
+      id: "AwsSolutions::AwsSolutions-IAM5[Action::dynamodb:ListStreams]",
+      reason:
+        "dynamodb:ListStreams supports no resource-level permission; the records themselves are read from this table's stream only.",
+    });
+    const [variable] = GRANT_VARIABLES.stream();
+    this.function.addEnvironment(variable!, streamArn);
+    return this;
+  }
+
+  /** Applies a grant declaration (functions/wiring.ts); a grant without its resource is a wiring error. */
+  grant(grants: Grants, resources: GrantResources): this {
+    if (grants.table !== undefined)
+      this.bindTable(this.need(resources.table, "the table"), grants.table);
+    if (grants.stream !== undefined) this.bindStream(this.need(resources.table, "the table"));
+    for (const [id, access] of Object.entries(grants.workflow ?? {}))
+      this.bindWorkflow(this.need(resources.workflows?.[id], `the state machine ${id}`), access);
+    for (const [id, access] of Object.entries(grants.bucket ?? {})) {
+      const bucket = this.need(resources.buckets?.[id], `the bucket ${id}`);
+      if (access === "read") bucket.grantRead(this.function);
+      else if (access === "write") bucket.grantPut(this.function);
+      else bucket.grantReadWrite(this.function);
+      this.function.addEnvironment(GRANT_VARIABLES.bucket(id)[0]!, bucket.bucketName);
     }
-    if (grants.workflow !== undefined) {
-      if (resources.stateMachine === undefined) {
-        throw new Error(`${this.node.path}: needs the state machine`);
-      }
-      this.bindWorkflow(resources.stateMachine, grants.workflow);
+    for (const [id, access] of Object.entries(grants.queue ?? {})) {
+      const queue = this.need(resources.queues?.[id], `the queue ${id}`);
+      if (access === "send") queue.grantSendMessages(this.function);
+      else queue.grantConsumeMessages(this.function);
+      this.function.addEnvironment(GRANT_VARIABLES.queue(id)[0]!, queue.queueUrl);
+    }
+    if (grants.schedule !== undefined) {
+      const group = this.need(resources.schedules, "the schedule group");
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: [
+            "scheduler:CreateSchedule",
+            "scheduler:UpdateSchedule",
+            "scheduler:DeleteSchedule",
+            "scheduler:GetSchedule",
+          ],
+          resources: [
+            Stack.of(this).formatArn({
+              service: "scheduler",
+              resource: "schedule",
+              resourceName: `${group.name}/*`,
+            }),
+          ],
+        }),
+      );
+      this.function.addToRolePolicy(
+        new PolicyStatement({ actions: ["iam:PassRole"], resources: [group.roleArn] }),
+      );
+      const [name, role] = GRANT_VARIABLES.schedule();
+      this.function.addEnvironment(name!, group.name);
+      this.function.addEnvironment(role!, group.roleArn);
     }
     return this;
+  }
+
+  private need<T>(resource: T | undefined, what: string): T {
+    if (resource === undefined) throw new Error(`${this.node.path}: needs ${what}`);
+    return resource;
   }
 }
 
 function validate(props: MarketFunctionProps): void {
-  if (!/^functions\/[A-Za-z0-9/_-]+\.ts$/.test(props.entry)) {
+  // test/fixtures/ holds the fixture rows the infra tests synthesize (never a product table).
+  if (!/^(functions|test\/fixtures)\/[A-Za-z0-9/_-]+\.ts$/.test(props.entry)) {
     throw new Error(
       `MarketFunction: entry must be a .ts file under functions/, got ${props.entry}`,
     );
@@ -220,8 +318,8 @@ function validate(props: MarketFunctionProps): void {
   if (!Number.isInteger(memory) || memory < 128 || memory > 10_240) {
     throw new Error(`MarketFunction: memorySize must be 128-10240 MB, got ${memory}`);
   }
-  const reserved = Object.keys(props.environment ?? {}).filter((name) =>
-    (RESERVED_ENVIRONMENT as readonly string[]).includes(name),
+  const reserved = Object.keys(props.environment ?? {}).filter(
+    (name) => RESERVED_ENVIRONMENT.includes(name) || RESERVED_PATTERN.test(name),
   );
   if (reserved.length > 0) {
     throw new Error(`MarketFunction: environment may not set ${reserved.join(", ")}`);

@@ -1,5 +1,11 @@
 import { RemovalPolicy } from "aws-cdk-lib";
-import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import {
+  AttributeType,
+  BillingMode,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from "aws-cdk-lib/aws-dynamodb";
 import { Construct } from "constructs";
 import { TABLE_SPEC, type TableSpec } from "../../functions/adapters/table-spec";
 
@@ -20,8 +26,8 @@ export interface MarketTableProps {
 
 /**
  * The platform's single DynamoDB table, built from TABLE_SPEC: on-demand, point-in-time
- * recovery, deletion protection, AWS-managed encryption, TTL on the spec's attribute, every
- * index projecting all attributes.
+ * recovery, deletion protection, AWS-managed encryption, TTL on the spec's attribute, a stream
+ * of the spec's view type (for stream CONSUMERS), every index projecting all attributes.
  */
 export class MarketTable extends Construct {
   readonly table: Table;
@@ -42,6 +48,7 @@ export class MarketTable extends Construct {
       deletionProtection: true,
       encryption: TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: spec.timeToLiveAttribute,
+      stream: StreamViewType[spec.streamViewType],
       removalPolicy,
     });
     for (const index of spec.globalSecondaryIndexes) {

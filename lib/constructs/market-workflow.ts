@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
-import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import {
@@ -11,22 +10,31 @@ import {
   StateMachineType,
 } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
-import { TASKS, WORKFLOW, type WorkflowTask } from "../../functions/workflow/tasks";
+import {
+  DAY_AHEAD_CYCLE,
+  type Workflow,
+  type WorkflowTask,
+} from "../../functions/workflow/workflows";
 import { aslPlaceholders } from "../asl-placeholders";
 import { REPO_ROOT } from "../repo-root";
-import { MarketFunction } from "./market-function";
+import { type GrantResources, MarketFunction } from "./market-function";
 
 export interface MarketWorkflowProps {
   /**
+   * The WORKFLOWS row: its ASL file and its task table.
+   * @default the DayAheadCycle row
+   */
+  readonly workflow?: Workflow;
+  /**
    * The ASL file, relative to the repository root. JSONPath only; every `${…}` placeholder must
    * be a task's `substitution` and every task's substitution must appear.
-   * @default WORKFLOW.definitionFile (statemachines/day-ahead-cycle.asl.json)
+   * @default the row's definitionFile
    */
   readonly definitionFile?: string;
-  /** @default TASKS */
+  /** @default the row's tasks */
   readonly tasks?: readonly WorkflowTask[];
-  /** Needed when a task declares a table grant. */
-  readonly table?: ITable;
+  /** What the tasks' grants name (the table, other workflows, …). @default none */
+  readonly resources?: GrantResources;
   /**
    * Per-task Lambda timeout; at most the ASL's own 60 s task timeout.
    * @default Duration.seconds(50)
@@ -40,9 +48,9 @@ export interface MarketWorkflowProps {
 const ASL_TASK_TIMEOUT = Duration.seconds(60);
 
 /**
- * The day-ahead cycle: one Standard state machine from the ASL file
- * (`DefinitionBody.fromFile` + `definitionSubstitutions`), one MarketFunction per TASKS entry,
- * the state machine allowed to invoke exactly those functions, logging ALL and X-Ray tracing.
+ * One WORKFLOWS row: a Standard state machine from its ASL file (`DefinitionBody.fromFile` +
+ * `definitionSubstitutions`), one MarketFunction per task, the state machine allowed to invoke
+ * exactly those functions, logging ALL and X-Ray tracing.
  */
 export class MarketWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -51,8 +59,9 @@ export class MarketWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: MarketWorkflowProps = {}) {
     super(scope, id);
-    const definitionFile = props.definitionFile ?? WORKFLOW.definitionFile;
-    const tasks = props.tasks ?? TASKS;
+    const workflow = props.workflow ?? DAY_AHEAD_CYCLE;
+    const definitionFile = props.definitionFile ?? workflow.definitionFile;
+    const tasks = props.tasks ?? workflow.tasks;
     const taskTimeout = props.taskTimeout ?? Duration.seconds(50);
     if (taskTimeout.toSeconds() >= ASL_TASK_TIMEOUT.toSeconds()) {
       throw new Error(
@@ -66,9 +75,9 @@ export class MarketWorkflow extends Construct {
     for (const task of tasks) {
       functions[task.state] = new MarketFunction(this, task.state, {
         entry: task.entry,
-        description: `BiTraDER day-ahead cycle step ${task.state}`,
+        description: `BiTraDER ${workflow.id} step ${task.state}`,
         timeout: taskTimeout,
-      }).grant(task.grants, { ...(props.table ? { table: props.table } : {}) });
+      }).grant(task.grants, props.resources ?? {});
     }
     this.functions = functions;
 
@@ -110,7 +119,7 @@ function checkPlaceholders(aslText: string, tasks: readonly WorkflowTask[]): voi
   const unused = inTasks.filter((name) => !inAsl.includes(name));
   if (unknown.length > 0 || unused.length > 0) {
     throw new Error(
-      `MarketWorkflow: ASL placeholders and TASKS differ (no task: ${unknown.join(", ") || "-"}; not in ASL: ${unused.join(", ") || "-"})`,
+      `MarketWorkflow: ASL placeholders and tasks differ (no task: ${unknown.join(", ") || "-"}; not in ASL: ${unused.join(", ") || "-"})`,
     );
   }
 }

@@ -1,28 +1,94 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { CONSUMERS, type Consumer } from "../../functions/events/consumers";
+import { ROUTES, type Route } from "../../functions/http/routes";
+import { WORKFLOWS, type Workflow } from "../../functions/workflow/workflows";
 import { MarketApi } from "../constructs/market-api";
+import { MarketConsumer } from "../constructs/market-consumer";
+import type { GrantedWorkflow, GrantResources, ScheduleGroup } from "../constructs/market-function";
 import { MarketWorkflow } from "../constructs/market-workflow";
 
 export interface MarketStackProps extends StackProps {
-  /** The table of the DataStack. */
+  /** The table of the DataStack (with its stream). */
   readonly table: ITable;
+  /** @default ROUTES */
+  readonly routes?: readonly Route[];
+  /** One state machine each; a task may grant a workflow listed before its own. @default WORKFLOWS */
+  readonly workflows?: readonly Workflow[];
+  /** One function and trigger each. @default CONSUMERS */
+  readonly consumers?: readonly Consumer[];
+  /** Buckets a grant may name, by id (stateful: from the DataStack). @default none */
+  readonly buckets?: Readonly<Record<string, IBucket>>;
+  /** Queues a grant may name, by id. @default none */
+  readonly queues?: Readonly<Record<string, IQueue>>;
+  /** The schedule group a `schedule` grant manages. @default none */
+  readonly schedules?: ScheduleGroup;
 }
 
-/** The stateless stack: the day-ahead cycle workflow and the REST API, with their functions. */
+/**
+ * The stateless stack, read from the tables of `functions/`: one state machine per WORKFLOWS
+ * row, one function and trigger per CONSUMERS row, and the REST API from ROUTES.
+ */
 export class MarketStack extends Stack {
+  /** Workflow id → its state machine and task functions. */
+  readonly workflows: Readonly<Record<string, MarketWorkflow>>;
+  /** The day-ahead cycle's workflow. */
   readonly workflow: MarketWorkflow;
+  /** Consumer id → its function and trigger. */
+  readonly consumers: Readonly<Record<string, MarketConsumer>>;
   readonly api: MarketApi;
 
   constructor(scope: Construct, id: string, props: MarketStackProps) {
     super(scope, id, props);
-    this.workflow = new MarketWorkflow(this, "DayAheadCycle", { table: props.table });
-    this.api = new MarketApi(this, "MarketApi", {
+    const granted: Record<string, GrantedWorkflow> = {};
+    const resources = (): GrantResources => ({
       table: props.table,
-      stateMachine: this.workflow.stateMachine,
+      workflows: { ...granted },
+      ...(props.buckets ? { buckets: props.buckets } : {}),
+      ...(props.queues ? { queues: props.queues } : {}),
+      ...(props.schedules ? { schedules: props.schedules } : {}),
+    });
+
+    const workflows: Record<string, MarketWorkflow> = {};
+    for (const workflow of props.workflows ?? WORKFLOWS) {
+      const built = new MarketWorkflow(this, workflow.id, { workflow, resources: resources() });
+      workflows[workflow.id] = built;
+      granted[workflow.id] = {
+        stateMachine: built.stateMachine,
+        arnVariable: workflow.arnVariable,
+      };
+      new CfnOutput(
+        this,
+        workflow.id === "DayAheadCycle" ? "StateMachineArn" : `${workflow.id}Arn`,
+        {
+          value: built.stateMachine.stateMachineArn,
+        },
+      );
+    }
+    this.workflows = workflows;
+    const dayAhead = workflows.DayAheadCycle;
+    if (dayAhead === undefined)
+      throw new Error("MarketStack: the DayAheadCycle workflow is missing");
+    this.workflow = dayAhead;
+
+    const consumers: Record<string, MarketConsumer> = {};
+    for (const consumer of props.consumers ?? CONSUMERS) {
+      consumers[consumer.id] = new MarketConsumer(this, consumer.id, {
+        consumer,
+        resources: resources(),
+      });
+    }
+    this.consumers = consumers;
+
+    this.api = new MarketApi(this, "MarketApi", {
+      routes: props.routes ?? ROUTES,
+      table: props.table,
+      resources: resources(),
     });
     new CfnOutput(this, "ApiUrl", { value: this.api.api.url });
     new CfnOutput(this, "TableName", { value: props.table.tableName });
-    new CfnOutput(this, "StateMachineArn", { value: this.workflow.stateMachine.stateMachineArn });
   }
 }

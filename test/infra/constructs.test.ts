@@ -4,12 +4,14 @@ import { AttributeType, Table } from "aws-cdk-lib/aws-dynamodb";
 import { describe, expect, it } from "vitest";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
 import { ROUTES, type Route } from "../../functions/http/routes";
-import { TASKS } from "../../functions/workflow/tasks";
+import { DAY_AHEAD_CYCLE } from "../../functions/workflow/workflows";
 import { MarketApi } from "../../lib/constructs/market-api";
 import { MarketFunction } from "../../lib/constructs/market-function";
 import { MarketTable } from "../../lib/constructs/market-table";
 import { MarketWorkflow } from "../../lib/constructs/market-workflow";
 import { testApp } from "../support/cdk-app";
+
+const TASKS = DAY_AHEAD_CYCLE.tasks;
 
 function stack() {
   return new Stack(testApp(), "Test", { env: { account: "123456789012", region: "eu-west-2" } });
@@ -89,7 +91,9 @@ describe("MarketFunction refuses misuse", () => {
   it("refuses a grant whose resource is missing", () => {
     const fn = new MarketFunction(stack(), "F", { entry });
     expect(() => fn.grant({ table: "read" }, {})).toThrow(/needs the table/);
-    expect(() => fn.grant({ workflow: "start" }, {})).toThrow(/needs the state machine/);
+    expect(() => fn.grant({ workflow: { DayAheadCycle: "start" } }, {})).toThrow(
+      /needs the state machine/,
+    );
   });
 });
 
@@ -111,7 +115,7 @@ describe("MarketApi refuses misuse", () => {
     ["a protected route listing no roles", [{ ...health, roles: [] as never }], /no roles/],
     [
       "a route that needs the workflow without one",
-      [{ ...health, grants: { workflow: "start" } }],
+      [{ ...health, grants: { workflow: { DayAheadCycle: "start" } } }],
       /state machine/,
     ],
   ] as const)("refuses %s", (_, routes, message) => {

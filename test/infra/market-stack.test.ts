@@ -3,10 +3,10 @@ import { join } from "node:path";
 import type { App, CfnResource } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../../functions/http/auth/roles";
+import { ROLES } from "../../functions/core/access/roles";
 import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
 import { ROUTES } from "../../functions/http/routes";
-import { TASKS, WORKFLOW } from "../../functions/workflow/tasks";
+import { DAY_AHEAD_CYCLE as WORKFLOW } from "../../functions/workflow/workflows";
 import { aslPlaceholders } from "../../lib/asl-placeholders";
 import type { MarketFunction } from "../../lib/constructs/market-function";
 import { REPO_ROOT } from "../../lib/repo-root";
@@ -15,6 +15,7 @@ import { marketTemplates } from "../support/cdk-app";
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
 const { market, stacks } = marketTemplates();
+const TASKS = WORKFLOW.tasks;
 const resources = market.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stacks.market.getLogicalId(construct.node.defaultChild as CfnResource);

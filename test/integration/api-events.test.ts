@@ -5,7 +5,7 @@ import {
 } from "@aws-lambda-powertools/parser/schemas";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
-import { hashApiKey } from "../../functions/http/auth/api-keys";
+import { hashApiKey } from "../../functions/adapters/credentials";
 import type { Route } from "../../functions/http/routes";
 import { authorizerEvent } from "../../lib/local/api-server";
 import { useLocalStack } from "../support/use-local-stack";
@@ -69,7 +69,7 @@ beforeAll(async () => {
   const actor = { role: "operator", principalId: "operator" } as const;
   await deps.participants.register({
     participantId: "P-0001",
-    body: {
+    registration: {
       organisation: {
         legalName: "Events Ltd",
         companyNumber: "01234567",
@@ -81,8 +81,7 @@ beforeAll(async () => {
     at: createdAt,
     actor,
   });
-  await deps.participants.changeStatus({
-    participantId: "P-0001",
+  await deps.participants.changeStatus("P-0001", {
     from: "pending",
     to: "approved",
     action: "participant.approved",

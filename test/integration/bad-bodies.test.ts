@@ -11,7 +11,7 @@ import { restEvent } from "../support/rest-event";
 import { useLocalStack } from "../support/use-local-stack";
 
 /**
- * reliability.md BI for the write routes of issue 4: ≥ 10,000 generated bodies per route —
+ * reliability.md BI for the write routes of the access API: ≥ 10,000 generated bodies per route —
  * fc.json() and fc.anything() documents, and mutations of a valid body (wrong types, non-finite,
  * negative and over-precise numbers, unknown fields, oversized strings, missing required
  * fields, truncated JSON). Handlers run in-process on REST v1 events against DynamoDB Local.
@@ -73,10 +73,10 @@ beforeAll(async () => {
     handlers[id] = module.handler;
   }
   const { deps } = await import("../../functions/runtime/deps");
-  const { hashClaimSecret, generateClaimSecret } = await import(
-    "../../functions/http/auth/claim-secrets"
+  const { cryptoCredentials, hashApiKey, generateApiKey } = await import(
+    "../../functions/adapters/credentials"
   );
-  const { hashApiKey, generateApiKey } = await import("../../functions/http/auth/api-keys");
+  const { hashClaimSecret, newClaimSecret: generateClaimSecret } = cryptoCredentials;
   const at = new Date().toISOString();
   const actor = { role: "operator", principalId: "operator" } as const;
   const registration = {
@@ -91,7 +91,7 @@ beforeAll(async () => {
   const participant = async (id: string, secret = generateClaimSecret()) => {
     await deps.participants.register({
       participantId: id,
-      body: registration,
+      registration,
       claimSecretHash: await hashClaimSecret(secret),
       at,
       actor,
@@ -99,8 +99,7 @@ beforeAll(async () => {
     return secret;
   };
   const approve = (id: string) =>
-    deps.participants.changeStatus({
-      participantId: id,
+    deps.participants.changeStatus(id, {
       from: "pending",
       to: "approved",
       action: "participant.approved",
@@ -114,8 +113,7 @@ beforeAll(async () => {
   await approve(owner);
   const rejected = "par-00000000000000000002";
   await participant(rejected);
-  await deps.participants.changeStatus({
-    participantId: rejected,
+  await deps.participants.changeStatus(rejected, {
     from: "pending",
     to: "rejected",
     action: "participant.rejected",
@@ -157,19 +155,19 @@ beforeAll(async () => {
   await deps.assets.register({
     assetId: "ast-00000000000000000001",
     participantId: owner,
-    body: assetBody,
+    registration: assetBody,
     at,
     actor: { role: "participant", principalId: owner },
   });
   const rejectedAsset = await deps.assets.register({
     assetId: "ast-00000000000000000002",
     participantId: owner,
-    body: { ...assetBody, molEntryIds: ["F-3"] },
+    registration: { ...assetBody, molEntryIds: ["F-3"] },
     at,
     actor: { role: "participant", principalId: owner },
   });
-  await deps.assets.changeStatus({
-    asset: rejectedAsset,
+  await deps.assets.changeStatus(rejectedAsset, {
+    from: rejectedAsset.status,
     to: "rejected",
     action: "asset.rejected",
     at,
@@ -407,7 +405,7 @@ async function send(target: Target, text: string | null, headers: Record<string,
   return handlers[target.id]!(event, lambdaContext(target.id));
 }
 
-describe("bad bodies at every write route of issue 4", () => {
+describe("bad bodies at every write route of the access API", () => {
   it("builds events API Gateway could send", () => {
     for (const target of targets) {
       const event = restEvent({

@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { submitOrder } from "../../functions/core/use-cases/trading";
-import { marketDeps } from "../../functions/runtime/market-deps";
+import { deps } from "../../functions/runtime/deps";
 import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import {
   type SyntheticScheme,
@@ -56,13 +56,13 @@ describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () =
     );
 
     // 5,000 orders through the same use case the API calls, 25 at a time.
-    const opportunities = await marketDeps.repositories.markets.listOpportunitiesOfCycle(cycleId);
+    const opportunities = await deps.markets.listOpportunitiesOfCycle(cycleId);
     expect(opportunities.length).toBe(SCHEME.constraints * SCHEME.entriesPerConstraint);
     let placed = 0;
     const jobs = Array.from({ length: ORDERS }, (_, k) => {
       const o = opportunities[k % opportunities.length]!;
       return () =>
-        submitOrder(marketDeps.trading, o.participantId, syntheticOrder(o, k, 0.3), {
+        submitOrder(deps, o.participantId, syntheticOrder(o, k, 0.3), {
           orderId: `ord-big-${k}`,
           receivedAtMs: Date.now(),
         }).then(() => {
@@ -85,7 +85,7 @@ describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () =
       1_000,
     );
     expect(cycle.status).toBe("published");
-    const trades = await marketDeps.repositories.trades.listTradesOfCycle(cycleId);
+    const trades = await deps.trades.listTradesOfCycle(cycleId);
     expect(trades.length).toBeGreaterThan(0);
 
     const sfn = new SFNClient({

@@ -3,7 +3,7 @@ import { ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../functions/adapters/clock";
 import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
-import { marketClock } from "../../functions/runtime/market-deps";
+import { clockSource } from "../../functions/runtime/deps";
 import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import { useLocalStack } from "../support/use-local-stack";
 import { workedExample } from "../support/worked-example";
@@ -18,7 +18,7 @@ const local = useLocalStack();
 const scenario = workedExample();
 
 afterEach(() => {
-  marketClock.current = systemClock;
+  clockSource.current = systemClock;
 });
 
 let schemeCount = 0;
@@ -275,7 +275,7 @@ describe("R-IN-3 revisions", () => {
       key: local.stack.keys.anm,
       body: first,
     });
-    marketClock.current = { nowMs: () => Date.parse(first.gateClosureAt) };
+    clockSource.current = { nowMs: () => Date.parse(first.gateClosureAt) };
     const late = {
       ...structuredClone(first),
       lookAheadId: `${first.lookAheadId}-late`,
@@ -334,13 +334,13 @@ describe("trading at the gate and under races", () => {
     const before = (
       await local.api.expect(200, "GET", `/orders?marketId=${marketId}`, { key: buyer.apiKey })
     ).items.length;
-    marketClock.current = { nowMs: () => gate - 1 };
+    clockSource.current = { nowMs: () => gate - 1 };
     const accepted = await local.api.expect(201, "POST", "/orders", {
       key: buyer.apiKey,
       body: bid(0.1),
     });
     for (const offset of [0, 1]) {
-      marketClock.current = { nowMs: () => gate + offset };
+      clockSource.current = { nowMs: () => gate + offset };
       const refused = await local.api.request("POST", "/orders", {
         key: buyer.apiKey,
         body: bid(0.1),
@@ -357,7 +357,7 @@ describe("trading at the gate and under races", () => {
       });
       expect([withdraw.status, withdraw.body.code]).toEqual([409, "GATE_CLOSED"]);
     }
-    marketClock.current = systemClock;
+    clockSource.current = systemClock;
     const after = await local.api.expect(200, "GET", `/orders?marketId=${marketId}`, {
       key: buyer.apiKey,
     });

@@ -5,7 +5,7 @@ import { leaksIn } from "../support/response-scan";
 import { useLocalStack } from "../support/use-local-stack";
 
 /**
- * Issue 4 on the local stack over real HTTP and DynamoDB Local: a newcomer's path, the one-time
+ * Participants, assets and keys on the local stack over real HTTP and DynamoDB Local: a newcomer's path, the one-time
  * key claim, suspension, MOL entry claims, Idempotency-Key replays, the audit trail, and no
  * secret or hash in the table in clear or in any answer.
  */
@@ -145,9 +145,10 @@ describe("a newcomer's path", () => {
       "asset.qualified",
     ]);
 
-    // For issue 5: the qualified asset's entries are claims of an approved participant.
+    // For the day-ahead cycle: the qualified asset's entries are claims of an approved participant.
     const { deps } = await import("../../functions/runtime/deps");
-    const claims = await deps.assets.listEntryClaims(ANM_SCHEME);
+    const { eligibleClaimsOfScheme } = await import("../../functions/core/access/entry-claims");
+    const claims = await eligibleClaimsOfScheme(deps, ANM_SCHEME);
     expect(claims.filter((c) => c.assetId === assetId)).toEqual(
       (body.molEntryIds as string[]).map((entryId) => ({
         entryId,

@@ -1,14 +1,11 @@
 import fc from "fast-check";
+import { DEFAULT_MARKET_CONFIG } from "../../functions/core/config/market-config";
 import {
   type LookAhead,
   LookAheadSchema,
   toLookAhead,
 } from "../../functions/core/model/look-ahead";
-import {
-  type DayAheadBook,
-  DEFAULT_MARKET_CONFIG,
-  deriveOpportunities,
-} from "../../functions/core/opportunities/derive";
+import { type DayAheadBook, deriveOpportunities } from "../../functions/core/opportunities/derive";
 import type { Order } from "../../functions/core/orders/order";
 import { assertOrderAcceptable } from "../../functions/core/orders/order";
 import { opportunityKey } from "../../functions/core/use-cases/day-ahead";
@@ -66,7 +63,7 @@ export const randomMarketArb: fc.Arbitrary<RandomMarket> = fc
       ),
     );
     const owners = Object.fromEntries(entries.map((e, i) => [`E${i}-A`, `p${e.owner}`]));
-    const book = deriveOpportunities(lookAhead, claimsFor(owners));
+    const book = deriveOpportunities(lookAhead, claimsFor(owners), DEFAULT_MARKET_CONFIG);
     const accepted: Order[] = [];
     const open = new Map<string, number>();
     if (book.opportunities.length > 0)

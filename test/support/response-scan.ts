@@ -1,5 +1,5 @@
 /**
- * What no response body may contain (api.md, Conventions; issue 4 "done when" 5): a stack trace,
+ * What no response body may contain (api.md, Conventions): a stack trace,
  * a file path, an AWS error name or ARN, a hash (SHA-256 hex, scrypt strings, or any of the stored
  * hashes passed in), or storage details (a table key attribute, or a key value such as
  * `PARTICIPANT#…`). Returns what was found, empty when the body is clean.

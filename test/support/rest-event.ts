@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { Role } from "../../functions/http/auth/roles";
+import type { Role } from "../../functions/core/access/roles";
 import type { Route } from "../../functions/http/routes";
 import { restProxyEvent } from "../../lib/local/rest-event";
 

@@ -12,8 +12,8 @@ import { type AccessWorld, CALLERS, type Caller, type HttpAnswer } from "./acces
  * caller's objects). An expectation is a status, or `"allowed"` for "passes authorization" (any
  * status but 401, 403, 404 and 5xx) when a row only checks access.
  *
- * Issue 5 adds its rows here (ListOrders, SubmitOrder, …), e.g. with `byRoles` and a request
- * builder that makes the needed market first.
+ * The market routes have their rows here too (ListOrders, SubmitOrder, …), e.g. with `byRoles`
+ * and a request builder that makes the needed market first.
  */
 export type Expectation = number | "allowed";
 
@@ -156,7 +156,7 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
     request: (world) => ({ path: "/audit", query: { subject: world.participantA.participantId } }),
     expect: byRoles(["operator"], { operator: 200 }),
   },
-  // Day-ahead market (issue 5). Objects that do not exist answer 404 to allowed callers, exactly
+  // Day-ahead market. Objects that do not exist answer 404 to allowed callers, exactly
   // as another participant's objects do; bodies that fail validation answer 400 after the
   // authorizer let the caller through.
   PostLookAhead: {

@@ -13,9 +13,6 @@ export const mwNumber = z
   .refine((v) => Math.abs(v) <= MAX_MW, { message: `must be at most ${MAX_MW} MW` })
   .refine((v) => hasAtMostDecimals(v, 3), { message: "must have at most 3 decimals (R-UNIT-1)" });
 
-/** A non-negative power in MW with at most 3 decimals (R-UNIT-1). */
-export const nonNegativeMw = mwNumber.refine((v) => v >= 0, { message: "must be ≥ 0" });
-
 /** A price in GBP: finite, ≥ 0, at most 2 decimals (R-UNIT-2, R-ORDER-1). */
 export const gbpPrice = z
   .number()

@@ -67,6 +67,14 @@ export function toUtcIso(ms: number): string {
     : dt.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
 }
 
+/**
+ * Epoch milliseconds → `YYYY-MM-DDTHH:mm:ss.SSSZ`: the fixed-width instant of stored records
+ * (`createdAt`, audit `at`), so that string order is time order.
+ */
+export function recordInstant(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 /** Parses an ISO 8601 instant that carries an offset (R-TIME-2); undefined otherwise. */
 export function parseInstant(value: string): number | undefined {
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value)) return undefined;

@@ -1,6 +1,7 @@
-import { type Allocation, allocate } from "../allocation/allocate";
+import { allocate } from "../allocation/allocate";
+import type { MarketConfig } from "../config/market-config";
 import { marketIdOf, opportunityIdOf } from "../model/ids";
-import type { LookAhead, MolEntry } from "../model/look-ahead";
+import type { Constraint, LookAhead, MolEntry } from "../model/look-ahead";
 import { windowsOverlap } from "../model/settlement-periods";
 import { type ConstraintEvent, findEvents } from "./events";
 
@@ -18,20 +19,6 @@ export interface EntryClaim {
   /** Flexible-service contract windows from the asset's registration. */
   flexibleServiceWindows: ReadonlyArray<{ startMs: number; endMs: number }>;
 }
-
-/** Scheme settings that reasonable operators set differently. */
-export interface MarketConfig {
-  /** R-ELIG-3 forecast derating factor k in thousandths (1000 = 1.0). */
-  deratingPermille: number;
-  /** R-ORDER-1 price cap per price component, pence. */
-  priceCapPence: number;
-}
-
-/** Defaults: k = 1.0 (R-ELIG-3), price cap £10,000 (R-ORDER-1). */
-export const DEFAULT_MARKET_CONFIG: MarketConfig = {
-  deratingPermille: 1000,
-  priceCapPence: 1_000_000,
-};
 
 /** A market (R-EVENT-2): one per constraint event. */
 export interface Market {
@@ -79,42 +66,70 @@ export interface Opportunity {
 export interface DayAheadBook {
   markets: Market[];
   opportunities: Opportunity[];
-  /** R-ALLOC per constraint with a MOL, over the whole day; rows follow the sorted MOL. */
-  allocations: Map<string, Allocation>;
   /** R-ALLOC-2 flags for the operator: 1-based SP. */
   unresolvable: { constraintId: string; sp: number; shortfallKw: number }[];
 }
 
 /**
  * Derives markets and opportunities from a validated look-ahead: R-ALLOC (predicted curtailment),
- * R-EVENT (one market per event), R-ELIG-1..6 (eligibility, sides, quantities, depth).
- * Markets come out in (window start, constraint id) order; opportunities by market, then side
- * (buy first), then curtailment order.
+ * R-EVENT (one market per event), R-ELIG-1..6 (eligibility, sides, quantities, depth), in named
+ * phases. Markets come out in (window start, constraint id) order; opportunities by market, then
+ * side (buy first), then curtailment order.
  */
 export function deriveOpportunities(
   lookAhead: LookAhead,
   claims: ReadonlyMap<string, EntryClaim>,
-  config: MarketConfig = DEFAULT_MARKET_CONFIG,
+  config: MarketConfig,
 ): DayAheadBook {
-  const { day } = lookAhead;
-  const allocations = new Map<string, Allocation>();
-  const unresolvable: DayAheadBook["unresolvable"] = [];
-  const eventsByConstraint = new Map<string, ConstraintEvent[]>();
+  const curtailment = predictCurtailment(lookAhead);
+  const shared = sharedConstraints(lookAhead, curtailment.events);
+  const markets: Market[] = [];
+  const candidates: Opportunity[] = [];
+  for (const constraint of [...lookAhead.constraints].sort((a, b) =>
+    cmp(a.constraintId, b.constraintId),
+  )) {
+    const curtailedKw = curtailment.curtailedKw.get(constraint.constraintId)!;
+    for (const event of curtailment.events.get(constraint.constraintId) ?? []) {
+      const market = marketOf(lookAhead, constraint, event);
+      markets.push(market);
+      candidates.push(
+        ...opportunitiesIn(market, event, lookAhead, curtailedKw, claims, config, shared),
+      );
+    }
+  }
+  const opportunities = withoutOverlappingSells(candidates);
+  addDepth(markets, opportunities);
+  sortBook(markets, opportunities);
+  return { markets, opportunities, unresolvable: curtailment.unresolvable };
+}
 
+/** R-ALLOC per constraint over the whole day (rows follow the MOL), and R-EVENT-1 events. */
+function predictCurtailment(lookAhead: LookAhead) {
+  const curtailedKw = new Map<string, number[][]>();
+  const events = new Map<string, ConstraintEvent[]>();
+  const unresolvable: DayAheadBook["unresolvable"] = [];
   for (const constraint of lookAhead.constraints) {
     const mol = lookAhead.mols.get(constraint.constraintId);
     const allocation = allocate(mol?.entries ?? [], constraint.requiredKw);
-    allocations.set(constraint.constraintId, allocation);
+    curtailedKw.set(constraint.constraintId, allocation.curtailmentKw);
     for (const u of allocation.unresolvable)
       unresolvable.push({
         constraintId: constraint.constraintId,
         sp: u.index + 1,
         shortfallKw: u.shortfallKw,
       });
-    eventsByConstraint.set(constraint.constraintId, findEvents(constraint, day));
+    events.set(constraint.constraintId, findEvents(constraint, lookAhead.day));
   }
+  return { curtailedKw, events, unresolvable };
+}
 
-  // Constraints holding each entry, for R-ELIG-5.
+/** R-ELIG-5: for an entry in a window, the other constraints holding it with an overlapping event. */
+type SharedConstraints = (entryId: string, own: string, startMs: number, endMs: number) => string[];
+
+function sharedConstraints(
+  lookAhead: LookAhead,
+  events: ReadonlyMap<string, ConstraintEvent[]>,
+): SharedConstraints {
   const constraintsOfEntry = new Map<string, string[]>();
   for (const mol of lookAhead.mols.values())
     for (const e of mol.entries) {
@@ -122,88 +137,102 @@ export function deriveOpportunities(
       list.push(mol.constraintId);
       constraintsOfEntry.set(e.entryId, list);
     }
-
-  const sharedConstraintIds = (entryId: string, own: string, startMs: number, endMs: number) =>
+  return (entryId, own, startMs, endMs) =>
     (constraintsOfEntry.get(entryId) ?? [])
       .filter((c) => c !== own)
       .filter((c) =>
-        (eventsByConstraint.get(c) ?? []).some((ev) =>
+        (events.get(c) ?? []).some((ev) =>
           windowsOverlap(ev.windowStartMs, ev.windowEndMs, startMs, endMs),
         ),
       )
       .sort();
+}
 
-  const markets: Market[] = [];
-  const candidates: Opportunity[] = [];
-  const ordered = [...lookAhead.constraints].sort((a, b) => cmp(a.constraintId, b.constraintId));
-  for (const constraint of ordered) {
-    const mol = lookAhead.mols.get(constraint.constraintId);
-    const allocation = allocations.get(constraint.constraintId)!;
-    for (const event of eventsByConstraint.get(constraint.constraintId) ?? []) {
-      const market: Market = {
-        marketId: marketIdOf(
-          lookAhead.anmSchemeId,
-          lookAhead.deliveryDate,
-          constraint.constraintId,
-          event.windowStartMs,
-        ),
-        anmSchemeId: lookAhead.anmSchemeId,
-        deliveryDate: lookAhead.deliveryDate,
-        constraintId: constraint.constraintId,
-        windowStartMs: event.windowStartMs,
-        windowEndMs: event.windowEndMs,
-        firstIndex: event.firstIndex,
-        endIndex: event.endIndex,
-        constraintSizeKw: event.sizeKw,
-        energyWh: event.energyWh,
-        gateClosureMs: lookAhead.gateClosureMs,
-        depth: { buyKw: 0, sellKw: 0 },
-      };
-      markets.push(market);
-      const entries = mol?.entries ?? [];
-      entries.forEach((entry, row) => {
-        const claim = claims.get(entry.entryId);
-        if (!claim || !isEligible(entry, claim, market)) return;
-        const side = sideOf(entry, allocation.curtailmentKw[row]!, market);
-        if (!side) return;
-        const mwAheadKw = entries
-          .slice(0, row)
-          .reduce((sum, ahead) => sum + (ahead.forecastKw[event.peakIndex] ?? 0), 0);
-        const window = entry.forecastKw.slice(event.firstIndex, event.endIndex);
-        const curtailed = allocation.curtailmentKw[row]!.slice(event.firstIndex, event.endIndex);
-        const maxQuantityKw =
-          side === "buy"
-            ? Math.max(...curtailed)
-            : Math.floor((config.deratingPermille * Math.min(...window)) / 1000);
-        if (maxQuantityKw <= 0) return;
-        candidates.push({
-          opportunityId: opportunityIdOf(market.marketId, entry.entryId, side),
-          marketId: market.marketId,
-          constraintId: constraint.constraintId,
-          entryId: entry.entryId,
-          assetId: claim.assetId,
-          participantId: claim.participantId,
-          side,
-          windowStartMs: market.windowStartMs,
-          windowEndMs: market.windowEndMs,
-          constraintSizeKw: market.constraintSizeKw,
-          predictedCurtailmentKw: curtailed,
-          curtailmentOrder: entry.curtailmentOrder,
-          mwAheadKw,
-          maxQuantityKw,
-          sharedConstraintIds: sharedConstraintIds(
-            entry.entryId,
-            constraint.constraintId,
-            market.windowStartMs,
-            market.windowEndMs,
-          ),
-        });
-      });
-    }
-  }
+/** R-EVENT-2: the market of one constraint event. */
+function marketOf(lookAhead: LookAhead, constraint: Constraint, event: ConstraintEvent): Market {
+  return {
+    marketId: marketIdOf(
+      lookAhead.anmSchemeId,
+      lookAhead.deliveryDate,
+      constraint.constraintId,
+      event.windowStartMs,
+    ),
+    anmSchemeId: lookAhead.anmSchemeId,
+    deliveryDate: lookAhead.deliveryDate,
+    constraintId: constraint.constraintId,
+    windowStartMs: event.windowStartMs,
+    windowEndMs: event.windowEndMs,
+    firstIndex: event.firstIndex,
+    endIndex: event.endIndex,
+    constraintSizeKw: event.sizeKw,
+    energyWh: event.energyWh,
+    gateClosureMs: lookAhead.gateClosureMs,
+    depth: { buyKw: 0, sellKw: 0 },
+  };
+}
 
-  // Decision D-4: an entry that is a buyer in one market is not offered a sell opportunity in
-  // another market whose window overlaps, so that every entry has one role at any instant.
+/**
+ * R-ELIG-1..6 for each entry of the market's MOL: eligible, on a side, with its max quantity
+ * (R-ELIG-3 derating for sellers, D-13) and MW ahead (D-8); a 0 kW opportunity is not offered
+ * (D-10).
+ */
+function opportunitiesIn(
+  market: Market,
+  event: ConstraintEvent,
+  lookAhead: LookAhead,
+  curtailedKw: ReadonlyArray<ReadonlyArray<number>>,
+  claims: ReadonlyMap<string, EntryClaim>,
+  config: MarketConfig,
+  shared: SharedConstraints,
+): Opportunity[] {
+  const entries = lookAhead.mols.get(market.constraintId)?.entries ?? [];
+  const out: Opportunity[] = [];
+  entries.forEach((entry, row) => {
+    const claim = claims.get(entry.entryId);
+    if (!claim || !isEligible(entry, claim, market)) return;
+    const side = sideOf(entry, curtailedKw[row]!, market);
+    if (!side) return;
+    const mwAheadKw = entries
+      .slice(0, row)
+      .reduce((sum, ahead) => sum + (ahead.forecastKw[event.peakIndex] ?? 0), 0);
+    const window = entry.forecastKw.slice(event.firstIndex, event.endIndex);
+    const curtailed = curtailedKw[row]!.slice(event.firstIndex, event.endIndex);
+    const maxQuantityKw =
+      side === "buy"
+        ? Math.max(...curtailed)
+        : Math.floor((config.deratingPermille * Math.min(...window)) / 1000);
+    if (maxQuantityKw <= 0) return;
+    out.push({
+      opportunityId: opportunityIdOf(market.marketId, entry.entryId, side),
+      marketId: market.marketId,
+      constraintId: market.constraintId,
+      entryId: entry.entryId,
+      assetId: claim.assetId,
+      participantId: claim.participantId,
+      side,
+      windowStartMs: market.windowStartMs,
+      windowEndMs: market.windowEndMs,
+      constraintSizeKw: market.constraintSizeKw,
+      predictedCurtailmentKw: curtailed,
+      curtailmentOrder: entry.curtailmentOrder,
+      mwAheadKw,
+      maxQuantityKw,
+      sharedConstraintIds: shared(
+        entry.entryId,
+        market.constraintId,
+        market.windowStartMs,
+        market.windowEndMs,
+      ),
+    });
+  });
+  return out;
+}
+
+/**
+ * D-4: an entry that is a buyer in one market is not offered a sell opportunity in another market
+ * whose window overlaps, so that every entry has one role at any instant.
+ */
+function withoutOverlappingSells(candidates: Opportunity[]): Opportunity[] {
   const buyWindows = new Map<string, Opportunity[]>();
   for (const o of candidates) {
     if (o.side !== "buy") continue;
@@ -211,21 +240,27 @@ export function deriveOpportunities(
     if (list) list.push(o);
     else buyWindows.set(o.entryId, [o]);
   }
-  const opportunities = candidates.filter(
+  return candidates.filter(
     (o) =>
       o.side === "buy" ||
       !(buyWindows.get(o.entryId) ?? []).some((b) =>
         windowsOverlap(b.windowStartMs, b.windowEndMs, o.windowStartMs, o.windowEndMs),
       ),
   );
+}
 
+/** D-9: a market's depth is the sum of the max quantities actually offered on each side. */
+function addDepth(markets: Market[], opportunities: ReadonlyArray<Opportunity>): void {
   const byMarket = new Map(markets.map((m) => [m.marketId, m]));
   for (const o of opportunities) {
     const m = byMarket.get(o.marketId)!;
     if (o.side === "buy") m.depth.buyKw += o.maxQuantityKw;
     else m.depth.sellKw += o.maxQuantityKw;
   }
+}
 
+/** Markets by (window start, constraint); opportunities by market, side (buy first), MOL order. */
+function sortBook(markets: Market[], opportunities: Opportunity[]): void {
   markets.sort((a, b) => a.windowStartMs - b.windowStartMs || cmp(a.constraintId, b.constraintId));
   const marketRank = new Map(markets.map((m, i) => [m.marketId, i]));
   opportunities.sort(
@@ -234,7 +269,6 @@ export function deriveOpportunities(
       (a.side === b.side ? 0 : a.side === "buy" ? -1 : 1) ||
       a.curtailmentOrder - b.curtailmentOrder,
   );
-  return { markets, opportunities, allocations, unresolvable };
 }
 
 /** R-ELIG-1: tradable, claimed (checked by the caller), no flexible-service window overlapping. */

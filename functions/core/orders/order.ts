@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { MarketConfig } from "../config/market-config";
 import {
   GateClosedError,
   NotEligibleError,
@@ -7,7 +8,7 @@ import {
 } from "../errors";
 import { clientId, gbpPrice, mwNumber } from "../model/fields";
 import { gbpToPence, kwToMw, mwToKw, penceToGbp } from "../model/units";
-import type { MarketConfig, Opportunity, Side } from "../opportunities/derive";
+import type { Opportunity, Side } from "../opportunities/derive";
 
 /** R-ORDER-1: what an offer provides. */
 export const SERVICE_TYPES = ["generation-turn-down", "demand-turn-up"] as const;

@@ -1,21 +1,21 @@
+import { eligibleClaimsOfScheme } from "../access/entry-claims";
+import { marketConfigOf } from "../config/market-config";
 import { CycleStateError, DomainError } from "../errors";
 import type { Trade } from "../matching/match";
 import { type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
-import {
-  type DayAheadBook,
-  DEFAULT_MARKET_CONFIG,
-  deriveOpportunities,
-  type MarketConfig,
-} from "../opportunities/derive";
+import { type DayAheadBook, deriveOpportunities } from "../opportunities/derive";
 import type {
-  ClaimSource,
+  AssetStore,
   Clock,
   Cycle,
   CycleStore,
+  EntryClaimStore,
   MarketStore,
   MeritOrderStore,
   OrderStore,
   Outbox,
+  ParticipantStore,
+  SchemeConfigSource,
   StoredMarket,
   StoredOpportunity,
   StoredOrder,
@@ -32,9 +32,12 @@ export interface CyclePorts {
   orders: OrderStore;
   trades: TradeStore;
   meritOrders: MeritOrderStore;
-  claims: ClaimSource;
   outbox: Outbox;
-  config?: MarketConfig;
+  /** R-ELIG-1: the entry claims, assets and participants of the registry. */
+  claims: EntryClaimStore;
+  assets: Pick<AssetStore, "getMany">;
+  participants: Pick<ParticipantStore, "getMany">;
+  schemes: SchemeConfigSource;
 }
 
 async function cycleOf(ports: CyclePorts, cycleId: string, step: string): Promise<Cycle> {
@@ -80,7 +83,7 @@ async function bookOf(
       a.windowStartMs - b.windowStartMs ||
       (a.constraintId < b.constraintId ? -1 : a.constraintId > b.constraintId ? 1 : 0),
   );
-  return { book: { markets, opportunities, allocations: new Map(), unresolvable: [] }, markets };
+  return { book: { markets, opportunities, unresolvable: [] }, markets };
 }
 
 /**
@@ -132,9 +135,12 @@ export async function deriveStep(
   const cycle = await cycleOf(ports, cycleId, "DeriveOpportunities");
   const lookAhead = await lookAheadOf(ports, cycleId);
   const claims = new Map(
-    (await ports.claims.listEntryClaims(cycle.anmSchemeId)).map((c) => [c.entryId, c]),
+    (await eligibleClaimsOfScheme(ports, cycle.anmSchemeId)).map((c) => [c.entryId, c]),
   );
-  const book = deriveOpportunities(lookAhead, claims, ports.config ?? DEFAULT_MARKET_CONFIG);
+  const config = marketConfigOf(
+    await ports.schemes.settingsFor(cycle.anmSchemeId, cycle.deliveryDate),
+  );
+  const book = deriveOpportunities(lookAhead, claims, config);
   const markets: StoredMarket[] = book.markets.map((m) => ({
     ...m,
     cycleId,

@@ -1,15 +1,11 @@
 import { z } from "zod";
+import { DEFAULT_MARKET_CONFIG, type MarketConfig } from "../config/market-config";
 import { DomainError, type FieldProblem } from "../errors";
 import { calendarDate, clientId, gbpPrice, instant, mwNumber } from "../model/fields";
 import { isRuleIssue, type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
 import { parseInstant, toUtcIso } from "../model/settlement-periods";
 import { gbpToPence, hasAtMostDecimals, mwToKw } from "../model/units";
-import {
-  DEFAULT_MARKET_CONFIG,
-  deriveOpportunities,
-  type EntryClaim,
-  type MarketConfig,
-} from "../opportunities/derive";
+import { deriveOpportunities, type EntryClaim } from "../opportunities/derive";
 import { assertGateOpen, assertOrderAcceptable, type Order, SERVICE_TYPES } from "../orders/order";
 import { fieldProblems, type Problem, problem, validationProblem } from "../problem";
 import { matchDay, opportunityKey, reorderDay } from "./day-ahead";

@@ -1,3 +1,5 @@
+import { entryOwner } from "../access/entry-claims";
+import { marketConfigOf } from "../config/market-config";
 import {
   ConflictError,
   GateClosedError,
@@ -6,7 +8,6 @@ import {
   QuantityExceedsCapacityError,
 } from "../errors";
 import { kwToMw } from "../model/units";
-import { DEFAULT_MARKET_CONFIG, type MarketConfig } from "../opportunities/derive";
 import {
   amendOrder as amendCore,
   assertGateOpen,
@@ -16,22 +17,28 @@ import {
   toOrder,
 } from "../orders/order";
 import type {
-  Clock,
-  CycleStore,
+  AssetStore,
+  EntryClaimStore,
   MarketStore,
   OrderStore,
   OrderWriteRefusal,
+  SchemeConfigSource,
+  StoredMarket,
   StoredOrder,
 } from "../ports";
 
 export interface TradingPorts {
-  clock: Clock;
-  cycles: CycleStore;
   markets: MarketStore;
   orders: OrderStore;
-  /** Which participant's asset claims an entry of a scheme (any asset status but rejected). */
-  entryOwner(anmSchemeId: string, entryId: string): Promise<string | undefined>;
-  config?: MarketConfig;
+  /** Who claims an entry (an entry the caller does not claim is a 404, D-19). */
+  claims: EntryClaimStore;
+  assets: Pick<AssetStore, "get">;
+  schemes: SchemeConfigSource;
+}
+
+/** R-ORDER-1's price cap and the other settings of the market's scheme and day. */
+async function configOf(ports: TradingPorts, market: StoredMarket) {
+  return marketConfigOf(await ports.schemes.settingsFor(market.anmSchemeId, market.deliveryDate));
 }
 
 function refusal(code: OrderWriteRefusal, maxKw: number): Error {
@@ -74,7 +81,7 @@ export async function submitOrder(
   if (!opportunity || opportunity.participantId !== participantId) {
     // An entry the caller does not claim is invisible (404); its own entry without an
     // opportunity on that side is NOT_ELIGIBLE (422).
-    const owner = await ports.entryOwner(market.anmSchemeId, request.entryId);
+    const owner = await entryOwner(ports, market.anmSchemeId, request.entryId);
     if (owner !== participantId) throw new NotFoundError(`Entry ${request.entryId}`);
     throw new NotEligibleError(request.entryId, request.side);
   }
@@ -83,7 +90,7 @@ export async function submitOrder(
     participantId,
     submittedAtMs: ids.receivedAtMs,
   });
-  assertOrderAcceptable(order, opportunity, 0, ports.config ?? DEFAULT_MARKET_CONFIG);
+  assertOrderAcceptable(order, opportunity, 0, await configOf(ports, market));
   const stored: StoredOrder = {
     ...order,
     cycleId: market.cycleId,
@@ -128,7 +135,7 @@ export async function amendOrder(
   );
   if (!opportunity) throw new NotEligibleError(before.entryId, before.side);
   const amended = amendCore(before, amendment, receivedAtMs);
-  assertOrderAcceptable(amended, opportunity, 0, ports.config ?? DEFAULT_MARKET_CONFIG);
+  assertOrderAcceptable(amended, opportunity, 0, await configOf(ports, market));
   const after: StoredOrder = { ...before, ...amended, updatedAtMs: receivedAtMs };
   const refused = await ports.orders.replaceOrder(before, after, opportunity.maxQuantityKw);
   if (refused) throw refusal(refused, opportunity.maxQuantityKw);

@@ -1,17 +1,12 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { isRole, type Role } from "./roles";
-
-/** Who is calling, as the authorizer put it in the request context. */
-export interface Caller {
-  readonly role: Role;
-  readonly principalId: string;
-}
+import { type Actor, ANONYMOUS, type Caller, isRole } from "../../core/access/roles";
 
 /** Thrown when a protected handler runs without an authorizer context: a wiring fault (500). */
 export class MissingCallerError extends Error {
   override readonly name = "MissingCallerError";
 }
 
+/** Who is calling, as the authorizer put it in the request context (protected routes). */
 export function callerOf(event: APIGatewayProxyEvent): Caller {
   const authorizer = event.requestContext.authorizer as
     | { role?: unknown; principalId?: unknown }
@@ -23,4 +18,14 @@ export function callerOf(event: APIGatewayProxyEvent): Caller {
     throw new MissingCallerError("no authorizer context on a protected route");
   }
   return { role, principalId };
+}
+
+/** The caller as an audit actor: the authorizer's identity, or `anonymous` on public routes. */
+export function actorOf(event: APIGatewayProxyEvent): Actor {
+  const authorizer = event.requestContext?.authorizer as
+    | { principalId?: unknown }
+    | null
+    | undefined;
+  if (typeof authorizer?.principalId !== "string") return ANONYMOUS;
+  return callerOf(event);
 }

@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
+import type { Role } from "../../core/access/roles";
 import { allowsRole, ROUTES, type Route } from "../routes";
-import type { Role } from "./roles";
 
 /**
  * Whether `role` may call the route API Gateway resolved the request to (`httpMethod` +

@@ -1,11 +1,12 @@
 import { OrderAmendmentSchema } from "../../core/orders/order";
 import { amendOrder } from "../../core/use-cases/trading";
-import { marketDeps } from "../../runtime/market-deps";
+import { deps } from "../../runtime/deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
+import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
 
 /**
@@ -13,14 +14,14 @@ import { json } from "../responses";
  * `Idempotency-Key`; the receive time is taken before the key is looked up.
  */
 export const handler = httpHandler(async (event, context) => {
-  const receivedAtMs = marketDeps.clock.nowMs();
+  const receivedAtMs = deps.clock.nowMs();
   return idempotent(async () => {
     const { principalId } = callerOf(event);
     const amendment = parseBody(event, OrderAmendmentSchema);
     const order = await amendOrder(
-      marketDeps.trading,
+      deps,
       principalId,
-      event.pathParameters?.orderId ?? "",
+      pathParameter(event, "orderId"),
       amendment,
       receivedAtMs,
     );

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import { authenticate } from "../../core/access/authenticate";
 import { deps } from "../../runtime/deps";
 import { env } from "../../runtime/env";
 import { logger } from "../../runtime/logger";
-import { hashApiKey } from "../auth/api-keys";
 import { mayCall, policyFor } from "../auth/policy";
 import { AUTHORIZER, ROUTES, type Route } from "../routes";
 
@@ -26,28 +26,23 @@ export function authorizerFor(routes: readonly Route[]) {
   return middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
-      const apiKey = headerValue(event.headers, AUTHORIZER.header);
-      if (apiKey === undefined) return unauthorized("missing key");
-      const record = await deps.apiKeys.findByHash(hashApiKey(apiKey));
-      if (record === undefined) return unauthorized("unknown key");
-      if (record.status !== "active") return unauthorized("revoked key");
-      // A participant's key works only while the participant is approved: suspending (or
-      // rejecting) stops it at once, as every request reads the status (strongly consistent).
-      if (record.role === "participant") {
-        const participant = await deps.participants.get(record.principalId);
-        if (participant?.status !== "approved") return unauthorized("participant not approved");
-      }
-      const allow = mayCall(record.role, event.httpMethod, event.resource, routes);
+      const authentication = await authenticate(
+        deps,
+        headerValue(event.headers, AUTHORIZER.header),
+      );
+      if ("refused" in authentication) return unauthorized(authentication.refused);
+      const { role, principalId } = authentication.caller;
+      const allow = mayCall(role, event.httpMethod, event.resource, routes);
       logger.info(allow ? "key accepted" : "role refused", {
-        role: record.role,
-        principalId: record.principalId,
+        role,
+        principalId,
         route: `${event.httpMethod} ${event.resource}`,
       });
-      const usageIdentifierKey = env().USAGE_KEYS[record.role];
+      const usageIdentifierKey = env().USAGE_KEYS[role];
       return {
-        principalId: record.principalId,
+        principalId,
         policyDocument: policyFor(allow, event.methodArn),
-        context: { role: record.role, principalId: record.principalId },
+        context: { role, principalId },
         ...(usageIdentifierKey === undefined ? {} : { usageIdentifierKey }),
       };
     });

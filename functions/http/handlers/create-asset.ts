@@ -1,6 +1,6 @@
+import { registerAsset } from "../../core/access/register-asset";
 import { deps } from "../../runtime/deps";
-import { actorOf, newId, nowIso } from "../access/request";
-import { callerOf } from "../auth/caller";
+import { actorOf, callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
@@ -14,15 +14,8 @@ import { AssetBodySchema } from "../schemas/asset";
  */
 export const handler = httpHandler(
   idempotent(async (event) => {
-    const body = parseBody(event, AssetBodySchema);
+    const registration = parseBody(event, AssetBodySchema);
     const { principalId } = callerOf(event);
-    const asset = await deps.assets.register({
-      assetId: newId("ast"),
-      participantId: principalId,
-      body,
-      at: nowIso(),
-      actor: actorOf(event),
-    });
-    return json(201, asset);
+    return json(201, await registerAsset(deps, principalId, registration, actorOf(event)));
   }),
 );

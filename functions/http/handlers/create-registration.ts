@@ -1,6 +1,6 @@
+import { registerParticipant } from "../../core/access/register-participant";
 import { deps } from "../../runtime/deps";
-import { actorOf, newId, nowIso } from "../access/request";
-import { generateClaimSecret, hashClaimSecret } from "../auth/claim-secrets";
+import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
@@ -13,15 +13,12 @@ import { type Registration, RegistrationBodySchema } from "../schemas/participan
  */
 export const handler = httpHandler(
   idempotent(async (event) => {
-    const body = parseBody(event, RegistrationBodySchema);
-    const claimSecret = generateClaimSecret();
-    const participant = await deps.participants.register({
-      participantId: newId("par"),
-      body,
-      claimSecretHash: await hashClaimSecret(claimSecret),
-      at: nowIso(),
-      actor: actorOf(event),
-    });
+    const registration = parseBody(event, RegistrationBodySchema);
+    const { participant, claimSecret } = await registerParticipant(
+      deps,
+      registration,
+      actorOf(event),
+    );
     return json(201, {
       participantId: participant.participantId,
       status: "pending",

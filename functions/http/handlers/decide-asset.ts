@@ -1,9 +1,10 @@
+import { decideAsset } from "../../core/access/decide-asset";
 import { deps } from "../../runtime/deps";
-import { nextAssetStatus } from "../access/lifecycle";
-import { actorOf, notFound, nowIso, pathId } from "../access/request";
+import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
+import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { AssetDecisionBodySchema, assetId } from "../schemas/asset";
 
@@ -13,19 +14,8 @@ import { AssetDecisionBodySchema, assetId } from "../schemas/asset";
  */
 export const handler = httpHandler(
   idempotent(async (event) => {
-    const { decision, reason } = parseBody(event, AssetDecisionBodySchema);
+    const decision = parseBody(event, AssetDecisionBodySchema);
     const id = pathId(event, "assetId", assetId, "The asset");
-    const asset = await deps.assets.get(id);
-    if (asset === undefined) throw notFound("The asset");
-    const to = nextAssetStatus(asset.status, decision);
-    const updated = await deps.assets.changeStatus({
-      asset,
-      to,
-      action: `asset.${to}`,
-      ...(reason === undefined ? {} : { reason }),
-      at: nowIso(),
-      actor: actorOf(event),
-    });
-    return json(200, updated);
+    return json(200, await decideAsset(deps, id, decision, actorOf(event)));
   }),
 );

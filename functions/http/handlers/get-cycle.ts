@@ -1,13 +1,11 @@
-import { NotFoundError } from "../../core/errors";
-import { marketDeps } from "../../runtime/market-deps";
+import { getCycle } from "../../core/use-cases/market-queries";
+import { deps } from "../../runtime/deps";
 import { cycleView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
+import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
 
 /** GET /cycles/{cycleId} (operator): status, current step, failure (step, error, cause). */
-export const handler = httpHandler(async (event) => {
-  const cycleId = event.pathParameters?.cycleId ?? "";
-  const cycle = await marketDeps.repositories.cycles.getCycle(cycleId);
-  if (!cycle) throw new NotFoundError(`Cycle ${cycleId}`);
-  return json(200, cycleView(cycle));
-});
+export const handler = httpHandler(async (event) =>
+  json(200, cycleView(await getCycle(deps, pathParameter(event, "cycleId")))),
+);

@@ -1,13 +1,11 @@
-import { NotFoundError } from "../../core/errors";
-import { marketDeps } from "../../runtime/market-deps";
+import { getMarket } from "../../core/use-cases/market-queries";
+import { deps } from "../../runtime/deps";
 import { marketView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
+import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
 
 /** GET /markets/{marketId} (participant, operator). */
-export const handler = httpHandler(async (event) => {
-  const marketId = event.pathParameters?.marketId ?? "";
-  const market = await marketDeps.repositories.markets.getMarket(marketId);
-  if (!market) throw new NotFoundError(`Market ${marketId}`);
-  return json(200, marketView(market));
-});
+export const handler = httpHandler(async (event) =>
+  json(200, marketView(await getMarket(deps, pathParameter(event, "marketId")))),
+);

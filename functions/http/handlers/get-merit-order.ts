@@ -1,6 +1,6 @@
-import { NotFoundError } from "../../core/errors";
+import { meritOrderOf } from "../../core/use-cases/market-queries";
 import { segmentView } from "../../core/use-cases/views";
-import { marketDeps } from "../../runtime/market-deps";
+import { deps } from "../../runtime/deps";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
@@ -12,23 +12,16 @@ import { MeritOrderQuerySchema } from "../schemas/market";
  */
 export const handler = httpHandler(async (event) => {
   const { anmSchemeId, deliveryDate, constraintId } = parseQuery(event, MeritOrderQuerySchema);
-  const { cycles, meritOrders } = marketDeps.repositories;
-  const current = await cycles.currentCycle(anmSchemeId, deliveryDate);
-  const body = current && (await cycles.loadLookAhead(current.cycleId));
-  const mol = body?.mols.find((m) => m.constraintId === constraintId);
-  if (!body?.constraints.some((c) => c.constraintId === constraintId))
-    throw new NotFoundError(`A merit order for ${anmSchemeId} ${deliveryDate} ${constraintId}`);
-  const published = await meritOrders.latest(anmSchemeId, deliveryDate, constraintId);
-  const isPublished = published !== undefined && published.cycleId === current!.cycleId;
+  const { base, published } = await meritOrderOf(deps, anmSchemeId, deliveryDate, constraintId);
   return json(200, {
     anmSchemeId,
     deliveryDate,
     constraintId,
-    status: isPublished ? "published" : "provisional",
-    version: isPublished ? published.version : 0,
-    ...(mol?.version === undefined ? {} : { baseVersion: mol.version }),
-    fallback: isPublished ? published.fallback : false,
-    base: { entries: mol?.entries ?? [] },
-    segments: isPublished ? published.segments.map(segmentView) : [],
+    status: published ? "published" : "provisional",
+    version: published ? published.version : 0,
+    ...(base.version === undefined ? {} : { baseVersion: base.version }),
+    fallback: published ? published.fallback : false,
+    base: { entries: base.entries },
+    segments: published ? published.segments.map(segmentView) : [],
   });
 });

@@ -1,15 +1,14 @@
-import { NotFoundError } from "../../core/errors";
-import { marketDeps } from "../../runtime/market-deps";
+import { getOrder } from "../../core/use-cases/market-queries";
+import { deps } from "../../runtime/deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
+import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
 
 /** GET /orders/{orderId} (participant): own orders only; anyone else's is 404. */
 export const handler = httpHandler(async (event) => {
   const { principalId } = callerOf(event);
-  const orderId = event.pathParameters?.orderId ?? "";
-  const order = await marketDeps.repositories.orders.getOrder(orderId);
-  if (!order || order.participantId !== principalId) throw new NotFoundError(`Order ${orderId}`);
+  const order = await getOrder(deps, principalId, pathParameter(event, "orderId"));
   return json(200, orderView(order));
 });

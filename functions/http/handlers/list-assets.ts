@@ -1,3 +1,4 @@
+import { listAssets } from "../../core/access/queries";
 import { deps } from "../../runtime/deps";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
@@ -7,8 +8,6 @@ import { AssetListQuerySchema } from "../schemas/asset";
 
 /** GET /assets (participant: its own; operator: all), oldest first. */
 export const handler = httpHandler(async (event) => {
-  const { role, principalId } = callerOf(event);
   const { limit, nextToken } = parseQuery(event, AssetListQuerySchema);
-  const owner = role === "operator" ? undefined : principalId;
-  return json(200, await deps.assets.list(owner, { limit, nextToken }));
+  return json(200, await listAssets(deps, callerOf(event), { limit, nextToken }));
 });

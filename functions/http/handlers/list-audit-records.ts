@@ -1,3 +1,4 @@
+import { listAuditRecords } from "../../core/access/queries";
 import { deps } from "../../runtime/deps";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
@@ -7,5 +8,5 @@ import { AuditListQuerySchema } from "../schemas/audit";
 /** GET /audit?subject= (operator) — the append-only audit records, of one subject or all. */
 export const handler = httpHandler(async (event) => {
   const { subject, limit, nextToken } = parseQuery(event, AuditListQuerySchema);
-  return json(200, await deps.auditLog.list(subject, { limit, nextToken }));
+  return json(200, await listAuditRecords(deps, subject, { limit, nextToken }));
 });

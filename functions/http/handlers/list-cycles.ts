@@ -1,5 +1,5 @@
-import { pageOf } from "../../adapters/page-token";
-import { marketDeps } from "../../runtime/market-deps";
+import { listCycles } from "../../core/use-cases/market-queries";
+import { deps } from "../../runtime/deps";
 import { cycleView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
@@ -12,16 +12,6 @@ import { DeliveryDateQuerySchema } from "../schemas/market";
  */
 export const handler = httpHandler(async (event) => {
   const { deliveryDate, limit, nextToken } = parseQuery(event, DeliveryDateQuerySchema);
-  const cycles = await marketDeps.repositories.cycles.listCycles(deliveryDate);
-  const page = pageOf(
-    cycles,
-    { limit, nextToken },
-    {
-      list: "cycles",
-      scope: deliveryDate,
-      keyTypes: ["number", "string"],
-      keyOf: (c) => [c.createdAtMs, c.cycleId],
-    },
-  );
+  const page = await listCycles(deps, deliveryDate, { limit, nextToken });
   return json(200, { ...page, items: page.items.map(cycleView) });
 });

@@ -1,5 +1,5 @@
-import { pageOf } from "../../adapters/page-token";
-import { marketDeps } from "../../runtime/market-deps";
+import { listMarkets } from "../../core/use-cases/market-queries";
+import { deps } from "../../runtime/deps";
 import { marketView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
@@ -12,16 +12,6 @@ import { DeliveryDateQuerySchema } from "../schemas/market";
  */
 export const handler = httpHandler(async (event) => {
   const { deliveryDate, limit, nextToken } = parseQuery(event, DeliveryDateQuerySchema);
-  const markets = await marketDeps.repositories.markets.listMarkets(deliveryDate);
-  const page = pageOf(
-    markets,
-    { limit, nextToken },
-    {
-      list: "markets",
-      scope: deliveryDate,
-      keyTypes: ["number", "string"],
-      keyOf: (m) => [m.windowStartMs, m.marketId],
-    },
-  );
+  const page = await listMarkets(deps, deliveryDate, { limit, nextToken });
   return json(200, { ...page, items: page.items.map(marketView) });
 });

@@ -1,5 +1,5 @@
-import { pageOf } from "../../adapters/page-token";
-import { marketDeps } from "../../runtime/market-deps";
+import { listOpportunities } from "../../core/use-cases/market-queries";
+import { deps } from "../../runtime/deps";
 import { callerOf } from "../auth/caller";
 import { opportunityView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
@@ -14,28 +14,9 @@ import { DeliveryDateQuerySchema } from "../schemas/market";
 export const handler = httpHandler(async (event) => {
   const { principalId } = callerOf(event);
   const { deliveryDate, limit, nextToken } = parseQuery(event, DeliveryDateQuerySchema);
-  const { markets } = marketDeps.repositories;
-  const mine = await markets.listOpportunitiesOfParticipant(principalId, deliveryDate);
-  const byId = new Map<string, Awaited<ReturnType<typeof markets.getMarket>>>();
-  for (const marketId of new Set(mine.map((o) => o.marketId)))
-    byId.set(marketId, await markets.getMarket(marketId));
-  // Only opportunities of the cycle that owns the market now (a superseded cycle's are gone).
-  const live = mine.filter((o) => {
-    const m = byId.get(o.marketId);
-    return m !== undefined && m.cycleId === o.cycleId && m.status !== "cancelled";
-  });
-  const page = pageOf(
-    live,
-    { limit, nextToken },
-    {
-      list: "opportunities",
-      scope: deliveryDate,
-      keyTypes: ["string", "string", "string", "string"],
-      keyOf: (o) => [o.marketId, o.side, o.entryId, o.opportunityId],
-    },
-  );
+  const page = await listOpportunities(deps, principalId, deliveryDate, { limit, nextToken });
   return json(200, {
     ...page,
-    items: page.items.map((o) => opportunityView(o, byId.get(o.marketId)!)),
+    items: page.items.map(({ opportunity, market }) => opportunityView(opportunity, market)),
   });
 });

@@ -1,5 +1,5 @@
-import { pageOf } from "../../adapters/page-token";
-import { marketDeps } from "../../runtime/market-deps";
+import { listOrders } from "../../core/use-cases/market-queries";
+import { deps } from "../../runtime/deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
@@ -14,19 +14,6 @@ import { OrdersQuerySchema } from "../schemas/market";
 export const handler = httpHandler(async (event) => {
   const { principalId } = callerOf(event);
   const { marketId, limit, nextToken } = parseQuery(event, OrdersQuerySchema);
-  const orders = await marketDeps.repositories.orders.listOrdersOfParticipant(
-    principalId,
-    marketId,
-  );
-  const page = pageOf(
-    orders,
-    { limit, nextToken },
-    {
-      list: "orders",
-      scope: marketId ?? "",
-      keyTypes: ["string", "string"],
-      keyOf: (o) => [o.marketId, o.orderId],
-    },
-  );
+  const page = await listOrders(deps, principalId, marketId, { limit, nextToken });
   return json(200, { ...page, items: page.items.map(orderView) });
 });

@@ -1,3 +1,4 @@
+import { listParticipants } from "../../core/access/queries";
 import { deps } from "../../runtime/deps";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
@@ -7,5 +8,5 @@ import { ParticipantListQuerySchema } from "../schemas/participant";
 /** GET /participants?status= (operator) — participants, oldest registration first. */
 export const handler = httpHandler(async (event) => {
   const { status, limit, nextToken } = parseQuery(event, ParticipantListQuerySchema);
-  return json(200, await deps.participants.list(status, { limit, nextToken }));
+  return json(200, await listParticipants(deps, status, { limit, nextToken }));
 });

@@ -3,7 +3,7 @@ import { DomainError } from "../../core/errors";
 import { isRuleIssue, LookAheadSchema } from "../../core/model/look-ahead";
 import { fieldProblems, validationProblem } from "../../core/problem";
 import { submitLookAhead } from "../../core/use-cases/submit-look-ahead";
-import { marketDeps } from "../../runtime/market-deps";
+import { deps } from "../../runtime/deps";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { bodyText } from "../middleware/parse-body";
@@ -16,7 +16,7 @@ import { json } from "../responses";
  * R-IN-3 is taken before the key is looked up.
  */
 export const handler = httpHandler(async (event, context) => {
-  const receivedAtMs = marketDeps.clock.nowMs();
+  const receivedAtMs = deps.clock.nowMs();
   return idempotent(async () => accept(event, receivedAtMs))(event, context);
 });
 
@@ -41,6 +41,6 @@ async function accept(event: APIGatewayProxyEvent, receivedAtMs: number) {
     const problem = validationProblem(parsed.error.issues);
     throw new DomainError("VALIDATION_FAILED", problem.detail, problem.errors ?? []);
   }
-  const { cycle } = await submitLookAhead(marketDeps.lookAheads, parsed.data, receivedAtMs);
+  const { cycle } = await submitLookAhead(deps, parsed.data, receivedAtMs);
   return json(202, { cycleId: cycle.cycleId, status: cycle.status });
 }

@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { OrderRequestSchema } from "../../core/orders/order";
 import { submitOrder } from "../../core/use-cases/trading";
-import { marketDeps } from "../../runtime/market-deps";
+import { deps } from "../../runtime/deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
@@ -15,12 +14,12 @@ import { json } from "../responses";
  * receive time is taken before the key is looked up, so gate closure is judged on arrival.
  */
 export const handler = httpHandler(async (event, context) => {
-  const receivedAtMs = marketDeps.clock.nowMs();
+  const receivedAtMs = deps.clock.nowMs();
   return idempotent(async () => {
     const { principalId } = callerOf(event);
     const request = parseBody(event, OrderRequestSchema);
-    const order = await submitOrder(marketDeps.trading, principalId, request, {
-      orderId: `ord-${randomUUID()}`,
+    const order = await submitOrder(deps, principalId, request, {
+      orderId: deps.ids.newId("order"),
       receivedAtMs,
     });
     return json(201, orderView(order));

@@ -1,9 +1,10 @@
 import { withdrawOrder } from "../../core/use-cases/trading";
-import { marketDeps } from "../../runtime/market-deps";
+import { deps } from "../../runtime/deps";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
+import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
 
 /**
@@ -11,13 +12,13 @@ import { json } from "../responses";
  * `Idempotency-Key`; the receive time is taken before the key is looked up.
  */
 export const handler = httpHandler(async (event, context) => {
-  const receivedAtMs = marketDeps.clock.nowMs();
+  const receivedAtMs = deps.clock.nowMs();
   return idempotent(async () => {
     const { principalId } = callerOf(event);
     const order = await withdrawOrder(
-      marketDeps.trading,
+      deps,
       principalId,
-      event.pathParameters?.orderId ?? "",
+      pathParameter(event, "orderId"),
       receivedAtMs,
     );
     return json(200, orderView(order));

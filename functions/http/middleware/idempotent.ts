@@ -1,14 +1,7 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  hkdfSync,
-  randomBytes,
-  randomUUID,
-} from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type { IdempotencyStore } from "../../adapters/idempotency-store";
 import { DomainError } from "../../core/errors";
+import type { IdempotencyRecords } from "../../core/ports";
 import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";
 import type { HttpRoute } from "./http-handler";
@@ -35,7 +28,7 @@ import { headerOf } from "./parse-body";
  * - Only 2xx responses are remembered; a refused or failed request releases the key, so a
  *   corrected retry with the same key runs (it changed nothing the first time).
  *
- * Concurrency-safe: the key is taken by a conditional put (`IdempotencyStore`). Records live
+ * Concurrency-safe: the key is taken by a conditional put (the IdempotencyRecords port). Records live
  * 24 h (table TTL). The stored response is encrypted with AES-256-GCM under a key derived
  * (HKDF) from the caller's Idempotency-Key, which is itself stored only as a SHA-256 inside the
  * record's id, so responses carrying a one-time secret (claim secret, API key) are not readable
@@ -46,10 +39,10 @@ export interface IdempotentOptions {
   readonly ttlSeconds?: number;
   /** How long a request holds the key before another may take it over. @default 30000 */
   readonly lockMs?: number;
-  /** @default Date.now */
+  /** @default deps.clock */
   readonly nowMs?: () => number;
   /** @default deps.idempotency */
-  readonly store?: () => IdempotencyStore;
+  readonly store?: () => IdempotencyRecords;
 }
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
@@ -58,7 +51,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 export function idempotent(route: HttpRoute, options: IdempotentOptions = {}): HttpRoute {
   const ttlSeconds = options.ttlSeconds ?? 86_400;
   const lockMs = options.lockMs ?? 30_000;
-  const nowMs = options.nowMs ?? Date.now;
+  const nowMs = options.nowMs ?? (() => deps.clock.nowMs());
   const store = options.store ?? (() => deps.idempotency);
 
   return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
@@ -75,7 +68,7 @@ export function idempotent(route: HttpRoute, options: IdempotentOptions = {}): H
     const begun = await store().begin({
       scopeHash,
       fingerprint,
-      token: randomUUID(),
+      token: deps.ids.newId("token"),
       nowMs: nowMs(),
       lockMs,
       ttlSeconds,

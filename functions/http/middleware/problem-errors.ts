@@ -1,7 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { transientFault } from "../../adapters/dynamo-errors";
+import { transientFault } from "../../runtime/faults";
 import { ERROR_STATUS, STATUS_TITLE } from "../error-status";
 import { type Problem, problem } from "../problem";
 import { problemResponse } from "../responses";
@@ -42,15 +42,6 @@ export function problemErrors(options: {
   };
 }
 
-/** Status for middy's own http errors (`{ statusCode, expose }`) that carry no `code`. */
-const CODE_FOR_STATUS: Readonly<Record<number, string>> = {
-  400: "BAD_REQUEST",
-  404: "NOT_FOUND",
-  413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
-  422: "UNPROCESSABLE_CONTENT",
-};
-
 const INTERNAL_ERROR = problem({
   status: 500,
   code: "INTERNAL_ERROR",
@@ -72,28 +63,18 @@ export function problemFor(error: unknown): Problem {
   if (typeof error !== "object" || error === null) return INTERNAL_ERROR;
   // Transient: contention or throttling after the retries (our error, or the SDK's own).
   if (transientFault(error)) return TEMPORARILY_UNAVAILABLE;
-  const { code, message, statusCode, expose, errors } = error as {
+  const { code, message, errors } = error as {
     code?: unknown;
     message?: unknown;
-    statusCode?: unknown;
-    expose?: unknown;
     errors?: unknown;
   };
-  let status: number | undefined;
-  let stableCode: string | undefined;
-  if (typeof code === "string" && ERROR_STATUS[code] !== undefined) {
-    stableCode = code;
-    status = ERROR_STATUS[code];
-  } else if (typeof statusCode === "number" && expose === true && CODE_FOR_STATUS[statusCode]) {
-    stableCode = CODE_FOR_STATUS[statusCode];
-    status = statusCode;
-  }
-  if (status === undefined || stableCode === undefined || status >= 500) return INTERNAL_ERROR;
+  const status = typeof code === "string" ? ERROR_STATUS[code] : undefined;
+  if (typeof code !== "string" || status === undefined || status >= 500) return INTERNAL_ERROR;
   return problem({
     status,
-    code: stableCode,
+    code,
     title: STATUS_TITLE[status] ?? "Error",
-    detail: typeof message === "string" && message !== "" ? message : stableCode,
+    detail: typeof message === "string" && message !== "" ? message : code,
     ...(isFieldErrors(errors) ? { errors } : {}),
   });
 }

@@ -21,7 +21,7 @@ import {
 } from "../schemas/participant";
 import { ProblemSchema } from "../schemas/problem";
 
-/** The documented contract of the registration, participant, asset and audit routes (issue 4). */
+/** The documented contract of the registration, participant, asset and audit routes. */
 type Contract = Omit<ZodOpenApiOperationObject, "operationId" | "security">;
 
 export type AccessRouteId =

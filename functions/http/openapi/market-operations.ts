@@ -59,7 +59,7 @@ const list = (description: string, item: z.ZodType) => ({
   },
 });
 
-/** The documented contract of the day-ahead market routes (issue 5). */
+/** The documented contract of the day-ahead market routes. */
 export const MARKET_OPERATIONS = {
   PostLookAhead: {
     summary: "Post tomorrow's constraint look-ahead and MOLs (R-IN-1..3)",

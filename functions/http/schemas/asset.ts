@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  ASSET_DECISIONS,
+  ASSET_STATUSES,
+  ASSET_TYPES,
+  MAX_ENTRIES_PER_ASSET,
+} from "../../core/access/asset";
 import { clientId } from "../../core/model/fields";
 import { parseInstant } from "../../core/model/settlement-periods";
 import { hasAtMostDecimals, MAX_MW } from "../../core/model/units";
@@ -6,11 +12,9 @@ import { instantString, limitParameter, nextTokenParameter, platformId, text } f
 import { participantId } from "./participant";
 
 /**
- * Assets, with the fields of the ENA Open Networks flexibility pre-qualification template that
- * apply (api.md, "Assets"). Only qualified assets trade (R-ELIG-1).
+ * The wire schemas of assets (api.md "Assets"): they validate and document the records of
+ * `core/access/asset.ts`; a test keeps their types equal.
  */
-export const ASSET_STATUSES = ["pending", "qualified", "rejected"] as const;
-export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
 export const assetId = platformId("ast");
 
@@ -49,13 +53,10 @@ export const FlexibleServiceContractSchema = z
     description: "A flexibility contract with the DNO; its window blocks trading (R-ELIG-1).",
   });
 
-/** A DynamoDB transaction holds 100 items: the asset, one claim per entry, the audit record. */
-export const MAX_ENTRIES_PER_ASSET = 98;
-
 export const AssetBodySchema = z
   .object({
     name: text(200),
-    assetType: z.enum(["discrete", "group"]),
+    assetType: z.enum(ASSET_TYPES),
     technology: text(100),
     exportCapacityMw: capacityMw,
     importCapacityMw: capacityMw.optional(),
@@ -88,7 +89,6 @@ export const AssetBodySchema = z
   })
   .strict()
   .meta({ id: "AssetRequest", description: "POST /assets body." });
-export type AssetBody = z.output<typeof AssetBodySchema>;
 
 export const AssetSchema = AssetBodySchema.safeExtend({
   assetId,
@@ -98,7 +98,6 @@ export const AssetSchema = AssetBodySchema.safeExtend({
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: "Asset", description: "A registered asset." });
-export type Asset = z.output<typeof AssetSchema>;
 
 export const AssetListSchema = z
   .object({ items: z.array(AssetSchema), nextToken: z.string().optional() })
@@ -110,7 +109,6 @@ export const AssetListQuerySchema = z
   .strict();
 
 export const AssetDecisionBodySchema = z
-  .object({ decision: z.enum(["qualify", "reject"]), reason: text(1000).optional() })
+  .object({ decision: z.enum(ASSET_DECISIONS), reason: text(1000).optional() })
   .strict()
   .meta({ id: "AssetDecision", description: "The operator's decision on an asset." });
-export type AssetDecision = z.output<typeof AssetDecisionBodySchema>["decision"];

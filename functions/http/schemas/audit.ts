@@ -14,7 +14,6 @@ export const AuditRecordSchema = z
   })
   .strict()
   .meta({ id: "AuditRecord", description: "One state change: who, what, when. Never updated." });
-export type AuditRecord = z.output<typeof AuditRecordSchema>;
 
 export const AuditListSchema = z
   .object({ items: z.array(AuditRecordSchema), nextToken: z.string().optional() })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACTOR_ROLES } from "../../core/access/roles";
 import { parseInstant } from "../../core/model/settlement-periods";
 
 /**
@@ -46,7 +47,7 @@ export const nextTokenParameter = z
 /** Who did something, in an audit record or a decision. */
 export const ActorSchema = z
   .object({
-    role: z.enum(["operator", "anm", "participant", "anonymous"]),
+    role: z.enum(ACTOR_ROLES),
     principalId: z.string(),
   })
   .strict()

@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { CLAIM_SECRET_PATTERN } from "../auth/claim-secrets";
+import { CLAIM_SECRET_PATTERN } from "../../core/access/api-key";
+import { PARTICIPANT_DECISIONS, PARTICIPANT_STATUSES } from "../../core/access/participant";
 import { limitParameter, nextTokenParameter, platformId, text } from "./fields";
 
-/** Participant statuses (R-AUTH); transitions in `functions/http/access/participant-lifecycle.ts`. */
-export const PARTICIPANT_STATUSES = ["pending", "approved", "rejected", "suspended"] as const;
-export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+/**
+ * The wire schemas of registration and participants (api.md "Registration"): they validate and
+ * document the records of `core/access/participant.ts`; a test keeps their types equal.
+ */
 
 export const participantId = platformId("par");
 
@@ -45,7 +47,6 @@ export const RegistrationBodySchema = z
   .object({ organisation: OrganisationSchema, contact: ContactSchema })
   .strict()
   .meta({ id: "RegistrationRequest", description: "POST /registrations body." });
-export type RegistrationBody = z.output<typeof RegistrationBodySchema>;
 
 export const RegistrationSchema = z
   .object({
@@ -73,7 +74,6 @@ export const ParticipantSchema = z
   })
   .strict()
   .meta({ id: "Participant", description: "A participant; never any secret or hash." });
-export type Participant = z.output<typeof ParticipantSchema>;
 
 export const ParticipantListSchema = z
   .object({ items: z.array(ParticipantSchema), nextToken: z.string().optional() })
@@ -90,14 +90,11 @@ export const ParticipantListQuerySchema = z
 
 export const ParticipantDecisionBodySchema = z
   .object({
-    decision: z.enum(["approve", "reject", "suspend"]),
+    decision: z.enum(PARTICIPANT_DECISIONS),
     reason: text(1000).optional(),
   })
   .strict()
   .meta({ id: "ParticipantDecision", description: "The operator's decision on a participant." });
-export type ParticipantDecision = z.output<typeof ParticipantDecisionBodySchema>["decision"];
-
-export const ParticipantPathSchema = z.object({ participantId }).strict();
 
 export const ApiKeyClaimBodySchema = z
   .object({

@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_MARKET_CONFIG } from "../../../functions/core/config/market-config";
 import { LookAheadSchema, toLookAhead } from "../../../functions/core/model/look-ahead";
-import {
-  DEFAULT_MARKET_CONFIG,
-  deriveOpportunities,
-  type EntryClaim,
-} from "../../../functions/core/opportunities/derive";
+import { deriveOpportunities, type EntryClaim } from "../../../functions/core/opportunities/derive";
 import { type ConstraintSpec, claimsFor, lookAheadBody } from "../../support/look-ahead-builder";
 
 const WORKED: ConstraintSpec = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { marketConfigOf } from "../../../functions/core/config/market-config";
 import { DomainError, NeutralityViolationError } from "../../../functions/core/errors";
 import type { Trade } from "../../../functions/core/matching/match";
 import { reorderMeritOrders, reorderWindow } from "../../../functions/core/merit-order/reorder";
@@ -68,6 +69,7 @@ describe("R-REORDER-1..4 the worked example", () => {
   const book = deriveOpportunities(
     la,
     claimsFor({ "G4-A": "g4", "G3-A": "g3", "G5-A": "g5", "G1-A": "g1" }),
+    marketConfigOf(),
   );
   const T1 = trade("T1", "G4-A", "G5-A", 3000, 0);
   const T2 = trade("T2", "G4-A", "G1-A", 1500, 1);

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { generateApiKey, hashApiKey } from "../../../functions/http/auth/api-keys";
+import { generateApiKey, hashApiKey } from "../../../functions/adapters/credentials";
 import { mayCall, policyFor } from "../../../functions/http/auth/policy";
 import type { Route } from "../../../functions/http/routes";
 import { policyAllows } from "../../../lib/local/iam-policy";

@@ -14,7 +14,7 @@ import { marketKeys } from "../../../functions/adapters/keys";
 import { handler as submitOrder } from "../../../functions/http/handlers/submit-order";
 import { ROUTES } from "../../../functions/http/routes";
 import { dynamoDocumentClient } from "../../../functions/runtime/clients";
-import { marketClock } from "../../../functions/runtime/market-deps";
+import { clockSource } from "../../../functions/runtime/deps";
 import { lambdaContext } from "../../../lib/local/lambda-context";
 import { cancelledTransaction } from "../../support/mocked-dynamo";
 import { restEvent } from "../../support/rest-event";
@@ -90,7 +90,7 @@ function expectCleanUnavailable(response: APIGatewayProxyResult) {
 
 beforeEach(() => {
   ddb.reset();
-  marketClock.current = { nowMs: () => NOW };
+  clockSource.current = { nowMs: () => NOW };
   ddb.on(GetCommand, { Key: marketKeys.market("mkt-1") }).resolves({ Item: market });
   ddb
     .on(GetCommand, { Key: marketKeys.opportunity("cyc-1", "mkt-1", "buy", "G4-A") })
@@ -98,7 +98,7 @@ beforeEach(() => {
 });
 
 afterAll(() => {
-  marketClock.current = systemClock;
+  clockSource.current = systemClock;
   ddb.restore();
 });
 

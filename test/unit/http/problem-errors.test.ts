@@ -62,12 +62,4 @@ describe("the error middleware's mapping", () => {
       expect(problemFor(new DomainError(code, "secret")).detail).not.toBe("secret");
     }
   });
-
-  it("maps middy's exposed http errors without a code by their status", () => {
-    const error = Object.assign(new Error("Unsupported Media Type"), {
-      statusCode: 415,
-      expose: true,
-    });
-    expect(problemFor(error)).toMatchObject({ status: 415, code: "UNSUPPORTED_MEDIA_TYPE" });
-  });
 });

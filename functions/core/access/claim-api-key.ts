@@ -1,0 +1,52 @@
+import { DomainError, NotFoundError } from "../errors";
+import { recordInstant } from "../model/settlement-periods";
+import type { Clock, Credentials, ParticipantStore } from "../ports";
+import type { Actor } from "./roles";
+
+export interface ClaimApiKeyPorts {
+  clock: Clock;
+  credentials: Credentials;
+  participants: ParticipantStore;
+}
+
+/**
+ * `POST /registrations/{participantId}/api-key` (no key): the participant's API key, once, after
+ * approval (R-AUTH, D-20). An unknown participant and a wrong secret are the same 404, so the
+ * route tells nothing to someone without the secret; then 409 `ALREADY_CLAIMED` (checked first)
+ * and 409 `NOT_APPROVED`. Only the key's hash is stored.
+ */
+export async function claimApiKey(
+  ports: ClaimApiKeyPorts,
+  participantId: string,
+  claimSecret: string,
+  actor: Actor,
+): Promise<{ apiKey: string }> {
+  const state = await ports.participants.claimState(participantId);
+  if (
+    state === undefined ||
+    !(await ports.credentials.verifyClaimSecret(claimSecret, state.claimSecretHash))
+  )
+    throw new NotFoundError("The registration");
+  if (state.participant.apiKeyIssued)
+    throw new DomainError(
+      "ALREADY_CLAIMED",
+      "The API key was already issued; it is shown only once.",
+    );
+  if (state.participant.status !== "approved")
+    throw new DomainError("NOT_APPROVED", "The operator has not approved this participant.");
+  const at = recordInstant(ports.clock.nowMs());
+  const apiKey = ports.credentials.newApiKey();
+  await ports.participants.claimApiKey({
+    participantId,
+    key: {
+      keyHash: ports.credentials.hashApiKey(apiKey),
+      role: "participant",
+      principalId: participantId,
+      status: "active",
+      createdAt: at,
+    },
+    at,
+    actor,
+  });
+  return { apiKey };
+}

@@ -1,0 +1,38 @@
+/**
+ * The day-ahead settings of a scheme and their defaults (market-rules v1). This module is the
+ * only place the defaults are read: a use case asks the scheme-configuration port for what the
+ * scheme has stored ({@link SchemeSettings}) and {@link marketConfigOf} fills in the rest.
+ */
+
+/** Scheme settings that reasonable operators set differently. */
+export interface MarketConfig {
+  /** R-ELIG-3 forecast derating factor k in thousandths (1000 = 1.0, D-13). */
+  deratingPermille: number;
+  /** R-ORDER-1 price cap per price component, pence (D-12). */
+  priceCapPence: number;
+}
+
+/** What a scheme has set for a delivery day; a field it has not set takes its default. */
+export interface SchemeSettings {
+  /** The version of the scheme's configuration in force, if the scheme has stored one. */
+  readonly version?: number;
+  readonly market?: Partial<MarketConfig>;
+}
+
+/**
+ * Defaults: k = 1.0 (R-ELIG-3), price cap £10,000 (R-ORDER-1). Use cases read them only through
+ * {@link marketConfigOf}.
+ */
+export const DEFAULT_MARKET_CONFIG: Readonly<MarketConfig> = {
+  deratingPermille: 1000,
+  priceCapPence: 1_000_000,
+};
+
+/** The day-ahead configuration a scheme runs under: its own settings over the defaults. */
+export function marketConfigOf(settings?: SchemeSettings): MarketConfig {
+  const own = settings?.market ?? {};
+  return {
+    deratingPermille: own.deratingPermille ?? DEFAULT_MARKET_CONFIG.deratingPermille,
+    priceCapPence: own.priceCapPence ?? DEFAULT_MARKET_CONFIG.priceCapPence,
+  };
+}

@@ -1,0 +1,57 @@
+import type { Grants } from "../wiring";
+
+/**
+ * CONSUMERS — data only: every function driven by something other than a request or a workflow
+ * — the table's DynamoDB stream, or a schedule. The CDK app builds one function and its trigger
+ * per row (an event source mapping, a schedule rule); the local stack runs the same handler with
+ * the same event (`lib/local/stream-runner.ts` over DynamoDB Local's stream API,
+ * `lib/local/timer-runner.ts`). Adding a consumer is one row here and its handler in
+ * `functions/events/handlers/<kebab-case id>.ts`.
+ */
+
+/** DynamoDB stream event names (the `eventName` of a record). */
+export type StreamEventName = "INSERT" | "MODIFY" | "REMOVE";
+
+/** A function fed batches of the table's stream records (a `DynamoDBStreamEvent`). */
+export interface StreamTrigger {
+  readonly kind: "stream";
+  /** Where a new consumer starts reading: the oldest record kept (24 h) or new records only. */
+  readonly startingPosition: "TRIM_HORIZON" | "LATEST";
+  /** Records per invocation, 1–1000. */
+  readonly batchSize: number;
+  /** How long to gather a batch before invoking, 0–300 s. */
+  readonly maxBatchingWindowSeconds: number;
+  /**
+   * Re-deliveries of a failed batch before its records are skipped (0–10000). The handler may
+   * answer `{ batchItemFailures: [{ itemIdentifier: <SequenceNumber> }] }` to retry from that
+   * record only.
+   */
+  readonly retryAttempts: number;
+  /** Only these records reach the handler (an event filter in the cloud, the same test locally). */
+  readonly filter?: {
+    readonly eventNames?: readonly StreamEventName[];
+    /** The partition key (`pk`) starts with this, e.g. `OUTBOX#`. */
+    readonly partitionKeyPrefix?: string;
+  };
+}
+
+/** A function invoked on a fixed rate (a `ScheduledEvent` from an EventBridge rule). */
+export interface ScheduleTrigger {
+  readonly kind: "schedule";
+  /** 1 minute or more. */
+  readonly everyMinutes: number;
+}
+
+export interface Consumer {
+  /** PascalCase, identical to the handler file in kebab-case. */
+  readonly id: string;
+  readonly entry: string;
+  readonly description: string;
+  readonly trigger: StreamTrigger | ScheduleTrigger;
+  /** What the handler touches besides its trigger (functions/wiring.ts). */
+  readonly grants: Grants;
+  /** @default 60 */
+  readonly timeoutSeconds?: number;
+}
+
+export const CONSUMERS: readonly Consumer[] = [];

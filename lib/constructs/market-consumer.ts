@@ -1,0 +1,100 @@
+import { Duration } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import {
+  type CfnEventSourceMapping,
+  type EventSourceMapping,
+  FilterCriteria,
+  FilterRule,
+  StartingPosition,
+} from "aws-cdk-lib/aws-lambda";
+import { Construct } from "constructs";
+import type { Consumer, StreamTrigger } from "../../functions/events/consumers";
+import { type GrantResources, MarketFunction } from "./market-function";
+
+export interface MarketConsumerProps {
+  /** The CONSUMERS row. Its trigger and grants must name resources given here. */
+  readonly consumer: Consumer;
+  /** The table (a stream trigger reads its stream) and whatever the row's grants name. */
+  readonly resources: GrantResources & { readonly table?: ITable };
+}
+
+/**
+ * One CONSUMERS row: its MarketFunction and its trigger — an event source mapping on the table's
+ * stream (the row's batch size, window, retries and filter; partial batch failures reported by
+ * the handler), or an EventBridge rule on the row's rate.
+ */
+export class MarketConsumer extends Construct {
+  readonly function: MarketFunction;
+  /** The stream mapping, for a stream trigger. */
+  readonly eventSourceMapping: EventSourceMapping | undefined;
+  /** The schedule rule, for a schedule trigger. */
+  readonly rule: Rule | undefined;
+
+  constructor(scope: Construct, id: string, props: MarketConsumerProps) {
+    super(scope, id);
+    const { consumer, resources } = props;
+    validate(consumer);
+    this.function = new MarketFunction(this, "Handler", {
+      entry: consumer.entry,
+      description: `BiTraDER ${consumer.id}: ${consumer.description}`,
+      timeout: Duration.seconds(consumer.timeoutSeconds ?? 60),
+    }).grant(consumer.grants, resources);
+    const { trigger } = consumer;
+    if (trigger.kind === "stream") {
+      const table = resources.table;
+      if (table?.tableStreamArn === undefined)
+        throw new Error(`MarketConsumer ${consumer.id}: needs the table with its stream`);
+      this.function.bindStream(table);
+      this.eventSourceMapping = this.function.function.addEventSourceMapping("Stream", {
+        eventSourceArn: table.tableStreamArn,
+        startingPosition: StartingPosition[trigger.startingPosition],
+        batchSize: trigger.batchSize,
+        maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+        retryAttempts: trigger.retryAttempts,
+        reportBatchItemFailures: true,
+        ...(trigger.filter ? { filters: [streamFilter(trigger.filter)] } : {}),
+      });
+      this.rule = undefined;
+    } else {
+      this.rule = new Rule(this, "Schedule", {
+        description: `BiTraDER ${consumer.id}: every ${trigger.everyMinutes} min`,
+        schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+        targets: [new LambdaFunction(this.function.function)],
+      });
+      this.eventSourceMapping = undefined;
+    }
+  }
+
+  /** The mapping's CloudFormation resource (for tests). */
+  get cfnEventSourceMapping(): CfnEventSourceMapping | undefined {
+    return this.eventSourceMapping?.node.defaultChild as CfnEventSourceMapping | undefined;
+  }
+}
+
+/** The row's filter as a Lambda event filter: event names and a `pk` prefix (string keys). */
+function streamFilter(filter: NonNullable<StreamTrigger["filter"]>): Record<string, unknown> {
+  return FilterCriteria.filter({
+    ...(filter.eventNames ? { eventName: FilterRule.or(...filter.eventNames) } : {}),
+    ...(filter.partitionKeyPrefix
+      ? { dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(filter.partitionKeyPrefix) } } } }
+      : {}),
+  });
+}
+
+function validate(consumer: Consumer): void {
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(consumer.id))
+    throw new Error(`MarketConsumer: id must be PascalCase, got ${consumer.id}`);
+  const { trigger } = consumer;
+  if (trigger.kind === "stream") {
+    if (!Number.isInteger(trigger.batchSize) || trigger.batchSize < 1 || trigger.batchSize > 1000)
+      throw new Error(`MarketConsumer ${consumer.id}: batchSize must be 1-1000`);
+    if (trigger.maxBatchingWindowSeconds < 0 || trigger.maxBatchingWindowSeconds > 300)
+      throw new Error(`MarketConsumer ${consumer.id}: maxBatchingWindowSeconds must be 0-300`);
+    if (!Number.isInteger(trigger.retryAttempts) || trigger.retryAttempts < 0)
+      throw new Error(`MarketConsumer ${consumer.id}: retryAttempts must be a whole number ≥ 0`);
+  } else if (!Number.isInteger(trigger.everyMinutes) || trigger.everyMinutes < 1) {
+    throw new Error(`MarketConsumer ${consumer.id}: everyMinutes must be a whole number ≥ 1`);
+  }
+}

@@ -1,0 +1,248 @@
+import "../promise-with-resolvers";
+import { randomUUID } from "node:crypto";
+import {
+  ExecutionAbortedError,
+  ExecutionTimeoutError,
+  StateMachine,
+  type StateMachineDefinition,
+} from "aws-local-stepfunctions";
+import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from "../lambda-context";
+import { ExecutionHistory, type InterpreterEvent } from "./history";
+
+/**
+ * The registry part of the local Step Functions endpoint: the state machines (the same ASL as the
+ * cloud, run by aws-local-stepfunctions with each Task overridden by its in-process handler) and
+ * their executions, which live in memory and are gone when the process stops.
+ */
+export interface LocalStateMachine {
+  readonly name: string;
+  /** The ASL with every `${…}` placeholder already substituted. */
+  readonly definition: StateMachineDefinition;
+  /** Task state name → the handler that runs it, called like `lambda:invoke` would. */
+  readonly tasks: Readonly<Record<string, LambdaHandler>>;
+  /** Wait state name → milliseconds to wait instead (tests). */
+  readonly waitTimeOverrides?: Readonly<Record<string, number>>;
+}
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+export interface Execution {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly input: string;
+  /** Epoch milliseconds. */
+  readonly startDate: number;
+  status: ExecutionStatus;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  readonly history: ExecutionHistory;
+  abort(): void;
+  readonly done: Promise<void>;
+}
+
+/** A Step Functions API error, answered as `{ "__type", "message" }` with status 400. */
+export class SfnApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Machine = LocalStateMachine & { readonly arn: string };
+
+export class StateMachineRegistry {
+  private readonly machines = new Map<string, Machine>();
+  private readonly executions = new Map<string, Execution>();
+
+  constructor(
+    machines: readonly LocalStateMachine[],
+    private readonly region = LOCAL_REGION,
+    private readonly account = LOCAL_ACCOUNT,
+  ) {
+    for (const machine of machines) {
+      // Validates the definition once, up front, exactly as each run will.
+      new StateMachine(machine.definition, { validationOptions: { checkArn: true } });
+      const arn = this.stateMachineArn(machine.name);
+      this.machines.set(arn, { ...machine, arn });
+    }
+  }
+
+  stateMachineArn(name: string): string {
+    return `arn:aws:states:${this.region}:${this.account}:stateMachine:${name}`;
+  }
+
+  list(): Machine[] {
+    return [...this.machines.values()];
+  }
+
+  /** The machine with this ARN; StateMachineDoesNotExist otherwise. */
+  machine(stateMachineArn: string): Machine {
+    const machine = this.machines.get(stateMachineArn);
+    if (machine === undefined) {
+      throw new SfnApiError(
+        "StateMachineDoesNotExist",
+        `State Machine Does Not Exist: '${stateMachineArn}'`,
+      );
+    }
+    return machine;
+  }
+
+  /**
+   * Starts an execution, or returns the running one of the same name and input (Standard
+   * workflows' idempotency); another execution of that name is ExecutionAlreadyExists.
+   */
+  start(stateMachineArn: string, name: string | undefined, inputText: string): Execution {
+    const machine = this.machine(stateMachineArn);
+    const executionName = name ?? randomUUID();
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(executionName)) {
+      throw new SfnApiError("InvalidName", `Invalid Name: '${executionName}'`);
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(inputText);
+    } catch {
+      throw new SfnApiError("InvalidExecutionInput", "Invalid State Machine Execution Input");
+    }
+    const executionArn = `arn:aws:states:${this.region}:${this.account}:execution:${machine.name}:${executionName}`;
+    const existing = this.executions.get(executionArn);
+    if (existing !== undefined) {
+      if (existing.status === "RUNNING" && existing.input === inputText) return existing;
+      throw new SfnApiError(
+        "ExecutionAlreadyExists",
+        `Execution Already Exists: '${executionArn}'`,
+      );
+    }
+    const execution = this.run(machine, executionArn, executionName, inputText, input);
+    this.executions.set(executionArn, execution);
+    return execution;
+  }
+
+  /** The execution with this ARN; ExecutionDoesNotExist otherwise. */
+  find(executionArn: string): Execution {
+    const execution = this.executions.get(executionArn);
+    if (execution === undefined) {
+      throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${executionArn}'`);
+    }
+    return execution;
+  }
+
+  /** A machine's executions, most recent first, optionally of one status. */
+  executionsOf(stateMachineArn: string, status?: string): Execution[] {
+    this.machine(stateMachineArn);
+    return [...this.executions.values()]
+      .filter((execution) => execution.stateMachineArn === stateMachineArn)
+      .filter((execution) => status === undefined || execution.status === status)
+      .sort((a, b) => b.startDate - a.startDate);
+  }
+
+  /** Aborts every running execution and waits until each has ended. */
+  async abortAll(): Promise<void> {
+    for (const execution of this.executions.values()) {
+      if (execution.status === "RUNNING") execution.abort();
+    }
+    await Promise.allSettled([...this.executions.values()].map((execution) => execution.done));
+  }
+
+  private run(
+    machine: Machine,
+    executionArn: string,
+    name: string,
+    inputText: string,
+    input: unknown,
+  ): Execution {
+    const startDate = Date.now();
+    const stateMachine = new StateMachine(machine.definition, {
+      validationOptions: { checkArn: true },
+    });
+    const run = stateMachine.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers: Object.fromEntries(
+          Object.entries(machine.tasks).map(([state, handler]) => [
+            state,
+            invokeLikeLambda(state, handler),
+          ]),
+        ),
+        ...(machine.waitTimeOverrides
+          ? { waitTimeOverrides: { ...machine.waitTimeOverrides } }
+          : {}),
+      },
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          Input: input as never,
+          StartTime: new Date(startDate).toISOString(),
+          RoleArn: `arn:aws:iam::${this.account}:role/local`,
+        },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      },
+    });
+    const history = new ExecutionHistory(machine.arn);
+    const collect = (async () => {
+      for await (const event of run.eventLogs) history.record(event as InterpreterEvent);
+    })();
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      input: inputText,
+      startDate,
+      status: "RUNNING",
+      history,
+      abort: () => run.abort(),
+      done: run.result.then(
+        async (output) => {
+          await collect;
+          execution.status = "SUCCEEDED";
+          execution.output = JSON.stringify(output);
+          execution.stopDate = Date.now();
+        },
+        async (error: unknown) => {
+          await collect.catch(() => undefined);
+          execution.stopDate = Date.now();
+          if (error instanceof ExecutionAbortedError) {
+            execution.status = "ABORTED";
+          } else if (error instanceof ExecutionTimeoutError) {
+            execution.status = "TIMED_OUT";
+          } else {
+            execution.status = "FAILED";
+            const details = history.failure();
+            execution.error = details?.error ?? (error instanceof Error ? error.name : "Error");
+            execution.cause = details?.cause ?? (error instanceof Error ? error.message : "");
+          }
+        },
+      ),
+    };
+    return execution;
+  }
+}
+
+/**
+ * Wraps an in-process handler so that the Task sees what `arn:aws:states:::lambda:invoke` gives:
+ * input `{ FunctionName, Payload }`, result `{ StatusCode: 200, Payload }`; a thrown error fails the
+ * Task with the error's name as `Error` and Lambda's JSON error document as `Cause`.
+ */
+function invokeLikeLambda(state: string, handler: LambdaHandler) {
+  return async (input: unknown) => {
+    const { FunctionName, Payload } = (input ?? {}) as { FunctionName?: string; Payload?: unknown };
+    const functionName =
+      String(FunctionName ?? state)
+        .split(":")
+        .at(-1) ?? state;
+    try {
+      const result = await handler(Payload, lambdaContext(functionName, 60_000));
+      return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: (result ?? null) as never };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "Error";
+      const message = error instanceof Error ? error.message : String(error);
+      const failure = new Error(JSON.stringify({ errorType: name, errorMessage: message }));
+      failure.name = name;
+      throw failure;
+    }
+  };
+}

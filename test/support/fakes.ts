@@ -1,0 +1,762 @@
+import type { ApiKeyRecord } from "../../functions/core/access/api-key";
+import type {
+  Asset,
+  AssetRegistration,
+  AssetStatus,
+  EntryClaimRecord,
+} from "../../functions/core/access/asset";
+import type { AuditEntry, AuditRecord } from "../../functions/core/access/audit";
+import type {
+  Participant,
+  ParticipantRegistration,
+  ParticipantStatus,
+} from "../../functions/core/access/participant";
+import type { Actor } from "../../functions/core/access/roles";
+import type { SchemeSettings } from "../../functions/core/config/market-config";
+import { DomainError } from "../../functions/core/errors";
+import type { ConstraintMeritOrder } from "../../functions/core/merit-order/reorder";
+import type { LookAheadBody } from "../../functions/core/model/look-ahead";
+import { type Page, type PageRequest, pageOf } from "../../functions/core/model/paging";
+import type {
+  ApiKeyStore,
+  AssetStore,
+  AuditTrail,
+  Clock,
+  Credentials,
+  Cycle,
+  CycleStatus,
+  CycleStore,
+  EntryClaimStore,
+  ExecutionStep,
+  ExecutionSummary,
+  IdempotencyBegin,
+  IdempotencyRecords,
+  IdGenerator,
+  IdKind,
+  LookAheadClaim,
+  MarketStatus,
+  MarketStore,
+  MeritOrderStore,
+  Notification,
+  OrderStore,
+  OrderWriteRefusal,
+  Outbox,
+  ParticipantStore,
+  PublishedMeritOrder,
+  SchemeConfigSource,
+  StatusChange,
+  StoredMarket,
+  StoredOpportunity,
+  StoredOrder,
+  StoredTrade,
+  TradeStore,
+  WorkflowInspector,
+  WorkflowStarter,
+} from "../../functions/core/ports";
+
+/**
+ * In-memory fakes of every port of `functions/core/ports.ts`, for use-case tests that need no
+ * DynamoDB Local and no Java. Each keeps the promise its port states — conditional writes refuse
+ * as the adapter does, reads return copies — so a use case behaves here as it does on the stack;
+ * the adapters themselves are tested against DynamoDB Local and aws-sdk-client-mock.
+ */
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** A clock the test sets and moves. */
+export class FakeClock implements Clock {
+  constructor(public now = Date.parse("2027-06-13T09:00:00Z")) {}
+  nowMs(): number {
+    return this.now;
+  }
+  set(iso: string): void {
+    this.now = Date.parse(iso);
+  }
+}
+
+/** Ids in sequence, of the shapes the real policy gives (`par-` + 20 hex digits, …). */
+export class SequentialIds implements IdGenerator {
+  private n = 0;
+  newId(kind: IdKind): string {
+    this.n += 1;
+    const hex = this.n.toString(16).padStart(20, "0");
+    const prefix = { participant: "par", asset: "ast", order: "ord", audit: "aud", token: "tok" };
+    return `${prefix[kind]}-${hex}`;
+  }
+}
+
+/** Keys and secrets in sequence; "hashes" that tell whether a secret matches, and nothing more. */
+export class FakeCredentials implements Credentials {
+  private n = 0;
+  newApiKey(): string {
+    this.n += 1;
+    return `btr_fake-key-${this.n}`;
+  }
+  hashApiKey(apiKey: string): string {
+    return `sha256(${apiKey})`;
+  }
+  newClaimSecret(): string {
+    this.n += 1;
+    return `cls_fake-secret-${this.n}`;
+  }
+  async hashClaimSecret(secret: string): Promise<string> {
+    return `scrypt(${secret})`;
+  }
+  async verifyClaimSecret(secret: string, hash: string): Promise<boolean> {
+    return hash === `scrypt(${secret})`;
+  }
+}
+
+export class InMemoryAudit implements AuditTrail {
+  readonly records: AuditRecord[] = [];
+  constructor(private readonly ids: IdGenerator) {}
+
+  record(entry: AuditEntry): void {
+    this.records.push({ recordId: this.ids.newId("audit"), ...copy(entry) });
+  }
+
+  async list(subject: string | undefined, page: PageRequest): Promise<Page<AuditRecord>> {
+    const records = this.records.filter((r) => subject === undefined || r.subject === subject);
+    return pageOf(records, page, {
+      list: "audit",
+      scope: subject ?? "",
+      keyTypes: ["string", "string"],
+      keyOf: (r) => [r.at, r.recordId],
+    });
+  }
+}
+
+export class InMemoryApiKeys implements ApiKeyStore {
+  readonly keys = new Map<string, ApiKeyRecord>();
+  private readonly bootstrap = new Map<string, string>();
+
+  async findByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const key = this.keys.get(keyHash);
+    return key && copy(key);
+  }
+  async put(record: ApiKeyRecord): Promise<void> {
+    if (this.keys.has(record.keyHash)) throw new Error("the key already exists");
+    this.keys.set(record.keyHash, copy(record));
+  }
+  async replaceBootstrapKey(record: ApiKeyRecord): Promise<void> {
+    const previous = this.bootstrap.get(record.role);
+    if (previous === record.keyHash) return;
+    if (previous !== undefined) this.keys.delete(previous);
+    this.keys.set(record.keyHash, copy(record));
+    this.bootstrap.set(record.role, record.keyHash);
+  }
+}
+
+/** The race a conditional status change loses: the status read is no longer there. */
+function changedMeanwhile(noun: string): DomainError {
+  return new DomainError("DECISION_NOT_ALLOWED", `The ${noun} changed meanwhile.`);
+}
+
+/** Applies a status change to a record, with its reason, and writes the audit record. */
+function applyChange<S extends string, R extends { status: S; statusReason?: string }>(
+  record: R & { updatedAt: string },
+  subject: string,
+  change: StatusChange<S>,
+  audit: InMemoryAudit,
+): void {
+  record.status = change.to;
+  record.updatedAt = change.at;
+  if (change.reason === undefined) delete record.statusReason;
+  else record.statusReason = change.reason;
+  const { from, to, action, reason, at, actor } = change;
+  audit.record({ subject, action, actor, at, from, to, ...(reason ? { reason } : {}) });
+}
+
+export class InMemoryParticipants implements ParticipantStore {
+  readonly stored = new Map<string, { participant: Participant; claimSecretHash: string }>();
+
+  constructor(
+    private readonly audit: InMemoryAudit,
+    private readonly apiKeys: InMemoryApiKeys,
+  ) {}
+
+  async register(input: {
+    participantId: string;
+    registration: ParticipantRegistration;
+    claimSecretHash: string;
+    at: string;
+    actor: Actor;
+  }): Promise<Participant> {
+    if (this.stored.has(input.participantId)) throw new Error("the participant already exists");
+    const participant: Participant = {
+      participantId: input.participantId,
+      status: "pending",
+      ...copy(input.registration),
+      apiKeyIssued: false,
+      createdAt: input.at,
+      updatedAt: input.at,
+    };
+    this.stored.set(input.participantId, { participant, claimSecretHash: input.claimSecretHash });
+    this.audit.record({
+      subject: input.participantId,
+      action: "participant.registered",
+      actor: input.actor,
+      at: input.at,
+      to: "pending",
+    });
+    return copy(participant);
+  }
+  async get(participantId: string): Promise<Participant | undefined> {
+    const stored = this.stored.get(participantId);
+    return stored && copy(stored.participant);
+  }
+  async getMany(participantIds: readonly string[]): Promise<Participant[]> {
+    return [...new Set(participantIds)].flatMap((id) => {
+      const stored = this.stored.get(id);
+      return stored ? [copy(stored.participant)] : [];
+    });
+  }
+  async list(status: ParticipantStatus | undefined, page: PageRequest): Promise<Page<Participant>> {
+    const all = [...this.stored.values()]
+      .map((s) => copy(s.participant))
+      .filter((p) => status === undefined || p.status === status);
+    return pageOf(all, page, {
+      list: "participants",
+      scope: status ?? "",
+      keyTypes: ["string", "string"],
+      keyOf: (p) => [p.createdAt, p.participantId],
+    });
+  }
+  async claimState(participantId: string) {
+    const stored = this.stored.get(participantId);
+    return (
+      stored && { participant: copy(stored.participant), claimSecretHash: stored.claimSecretHash }
+    );
+  }
+  async changeStatus(
+    participantId: string,
+    change: StatusChange<ParticipantStatus>,
+  ): Promise<Participant> {
+    const stored = this.stored.get(participantId);
+    if (stored?.participant.status !== change.from) throw changedMeanwhile("participant");
+    applyChange(stored.participant, participantId, change, this.audit);
+    return copy(stored.participant);
+  }
+  async claimApiKey(input: {
+    participantId: string;
+    key: ApiKeyRecord;
+    at: string;
+    actor: Actor;
+  }): Promise<void> {
+    const stored = this.stored.get(input.participantId);
+    if (stored?.participant.apiKeyIssued)
+      throw new DomainError("ALREADY_CLAIMED", "The API key was already issued.");
+    if (stored?.participant.status !== "approved")
+      throw new DomainError("NOT_APPROVED", "The participant is not approved.");
+    await this.apiKeys.put(input.key);
+    stored.participant.apiKeyIssued = true;
+    stored.participant.updatedAt = input.at;
+    this.audit.record({
+      subject: input.participantId,
+      action: "participant.api-key-issued",
+      actor: input.actor,
+      at: input.at,
+    });
+  }
+}
+
+export class InMemoryEntryClaims implements EntryClaimStore {
+  /** `<scheme>|<entry>` → the claim. */
+  readonly claims = new Map<string, EntryClaimRecord>();
+
+  async claimsOfScheme(anmSchemeId: string): Promise<EntryClaimRecord[]> {
+    return [...this.claims.entries()]
+      .filter(([key]) => key.startsWith(`${anmSchemeId}|`))
+      .map(([, claim]) => copy(claim));
+  }
+  async claimOf(anmSchemeId: string, entryId: string): Promise<EntryClaimRecord | undefined> {
+    const claim = this.claims.get(`${anmSchemeId}|${entryId}`);
+    return claim && copy(claim);
+  }
+}
+
+export class InMemoryAssets implements AssetStore {
+  readonly assets = new Map<string, Asset>();
+
+  constructor(
+    private readonly audit: InMemoryAudit,
+    private readonly claims: InMemoryEntryClaims,
+  ) {}
+
+  async register(input: {
+    assetId: string;
+    participantId: string;
+    registration: AssetRegistration;
+    at: string;
+    actor: Actor;
+  }): Promise<Asset> {
+    const { registration } = input;
+    const taken = registration.molEntryIds.flatMap((entryId, i) =>
+      this.claims.claims.has(`${registration.anmSchemeId}|${entryId}`) ? [i] : [],
+    );
+    if (taken.length > 0)
+      throw new DomainError(
+        "ENTRY_ALREADY_CLAIMED",
+        `MOL entries already claimed in ANM scheme ${registration.anmSchemeId} by another asset.`,
+        taken.map((i) => ({
+          path: `molEntryIds.${i}`,
+          message: "is already claimed by another asset that is not rejected",
+        })),
+      );
+    const asset: Asset = {
+      assetId: input.assetId,
+      participantId: input.participantId,
+      ...copy(registration),
+      status: "pending",
+      createdAt: input.at,
+      updatedAt: input.at,
+    };
+    this.assets.set(asset.assetId, asset);
+    for (const entryId of registration.molEntryIds)
+      this.claims.claims.set(`${registration.anmSchemeId}|${entryId}`, {
+        entryId,
+        assetId: asset.assetId,
+      });
+    this.audit.record({
+      subject: asset.assetId,
+      action: "asset.registered",
+      actor: input.actor,
+      at: input.at,
+      to: "pending",
+    });
+    return copy(asset);
+  }
+  async get(assetId: string): Promise<Asset | undefined> {
+    const asset = this.assets.get(assetId);
+    return asset && copy(asset);
+  }
+  async getMany(assetIds: readonly string[]): Promise<Asset[]> {
+    return [...new Set(assetIds)].flatMap((id) => {
+      const asset = this.assets.get(id);
+      return asset ? [copy(asset)] : [];
+    });
+  }
+  async list(participantId: string | undefined, page: PageRequest): Promise<Page<Asset>> {
+    const all = [...this.assets.values()]
+      .filter((a) => participantId === undefined || a.participantId === participantId)
+      .map(copy);
+    return pageOf(all, page, {
+      list: "assets",
+      scope: participantId ?? "",
+      keyTypes: ["string", "string"],
+      keyOf: (a) => [a.createdAt, a.assetId],
+    });
+  }
+  async changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset> {
+    const stored = this.assets.get(asset.assetId);
+    if (stored?.status !== change.from) throw changedMeanwhile("asset");
+    applyChange(stored, asset.assetId, change, this.audit);
+    if (change.to === "rejected")
+      for (const entryId of stored.molEntryIds) {
+        const key = `${stored.anmSchemeId}|${entryId}`;
+        if (this.claims.claims.get(key)?.assetId === stored.assetId) this.claims.claims.delete(key);
+      }
+    return copy(stored);
+  }
+}
+
+export class InMemorySchemeSettings implements SchemeConfigSource {
+  readonly settings = new Map<string, SchemeSettings>();
+  async settingsFor(anmSchemeId: string): Promise<SchemeSettings | undefined> {
+    const settings = this.settings.get(anmSchemeId);
+    return settings && copy(settings);
+  }
+}
+
+export class InMemoryIdempotency implements IdempotencyRecords {
+  readonly records = new Map<
+    string,
+    { fingerprint: string; token: string; response?: string; lockedUntil: number }
+  >();
+
+  async begin(input: {
+    scopeHash: string;
+    fingerprint: string;
+    token: string;
+    nowMs: number;
+    lockMs: number;
+  }): Promise<IdempotencyBegin> {
+    const held = this.records.get(input.scopeHash);
+    if (held === undefined || (held.response === undefined && held.lockedUntil < input.nowMs)) {
+      this.records.set(input.scopeHash, {
+        fingerprint: input.fingerprint,
+        token: input.token,
+        lockedUntil: input.nowMs + input.lockMs,
+      });
+      return { outcome: "started", token: input.token };
+    }
+    return held.response === undefined
+      ? { outcome: "in-progress", fingerprint: held.fingerprint }
+      : { outcome: "completed", fingerprint: held.fingerprint, response: held.response };
+  }
+  async complete(scopeHash: string, token: string, response: string): Promise<void> {
+    const held = this.records.get(scopeHash);
+    if (held?.token === token) held.response = response;
+  }
+  async release(scopeHash: string, token: string): Promise<void> {
+    const held = this.records.get(scopeHash);
+    if (held?.token === token && held.response === undefined) this.records.delete(scopeHash);
+  }
+}
+
+export class InMemoryCycles implements CycleStore {
+  readonly cycles = new Map<string, Cycle>();
+  readonly lookAheads = new Map<string, LookAheadBody>();
+  readonly claims = new Map<string, { bodyHash: string; cycleId: string }>();
+  readonly current = new Map<string, { cycleId: string; gateClosureMs: number }>();
+
+  async claimLookAhead(claim: {
+    lookAheadId: string;
+    bodyHash: string;
+    cycleId: string;
+  }): Promise<LookAheadClaim> {
+    const held = this.claims.get(claim.lookAheadId);
+    if (held) return { created: false, ...held };
+    this.claims.set(claim.lookAheadId, { bodyHash: claim.bodyHash, cycleId: claim.cycleId });
+    return { created: true };
+  }
+  async saveLookAhead(cycleId: string, body: LookAheadBody): Promise<void> {
+    this.lookAheads.set(cycleId, copy(body));
+  }
+  async loadLookAhead(cycleId: string): Promise<LookAheadBody | undefined> {
+    const body = this.lookAheads.get(cycleId);
+    return body && copy(body);
+  }
+  async createCycle(cycle: Cycle): Promise<Cycle> {
+    if (!this.cycles.has(cycle.cycleId)) this.cycles.set(cycle.cycleId, copy(cycle));
+    return copy(this.cycles.get(cycle.cycleId)!);
+  }
+  async getCycle(cycleId: string): Promise<Cycle | undefined> {
+    const cycle = this.cycles.get(cycleId);
+    return cycle && copy(cycle);
+  }
+  async updateCycle(
+    cycleId: string,
+    patch: Partial<Cycle>,
+    ifStatus?: CycleStatus[],
+  ): Promise<boolean> {
+    const cycle = this.cycles.get(cycleId);
+    if (!cycle || (ifStatus && !ifStatus.includes(cycle.status))) return false;
+    for (const [name, value] of Object.entries(patch))
+      if (value !== undefined && name !== "cycleId")
+        (cycle as never as Record<string, unknown>)[name] = copy(value);
+    return true;
+  }
+  async listCycles(deliveryDate: string): Promise<Cycle[]> {
+    return [...this.cycles.values()]
+      .filter((c) => c.deliveryDate === deliveryDate)
+      .sort((a, b) => a.createdAtMs - b.createdAtMs)
+      .map(copy);
+  }
+  async currentCycle(anmSchemeId: string, deliveryDate: string) {
+    const current = this.current.get(`${anmSchemeId}|${deliveryDate}`);
+    return current && copy(current);
+  }
+  async switchCurrent(
+    anmSchemeId: string,
+    deliveryDate: string,
+    next: { cycleId: string; gateClosureMs: number },
+    expected: string | undefined,
+    receivedAtMs: number,
+  ): Promise<boolean> {
+    const key = `${anmSchemeId}|${deliveryDate}`;
+    const held = this.current.get(key);
+    const ok =
+      expected === undefined
+        ? held === undefined
+        : held?.cycleId === expected && held.gateClosureMs > receivedAtMs;
+    if (ok) this.current.set(key, copy(next));
+    return ok;
+  }
+}
+
+export class InMemoryMarkets implements MarketStore {
+  readonly markets = new Map<string, StoredMarket>();
+  readonly opportunities = new Map<string, StoredOpportunity>();
+
+  private static key(cycleId: string, marketId: string, side: string, entryId: string) {
+    return `${cycleId}|${marketId}|${side}|${entryId}`;
+  }
+
+  async saveBook(
+    cycleId: string,
+    markets: StoredMarket[],
+    opportunities: StoredOpportunity[],
+  ): Promise<void> {
+    for (const o of opportunities)
+      this.opportunities.set(InMemoryMarkets.key(cycleId, o.marketId, o.side, o.entryId), copy(o));
+    for (const m of markets) {
+      const held = this.markets.get(m.marketId);
+      if (
+        !held ||
+        (held.cycleId === cycleId && held.status === "pending") ||
+        held.cycleCreatedAtMs < m.cycleCreatedAtMs
+      )
+        this.markets.set(m.marketId, copy(m));
+    }
+  }
+  async listMarketsOfCycle(cycleId: string): Promise<StoredMarket[]> {
+    return [...this.markets.values()].filter((m) => m.cycleId === cycleId).map(copy);
+  }
+  async listOpportunitiesOfCycle(cycleId: string): Promise<StoredOpportunity[]> {
+    return [...this.opportunities.values()].filter((o) => o.cycleId === cycleId).map(copy);
+  }
+  async getMarket(marketId: string): Promise<StoredMarket | undefined> {
+    const market = this.markets.get(marketId);
+    return market && copy(market);
+  }
+  async listMarkets(deliveryDate: string): Promise<StoredMarket[]> {
+    return [...this.markets.values()].filter((m) => m.deliveryDate === deliveryDate).map(copy);
+  }
+  async setMarketStatus(
+    cycleId: string,
+    marketIds: string[],
+    to: MarketStatus,
+    from: MarketStatus[],
+  ): Promise<void> {
+    for (const id of marketIds) {
+      const m = this.markets.get(id);
+      if (m && m.cycleId === cycleId && from.includes(m.status)) m.status = to;
+    }
+  }
+  async setMarketResults(
+    cycleId: string,
+    results: { marketId: string; tradeCount: number; tradedKw: number }[],
+  ): Promise<void> {
+    for (const { marketId, tradeCount, tradedKw } of results) {
+      const m = this.markets.get(marketId);
+      if (m && m.cycleId === cycleId && (m.status === "closed" || m.status === "matched")) {
+        m.status = "matched";
+        m.result = { tradeCount, tradedKw };
+      }
+    }
+  }
+  async getOpportunity(cycleId: string, marketId: string, entryId: string, side: string) {
+    const o = this.opportunities.get(InMemoryMarkets.key(cycleId, marketId, side, entryId));
+    return o && copy(o);
+  }
+  async listOpportunitiesOfParticipant(participantId: string, deliveryDate: string) {
+    return [...this.opportunities.values()]
+      .filter((o) => o.participantId === participantId && o.deliveryDate === deliveryDate)
+      .map(copy);
+  }
+}
+
+export class InMemoryOrders implements OrderStore {
+  readonly orders = new Map<string, StoredOrder>();
+  readonly openKw = new Map<string, number>();
+
+  constructor(
+    private readonly markets: InMemoryMarkets,
+    private readonly cycles: InMemoryCycles,
+  ) {}
+
+  private static capacityKey(o: StoredOrder) {
+    return `${o.cycleId}|${o.marketId}|${o.side}|${o.entryId}`;
+  }
+  private marketOpen(o: StoredOrder): boolean {
+    const m = this.markets.markets.get(o.marketId);
+    return m?.cycleId === o.cycleId && m.status === "open";
+  }
+
+  async placeOrder(
+    order: StoredOrder,
+    maxKw: number,
+    scheme: { anmSchemeId: string; deliveryDate: string },
+  ): Promise<OrderWriteRefusal | undefined> {
+    const held = this.orders.get(order.orderId);
+    if (held) {
+      if (held.participantId === order.participantId && held.submittedAtMs === order.submittedAtMs)
+        return undefined;
+      throw new Error(`order id ${order.orderId} is already taken by another order`);
+    }
+    const current = this.cycles.current.get(`${scheme.anmSchemeId}|${scheme.deliveryDate}`);
+    if (!this.marketOpen(order) || current?.cycleId !== order.cycleId) return "GATE_CLOSED";
+    const key = InMemoryOrders.capacityKey(order);
+    const open = this.openKw.get(key) ?? 0;
+    if (open + order.quantityKw > maxKw) return "QUANTITY_EXCEEDS_CAPACITY";
+    this.openKw.set(key, open + order.quantityKw);
+    this.orders.set(order.orderId, copy(order));
+    return undefined;
+  }
+  async replaceOrder(
+    before: StoredOrder,
+    after: StoredOrder,
+    maxKw: number,
+  ): Promise<OrderWriteRefusal | undefined> {
+    const held = this.orders.get(before.orderId);
+    if (!this.marketOpen(after)) return "GATE_CLOSED";
+    if (
+      held?.status !== "open" ||
+      held.quantityKw !== before.quantityKw ||
+      held.updatedAtMs !== before.updatedAtMs
+    )
+      return "ORDER_NOT_OPEN";
+    const delta =
+      (after.status === "open" ? after.quantityKw : 0) -
+      (before.status === "open" ? before.quantityKw : 0);
+    const key = InMemoryOrders.capacityKey(after);
+    const open = this.openKw.get(key) ?? 0;
+    if (delta > 0 && open + delta > maxKw) return "QUANTITY_EXCEEDS_CAPACITY";
+    this.openKw.set(key, open + delta);
+    this.orders.set(after.orderId, copy(after));
+    return undefined;
+  }
+  async getOrder(orderId: string): Promise<StoredOrder | undefined> {
+    const order = this.orders.get(orderId);
+    return order && copy(order);
+  }
+  async listOrdersOfParticipant(participantId: string, marketId?: string) {
+    return [...this.orders.values()]
+      .filter((o) => o.participantId === participantId && (!marketId || o.marketId === marketId))
+      .map(copy);
+  }
+  async listOrdersOfMarket(marketId: string, cycleId: string) {
+    return [...this.orders.values()]
+      .filter((o) => o.marketId === marketId && o.cycleId === cycleId)
+      .map(copy);
+  }
+  async openQuantities(cycleId: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const [key, kw] of this.openKw) {
+      const [cycle, market, side, entry] = key.split("|");
+      if (cycle === cycleId && kw !== 0) out.set(`${market}|${side}|${entry}`, kw);
+    }
+    return out;
+  }
+  async settleOrders(orders: StoredOrder[]): Promise<void> {
+    for (const o of orders) this.orders.set(o.orderId, copy(o));
+  }
+}
+
+export class InMemoryTrades implements TradeStore {
+  readonly trades = new Map<string, StoredTrade>();
+  async saveTrades(trades: StoredTrade[]): Promise<void> {
+    for (const t of trades) this.trades.set(t.tradeId, copy(t));
+  }
+  async listTradesOfCycle(cycleId: string): Promise<StoredTrade[]> {
+    return [...this.trades.values()].filter((t) => t.cycleId === cycleId).map(copy);
+  }
+  async listTradesOfParticipant(participantId: string, deliveryDate: string) {
+    return [...this.trades.values()]
+      .filter(
+        (t) =>
+          t.deliveryDate === deliveryDate &&
+          (t.buyParticipantId === participantId || t.sellParticipantId === participantId),
+      )
+      .map(copy);
+  }
+}
+
+export class InMemoryMeritOrders implements MeritOrderStore {
+  readonly drafts = new Map<string, ConstraintMeritOrder[]>();
+  /** `<scheme>|<date>|<constraint>` → versions, oldest first. */
+  readonly versions = new Map<string, PublishedMeritOrder[]>();
+
+  async saveDraft(cycleId: string, meritOrders: ConstraintMeritOrder[]): Promise<void> {
+    this.drafts.set(cycleId, copy(meritOrders));
+  }
+  async loadDraft(cycleId: string): Promise<ConstraintMeritOrder[] | undefined> {
+    const draft = this.drafts.get(cycleId);
+    return draft && copy(draft);
+  }
+  async publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number> {
+    const key = `${mol.anmSchemeId}|${mol.deliveryDate}|${mol.constraintId}`;
+    const versions = this.versions.get(key) ?? [];
+    const latest = versions.at(-1);
+    if (latest && latest.cycleId === mol.cycleId && latest.fallback === mol.fallback)
+      return latest.version;
+    const version = (latest?.version ?? 0) + 1;
+    versions.push({ ...copy(mol), version });
+    this.versions.set(key, versions);
+    return version;
+  }
+  async publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]> {
+    const out: number[] = [];
+    for (const mol of mols) out.push(await this.publish(mol));
+    return out;
+  }
+  async latest(anmSchemeId: string, deliveryDate: string, constraintId: string) {
+    const latest = this.versions.get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)?.at(-1);
+    return latest && copy(latest);
+  }
+}
+
+export class InMemoryOutbox implements Outbox {
+  readonly notifications = new Map<string, Notification>();
+  async notifyAll(notifications: Notification[]): Promise<void> {
+    for (const n of notifications) {
+      const key = `${n.participantId}|${n.eventId}`;
+      if (!this.notifications.has(key)) this.notifications.set(key, copy(n));
+    }
+  }
+}
+
+/** A workflow that records what it was asked: starts by name (idempotent) and stops. */
+export class FakeWorkflow implements WorkflowStarter, WorkflowInspector {
+  readonly started = new Map<string, unknown>();
+  readonly stopped: string[] = [];
+
+  async start(name: string, input: unknown): Promise<string> {
+    if (!this.started.has(name)) this.started.set(name, copy(input));
+    return `arn:aws:states:eu-west-2:000000000000:execution:fake:${name}`;
+  }
+  async stop(executionArn: string): Promise<void> {
+    this.stopped.push(executionArn);
+  }
+  async describe(executionArn: string): Promise<ExecutionSummary> {
+    const name = executionArn.split(":").at(-1)!;
+    return {
+      executionArn,
+      name,
+      status: this.stopped.includes(executionArn) ? "ABORTED" : "RUNNING",
+      startedAt: "2027-06-13T09:00:00.000Z",
+    };
+  }
+  async history(): Promise<ExecutionStep[]> {
+    return [];
+  }
+  async list(): Promise<ExecutionSummary[]> {
+    return Promise.all(
+      [...this.started.keys()].map((name) =>
+        this.describe(`arn:aws:states:eu-west-2:000000000000:execution:fake:${name}`),
+      ),
+    );
+  }
+}
+
+/** Every port, faked and wired together as the composition root wires the adapters. */
+export function fakePorts() {
+  const ids = new SequentialIds();
+  const audit = new InMemoryAudit(ids);
+  const apiKeys = new InMemoryApiKeys();
+  const claims = new InMemoryEntryClaims();
+  const cycles = new InMemoryCycles();
+  const markets = new InMemoryMarkets();
+  return {
+    clock: new FakeClock(),
+    ids,
+    credentials: new FakeCredentials(),
+    audit,
+    apiKeys,
+    participants: new InMemoryParticipants(audit, apiKeys),
+    assets: new InMemoryAssets(audit, claims),
+    claims,
+    idempotency: new InMemoryIdempotency(),
+    schemes: new InMemorySchemeSettings(),
+    cycles,
+    markets,
+    orders: new InMemoryOrders(markets, cycles),
+    trades: new InMemoryTrades(),
+    meritOrders: new InMemoryMeritOrders(),
+    outbox: new InMemoryOutbox(),
+    workflow: new FakeWorkflow(),
+  };
+}
+
+export type FakePorts = ReturnType<typeof fakePorts>;
