@@ -6,6 +6,7 @@ import type { Construct } from "constructs";
 import { CONSUMERS, type Consumer } from "../../functions/events/consumers";
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { WORKFLOWS, type Workflow } from "../../functions/workflow/workflows";
+import { MarketAlarms } from "../constructs/market-alarms";
 import { MarketApi } from "../constructs/market-api";
 import { MarketConsumer } from "../constructs/market-consumer";
 import type { GrantedWorkflow, GrantResources, ScheduleGroup } from "../constructs/market-function";
@@ -26,6 +27,8 @@ export interface MarketStackProps extends StackProps {
   readonly queues?: Readonly<Record<string, IQueue>>;
   /** The schedule group a `schedule` grant manages. @default none */
   readonly schedules?: ScheduleGroup;
+  /** Subscribed to the alarm topic. @default none (subscribe after deployment) */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -40,6 +43,7 @@ export class MarketStack extends Stack {
   /** Consumer id → its function and trigger. */
   readonly consumers: Readonly<Record<string, MarketConsumer>>;
   readonly api: MarketApi;
+  readonly alarms: MarketAlarms;
 
   constructor(scope: Construct, id: string, props: MarketStackProps) {
     super(scope, id, props);
@@ -88,7 +92,34 @@ export class MarketStack extends Stack {
       table: props.table,
       resources: resources(),
     });
+    const functions = Object.fromEntries(
+      [
+        ...Object.entries(this.api.functions),
+        ...(this.api.authorizerFunction
+          ? [["Authorizer", this.api.authorizerFunction] as const]
+          : []),
+        // The day-ahead cycle's tasks by state name; other workflows' prefixed by their id.
+        ...Object.entries(workflows).flatMap(([workflowId, workflow]) =>
+          Object.entries(workflow.functions).map(
+            ([state, fn]) =>
+              [workflowId === "DayAheadCycle" ? state : `${workflowId}${state}`, fn] as const,
+          ),
+        ),
+        ...Object.entries(consumers).map(([consumerId, c]) => [consumerId, c.function] as const),
+      ].map(([name, fn]) => [name, fn.function]),
+    );
+    this.alarms = new MarketAlarms(this, "Alarms", {
+      stateMachines: Object.fromEntries(
+        Object.entries(workflows).map(([workflowId, w]) => [workflowId, w.stateMachine]),
+      ),
+      functions,
+      table: props.table,
+      api: this.api.api,
+      stageName: this.api.api.deploymentStage.stageName,
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+    });
     new CfnOutput(this, "ApiUrl", { value: this.api.api.url });
+    new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
     new CfnOutput(this, "TableName", { value: props.table.tableName });
   }
 }
