@@ -23,27 +23,55 @@ export function allocate(
   requiredKw: ReadonlyArray<number>,
   forecastOffset = 0,
 ): Allocation {
-  const walk = walkOrder(lines);
-  const curtailmentKw = lines.map(() => new Array<number>(requiredKw.length).fill(0));
+  const spans = requiredKw.length;
+  const { curtailedKw, shortfallKw } = walkAllocation(
+    requiredKw,
+    walkOrder(lines),
+    lines.length,
+    (row, sp) => lines[row]!.forecastKw[forecastOffset + sp],
+  );
+  const curtailmentKw = lines.map((_, row) => {
+    const out = new Array<number>(spans);
+    for (let sp = 0; sp < spans; sp += 1) out[sp] = curtailedKw[row * spans + sp]!;
+    return out;
+  });
   const unresolvable: Allocation["unresolvable"] = [];
-  for (let sp = 0; sp < requiredKw.length; sp += 1) {
-    let remaining = requiredKw[sp]!;
-    for (let k = 0; k < walk.length && remaining > 0; k += 1) {
-      const row = walk[k]!;
-      const take = Math.min(
-        Math.max(lines[row]!.forecastKw[forecastOffset + sp] ?? 0, 0),
-        remaining,
-      );
-      curtailmentKw[row]![sp] = take;
-      remaining -= take;
-    }
-    if (remaining > 0) unresolvable.push({ index: sp, shortfallKw: remaining });
-  }
+  for (let sp = 0; sp < spans; sp += 1)
+    if (shortfallKw[sp]! > 0) unresolvable.push({ index: sp, shortfallKw: shortfallKw[sp]! });
   return { curtailmentKw, unresolvable };
 }
 
+/**
+ * The R-ALLOC-1/2 walk itself, the one copy every allocation uses (predicted curtailment, and
+ * R-REORDER-4/5 before and after re-ordering): for each SP, the lines in `walk` order each take
+ * `min(max(forecast, 0), remaining)` of the required curtailment until none remains; a value a
+ * line does not have (`undefined`) counts as 0. Returns the curtailment as one flat array,
+ * `[line * requiredKw.length + sp]`, and what no line could take per SP (R-ALLOC-2).
+ */
+export function walkAllocation(
+  requiredKw: ReadonlyArray<number>,
+  walk: Int32Array,
+  lineCount: number,
+  forecastAt: (line: number, sp: number) => number | undefined,
+): { curtailedKw: Float64Array; shortfallKw: Float64Array } {
+  const spans = requiredKw.length;
+  const curtailedKw = new Float64Array(lineCount * spans);
+  const shortfallKw = new Float64Array(spans);
+  for (let sp = 0; sp < spans; sp += 1) {
+    let remaining = requiredKw[sp]!;
+    for (let k = 0; k < walk.length && remaining > 0; k += 1) {
+      const line = walk[k]!;
+      const take = Math.min(Math.max(forecastAt(line, sp) ?? 0, 0), remaining);
+      curtailedKw[line * spans + sp] = take;
+      remaining -= take;
+    }
+    shortfallKw[sp] = remaining;
+  }
+  return { curtailedKw, shortfallKw };
+}
+
 /** Row indexes in `curtailmentOrder`; no sort when the lines already are in order. */
-function walkOrder(lines: ReadonlyArray<AllocationLine>): Int32Array {
+export function walkOrder(lines: ReadonlyArray<{ curtailmentOrder: number }>): Int32Array {
   const walk = new Int32Array(lines.length);
   let sorted = true;
   for (let i = 0; i < lines.length; i += 1) {
@@ -51,5 +79,12 @@ function walkOrder(lines: ReadonlyArray<AllocationLine>): Int32Array {
     if (i > 0 && lines[i]!.curtailmentOrder < lines[i - 1]!.curtailmentOrder) sorted = false;
   }
   if (!sorted) walk.sort((a, b) => lines[a]!.curtailmentOrder - lines[b]!.curtailmentOrder);
+  return walk;
+}
+
+/** The identity walk: lines already in curtailment order. */
+export function inOrder(lineCount: number): Int32Array {
+  const walk = new Int32Array(lineCount);
+  for (let i = 0; i < lineCount; i += 1) walk[i] = i;
   return walk;
 }

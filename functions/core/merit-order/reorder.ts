@@ -1,3 +1,4 @@
+import { inOrder, walkAllocation, walkOrder } from "../allocation/allocate";
 import { DomainError, NeutralityViolationError } from "../errors";
 import type { Trade } from "../matching/match";
 import type { LookAhead, Mol, MolEntry } from "../model/look-ahead";
@@ -124,8 +125,9 @@ export function reorderMeritOrders(
  * R-REORDER-1..5 for one MOL over SPs [firstIndex, endIndex) with `trades` in matching order.
  * `requiredKw` is the required curtailment over the same SPs.
  *
- * The work is done on flat typed arrays (per-row trade lists, slice forecasts, both R-ALLOC runs);
- * the only objects made are the lines returned, each built once in its final position.
+ * The work is done on flat typed arrays (per-row trade lists, slice forecasts, both R-ALLOC runs)
+ * in named phases; the only objects made are the lines returned, each built once in its final
+ * position.
  */
 export function reorderWindow(
   mol: Mol,
@@ -134,11 +136,35 @@ export function reorderWindow(
   endIndex: number,
   trades: ReadonlyArray<Trade>,
 ): MeritOrderLine[] {
+  const width = Math.max(0, endIndex - firstIndex);
+  const index = indexTrades(mol, trades);
+  const slices = sliceForecasts(mol.entries, index, firstIndex, width);
+  const order = newOrder(mol.entries, index, slices.hasRemainder);
+  const after = recalculate(mol.entries, index, slices, order, requiredKw, firstIndex, width);
+  checkNeutrality(mol, order, after, requiredKw, firstIndex, width);
+  return lines(mol.entries, index, slices, order, after, requiredKw.length, firstIndex, endIndex);
+}
+
+/** The trades of one window against the MOL's rows, as compressed per-row lists. */
+interface TradeIndex {
+  rows: number;
+  count: number;
+  buyerRow: Int32Array;
+  sellerRow: Int32Array;
+  quantityKw: Float64Array;
+  tradeIds: string[];
+  /** `buyTrades[buyStart[row] .. buyStart[row + 1])`: the trades a row buys in, matching order. */
+  buyStart: Int32Array;
+  buyTrades: Int32Array;
+  sellStart: Int32Array;
+  sellTrades: Int32Array;
+}
+
+/** Each trade's buyer and seller row, and per row the trades it is in (R-ELIG-4 checked). */
+function indexTrades(mol: Mol, trades: ReadonlyArray<Trade>): TradeIndex {
   const entries = mol.entries;
   const rows = entries.length;
   const count = trades.length;
-  const width = Math.max(0, endIndex - firstIndex);
-  const spans = requiredKw.length;
   const rowOf = new Map<string, number>();
   for (let row = 0; row < rows; row += 1) rowOf.set(entries[row]!.entryId, row);
   const buyerRow = new Int32Array(count);
@@ -146,8 +172,6 @@ export function reorderWindow(
   // What the later passes read of each trade, gathered in one sequential pass over the trades.
   const quantityKw = new Float64Array(count);
   const tradeIds: string[] = new Array(count);
-  // Per row, how many trades it buys and sells in; then (CSR) the trade indexes per row, in
-  // matching order: `buyTrades[buyStart[row] .. buyStart[row + 1])`.
   const buyStart = new Int32Array(rows + 1);
   const sellStart = new Int32Array(rows + 1);
   for (let k = 0; k < count; k += 1) {
@@ -177,26 +201,55 @@ export function reorderWindow(
   }
   const buyTrades = new Int32Array(count);
   const sellTrades = new Int32Array(count);
-  {
-    const buyAt = buyStart.slice(0, rows);
-    const sellAt = sellStart.slice(0, rows);
-    for (let k = 0; k < count; k += 1) {
-      const b = buyerRow[k]!;
-      const s = sellerRow[k]!;
-      buyTrades[buyAt[b]!] = k;
-      buyAt[b] = buyAt[b]! + 1;
-      sellTrades[sellAt[s]!] = k;
-      sellAt[s] = sellAt[s]! + 1;
-    }
+  const buyAt = buyStart.slice(0, rows);
+  const sellAt = sellStart.slice(0, rows);
+  for (let k = 0; k < count; k += 1) {
+    const b = buyerRow[k]!;
+    const s = sellerRow[k]!;
+    buyTrades[buyAt[b]!] = k;
+    buyAt[b] = buyAt[b]! + 1;
+    sellTrades[sellAt[s]!] = k;
+    sellAt[s] = sellAt[s]! + 1;
   }
+  return {
+    rows,
+    count,
+    buyerRow,
+    sellerRow,
+    quantityKw,
+    tradeIds,
+    buyStart,
+    buyTrades,
+    sellStart,
+    sellTrades,
+  };
+}
 
-  // R-REORDER-1/2: slices. A buyer's forecast goes to its slices in matching order; the seller's
-  // slice of a trade carries the same MW as the buyer's slice of it. `sliceKw[k * width + i]` is
-  // the forecast of both slices of trade k; `remainderKw[row * width + i]` that of `E/rem`.
+/** The slices' and remainders' forecasts over the window (R-REORDER-1/2, D-5). */
+interface Slices {
+  /** `sliceKw[k * width + i]`: the forecast of both slices of trade k. */
+  sliceKw: Float64Array;
+  /** `remainderKw[row * width + i]`: the forecast of `E/rem`. */
+  remainderKw: Float64Array;
+  remainderCapacityKw: Float64Array;
+  /** 1 when the row's `E/rem` line exists (D-5). */
+  hasRemainder: Uint8Array;
+}
+
+/**
+ * R-REORDER-1/2: slices. A buyer's forecast goes to its slices in matching order; the seller's
+ * slice of a trade carries the same MW as the buyer's slice of it; what is left is `E/rem`.
+ */
+function sliceForecasts(
+  entries: ReadonlyArray<MolEntry>,
+  index: TradeIndex,
+  firstIndex: number,
+  width: number,
+): Slices {
+  const { rows, count, buyStart, buyTrades, sellStart, sellTrades, quantityKw } = index;
   const sliceKw = new Float64Array(count * width);
   const remainderKw = new Float64Array(rows * width);
   const remainderCapacityKw = new Float64Array(rows);
-  /** 1 when the row's `E/rem` line exists (D-5). */
   const hasRemainder = new Uint8Array(rows);
   for (let row = 0; row < rows; row += 1) {
     const from = buyStart[row]!;
@@ -244,12 +297,32 @@ export function reorderWindow(
     for (let i = 0; i < width && !keep; i += 1) keep = !(remainderKw[row * width + i]! <= 0);
     if (keep) hasRemainder[row] = 1;
   }
+  return { sliceKw, remainderKw, remainderCapacityKw, hasRemainder };
+}
 
-  // R-REORDER-3: the new order. A buyer emits its remainder, then the sellers' slices by the
-  // sellers' original order (then matching order); a seller emits the buyers' slices by the
-  // buyers' original order (then matching order), then its remainder; others stay as they are.
-  // A line is encoded as `row` (untraded), `rows + row` (remainder) or `2 * rows + k` (the buyer's
-  // slice of trade k, at the seller's position) or `2 * rows + count + k` (the seller's slice).
+/**
+ * The re-ordered lines, each encoded as `row` (untraded), `rows + row` (remainder),
+ * `2 * rows + k` (the buyer's slice of trade k, at the seller's position) or
+ * `2 * rows + count + k` (the seller's slice, at the buyer's position).
+ */
+interface LineOrder {
+  order: Int32Array;
+  lineCount: number;
+  /** The line of each untraded row, -1 for a traded one. */
+  untradedLine: Int32Array;
+}
+
+/**
+ * R-REORDER-3: the new order. A buyer emits its remainder, then the sellers' slices by the
+ * sellers' original order (then matching order); a seller emits the buyers' slices by the
+ * buyers' original order (then matching order), then its remainder; others stay as they are.
+ */
+function newOrder(
+  entries: ReadonlyArray<MolEntry>,
+  index: TradeIndex,
+  hasRemainder: Uint8Array,
+): LineOrder {
+  const { rows, count, buyStart, buyTrades, sellStart, sellTrades, buyerRow, sellerRow } = index;
   const order = new Int32Array(rows + 2 * count);
   let lineCount = 0;
   const untradedLine = new Int32Array(rows).fill(-1);
@@ -272,33 +345,63 @@ export function reorderWindow(
       order[lineCount++] = row;
     }
   }
+  return { order, lineCount, untradedLine };
+}
 
-  // R-REORDER-4: recalculated curtailment on the new MOL (R-ALLOC-1/2 over the lines in order;
-  // a value the line does not have counts as 0).
-  const after = new Float64Array(lineCount * spans);
-  for (let sp = 0; sp < spans; sp += 1) {
-    let remaining = requiredKw[sp]!;
-    for (let l = 0; l < lineCount && remaining > 0; l += 1) {
-      const code = order[l]!;
-      let forecast: number | undefined;
-      if (sp >= width) forecast = undefined;
-      else if (code < rows) forecast = entries[code]!.forecastKw[firstIndex + sp];
-      else if (code < 2 * rows) forecast = remainderKw[(code - rows) * width + sp];
-      else {
-        const k = code < 2 * rows + count ? code - 2 * rows : code - 2 * rows - count;
-        forecast = sliceKw[k * width + sp];
-      }
-      const take = Math.min(Math.max(forecast ?? 0, 0), remaining);
-      after[l * spans + sp] = take;
-      remaining -= take;
-    }
-  }
+/** The forecast of line `code` (see {@link LineOrder}) in SP `sp` of the window. */
+function lineForecast(
+  entries: ReadonlyArray<MolEntry>,
+  index: TradeIndex,
+  slices: Slices,
+  code: number,
+  sp: number,
+  firstIndex: number,
+  width: number,
+): number | undefined {
+  const { rows, count } = index;
+  if (sp >= width) return undefined;
+  if (code < rows) return entries[code]!.forecastKw[firstIndex + sp];
+  if (code < 2 * rows) return slices.remainderKw[(code - rows) * width + sp];
+  const k = code < 2 * rows + count ? code - 2 * rows : code - 2 * rows - count;
+  return slices.sliceKw[k * width + sp];
+}
 
-  // R-REORDER-5: neutrality for every entry in no trade.
-  const before = allocateRows(entries, requiredKw, firstIndex);
+/** R-REORDER-4: recalculated curtailment on the new MOL (the R-ALLOC walk over the lines in order). */
+function recalculate(
+  entries: ReadonlyArray<MolEntry>,
+  index: TradeIndex,
+  slices: Slices,
+  order: LineOrder,
+  requiredKw: ReadonlyArray<number>,
+  firstIndex: number,
+  width: number,
+): Float64Array {
+  const codes = order.order;
+  return walkAllocation(requiredKw, inOrder(order.lineCount), order.lineCount, (line, sp) =>
+    lineForecast(entries, index, slices, codes[line]!, sp, firstIndex, width),
+  ).curtailedKw;
+}
+
+/** R-REORDER-5: every entry in no trade is curtailed exactly as before re-ordering. */
+function checkNeutrality(
+  mol: Mol,
+  order: LineOrder,
+  after: Float64Array,
+  requiredKw: ReadonlyArray<number>,
+  firstIndex: number,
+  width: number,
+): void {
+  const entries = mol.entries;
+  const spans = requiredKw.length;
+  const before = walkAllocation(
+    requiredKw,
+    walkOrder(entries),
+    entries.length,
+    (row, sp) => entries[row]!.forecastKw[firstIndex + sp],
+  ).curtailedKw;
   const compared = Math.min(width, spans);
-  for (let row = 0; row < rows; row += 1) {
-    const at = untradedLine[row]!;
+  for (let row = 0; row < entries.length; row += 1) {
+    const at = order.untradedLine[row]!;
     if (at < 0) continue;
     for (let i = 0; i < compared; i += 1)
       if (after[at * spans + i] !== before[row * spans + i])
@@ -308,14 +411,28 @@ export function reorderWindow(
           firstIndex + i + 1,
         );
   }
+}
 
-  const lines: MeritOrderLine[] = [];
+/** The lines of the re-ordered MOL, each built once in its final position. */
+function lines(
+  entries: ReadonlyArray<MolEntry>,
+  index: TradeIndex,
+  slices: Slices,
+  { order, lineCount }: LineOrder,
+  after: Float64Array,
+  spans: number,
+  firstIndex: number,
+  endIndex: number,
+): MeritOrderLine[] {
+  const { rows, count, buyerRow, sellerRow, quantityKw, tradeIds } = index;
+  const width = Math.max(0, endIndex - firstIndex);
+  const out: MeritOrderLine[] = [];
   for (let l = 0; l < lineCount; l += 1) {
     const code = order[l]!;
     const curtailmentKw = copyOf(after, l * spans, spans);
     if (code < rows) {
       const entry = entries[code]!;
-      lines.push({
+      out.push({
         curtailmentOrder: l + 1,
         entryId: entry.entryId,
         parentEntryId: entry.entryId,
@@ -327,13 +444,13 @@ export function reorderWindow(
     } else if (code < 2 * rows) {
       const row = code - rows;
       const entry = entries[row]!;
-      lines.push({
+      out.push({
         curtailmentOrder: l + 1,
         entryId: `${entry.entryId}/rem`,
         parentEntryId: entry.entryId,
         resourceId: entry.resourceId,
-        capacityKw: Math.max(0, remainderCapacityKw[row]!),
-        forecastKw: copyOf(remainderKw, row * width, width),
+        capacityKw: Math.max(0, slices.remainderCapacityKw[row]!),
+        forecastKw: copyOf(slices.remainderKw, row * width, width),
         curtailmentKw,
       });
     } else {
@@ -341,21 +458,20 @@ export function reorderWindow(
       const k = buyerSlice ? code - 2 * rows : code - 2 * rows - count;
       const tradeId = tradeIds[k]!;
       const entry = entries[buyerSlice ? buyerRow[k]! : sellerRow[k]!]!;
-      const forecastKw = copyOf(sliceKw, k * width, width);
       const line: MeritOrderLine = {
         curtailmentOrder: l + 1,
         entryId: `${entry.entryId}/${tradeId}`,
         parentEntryId: entry.entryId,
         resourceId: entry.resourceId,
         capacityKw: quantityKw[k]!,
-        forecastKw,
+        forecastKw: copyOf(slices.sliceKw, k * width, width),
         curtailmentKw,
       };
       if (tradeId) line.tradeId = tradeId;
-      lines.push(line);
+      out.push(line);
     }
   }
-  return lines;
+  return out;
 }
 
 /**
@@ -381,37 +497,6 @@ function sortByCounterparty(
     }
     list[j + 1] = k;
   }
-}
-
-/**
- * R-ALLOC-1 (as `allocate(entries, requiredKw, firstIndex)`) into one flat array,
- * `[row * requiredKw.length + sp]`: each SP walks the entries in `curtailmentOrder`.
- */
-function allocateRows(
-  entries: ReadonlyArray<MolEntry>,
-  requiredKw: ReadonlyArray<number>,
-  firstIndex: number,
-): Float64Array {
-  const rows = entries.length;
-  const spans = requiredKw.length;
-  const walk = new Int32Array(rows);
-  let sorted = true;
-  for (let i = 0; i < rows; i += 1) {
-    walk[i] = i;
-    if (i > 0 && entries[i]!.curtailmentOrder < entries[i - 1]!.curtailmentOrder) sorted = false;
-  }
-  if (!sorted) walk.sort((a, b) => entries[a]!.curtailmentOrder - entries[b]!.curtailmentOrder);
-  const out = new Float64Array(rows * spans);
-  for (let sp = 0; sp < spans; sp += 1) {
-    let remaining = requiredKw[sp]!;
-    for (let k = 0; k < rows && remaining > 0; k += 1) {
-      const row = walk[k]!;
-      const take = Math.min(Math.max(entries[row]!.forecastKw[firstIndex + sp] ?? 0, 0), remaining);
-      out[row * spans + sp] = take;
-      remaining -= take;
-    }
-  }
-  return out;
 }
 
 /** `values[from .. from + length)` as a number[] allocated at its exact length. */
