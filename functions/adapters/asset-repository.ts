@@ -1,10 +1,9 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { Asset, AssetRegistration, AssetStatus } from "../core/access/asset";
-import type { Actor } from "../core/access/roles";
+import type { Asset, AssetStatus } from "../core/access/asset";
 import { DomainError } from "../core/errors";
 import type { Page, PageRequest } from "../core/model/paging";
-import type { AssetStore, StatusChange } from "../core/ports";
+import type { AssetStore, NewAsset, StatusChange } from "../core/ports";
 import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
@@ -29,13 +28,7 @@ export class AssetRepository implements AssetStore {
     private readonly audit: AuditLog,
   ) {}
 
-  async register(input: {
-    assetId: string;
-    participantId: string;
-    registration: AssetRegistration;
-    at: string;
-    actor: Actor;
-  }): Promise<Asset> {
+  async register(input: NewAsset): Promise<Asset> {
     const { assetId, participantId, registration, at, actor } = input;
     const asset: Asset = {
       assetId,

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { IdempotencyBegin, IdempotencyRecords } from "../core/ports";
+import type { IdempotencyBegin, IdempotencyBeginInput, IdempotencyRecords } from "../core/ports";
 import { isConditionFailure } from "./dynamo-errors";
 import { accessKeys } from "./keys";
 
@@ -21,14 +21,7 @@ export class IdempotencyStore implements IdempotencyRecords {
     private readonly tableName: string,
   ) {}
 
-  async begin(input: {
-    scopeHash: string;
-    fingerprint: string;
-    token: string;
-    nowMs: number;
-    lockMs: number;
-    ttlSeconds: number;
-  }): Promise<IdempotencyBegin> {
+  async begin(input: IdempotencyBeginInput): Promise<IdempotencyBegin> {
     const { scopeHash, fingerprint, token, nowMs, lockMs, ttlSeconds } = input;
     const nowSeconds = Math.floor(nowMs / 1000);
     try {

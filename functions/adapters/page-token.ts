@@ -2,9 +2,11 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import {
   DEFAULT_PAGE_LIMIT,
+  encodeToken,
   invalidPageToken,
   type Page,
   type PageRequest,
+  tokenObject,
 } from "../core/model/paging";
 
 /**
@@ -13,9 +15,7 @@ import {
  * a token cannot be used to read another partition.
  */
 function encodePageToken(key: Record<string, unknown> | undefined): string | undefined {
-  return key === undefined
-    ? undefined
-    : Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+  return key === undefined ? undefined : encodeToken(key);
 }
 
 function decodePageToken(
@@ -23,18 +23,11 @@ function decodePageToken(
   partition: { attribute: string; value: string },
 ): Record<string, string> | undefined {
   if (token === undefined) return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-  } catch {
-    key = undefined;
-  }
+  const key = tokenObject(token);
   const valid =
-    typeof key === "object" &&
-    key !== null &&
-    !Array.isArray(key) &&
+    key !== undefined &&
     Object.values(key).every((value) => typeof value === "string") &&
-    (key as Record<string, string>)[partition.attribute] === partition.value;
+    key[partition.attribute] === partition.value;
   if (!valid) {
     throw invalidPageToken();
   }

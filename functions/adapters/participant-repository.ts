@@ -1,15 +1,9 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { ApiKeyRecord } from "../core/access/api-key";
-import type {
-  Participant,
-  ParticipantRegistration,
-  ParticipantStatus,
-} from "../core/access/participant";
-import type { Actor } from "../core/access/roles";
+import type { Participant, ParticipantStatus } from "../core/access/participant";
 import { DomainError } from "../core/errors";
 import type { Page, PageRequest } from "../core/model/paging";
-import type { ParticipantStore, StatusChange } from "../core/ports";
+import type { KeyClaim, NewParticipant, ParticipantStore, StatusChange } from "../core/ports";
 import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
@@ -39,13 +33,7 @@ export class ParticipantRepository implements ParticipantStore {
     private readonly audit: AuditLog,
   ) {}
 
-  async register(input: {
-    participantId: string;
-    registration: ParticipantRegistration;
-    claimSecretHash: string;
-    at: string;
-    actor: Actor;
-  }): Promise<Participant> {
+  async register(input: NewParticipant): Promise<Participant> {
     const { participantId, registration, claimSecretHash, at, actor } = input;
     const stored: StoredParticipant = {
       participantId,
@@ -133,12 +121,7 @@ export class ParticipantRepository implements ParticipantStore {
     return updated;
   }
 
-  async claimApiKey(input: {
-    participantId: string;
-    key: ApiKeyRecord;
-    at: string;
-    actor: Actor;
-  }): Promise<void> {
+  async claimApiKey(input: KeyClaim): Promise<void> {
     const { participantId, key, at, actor } = input;
     try {
       await this.client.send(

@@ -60,15 +60,26 @@ export interface StatusChange<S extends string> {
   readonly actor: Actor;
 }
 
+/** A participant to store: pending, with its claim secret's hash, and who registered it. */
+export interface NewParticipant {
+  participantId: string;
+  registration: ParticipantRegistration;
+  claimSecretHash: string;
+  at: string;
+  actor: Actor;
+}
+
+/** A participant's first API key, stored as its hash with the claim. */
+export interface KeyClaim {
+  participantId: string;
+  key: ApiKeyRecord;
+  at: string;
+  actor: Actor;
+}
+
 export interface ParticipantStore {
   /** Stores a new pending participant and its audit record, in one conditional transaction. */
-  register(input: {
-    participantId: string;
-    registration: ParticipantRegistration;
-    claimSecretHash: string;
-    at: string;
-    actor: Actor;
-  }): Promise<Participant>;
+  register(input: NewParticipant): Promise<Participant>;
   /** Strongly consistent. */
   get(participantId: string): Promise<Participant | undefined>;
   /** The participants with these ids that exist (any order). */
@@ -92,12 +103,16 @@ export interface ParticipantStore {
    * conditional on the participant being approved and not having claimed yet (409
    * `ALREADY_CLAIMED` / `NOT_APPROVED` otherwise).
    */
-  claimApiKey(input: {
-    participantId: string;
-    key: ApiKeyRecord;
-    at: string;
-    actor: Actor;
-  }): Promise<void>;
+  claimApiKey(input: KeyClaim): Promise<void>;
+}
+
+/** An asset to store: pending, owned by the participant, claiming its MOL entries. */
+export interface NewAsset {
+  assetId: string;
+  participantId: string;
+  registration: AssetRegistration;
+  at: string;
+  actor: Actor;
 }
 
 export interface AssetStore {
@@ -106,13 +121,7 @@ export interface AssetStore {
    * conditional transaction; an entry held by another asset that is not rejected is 409
    * `ENTRY_ALREADY_CLAIMED` naming each `molEntryIds.<i>`, and nothing is stored (D-19).
    */
-  register(input: {
-    assetId: string;
-    participantId: string;
-    registration: AssetRegistration;
-    at: string;
-    actor: Actor;
-  }): Promise<Asset>;
+  register(input: NewAsset): Promise<Asset>;
   /** Strongly consistent. */
   get(assetId: string): Promise<Asset | undefined>;
   /** The assets with these ids that exist (any order). */
@@ -154,17 +163,22 @@ export type IdempotencyBegin =
   | { readonly outcome: "completed"; readonly fingerprint: string; readonly response: string }
   | { readonly outcome: "in-progress"; readonly fingerprint: string };
 
+/** A request taking an idempotency key: who and what it is, its lock token and the times. */
+export interface IdempotencyBeginInput {
+  /** SHA-256 of (caller, Idempotency-Key). */
+  scopeHash: string;
+  /** SHA-256 of the request (method, path, canonical body). */
+  fingerprint: string;
+  token: string;
+  nowMs: number;
+  lockMs: number;
+  ttlSeconds: number;
+}
+
 /** Idempotency records behind `Idempotency-Key` (D-21), by conditional writes only. */
 export interface IdempotencyRecords {
   /** Takes the key, or reports the completed or running request that holds it. */
-  begin(input: {
-    scopeHash: string;
-    fingerprint: string;
-    token: string;
-    nowMs: number;
-    lockMs: number;
-    ttlSeconds: number;
-  }): Promise<IdempotencyBegin>;
+  begin(input: IdempotencyBeginInput): Promise<IdempotencyBegin>;
   /** Stores the (encrypted) response, only while this request still holds the key. */
   complete(scopeHash: string, token: string, response: string): Promise<void>;
   /** Lets the key go after a failure, so that the client may retry. */

@@ -1,17 +1,7 @@
 import type { ApiKeyRecord } from "../../functions/core/access/api-key";
-import type {
-  Asset,
-  AssetRegistration,
-  AssetStatus,
-  EntryClaimRecord,
-} from "../../functions/core/access/asset";
+import type { Asset, AssetStatus, EntryClaimRecord } from "../../functions/core/access/asset";
 import type { AuditEntry, AuditRecord } from "../../functions/core/access/audit";
-import type {
-  Participant,
-  ParticipantRegistration,
-  ParticipantStatus,
-} from "../../functions/core/access/participant";
-import type { Actor } from "../../functions/core/access/roles";
+import type { Participant, ParticipantStatus } from "../../functions/core/access/participant";
 import type { SchemeSettings } from "../../functions/core/config/market-config";
 import { DomainError } from "../../functions/core/errors";
 import type { ConstraintMeritOrder } from "../../functions/core/merit-order/reorder";
@@ -30,13 +20,17 @@ import type {
   ExecutionStep,
   ExecutionSummary,
   IdempotencyBegin,
+  IdempotencyBeginInput,
   IdempotencyRecords,
   IdGenerator,
   IdKind,
+  KeyClaim,
   LookAheadClaim,
   MarketStatus,
   MarketStore,
   MeritOrderStore,
+  NewAsset,
+  NewParticipant,
   Notification,
   OrderStore,
   OrderWriteRefusal,
@@ -175,13 +169,7 @@ export class InMemoryParticipants implements ParticipantStore {
     private readonly apiKeys: InMemoryApiKeys,
   ) {}
 
-  async register(input: {
-    participantId: string;
-    registration: ParticipantRegistration;
-    claimSecretHash: string;
-    at: string;
-    actor: Actor;
-  }): Promise<Participant> {
+  async register(input: NewParticipant): Promise<Participant> {
     if (this.stored.has(input.participantId)) throw new Error("the participant already exists");
     const participant: Participant = {
       participantId: input.participantId,
@@ -237,12 +225,7 @@ export class InMemoryParticipants implements ParticipantStore {
     applyChange(stored.participant, participantId, change, this.audit);
     return copy(stored.participant);
   }
-  async claimApiKey(input: {
-    participantId: string;
-    key: ApiKeyRecord;
-    at: string;
-    actor: Actor;
-  }): Promise<void> {
+  async claimApiKey(input: KeyClaim): Promise<void> {
     const stored = this.stored.get(input.participantId);
     if (stored?.participant.apiKeyIssued)
       throw new DomainError("ALREADY_CLAIMED", "The API key was already issued.");
@@ -283,13 +266,7 @@ export class InMemoryAssets implements AssetStore {
     private readonly claims: InMemoryEntryClaims,
   ) {}
 
-  async register(input: {
-    assetId: string;
-    participantId: string;
-    registration: AssetRegistration;
-    at: string;
-    actor: Actor;
-  }): Promise<Asset> {
+  async register(input: NewAsset): Promise<Asset> {
     const { registration } = input;
     const taken = registration.molEntryIds.flatMap((entryId, i) =>
       this.claims.claims.has(`${registration.anmSchemeId}|${entryId}`) ? [i] : [],
@@ -374,13 +351,7 @@ export class InMemoryIdempotency implements IdempotencyRecords {
     { fingerprint: string; token: string; response?: string; lockedUntil: number }
   >();
 
-  async begin(input: {
-    scopeHash: string;
-    fingerprint: string;
-    token: string;
-    nowMs: number;
-    lockMs: number;
-  }): Promise<IdempotencyBegin> {
+  async begin(input: IdempotencyBeginInput): Promise<IdempotencyBegin> {
     const held = this.records.get(input.scopeHash);
     if (held === undefined || (held.response === undefined && held.lockedUntil < input.nowMs)) {
       this.records.set(input.scopeHash, {

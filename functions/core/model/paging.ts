@@ -58,10 +58,7 @@ export function pageOf<T>(
   return start + limit < keyed.length && last !== undefined
     ? {
         items: page.map((k) => k.item),
-        nextToken: Buffer.from(
-          JSON.stringify({ list: list.list, scope: list.scope, after: last.key }),
-          "utf8",
-        ).toString("base64url"),
+        nextToken: encodeToken({ list: list.list, scope: list.scope, after: last.key }),
       }
     : { items: page.map((k) => k.item) };
 }
@@ -81,19 +78,7 @@ export function compareKeys(a: SortKey, b: SortKey): number {
 
 function decodeListToken<T>(token: string | undefined, list: InMemoryList<T>): SortKey | undefined {
   if (token === undefined) return undefined;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-  } catch {
-    decoded = undefined;
-  }
-  const {
-    list: name,
-    scope,
-    after,
-  } = (
-    typeof decoded === "object" && decoded !== null && !Array.isArray(decoded) ? decoded : {}
-  ) as Record<string, unknown>;
+  const { list: name, scope, after } = tokenObject(token) ?? {};
   const valid =
     name === list.list &&
     scope === list.scope &&
@@ -114,4 +99,21 @@ export function invalidPageToken(): DomainError {
   return new DomainError("VALIDATION_FAILED", "nextToken is not a token of this list.", [
     { path: "nextToken", message: "must be a nextToken returned by this list" },
   ]);
+}
+
+/** A page token: JSON of `value` as base64url (opaque to callers, checked when it comes back). */
+export function encodeToken(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+}
+
+/** The JSON object a page token carries, or undefined if it is not one. */
+export function tokenObject(token: string): Record<string, unknown> | undefined {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    return typeof decoded === "object" && decoded !== null && !Array.isArray(decoded)
+      ? (decoded as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

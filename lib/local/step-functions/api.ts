@@ -132,15 +132,10 @@ export class LocalStepFunctions {
   }
 }
 
-/** DescribeExecution's answer. */
+/** DescribeExecution's answer: the summary, its input, and its output or failure. */
 function describe(execution: Execution) {
   return {
-    executionArn: execution.executionArn,
-    stateMachineArn: execution.stateMachineArn,
-    name: execution.name,
-    status: execution.status,
-    startDate: execution.startDate / 1000,
-    ...(execution.stopDate === undefined ? {} : { stopDate: execution.stopDate / 1000 }),
+    ...summary(execution),
     input: execution.input,
     inputDetails: { included: true },
     ...(execution.output === undefined
