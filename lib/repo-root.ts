@@ -1,4 +1,4 @@
 import { fileURLToPath } from "node:url";
 
-/** The repository root: ROUTES/TASKS `entry` paths and ASL files are relative to it. */
+/** The repository root: the tables' `entry` paths and ASL files are relative to it. */
 export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -34,7 +34,10 @@ export function lambdaContext(functionName: string, timeoutMs = 30_000): Context
 /** A handler as the Lambda runtime calls it (async, no callback). */
 export type LambdaHandler<E = unknown, R = unknown> = (event: E, context: Context) => Promise<R>;
 
-/** Loads a handler module from its ROUTES/TASKS `entry` (relative to the repository root). */
+/**
+ * Loads a handler module from its ROUTES, WORKFLOWS or CONSUMERS `entry` (relative to the
+ * repository root).
+ */
 export async function loadHandler<E, R>(root: string, entry: string): Promise<LambdaHandler<E, R>> {
   const module = (await import(pathToFileURL(resolve(root, entry)).href)) as {
     handler?: LambdaHandler<E, R>;
