@@ -1,86 +1,161 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateApiKey, hashApiKey } from "../functions/http/auth/api-keys";
 
 /**
  * `npm run admin -- <command>`: operator tasks against a deployed stack (AWS credentials and
- * region from the usual AWS environment) or the local stack (`--dynamodb-endpoint`,
- * `--sfn-endpoint`).
- *
- *   put-key --role operator|anm --table <name>
- *       Generates a key for the role, stores only its SHA-256 in the table (replacing the role's
- *       previous key) and prints the key once on stdout.
- *   executions --state-machine <arn> [--limit N]
- *       The most recent day-ahead cycle executions, as JSON.
- *   history --state-machine <arn> <executionArn>
- *       One execution: its status and every state entered/exited, as JSON.
+ * region from the usual AWS environment) or the local stack. With no `--table`,
+ * `--state-machine`, `--region` or endpoint flag, and a running `npm start` (its stack file
+ * `.local/stack.json`, or `$BITRADER_DATA_DIR/stack.json`), the local stack's table, state
+ * machine and endpoints are used.
  */
-const USAGE = `usage:
-  npm run admin -- put-key --role operator|anm --table <table> [--region R] [--dynamodb-endpoint URL]
-  npm run admin -- executions --state-machine <arn> [--limit N] [--region R] [--sfn-endpoint URL]
-  npm run admin -- history --state-machine <arn> <executionArn> [--region R] [--sfn-endpoint URL]`;
+const USAGE = `usage: npm run admin -- <command> [options]
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    role: { type: "string" },
-    table: { type: "string" },
-    "state-machine": { type: "string" },
-    limit: { type: "string" },
-    region: { type: "string" },
-    "dynamodb-endpoint": { type: "string" },
-    "sfn-endpoint": { type: "string" },
-  },
-});
+commands:
+  put-key --role operator|anm [--table <name>]
+      Generates a key for the role, stores only its SHA-256 in the table (replacing the role's
+      previous bootstrap key) and prints the key once on stdout.
+  executions [--state-machine <arn>] [--limit N]
+      The most recent day-ahead cycle executions, as JSON (default 20, at most 1000).
+  history [--state-machine <arn>] <executionArn>
+      One execution: its status and every state entered and exited, as JSON.
+
+options:
+  --table <name>             the stack's table (stack output TableName)
+  --state-machine <arn>      the day-ahead cycle state machine (stack output)
+  --region <region>          AWS region (default: AWS_REGION, or eu-west-2)
+  --dynamodb-endpoint <url>  a DynamoDB endpoint other than AWS's (e.g. DynamoDB Local)
+  --sfn-endpoint <url>       a Step Functions endpoint other than AWS's
+  --stack-file <path>        the local stack's file (default .local/stack.json)
+  -h, --help                 this text
+
+Without --table, --state-machine, --region or an endpoint, the running local stack is used
+(started with \`npm start\`).`;
+
+const root = fileURLToPath(new URL("..", import.meta.url));
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
   process.exit(2);
+}
+
+function parse() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        role: { type: "string" },
+        table: { type: "string" },
+        "state-machine": { type: "string" },
+        limit: { type: "string" },
+        region: { type: "string" },
+        "dynamodb-endpoint": { type: "string" },
+        "sfn-endpoint": { type: "string" },
+        "stack-file": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    // parseArgs explains unknown options and missing values in one sentence.
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const { values, positionals } = parse();
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+interface LocalStackFile {
+  readonly dynamoDbEndpoint?: string;
+  readonly tableName?: string;
+  readonly sfnEndpoint?: string;
+  readonly stateMachineArn?: string;
+}
+
+/** The running local stack's coordinates, when no flag points elsewhere. */
+function localStack(): LocalStackFile | undefined {
+  const pointsElsewhere = ["table", "state-machine", "region", "dynamodb-endpoint", "sfn-endpoint"]
+    .map((name) => values[name as keyof typeof values])
+    .some((value) => value !== undefined);
+  if (pointsElsewhere) return undefined;
+  const path =
+    values["stack-file"] ?? resolve(root, process.env.BITRADER_DATA_DIR || ".local", "stack.json");
+  try {
+    const file = JSON.parse(readFileSync(path, "utf8")) as LocalStackFile;
+    process.stderr.write(`using the local stack described in ${path}\n`);
+    return file;
+  } catch {
+    if (values["stack-file"] !== undefined) fail(`cannot read the stack file ${path}`);
+    return undefined;
+  }
 }
 
 // The runtime reads its environment once, on first use: set it from the flags first.
 const setEnv = (name: string, value: string | undefined) => {
   if (value !== undefined) process.env[name] = value;
 };
+const local = localStack();
 setEnv("AWS_REGION", values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
-setEnv("TABLE_NAME", values.table);
-setEnv("STATE_MACHINE_ARN", values["state-machine"]);
-setEnv("DYNAMODB_ENDPOINT", values["dynamodb-endpoint"]);
-setEnv("SFN_ENDPOINT", values["sfn-endpoint"]);
-const { deps } = await import("../functions/runtime/deps");
+setEnv("TABLE_NAME", values.table ?? local?.tableName);
+setEnv("STATE_MACHINE_ARN", values["state-machine"] ?? local?.stateMachineArn);
+setEnv("DYNAMODB_ENDPOINT", values["dynamodb-endpoint"] ?? local?.dynamoDbEndpoint);
+setEnv("SFN_ENDPOINT", values["sfn-endpoint"] ?? local?.sfnEndpoint);
 
 const [command, ...rest] = positionals;
-switch (command) {
-  case "put-key": {
-    const role = values.role;
-    if (role !== "operator" && role !== "anm") fail("--role must be operator or anm");
-    if (!process.env.TABLE_NAME) fail("--table is required (stack output TableName)");
-    const apiKey = generateApiKey();
-    await deps.apiKeys.replaceBootstrapKey({
-      keyHash: hashApiKey(apiKey),
-      role,
-      principalId: role,
-      status: "active",
-      createdAt: new Date().toISOString(),
-    });
-    process.stderr.write(`stored a new ${role} key (its hash only); the previous one is revoked\n`);
-    process.stdout.write(`${apiKey}\n`);
-    break;
+const known = ["put-key", "executions", "history"];
+if (command === undefined) fail("a command is required");
+if (!known.includes(command)) fail(`unknown command ${command}`);
+
+async function run(): Promise<void> {
+  const { deps } = await import("../functions/runtime/deps");
+  switch (command) {
+    case "put-key": {
+      const role = values.role;
+      if (role !== "operator" && role !== "anm") fail("--role must be operator or anm");
+      if (!process.env.TABLE_NAME) fail("--table is required (stack output TableName)");
+      const apiKey = generateApiKey();
+      await deps.apiKeys.replaceBootstrapKey({
+        keyHash: hashApiKey(apiKey),
+        role,
+        principalId: role,
+        status: "active",
+        createdAt: new Date().toISOString(),
+      });
+      process.stderr.write(
+        `stored a new ${role} key (its hash only); the previous one is revoked\n`,
+      );
+      process.stdout.write(`${apiKey}\n`);
+      break;
+    }
+    case "executions": {
+      if (!process.env.STATE_MACHINE_ARN) fail("--state-machine is required");
+      const limit = values.limit === undefined ? 20 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) fail("--limit must be 1-1000");
+      process.stdout.write(`${JSON.stringify(await deps.workflow.list(limit), null, 2)}\n`);
+      break;
+    }
+    case "history": {
+      if (!process.env.STATE_MACHINE_ARN) fail("--state-machine is required");
+      if (rest.length !== 1) fail("one execution ARN is required");
+      const executionArn = rest[0] as string;
+      const summary = await deps.workflow.describe(executionArn);
+      const steps = await deps.workflow.history(executionArn);
+      process.stdout.write(`${JSON.stringify({ ...summary, steps }, null, 2)}\n`);
+      break;
+    }
   }
-  case "executions": {
-    if (!process.env.STATE_MACHINE_ARN) fail("--state-machine is required");
-    const limit = values.limit === undefined ? 20 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) fail("--limit must be 1-1000");
-    process.stdout.write(`${JSON.stringify(await deps.workflow.list(limit), null, 2)}\n`);
-    break;
-  }
-  case "history": {
-    if (!process.env.STATE_MACHINE_ARN) fail("--state-machine is required");
-    const executionArn = rest[0] ?? fail("the execution ARN is required");
-    const summary = await deps.workflow.describe(executionArn);
-    const steps = await deps.workflow.history(executionArn);
-    process.stdout.write(`${JSON.stringify({ ...summary, steps }, null, 2)}\n`);
-    break;
-  }
-  default:
-    fail(command === undefined ? "a command is required" : `unknown command ${command}`);
+}
+
+try {
+  await run();
+} catch (error) {
+  // A failed AWS call or an unreachable endpoint: one line, no stack trace.
+  const name = error instanceof Error ? error.name : "Error";
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`admin ${command} failed: ${name}: ${message}\n`);
+  process.exit(1);
 }

@@ -12,8 +12,28 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { DateTime } from "luxon";
 import { ApiClient, onboard, orderBodyOf, type Trader, waitFor } from "../lib/client/api-client";
+
+const USAGE = `usage: npm run demo [-- --help]
+
+Plays the worked example (examples/worked-example.json) against a running local stack: five
+generators register and trade, the ANM posts tomorrow's look-ahead with gate closure 20 s ahead,
+and the trades and the re-ordered MOL are printed. Start the stack first with \`npm start\` in
+another terminal; the demo finds it through .local/stack.json (or $BITRADER_DATA_DIR/stack.json),
+or through BITRADER_URL, BITRADER_OPERATOR_KEY and BITRADER_ANM_KEY.`;
+
+try {
+  const { values } = parseArgs({ options: { help: { type: "boolean", short: "h" } } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+  process.exit(2);
+}
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const say = (line = "") => process.stdout.write(`${line}\n`);

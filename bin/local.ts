@@ -115,12 +115,26 @@ say(
 );
 say(`  operator key    ${ready.keys.operator}  ${generated("operator")}`);
 say(`  anm key         ${ready.keys.anm}  ${generated("anm")}`);
-// For local tools (`npm run demo`): where the stack is and its keys, readable by this user only.
+// For local tools (`npm run demo`, `npm run admin`): where the stack is and its keys, readable by
+// this user only.
 const stateFile = resolve(root, process.env.BITRADER_DATA_DIR || ".local", "stack.json");
 mkdirSync(dirname(stateFile), { recursive: true });
 writeFileSync(
   stateFile,
-  `${JSON.stringify({ url: ready.url, operatorKey: ready.keys.operator, anmKey: ready.keys.anm, pid: process.pid }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      url: ready.url,
+      operatorKey: ready.keys.operator,
+      anmKey: ready.keys.anm,
+      pid: process.pid,
+      dynamoDbEndpoint: ready.dynamoDbEndpoint,
+      tableName: ready.tableName,
+      sfnEndpoint: ready.sfnEndpoint,
+      stateMachineArn: ready.stateMachineArn,
+    },
+    null,
+    2,
+  )}\n`,
   { mode: 0o600 },
 );
 say(`  stack file      ${stateFile}`);

@@ -180,6 +180,11 @@ export class MarketFunction extends Construct {
       );
     }
     for (const statement of statements) this.function.addToRolePolicy(statement);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(Stack.of(this).resolve(executions))}]`,
+      reason:
+        "Execution names are chosen when each cycle starts, so reading (and stopping) a cycle's execution can only be granted on this one state machine's executions (execution:<stateMachineName>:*), the narrowest ARN Step Functions supports for them.",
+    });
     this.function.addEnvironment("STATE_MACHINE_ARN", stateMachineArn);
     return this;
   }
@@ -226,4 +231,22 @@ function validate(props: MarketFunctionProps): void {
   if (reserved.length > 0) {
     throw new Error(`MarketFunction: environment may not set ${reserved.join(", ")}`);
   }
+}
+
+/**
+ * A resolved CloudFormation value written the way cdk-nag names it in a finding (`Ref` as
+ * `<Name>`, `Fn::Join` joined, anything else as JSON), so that an acknowledgement names exactly
+ * the resource its reason is about.
+ */
+function nagResource(value: unknown): string {
+  if (typeof value === "string") return value.replace(/\$\{/g, "<").replace(/\}/g, ">");
+  if (typeof value === "object" && value !== null) {
+    const node = value as Record<string, unknown>;
+    if (Array.isArray(node["Fn::Join"])) {
+      const [delimiter, items] = node["Fn::Join"] as [string, unknown[]];
+      return items.map(nagResource).join(delimiter);
+    }
+    if (node.Ref !== undefined) return `<${nagResource(node.Ref)}>`;
+  }
+  return JSON.stringify(value);
 }
