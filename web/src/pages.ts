@@ -114,10 +114,23 @@ export const PAGES: readonly ConsolePage[] = [
   //   /instructions     participant            GET /merit-order-instructions (its own units in the published MOL)
 ];
 
+/** Each role's first page after sign-in. */
+const HOME: Readonly<Record<Role, ConsolePage["path"]>> = {
+  participant: "/opportunities",
+  operator: "/participants",
+  anm: "/merit-order",
+};
+
+/** The pages a role (or a visitor) may see, its home page first. */
 export function pagesFor(role: Role | undefined): ConsolePage[] {
-  return PAGES.filter((page) =>
+  const pages = PAGES.filter((page) =>
     role === undefined
       ? page.roles === "signed-out"
       : page.roles !== "signed-out" && page.roles.includes(role),
   );
+  if (role === undefined) return pages;
+  return [
+    ...pages.filter((page) => page.path === HOME[role]),
+    ...pages.filter((page) => page.path !== HOME[role]),
+  ];
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { DateTime } from "luxon";
 import { epochSeconds, formatWindow, ZONE } from "../time";
 
 /**
@@ -22,24 +23,34 @@ const SP_SECONDS = 30 * 60;
 
 export function CurtailmentChart(props: CurtailmentChartProps) {
   const holder = useRef<HTMLDivElement>(null);
-  const { windowStart, predictedCurtailmentMw, maxQuantityMw } = props;
+  const { windowStart, windowEnd, predictedCurtailmentMw, maxQuantityMw } = props;
   useEffect(() => {
     const element = holder.current;
     if (!element) return;
     const start = epochSeconds(windowStart);
-    const xs = predictedCurtailmentMw.map((_, index) => start + index * SP_SECONDS);
+    // One x per SP start, and the window's end so the max-quantity line spans the whole window.
+    const xs = [
+      ...predictedCurtailmentMw.map((_, index) => start + index * SP_SECONDS),
+      epochSeconds(windowEnd),
+    ];
     const width = props.width ?? Math.max(320, Math.min(720, element.clientWidth || 640));
     const plot = new uPlot(
       {
         width,
-        height: 240,
+        height: 260,
         tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), ZONE),
         scales: {
-          x: { time: true },
+          x: { time: true, range: () => [start, epochSeconds(windowEnd)] },
           mw: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
         },
         axes: [
-          { stroke: "#1f2933", grid: { stroke: "#d5dbe1" } },
+          {
+            stroke: "#1f2933",
+            grid: { stroke: "#d5dbe1" },
+            label: `Settlement period start, Europe/London (${DateTime.fromSeconds(start).setZone(ZONE).toFormat("ZZ")})`,
+            values: (_u, ticks) =>
+              ticks.map((tick) => DateTime.fromSeconds(tick).setZone(ZONE).toFormat("HH:mm")),
+          },
           {
             scale: "mw",
             stroke: "#1f2933",
@@ -70,11 +81,11 @@ export function CurtailmentChart(props: CurtailmentChartProps) {
         legend: { show: true, live: false },
         cursor: { show: false },
       },
-      [xs, [...predictedCurtailmentMw], xs.map(() => maxQuantityMw)],
+      [xs, [...predictedCurtailmentMw, null], xs.map(() => maxQuantityMw)],
       element,
     );
     return () => plot.destroy();
-  }, [windowStart, predictedCurtailmentMw, maxQuantityMw, props.width]);
+  }, [windowStart, windowEnd, predictedCurtailmentMw, maxQuantityMw, props.width]);
 
   const summary = `${props.title}: predicted curtailment per settlement period, ${formatWindow(
     props.windowStart,

@@ -48,7 +48,7 @@ export function CyclesPage() {
           <a
             class="button-link"
             href={hrefOf(path, { date, cycle: c.row.original.cycleId })}
-            aria-label={`Show the execution of cycle ${c.row.original.cycleId}`}
+            aria-label={`Timeline of cycle ${c.row.original.cycleId}`}
           >
             Timeline
           </a>

@@ -52,8 +52,10 @@ export function OpportunitiesPage() {
       helper.accessor("assetName", { header: "Asset" }),
       helper.accessor("entryId", { header: "MOL entry" }),
       helper.accessor("side", { header: "Opportunity", cell: (c) => sideLabel(c.getValue()) }),
-      helper.accessor("windowStart", { header: "Start", cell: (c) => formatInstant(c.getValue()) }),
-      helper.accessor("windowEnd", { header: "End", cell: (c) => formatInstant(c.getValue()) }),
+      helper.accessor("windowStart", {
+        header: "Start – end",
+        cell: (c) => formatWindow(c.getValue(), c.row.original.windowEnd),
+      }),
       helper.accessor("constraintId", { header: "Constraint" }),
       helper.accessor("constraintSizeMw", { header: "Constraint size MW" }),
       helper.accessor((row) => peak(row.predictedCurtailmentMw), {
