@@ -46,7 +46,6 @@ export class ConsoleApi {
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         ...(options.signal ? { signal: options.signal } : {}),
         credentials: "omit",
-        cache: "no-store",
       });
     } catch (error) {
       if (error instanceof DOMException && error.name === "AbortError") throw error;
