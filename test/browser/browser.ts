@@ -108,8 +108,7 @@ export interface AxeViolation {
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global
-    const axe = (globalThis as any).axe;
+    const axe = (globalThis as any).axe; // injected above
     const result = await axe.run((globalThis as any).document, {
       runOnly: {
         type: "tag",

@@ -140,7 +140,9 @@ describe("the console's hosting (S3 + CloudFront)", () => {
     expect(entry.Properties.SystemMetadata).toEqual({ "cache-control": "no-cache" });
     expect(entry.Properties.Exclude).toEqual(["assets/*"]);
     // config.json carries MarketStack's stage URL (imported across stacks).
-    expect(JSON.stringify(entry.Properties.SourceMarkers)).toMatch(/"Fn::ImportValue":"BitraderMarket:ExportsOutput\w*MarketApi/);
+    expect(JSON.stringify(entry.Properties.SourceMarkers)).toMatch(
+      /"Fn::ImportValue":"BitraderMarket:ExportsOutput\w*MarketApi/,
+    );
     const assets = deployments.find((d) => d.Properties.Prune === false)!;
     expect(assets.Properties.DestinationBucketKeyPrefix).toBe("assets/");
     expect(assets.Properties.SystemMetadata).toEqual({
