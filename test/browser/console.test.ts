@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import { lookAheadBody } from "../support/look-ahead-builder";
 import { useLocalStack } from "../support/use-local-stack";
@@ -88,9 +88,23 @@ async function runCycle(scheme: string, gateInMs: number, until: string): Promis
   return cycleId;
 }
 
+/**
+ * Why the setup failed (no Chromium, a build error): every test then fails with it — a missing
+ * browser must show as failed tests, never as skipped ones.
+ */
+let setupError: unknown;
+beforeEach(() => {
+  if (setupError) throw setupError;
+});
+
 beforeAll(async () => {
-  ensureConsoleBuilt();
-  chromium = await launchChromium();
+  try {
+    ensureConsoleBuilt();
+    chromium = await launchChromium();
+  } catch (error) {
+    setupError = error;
+    return;
+  }
   const { api, stack } = used;
   // A day that has been through the whole cycle (trades, a published MOL) ...
   buyer = await onboard(api, stack.keys.operator, {
@@ -203,11 +217,12 @@ describe("a participant", () => {
   let problems: string[];
 
   beforeAll(async () => {
+    if (setupError) return;
     ({ page, problems } = await consolePage(chromium.browser));
     await signIn(page, seller.apiKey);
   });
   afterAll(async () => {
-    await page.context().close();
+    await page?.context().close();
   });
 
   it("signs in with its key and sees its own pages, named after its organisation", async () => {
