@@ -12,6 +12,7 @@ import {
   useTable,
 } from "@tanstack/preact-table";
 import type { ComponentChildren } from "preact";
+import { LoadError, Loading } from "./status";
 
 /**
  * The console's one table: TanStack Table (headless) for the column model and client-side
@@ -118,5 +119,32 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/**
+ * A {@link DataTable} over loaded rows: the load's error as an alert, "Loading …" until the
+ * first answer, then the table (kept on screen while a reload runs).
+ */
+export function LoadedTable<T extends RowData>(
+  props: Omit<DataTableProps<T>, "data"> & {
+    /** The load (useLoad); its data are the rows unless `rows` is given. */
+    load: { data?: unknown; error?: unknown; loading: boolean };
+    /** What is loading, for "Loading …". */
+    what: string;
+    /** Rows to show instead of the loaded ones (a filtered view of them). */
+    rows?: T[];
+  },
+) {
+  const { load, what, rows, ...table } = props;
+  return (
+    <>
+      {load.error ? <LoadError error={load.error} /> : null}
+      {load.data ? (
+        <DataTable {...table} data={rows ?? (load.data as T[])} />
+      ) : load.loading ? (
+        <Loading what={what} />
+      ) : null}
+    </>
   );
 }

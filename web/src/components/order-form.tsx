@@ -3,6 +3,7 @@ import { newIdempotencyKey } from "../api/client";
 import type { Opportunity, Order } from "../api/types";
 import { useConsole } from "../context";
 import { hrefOf } from "../router";
+import { SubmitButton } from "./cells";
 import {
   defined,
   ErrorSummary,
@@ -128,9 +129,9 @@ export function OrderForm(props: { opportunity: Opportunity; onSubmitted: () => 
         />
       ) : null}
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? "Submitting…" : offer ? "Submit offer" : "Submit bid"}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Submitting…">
+          {offer ? "Submit offer" : "Submit bid"}
+        </SubmitButton>
       </div>
     </form>
   );

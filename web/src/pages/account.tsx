@@ -1,4 +1,5 @@
 import type { Participant } from "../api/types";
+import { Badge } from "../components/cells";
 import { LoadError, Loading, useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { formatInstant } from "../time";
@@ -18,7 +19,7 @@ export function AccountPage() {
       </dd>
       <dt>Status</dt>
       <dd>
-        <span class={`badge ${p.status}`}>{p.status}</span>
+        <Badge value={p.status} />
       </dd>
       <dt>Legal name</dt>
       <dd>{p.organisation.legalName}</dd>

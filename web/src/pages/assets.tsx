@@ -1,7 +1,8 @@
 import { useState } from "preact/hooks";
 import { newIdempotencyKey } from "../api/client";
 import type { Asset } from "../api/types";
-import { columnsFor, DataTable } from "../components/data-table";
+import { Badge, SubmitButton } from "../components/cells";
+import { columnsFor, LoadedTable } from "../components/data-table";
 import {
   defined,
   ErrorSummary,
@@ -11,7 +12,7 @@ import {
   TextField,
   useFormErrors,
 } from "../components/form";
-import { LoadError, Loading, Notice, useLoad } from "../components/status";
+import { Notice, useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { formatInstant } from "../time";
 
@@ -59,7 +60,7 @@ const COLUMNS = [
   helper.accessor("exportCapacityMw", { header: "Export MW" }),
   helper.accessor("status", {
     header: "Status",
-    cell: (c) => <span class={`badge ${c.getValue()}`}>{c.getValue()}</span>,
+    cell: (c) => <Badge value={c.getValue()} />,
   }),
   helper.accessor("createdAt", { header: "Registered", cell: (c) => formatInstant(c.getValue()) }),
 ];
@@ -81,19 +82,15 @@ export function AssetsPage() {
           .
         </Notice>
       ) : null}
-      {assets.error ? <LoadError error={assets.error} /> : null}
-      {assets.data ? (
-        <DataTable
-          name="assets"
-          caption="Your assets"
-          columns={COLUMNS}
-          data={assets.data}
-          rowId={(asset) => asset.assetId}
-          empty="No assets registered yet."
-        />
-      ) : assets.loading ? (
-        <Loading what="assets" />
-      ) : null}
+      <LoadedTable
+        load={assets}
+        what="assets"
+        name="assets"
+        caption="Your assets"
+        columns={COLUMNS}
+        rowId={(asset) => asset.assetId}
+        empty="No assets registered yet."
+      />
       <AssetForm
         onCreated={(asset) => {
           setCreated(asset);
@@ -216,9 +213,9 @@ function AssetForm(props: { onCreated: (asset: Asset) => void }) {
           hint="The MOL entries this asset claims, separated by commas, e.g. G4-A, G4-B"
         />
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Registering…" : "Register asset"}
-          </button>
+          <SubmitButton busy={busy} busyLabel="Registering…">
+            {"Register asset"}
+          </SubmitButton>
         </div>
       </form>
     </section>

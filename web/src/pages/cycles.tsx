@@ -1,7 +1,8 @@
 import { useMemo } from "preact/hooks";
 import { query } from "../api/client";
 import type { Cycle, Execution } from "../api/types";
-import { columnsFor, DataTable } from "../components/data-table";
+import { Badge } from "../components/cells";
+import { columnsFor, LoadedTable } from "../components/data-table";
 import { LoadError, Loading, useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { hrefOf, replaceParams } from "../router";
@@ -30,7 +31,7 @@ export function CyclesPage() {
       helper.accessor("lookAheadId", { header: "Look-ahead" }),
       helper.accessor("status", {
         header: "Status",
-        cell: (c) => <span class={`badge ${c.getValue()}`}>{c.getValue()}</span>,
+        cell: (c) => <Badge value={c.getValue()} />,
       }),
       helper.accessor((c) => c.step ?? "—", { id: "step", header: "Step" }),
       helper.accessor("gateClosureAt", {
@@ -65,20 +66,16 @@ export function CyclesPage() {
         value={date}
         onChange={(value) => replaceParams(path, { date: value })}
       />
-      {cycles.error ? <LoadError error={cycles.error} /> : null}
-      {cycles.data ? (
-        <DataTable
-          name="cycles"
-          caption={`Day-ahead cycles for ${date}`}
-          columns={columns}
-          data={cycles.data}
-          rowId={(cycle) => cycle.cycleId}
-          selectedId={selectedId}
-          empty={`No cycles for ${date}: the ANM has not posted a look-ahead for that day.`}
-        />
-      ) : cycles.loading ? (
-        <Loading what="cycles" />
-      ) : null}
+      <LoadedTable
+        load={cycles}
+        what="cycles"
+        name="cycles"
+        caption={`Day-ahead cycles for ${date}`}
+        columns={columns}
+        rowId={(cycle) => cycle.cycleId}
+        selectedId={selectedId}
+        empty={`No cycles for ${date}: the ANM has not posted a look-ahead for that day.`}
+      />
       {selected ? <CycleDetails key={selected.cycleId} cycle={selected} /> : null}
     </>
   );
@@ -121,8 +118,7 @@ function Timeline(props: { execution: Execution }) {
   return (
     <>
       <p>
-        Execution <code>{execution.name}</code>:{" "}
-        <span class={`badge ${execution.status.toLowerCase()}`}>{execution.status}</span>, started{" "}
+        Execution <code>{execution.name}</code>: <Badge value={execution.status} />, started{" "}
         {formatInstant(execution.startedAt)}
         {execution.stoppedAt
           ? `, stopped ${formatInstant(execution.stoppedAt)}`

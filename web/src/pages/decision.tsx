@@ -68,3 +68,8 @@ export function DecisionControls(props: {
     </div>
   );
 }
+
+/** The decision cell of a row: its allowed decisions, or "final" when none is left. */
+export function DecisionCell(props: Parameters<typeof DecisionControls>[0]) {
+  return props.decisions.length === 0 ? <>final</> : <DecisionControls {...props} />;
+}

@@ -3,9 +3,9 @@ import { query } from "../api/client";
 import type { Asset, Opportunity } from "../api/types";
 import { Countdown } from "../components/countdown";
 import { CurtailmentChart } from "../components/curtailment-chart";
-import { columnsFor, DataTable } from "../components/data-table";
+import { columnsFor, LoadedTable } from "../components/data-table";
 import { OrderForm } from "../components/order-form";
-import { LoadError, Loading, useLoad } from "../components/status";
+import { useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { hrefOf, replaceParams } from "../router";
 import { epochSeconds, formatInstant, formatWindow, tomorrow } from "../time";
@@ -102,21 +102,18 @@ export function OpportunitiesPage() {
         onChange={(value) => replaceParams(path, { date: value })}
       />
       {nextGate ? <Countdown until={nextGate} label="Next gate closure" /> : null}
-      {opportunities.error ? <LoadError error={opportunities.error} /> : null}
-      {opportunities.data ? (
-        <DataTable
-          name="opportunities"
-          caption={`Your trading opportunities for ${date}`}
-          columns={columns}
-          data={rows}
-          rowId={(row) => row.opportunityId}
-          selectedId={selectedId}
-          initialSorting={[{ id: "windowStart", desc: false }]}
-          empty={`No trading opportunities for ${date}. Opportunities appear when the ANM posts the day's look-ahead and your qualified assets' entries are forecast to be curtailed (buy) or can take curtailment (sell).`}
-        />
-      ) : opportunities.loading ? (
-        <Loading what="opportunities" />
-      ) : null}
+      <LoadedTable
+        load={opportunities}
+        what="opportunities"
+        name="opportunities"
+        caption={`Your trading opportunities for ${date}`}
+        columns={columns}
+        rows={rows}
+        rowId={(row) => row.opportunityId}
+        selectedId={selectedId}
+        initialSorting={[{ id: "windowStart", desc: false }]}
+        empty={`No trading opportunities for ${date}. Opportunities appear when the ANM posts the day's look-ahead and your qualified assets' entries are forecast to be curtailed (buy) or can take curtailment (sell).`}
+      />
       {selected ? (
         <OpportunityDetails
           key={selected.opportunityId}

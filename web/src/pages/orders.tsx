@@ -1,7 +1,8 @@
 import { useMemo, useState } from "preact/hooks";
 import { newIdempotencyKey, query } from "../api/client";
 import type { Order } from "../api/types";
-import { columnsFor, DataTable } from "../components/data-table";
+import { Badge, SubmitButton } from "../components/cells";
+import { columnsFor, LoadedTable } from "../components/data-table";
 import {
   defined,
   ErrorSummary,
@@ -10,7 +11,7 @@ import {
   useFormErrors,
 } from "../components/form";
 import { ORDER_CODE_FIELDS } from "../components/order-form";
-import { LoadError, Loading, messageOf, Notice, useLoad } from "../components/status";
+import { messageOf, Notice, useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { hrefOf } from "../router";
 import { formatInstant } from "../time";
@@ -67,7 +68,7 @@ export function OrdersPage() {
       }),
       helper.accessor("status", {
         header: "Status",
-        cell: (c) => <span class={`badge ${c.getValue()}`}>{c.getValue()}</span>,
+        cell: (c) => <Badge value={c.getValue()} />,
       }),
       helper.accessor((order) => order.filledMw ?? "—", { id: "filledMw", header: "Filled MW" }),
       helper.accessor("submittedAt", {
@@ -118,21 +119,17 @@ export function OrdersPage() {
           {failure}
         </div>
       ) : null}
-      {orders.error ? <LoadError error={orders.error} /> : null}
-      {orders.data ? (
-        <DataTable
-          name="orders"
-          caption={marketId ? "Your orders in this market" : "Your orders"}
-          columns={columns}
-          data={orders.data}
-          rowId={(order) => order.orderId}
-          selectedId={editing}
-          initialSorting={[{ id: "submittedAt", desc: true }]}
-          empty="No orders yet. Place one from a trading opportunity."
-        />
-      ) : orders.loading ? (
-        <Loading what="orders" />
-      ) : null}
+      <LoadedTable
+        load={orders}
+        what="orders"
+        name="orders"
+        caption={marketId ? "Your orders in this market" : "Your orders"}
+        columns={columns}
+        rowId={(order) => order.orderId}
+        selectedId={editing}
+        initialSorting={[{ id: "submittedAt", desc: true }]}
+        empty="No orders yet. Place one from a trading opportunity."
+      />
       {amending ? (
         <AmendForm
           key={amending.orderId}
@@ -233,9 +230,9 @@ function AmendForm(props: { order: Order; onDone: (order: Order) => void }) {
           unit="£/MWh"
         />
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Saving…" : "Save changes"}
-          </button>
+          <SubmitButton busy={busy} busyLabel="Saving…">
+            {"Save changes"}
+          </SubmitButton>
         </div>
       </form>
     </section>

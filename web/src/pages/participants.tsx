@@ -1,12 +1,13 @@
 import { useMemo, useState } from "preact/hooks";
 import { query } from "../api/client";
 import type { Participant, ParticipantStatus } from "../api/types";
-import { columnsFor, DataTable } from "../components/data-table";
-import { LoadError, Loading, Notice, useLoad } from "../components/status";
+import { Badge } from "../components/cells";
+import { columnsFor, LoadedTable } from "../components/data-table";
+import { Notice, useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { replaceParams } from "../router";
 import { formatInstant } from "../time";
-import { DecisionControls } from "./decision";
+import { DecisionCell } from "./decision";
 import { StatusFilter } from "./status-filter";
 
 const STATUSES: readonly ParticipantStatus[] = ["pending", "approved", "suspended", "rejected"];
@@ -58,7 +59,7 @@ export function ParticipantsPage() {
       }),
       helper.accessor("status", {
         header: "Status",
-        cell: (c) => <span class={`badge ${c.getValue()}`}>{c.getValue()}</span>,
+        cell: (c) => <Badge value={c.getValue()} />,
       }),
       helper.accessor("createdAt", {
         header: "Registered",
@@ -69,14 +70,11 @@ export function ParticipantsPage() {
         header: "Decision",
         cell: (c) => {
           const p = c.row.original;
-          const allowed = DECISIONS[p.status];
-          return allowed.length === 0 ? (
-            "final"
-          ) : (
-            <DecisionControls
+          return (
+            <DecisionCell
               path={`/participants/${encodeURIComponent(p.participantId)}/decision`}
               subject={p.organisation.legalName}
-              decisions={allowed}
+              decisions={DECISIONS[p.status]}
               onDecided={(text) => {
                 setMessage(text);
                 participants.reload();
@@ -97,20 +95,16 @@ export function ParticipantsPage() {
         onChange={(value) => replaceParams(path, { status: value })}
       />
       {message ? <Notice>{message}</Notice> : null}
-      {participants.error ? <LoadError error={participants.error} /> : null}
-      {participants.data ? (
-        <DataTable
-          name="participants"
-          caption={`Participants: ${status}`}
-          columns={columns}
-          data={participants.data}
-          rowId={(p) => p.participantId}
-          initialSorting={[{ id: "createdAt", desc: false }]}
-          empty={`No ${status} participants.`}
-        />
-      ) : participants.loading ? (
-        <Loading what="participants" />
-      ) : null}
+      <LoadedTable
+        load={participants}
+        what="participants"
+        name="participants"
+        caption={`Participants: ${status}`}
+        columns={columns}
+        rowId={(p) => p.participantId}
+        initialSorting={[{ id: "createdAt", desc: false }]}
+        empty={`No ${status} participants.`}
+      />
     </>
   );
 }

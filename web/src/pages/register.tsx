@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { newIdempotencyKey } from "../api/client";
 import type { Registration } from "../api/types";
+import { SubmitButton } from "../components/cells";
 import { defined, ErrorSummary, TextField, useFormErrors } from "../components/form";
 import { useConsole } from "../context";
 import { signIn } from "../session";
@@ -151,9 +152,9 @@ function RegistrationForm() {
           {field("contact.email", { type: "email", autoComplete: "email" })}
           {field("contact.phone", { type: "tel", autoComplete: "tel" })}
         </fieldset>
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? "Registering…" : "Register"}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Registering…">
+          {"Register"}
+        </SubmitButton>
       </form>
     </section>
   );
@@ -251,9 +252,9 @@ function ClaimForm() {
           onInput={setClaimSecret}
           errors={form.errors}
         />
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? "Claiming…" : "Claim key"}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Claiming…">
+          {"Claim key"}
+        </SubmitButton>
       </form>
     </section>
   );

@@ -1,11 +1,12 @@
 import { useMemo, useState } from "preact/hooks";
 import type { Asset, AssetStatus } from "../api/types";
-import { columnsFor, DataTable } from "../components/data-table";
-import { LoadError, Loading, Notice, useLoad } from "../components/status";
+import { Badge } from "../components/cells";
+import { columnsFor, LoadedTable } from "../components/data-table";
+import { Notice, useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { replaceParams } from "../router";
 import { formatInstant } from "../time";
-import { DecisionControls } from "./decision";
+import { DecisionCell } from "./decision";
 import { StatusFilter } from "./status-filter";
 
 const STATUSES: readonly AssetStatus[] = ["pending", "qualified", "rejected"];
@@ -62,7 +63,7 @@ export function ReviewAssetsPage() {
       ),
       helper.accessor("status", {
         header: "Status",
-        cell: (c) => <span class={`badge ${c.getValue()}`}>{c.getValue()}</span>,
+        cell: (c) => <Badge value={c.getValue()} />,
       }),
       helper.accessor("createdAt", {
         header: "Registered",
@@ -73,14 +74,11 @@ export function ReviewAssetsPage() {
         header: "Decision",
         cell: (c) => {
           const asset = c.row.original;
-          const allowed = DECISIONS[asset.status];
-          return allowed.length === 0 ? (
-            "final"
-          ) : (
-            <DecisionControls
+          return (
+            <DecisionCell
               path={`/assets/${encodeURIComponent(asset.assetId)}/decision`}
               subject={asset.name}
-              decisions={allowed}
+              decisions={DECISIONS[asset.status]}
               onDecided={(text) => {
                 setMessage(text);
                 assets.reload();
@@ -102,20 +100,17 @@ export function ReviewAssetsPage() {
         onChange={(value) => replaceParams(path, { status: value })}
       />
       {message ? <Notice>{message}</Notice> : null}
-      {assets.error ? <LoadError error={assets.error} /> : null}
-      {assets.data ? (
-        <DataTable
-          name="review-assets"
-          caption={`Assets: ${status}`}
-          columns={columns}
-          data={shown}
-          rowId={(asset) => asset.assetId}
-          initialSorting={[{ id: "createdAt", desc: false }]}
-          empty={`No ${status === "all" ? "" : `${status} `}assets.`}
-        />
-      ) : assets.loading ? (
-        <Loading what="assets" />
-      ) : null}
+      <LoadedTable
+        load={assets}
+        what="assets"
+        name="review-assets"
+        caption={`Assets: ${status}`}
+        columns={columns}
+        rows={shown}
+        rowId={(asset) => asset.assetId}
+        initialSorting={[{ id: "createdAt", desc: false }]}
+        empty={`No ${status === "all" ? "" : `${status} `}assets.`}
+      />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { ApiError } from "../api/client";
+import { SubmitButton } from "../components/cells";
 import { ErrorSummary, TextField, useFormErrors } from "../components/form";
 import { useConsole } from "../context";
 import { hrefOf } from "../router";
@@ -65,9 +66,9 @@ export function SignInPage() {
           onInput={setApiKey}
           errors={form.errors}
         />
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Signing in…">
+          {"Sign in"}
+        </SubmitButton>
       </form>
       <p>
         No key yet? <a href={hrefOf("/register")}>Register your organisation or claim your key</a>.

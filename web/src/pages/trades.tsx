@@ -1,7 +1,8 @@
 import { query } from "../api/client";
 import type { Trade } from "../api/types";
-import { columnsFor, DataTable } from "../components/data-table";
-import { LoadError, Loading, useLoad } from "../components/status";
+import { Badge } from "../components/cells";
+import { columnsFor, LoadedTable } from "../components/data-table";
+import { useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { replaceParams } from "../router";
 import { formatWindow, tomorrow } from "../time";
@@ -22,7 +23,7 @@ const COLUMNS = [
   helper.accessor("utilisationPrice", { header: "Utilisation £/MWh" }),
   helper.accessor("status", {
     header: "Status",
-    cell: (c) => <span class={`badge ${c.getValue()}`}>{c.getValue()}</span>,
+    cell: (c) => <Badge value={c.getValue()} />,
   }),
 ];
 
@@ -44,20 +45,16 @@ export function TradesPage() {
         value={date}
         onChange={(value) => replaceParams(path, { date: value })}
       />
-      {trades.error ? <LoadError error={trades.error} /> : null}
-      {trades.data ? (
-        <DataTable
-          name="trades"
-          caption={`${session?.role === "operator" ? "Trades" : "Your trades"} for ${date}`}
-          columns={COLUMNS}
-          data={trades.data}
-          rowId={(trade) => trade.tradeId}
-          initialSorting={[{ id: "window", desc: false }]}
-          empty={`No trades for ${date}. Trades appear once the day's markets have been matched after gate closure.`}
-        />
-      ) : trades.loading ? (
-        <Loading what="trades" />
-      ) : null}
+      <LoadedTable
+        load={trades}
+        what="trades"
+        name="trades"
+        caption={`${session?.role === "operator" ? "Trades" : "Your trades"} for ${date}`}
+        columns={COLUMNS}
+        rowId={(trade) => trade.tradeId}
+        initialSorting={[{ id: "window", desc: false }]}
+        empty={`No trades for ${date}. Trades appear once the day's markets have been matched after gate closure.`}
+      />
     </>
   );
 }
