@@ -1,13 +1,28 @@
-/**
- * The shapes the console reads from the BiTraDER REST API (docs/api.md). Only the fields the
- * console shows are typed; the API may send more (additive changes).
- */
-export type Role = "operator" | "anm" | "participant";
+import type { z } from "zod";
+import type {
+  CycleSchema,
+  ExecutionSchema,
+  OpportunitySchema,
+  OrderSchema,
+  TradeSchema,
+} from "../../../functions/http/schemas/market";
+import type { WhoAmISchema } from "../../../functions/http/schemas/who-am-i";
 
-export interface WhoAmI {
-  role: Role;
-  principalId: string;
-}
+/**
+ * The shapes the console reads from the BiTraDER REST API (docs/api.md). The market's are the
+ * API's own response schemas (type-only imports: nothing of zod reaches the bundle), so the
+ * console's typecheck fails when the contract changes under it. Participants and assets are
+ * written out here because their schema modules import Node-only code (key hashing).
+ */
+export type WhoAmI = z.output<typeof WhoAmISchema>;
+export type Role = WhoAmI["role"];
+export type Opportunity = z.output<typeof OpportunitySchema>;
+export type Order = z.output<typeof OrderSchema>;
+export type Side = Order["side"];
+export type Trade = z.output<typeof TradeSchema>;
+export type Cycle = z.output<typeof CycleSchema>;
+export type Execution = z.output<typeof ExecutionSchema>;
+export type ExecutionEvent = Execution["events"][number];
 
 export interface Page<T> {
   items: T[];
@@ -69,93 +84,4 @@ export interface Asset {
   status: AssetStatus;
   createdAt: string;
   updatedAt: string;
-}
-
-export type Side = "buy" | "sell";
-
-export interface Opportunity {
-  opportunityId: string;
-  marketId: string;
-  constraintId: string;
-  entryId: string;
-  assetId: string;
-  side: Side;
-  windowStart: string;
-  windowEnd: string;
-  constraintSizeMw: number;
-  predictedCurtailmentMw: number[];
-  curtailmentOrder: number;
-  mwAhead: number;
-  maxQuantityMw: number;
-  marketDepth: { buyMw: number; sellMw: number };
-  gateClosureAt: string;
-}
-
-export type ServiceType = "generation-turn-down" | "demand-turn-up";
-
-export type OrderStatus = "open" | "withdrawn" | "cancelled" | "matched" | "unmatched";
-
-export interface Order {
-  orderId: string;
-  marketId: string;
-  entryId: string;
-  side: Side;
-  quantityMw: number;
-  availabilityPrice: number;
-  utilisationPrice: number;
-  serviceType?: ServiceType;
-  status: OrderStatus;
-  submittedAt: string;
-  updatedAt: string;
-  filledMw?: number;
-}
-
-export interface Trade {
-  tradeId: string;
-  marketId: string;
-  buyOrderId: string;
-  sellOrderId: string;
-  buyEntryId: string;
-  sellEntryId: string;
-  quantityMw: number;
-  availabilityPrice: number;
-  utilisationPrice: number;
-  windowStart: string;
-  windowEnd: string;
-  status: string;
-}
-
-export type CycleStatus = "running" | "markets-open" | "published" | "failed" | "superseded";
-
-export interface Cycle {
-  cycleId: string;
-  lookAheadId: string;
-  anmSchemeId: string;
-  deliveryDate: string;
-  status: CycleStatus;
-  gateClosureAt: string;
-  executionArn?: string;
-  step?: string;
-  failure?: { step: string; error: string; cause: string };
-  supersedes?: string;
-  supersededBy?: string;
-}
-
-export interface ExecutionEvent {
-  type: string;
-  state?: string;
-  at: string;
-  error?: string;
-  cause?: string;
-}
-
-export interface Execution {
-  executionArn: string;
-  name: string;
-  status: string;
-  startedAt: string;
-  stoppedAt?: string;
-  error?: string;
-  cause?: string;
-  events: ExecutionEvent[];
 }
