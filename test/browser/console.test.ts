@@ -212,6 +212,37 @@ describe("the console, signed out", () => {
   });
 });
 
+describe("the console from the keyboard alone", () => {
+  it("skips to the content, signs in with Enter, lands on the page heading and sorts a column", async () => {
+    const { page, problems } = await consolePage(chromium.browser);
+    await page.goto(consoleUrl("#/sign-in"));
+    await page.getByLabel("API key").waitFor();
+    const active = () =>
+      page.evaluate("document.activeElement?.id || document.activeElement?.textContent");
+    await page.keyboard.press("Tab");
+    expect(await active()).toBe("Skip to main content");
+    // Tab reaches the key field (after the skip link and the navigation).
+    for (let presses = 0; presses < 10 && (await active()) !== "sign-in-apiKey"; presses += 1) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await active()).toBe("sign-in-apiKey");
+    await page.keyboard.type(used.stack.keys.operator);
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await expect.poll(() => page.evaluate("document.activeElement?.tagName")).toBe("H1");
+    expect(await active()).toBe("Participants");
+    const header = page.locator('table[data-table="participants"] th').first();
+    for (let presses = 0; presses < 20 && (await active()) !== "Organisation ↕"; presses += 1) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await active()).toBe("Organisation ↕");
+    await page.keyboard.press("Enter");
+    expect(await header.getAttribute("aria-sort")).toBe("ascending");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe("a participant", () => {
   let page: Page;
   let problems: string[];

@@ -54,6 +54,8 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
     data: props.data,
     getRowId: (row: T) => props.rowId(row),
     initialState: { sorting: props.initialSorting ?? [] },
+    // Every column sorts ascending first (MOL position 1 first, earliest window first).
+    sortDescFirst: false,
   });
   const rows = table.getRowModel().rows;
   return (
