@@ -314,6 +314,25 @@ describe("a participant", () => {
     await checkPage(page, problems, "03-opportunity-details");
   });
 
+  it("takes no order in a market that is no longer open, and says so", async () => {
+    const { items } = await used.api.expect(200, "GET", `/opportunities?deliveryDate=${tomorrow}`, {
+      key: seller.apiKey,
+    });
+    const markets = (
+      await used.api.expect(200, "GET", `/markets?deliveryDate=${tomorrow}`, { key: seller.apiKey })
+    ).items;
+    const done = markets.find((m: { anmSchemeId: string }) => m.anmSchemeId === DONE_SCHEME);
+    expect(done.status).toBe("matched");
+    const o = items.find((x: { marketId: string }) => x.marketId === done.marketId);
+    await page.goto(consoleUrl(`#/opportunities?date=${tomorrow}&opportunity=${o.opportunityId}`));
+    const note = page.locator('[data-section="market-not-open"]');
+    await note.waitFor();
+    expect(await note.textContent()).toContain("matched");
+    expect(await page.locator('form[data-form="order"]').count()).toBe(0);
+    const row = page.locator(`table[data-table="opportunities"] tr[data-id="${o.opportunityId}"]`);
+    expect(await row.locator(".badge").textContent()).toBe("matched");
+  });
+
   it("submits an offer through the form and finds it in GET /orders", async () => {
     const o = await openOpportunity(page);
     const form = page.locator('form[data-form="order"]');

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type {
   CycleSchema,
   ExecutionSchema,
+  MarketSchema,
   OpportunitySchema,
   OrderSchema,
   TradeSchema,
@@ -16,6 +17,7 @@ import type { WhoAmISchema } from "../../../functions/http/schemas/who-am-i";
  */
 export type WhoAmI = z.output<typeof WhoAmISchema>;
 export type Role = WhoAmI["role"];
+export type Market = z.output<typeof MarketSchema>;
 export type Opportunity = z.output<typeof OpportunitySchema>;
 export type Order = z.output<typeof OrderSchema>;
 export type Side = Order["side"];

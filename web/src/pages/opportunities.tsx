@@ -1,6 +1,7 @@
 import { useMemo } from "preact/hooks";
 import { query } from "../api/client";
-import type { Asset, Opportunity } from "../api/types";
+import type { Asset, Market, Opportunity } from "../api/types";
+import { Badge } from "../components/cells";
 import { Countdown } from "../components/countdown";
 import { CurtailmentChart } from "../components/curtailment-chart";
 import { columnsFor, LoadedTable } from "../components/data-table";
@@ -16,6 +17,8 @@ const peak = (values: readonly number[]) => Math.max(0, ...values);
 
 interface Row extends Opportunity {
   assetName: string;
+  /** The market's status (GET /markets): only an open market takes orders. */
+  marketStatus: Market["status"] | "unknown";
 }
 
 const helper = columnsFor<Row>();
@@ -34,13 +37,21 @@ export function OpportunitiesPage() {
     [api, date],
   );
   const assets = useLoad((signal) => api.all<Asset>("/assets", signal), [api]);
+  const markets = useLoad(
+    (signal) => api.all<Market>(`/markets${query({ deliveryDate: date })}`, signal),
+    [api, date],
+  );
   const rows = useMemo<Row[]>(() => {
     const names = new Map((assets.data ?? []).map((asset) => [asset.assetId, asset.name]));
+    const statuses = new Map(
+      (markets.data ?? []).map((market) => [market.marketId, market.status]),
+    );
     return (opportunities.data ?? []).map((o) => ({
       ...o,
       assetName: names.get(o.assetId) ?? o.assetId,
+      marketStatus: statuses.get(o.marketId) ?? "unknown",
     }));
-  }, [opportunities.data, assets.data]);
+  }, [opportunities.data, assets.data, markets.data]);
   const selected = rows.find((row) => row.opportunityId === selectedId);
   const nextGate = rows
     .map((row) => row.gateClosureAt)
@@ -72,6 +83,10 @@ export function OpportunitiesPage() {
       helper.accessor((row) => row.marketDepth.sellMw, {
         id: "sellDepth",
         header: "Sellers' depth MW",
+      }),
+      helper.accessor("marketStatus", {
+        header: "Market",
+        cell: (c) => <Badge value={c.getValue()} />,
       }),
       helper.accessor("gateClosureAt", {
         header: "Gate closure",
@@ -166,7 +181,14 @@ function OpportunityDetails(props: { opportunity: Row; onSubmitted: () => void }
         </table>
       </details>
       <h3>{o.side === "buy" ? "Place a bid" : "Place an offer"}</h3>
-      <OrderForm opportunity={o} onSubmitted={props.onSubmitted} />
+      {o.marketStatus === "open" || o.marketStatus === "unknown" ? (
+        <OrderForm opportunity={o} onSubmitted={props.onSubmitted} />
+      ) : (
+        <p data-section="market-not-open">
+          This market is {o.marketStatus}: it takes no more orders.{" "}
+          <a href={hrefOf("/orders", { marketId: o.marketId })}>Your orders in it</a>
+        </p>
+      )}
     </section>
   );
 }
