@@ -26,6 +26,10 @@ export function addMarketStacks(app: App, env: Environment): MarketApp {
     env,
     description: "BiTraDER: REST API, functions and the day-ahead cycle workflow",
     table: data.table,
+    // `npx cdk deploy -c alarmEmail=ops@example.org` subscribes the operator to the alarms.
+    ...(typeof app.node.tryGetContext("alarmEmail") === "string"
+      ? { alarmEmail: app.node.tryGetContext("alarmEmail") as string }
+      : {}),
   });
   const consoleStack = new Stack(app, "BitraderConsole", {
     env,

@@ -1,0 +1,81 @@
+import { Match } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import { ROUTES } from "../../functions/http/routes";
+import { TASKS } from "../../functions/workflow/tasks";
+import { marketTemplates } from "../support/cdk-app";
+
+const { market, stacks } = marketTemplates();
+const alarms = market.findResources("AWS::CloudWatch::Alarm");
+const topics = market.findResources("AWS::SNS::Topic");
+const topicId = Object.keys(topics)[0] as string;
+const alarmList = Object.values(alarms).map((a) => a.Properties);
+const byMetric = (namespace: string, metricName: string) =>
+  alarmList.filter((a) => a.Namespace === namespace && a.MetricName === metricName);
+
+describe("the operator's alarms", () => {
+  it("notify one encrypted topic that refuses plain HTTP", () => {
+    expect(Object.keys(topics)).toHaveLength(1);
+    expect(topics[topicId]?.Properties.KmsMasterKeyId).toBeDefined();
+    market.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: "Deny",
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          }),
+        ]),
+      },
+    });
+    for (const alarm of alarmList) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+
+  it("fire on the first occurrence in five minutes, and no traffic is no alarm", () => {
+    for (const alarm of alarmList) {
+      expect(alarm).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        EvaluationPeriods: 1,
+        Period: 300,
+        Statistic: "Sum",
+        TreatMissingData: "notBreaching",
+      });
+    }
+  });
+
+  it("watch the day-ahead cycle for failed (fallback) and timed-out executions", () => {
+    const machine = {
+      Ref: stacks.market.getLogicalId(
+        stacks.market.workflow.stateMachine.node.defaultChild as never,
+      ),
+    };
+    for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
+      const found = byMetric("AWS/States", metric);
+      expect(found).toHaveLength(1);
+      expect(found[0]?.Dimensions).toEqual([{ Name: "StateMachineArn", Value: machine }]);
+    }
+  });
+
+  it("watch errors and throttles of every function: each route, the authorizer and each task", () => {
+    const expected = ROUTES.length + 1 + TASKS.length;
+    for (const metric of ["Errors", "Throttles"]) {
+      const found = byMetric("AWS/Lambda", metric);
+      expect(found).toHaveLength(expected);
+      const functions = new Set(found.map((a) => JSON.stringify(a.Dimensions)));
+      expect(functions.size).toBe(expected);
+    }
+  });
+
+  it("watch DynamoDB throttling of the table and 5xx answers of the API", () => {
+    expect(byMetric("AWS/DynamoDB", "ReadThrottleEvents")).toHaveLength(1);
+    expect(byMetric("AWS/DynamoDB", "WriteThrottleEvents")).toHaveLength(1);
+    const api5xx = byMetric("AWS/ApiGateway", "5XXError");
+    expect(api5xx).toHaveLength(1);
+    expect(api5xx[0]?.Dimensions).toEqual(
+      expect.arrayContaining([{ Name: "Stage", Value: expect.anything() }]),
+    );
+  });
+
+  it("are shown on one dashboard", () => {
+    expect(Object.keys(market.findResources("AWS::CloudWatch::Dashboard"))).toHaveLength(1);
+  });
+});
