@@ -44,7 +44,8 @@ describe("a cycle with 2,000 MOL entries, 20 constraints and 5,000 orders", () =
           exportCapacityMw: 100,
         }),
       );
-    const gateClosureAt = new Date(Date.now() + 45_000).toISOString();
+    // Generous: 5,000 orders took 16 s on a quiet machine and over 45 s on a loaded one.
+    const gateClosureAt = new Date(Date.now() + 120_000).toISOString();
     const { cycleId } = await local.api.expect(202, "POST", "/anm/look-aheads", {
       key: local.stack.keys.anm,
       body: syntheticLookAhead(SCHEME, gateClosureAt),
