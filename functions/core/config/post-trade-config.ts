@@ -61,15 +61,20 @@ export const DEFAULT_POST_TRADE_CONFIG: PostTradeConfig = {
   shortfallCompensation: false,
 };
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "must be HH:MM (local)" });
+/** A local wall-clock time `HH:MM`. */
+export const localTimeField = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "must be HH:MM (local)" });
 
-const fraction = z
+/** A fraction in [0, 1] with at most 3 decimals (held in thousandths, D-13). */
+export const fractionField = z
   .number()
   .min(0)
   .max(1)
   .refine((v) => hasAtMostDecimals(v, 3), { message: "must have at most 3 decimals (D-13)" });
 
-const xOfY = z
+/** A mid-X-of-Y pair `[X, Y]` with 1 ≤ X ≤ Y (R-PERF-5). */
+export const xOfYField = z
   .tuple([z.number().int().min(1), z.number().int().min(1)])
   .refine(([x, y]) => x <= y, { message: "X must not exceed Y" });
 
@@ -80,22 +85,22 @@ const xOfY = z
 export const PostTradeConfigSchema = z
   .strictObject({
     verificationNoticeMinutes: z.number().int().min(0).max(1440).optional(),
-    vetoDeadline: hhmm.nullable().optional(),
-    graceFactor: fraction.optional(),
-    performanceFloor: fraction.optional(),
+    vetoDeadline: localTimeField.nullable().optional(),
+    graceFactor: fractionField.optional(),
+    performanceFloor: fractionField.optional(),
     pmMode: z.enum(["linear", "step"]).optional(),
     meterDataDeadlineDays: z.number().int().min(0).max(60).optional(),
-    baselineDeadline: hhmm.nullable().optional(),
+    baselineDeadline: localTimeField.nullable().optional(),
     baseline: z
       .strictObject({
-        working: xOfY.optional(),
-        nonWorking: xOfY.optional(),
+        working: xOfYField.optional(),
+        nonWorking: xOfYField.optional(),
         lookbackDays: z.number().int().min(1).max(366).optional(),
         adjustment: z
           .strictObject({
             spans: z.number().int().min(1).max(48).optional(),
             gap: z.number().int().min(0).max(48).optional(),
-            cap: fraction.optional(),
+            cap: fractionField.optional(),
           })
           .optional(),
       })
@@ -104,15 +109,24 @@ export const PostTradeConfigSchema = z
     bankHolidays: z.array(calendarDate).max(1000).optional(),
   })
   .superRefine((c, ctx) => {
-    const gf = c.graceFactor ?? DEFAULT_POST_TRADE_CONFIG.graceFactorPermille / 1000;
-    const floor = c.performanceFloor ?? DEFAULT_POST_TRADE_CONFIG.performanceFloorPermille / 1000;
-    if (Math.round(floor * 1000) >= 1000 - Math.round(gf * 1000))
+    if (!floorBelowGrace(c.graceFactor, c.performanceFloor))
       ctx.addIssue({
         code: "custom",
         path: ["performanceFloor"],
         message: "must be below 1 − graceFactor (R-SETTLE-2)",
       });
   });
+
+/** R-SETTLE-2: 0 ≤ floor < 1 − GF (defaults where absent). */
+export function floorBelowGrace(graceFactor?: number, performanceFloor?: number): boolean {
+  const gf = Math.round(
+    (graceFactor ?? DEFAULT_POST_TRADE_CONFIG.graceFactorPermille / 1000) * 1000,
+  );
+  const floor = Math.round(
+    (performanceFloor ?? DEFAULT_POST_TRADE_CONFIG.performanceFloorPermille / 1000) * 1000,
+  );
+  return floor < 1000 - gf;
+}
 
 export type PostTradeConfigInput = z.infer<typeof PostTradeConfigSchema>;
 
