@@ -144,7 +144,10 @@ export function toTopologyChange(body: TopologyChangeBody, lookAhead: LookAhead)
       requiredKw: c.requiredCurtailmentMw?.map(mwToKw),
       entries: c.entries
         .map<MolEntry>((e) => {
-          const base = known.get(e.entryId);
+          // D-65: the forecast the look-ahead gave the entry in this constraint, else in any.
+          const base =
+            lookAhead.mols.get(c.constraintId)?.entries.find((x) => x.entryId === e.entryId) ??
+            known.get(e.entryId);
           const capacityKw = mwToKw(e.capacityMw);
           return {
             entryId: e.entryId,

@@ -51,7 +51,8 @@ export class MeritOrderNotPublishedError extends ConflictError {
 
 /**
  * R-VERIFY-3: the cancellation SP `c` (0-based) = the first SP starting at or after
- * max(effectiveFrom, received) + notice; null when that is at or after the end of the day (§19).
+ * max(effectiveFrom, received) + notice; null when no SP of the day starts then or later (§19:
+ * at or after the end of the day; decision D-67: also inside the last SP).
  */
 export function cancellationIndexOf(
   day: PostTradeDay,
@@ -60,8 +61,9 @@ export function cancellationIndexOf(
   config: Pick<PostTradeConfig, "verificationNoticeMinutes">,
 ): number | null {
   const from = Math.max(effectiveFromMs, receivedAtMs) + config.verificationNoticeMinutes * 60_000;
-  if (from >= day.lookAhead.day.endMs) return null;
-  return day.lookAhead.day.periods.findIndex((p) => p.startMs >= from);
+  // No SP of the day starts at or after it (it falls in or after the last SP): no `c` either.
+  const index = day.lookAhead.day.periods.findIndex((p) => p.startMs >= from);
+  return index < 0 ? null : index;
 }
 
 /**

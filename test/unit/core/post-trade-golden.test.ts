@@ -28,14 +28,15 @@ describe("npm run simulate -- --post-trade on the post-trade worked example", as
     expect(result.trades.map((t: { tradeId: string }) => t.tradeId)).toEqual(["T1", "T2"]);
   });
 
-  it.each(example.variants.map((v: { name: string }, i: number) => [v.name, i]))(
-    "variant %s reproduces every value of its expected block",
-    (_name, i) => {
-      const expected = example.variants[i as number].expected;
-      expect(Object.keys(expected).length).toBeGreaterThan(0);
-      expectVariantMatches(result.variants[i as number], expected);
-    },
-  );
+  const variants: [string, number][] = example.variants.map((v: { name: string }, i: number) => [
+    v.name,
+    i,
+  ]);
+  it.each(variants)("variant %s reproduces every value of its expected block", (_name, i) => {
+    const expected = example.variants[i].expected;
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    expectVariantMatches(result.variants[i], expected);
+  });
 
   it("the CLI prints exactly what the core returns (one core, two doors)", () => {
     expect(result).toEqual(JSON.parse(JSON.stringify(simulatePostTrade(parsedPostTrade(example)))));
