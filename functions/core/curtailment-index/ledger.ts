@@ -28,7 +28,7 @@ export interface DayCurtailment {
  * the index; physical = Σ applied over its units in force; traded = Σ applied over its seller
  * slices (excluded from the index); avoided = max(0, network − (physical − traded)) in SPs where
  * it is a buyer (informational); third-party = Σ x (R-PERF-10). Applied values are the ANM's
- * where given, else modelled from the published MOL (R-CI-3).
+ * where given, else modelled from the published MOL (R-CI-3). Which entries and SPs count: D-75.
  */
 export function dayCurtailment(ctx: DayContext, performance: DayPerformance): DayCurtailment {
   const { day } = ctx.inputs;

@@ -56,7 +56,8 @@ export function unitInstructions(
  * R-DISPATCH-2: for a published version with segments, or one replacing a version:
  * `merit-order.published` to the ANM; to each participant with a slice or remainder in it or in
  * the version it replaces, `merit-order.published` and one `dispatch.instruction` listing each
- * such unit of its own (an empty list: no instruction any more). Recipients in id order.
+ * such unit of its own (an empty list: no instruction any more). Recipients in id order; owners
+ * and `href`s as decision D-69 says.
  */
 export function publicationEvents(
   day: Pick<PostTradeDay, "lookAhead" | "owners">,

@@ -76,7 +76,8 @@ export class MeterCsvInvalidError extends DomainError {
 
 /**
  * Splits RFC 4180 text into records of fields: quoted fields may hold commas, quotes (doubled)
- * and line breaks; records end with CRLF or LF. A trailing line break ends the last record.
+ * and line breaks; records end with CRLF or LF. A trailing line break ends the last record
+ * (read here rather than with a CSV package: D-82).
  */
 export function parseCsvRecords(text: string): string[][] {
   const records: string[][] = [];

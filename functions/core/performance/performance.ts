@@ -102,6 +102,7 @@ export function dayPerformance(ctx: DayContext): DayPerformance {
       const units = ctx.units(k, i);
       const slice = units.find((u) => u.unitId === sliceId);
       if (!slice) {
+        // D-72: no instruction was published for the slice: nothing is expected of it.
         byIndex.set(i, { w: Rational.ZERO, flags: [...flags, "SLICE_NOT_IN_FORCE"] });
         continue;
       }
@@ -203,6 +204,7 @@ export function dayPerformance(ctx: DayContext): DayPerformance {
           orderOf(a, i) - orderOf(b, i) ||
           a.trade.sequence - b.trade.sequence,
       );
+      // D-73: each slice takes from its own trade's turn-down what earlier slices left.
       let given = Rational.ZERO;
       for (const t of list) {
         const left = turnDown.get(t.trade.tradeId)!.get(i)!.turnDownW.sub(given).clampNonNegative();
@@ -274,7 +276,8 @@ export function dayPerformance(ctx: DayContext): DayPerformance {
 /**
  * R-PERF-10, only where the ANM gave applied values for the constraint: an untouched entry's
  * x = max(0, applied − CF) goes to the constraint's trades short in that SP pro rata to E − D;
- * with none short it is unattributed. In (constraint, SP, MOL order) order.
+ * with none short it is unattributed (untouched entries and shares as decision D-74). In
+ * (constraint, SP, MOL order) order.
  */
 function thirdPartyImpacts(
   ctx: DayContext,

@@ -103,7 +103,8 @@ export function tradeLines(
 /**
  * R-SETTLE-6 (§19) with `shortfallCompensation`: for each harmed entry with an owner, the seller
  * pays u × the MWh attributed to the trade (rounded half-up), in a `compensation-payer` line, and
- * the owner receives it in a `compensation-payee` line. Entries without an owner get no line.
+ * the owner receives it in a `compensation-payee` line (columns: D-81). Entries without an owner
+ * get no line.
  */
 export function compensationLines(
   p: TradePerformance,

@@ -30,7 +30,7 @@ export interface SettlementRun {
   statements: { statementId: string; participantId: string; version: number; changed: boolean }[];
 }
 
-/** A statement's id from its participant and month (D-1 style): the same for every version. */
+/** A statement's id from its participant and month (D-1 style, D-70): the same for every version. */
 export function statementIdOf(participantId: string, month: string): string {
   return deterministicId("stm", participantId, month);
 }
@@ -86,8 +86,8 @@ function linesKey(
 /**
  * R-SETTLE-5/7: one run over every line of the month, recomputed from the inputs held at its
  * start. A participant's statement gets version n + 1 only if its lines differ from version n
- * (every R-SETTLE-8 column, flags included); a participant with no lines and no earlier version
- * gets none. Issued versions are never changed. Returns the run and the new versions, in
+ * (every R-SETTLE-8 column but `version`, flags included, D-71); a participant with no lines and
+ * no earlier version gets none. Issued versions are never changed. Returns the run and the new versions, in
  * participant order.
  */
 export function settleMonth(input: {

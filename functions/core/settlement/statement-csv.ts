@@ -90,7 +90,8 @@ export function compareLines(a: SettlementLine, b: SettlementLine): number {
 
 /**
  * R-SETTLE-8 (§19): the statement CSV — a header, one row per line in {@link compareLines}
- * order, fields quoted only when RFC 4180 requires, CRLF after every row, UTF-8 without BOM.
+ * order, fields quoted only when RFC 4180 requires, CRLF after every row, UTF-8 without BOM
+ * (written here rather than with a CSV package: D-82).
  */
 export function statementCsv(statement: {
   statementId: string;

@@ -477,8 +477,9 @@ interface Rejection {
  * Runs every variant of a parsed scenario (api-post-trade.md "Offline post-trade simulation"):
  * from the day-ahead publication, each variant's inputs in receive order (ties: vetoes, topology
  * changes, actuals, nominations, meter readings, settlement runs, then file order) through the
- * same core rules as the API (refusals listed with their code), then performance, third-party
- * impact, the Curtailment Index and the baseline checks as held after the last input.
+ * same core rules as the API (refusals listed with their code, D-79; readings for any entry,
+ * D-80), then performance, third-party impact, the Curtailment Index and the baseline checks as
+ * held after the last input. Events start at the day-ahead publication (D-68).
  */
 export function simulatePostTrade(scenario: PostTradeScenario) {
   return {

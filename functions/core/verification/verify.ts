@@ -69,7 +69,7 @@ export function cancellationIndexOf(
 /**
  * R-VERIFY-4 Act(e) over SPs [from, to): the constraints whose MOL after the changes holds e in
  * some SP of it and that are active in it (required curtailment > 0 in an SP, per the look-ahead's
- * or the change's CLA; no CLA = active). Sorted.
+ * or the change's CLA; no CLA = active), with membership per SP (D-77). Sorted.
  */
 export function activeConstraintsOf(
   membership: Membership,
@@ -225,7 +225,7 @@ export function applyTopologyChange(
 /**
  * Shared end of a change or veto: publishes the new versions, marks the trades cancelled (with
  * the version of their market constraint in force afterwards) and builds the events in a fixed
- * order: cancellations, then each version's publication events (R-VERIFY-6).
+ * order: cancellations, then each version's publication events (R-VERIFY-6, D-68).
  */
 function finish<T>(
   day: PostTradeDay,
@@ -285,7 +285,7 @@ function finish<T>(
 
 /**
  * R-VERIFY-8: a veto of a matched market before the scheme's deadline (`HH:MM` local on D-1;
- * null = vetoes off). Its trades become `vetoed` from their window's first SP (no valid SP), a
+ * null = vetoes off, D-78). Its trades become `vetoed` from their window's first SP (no valid SP), a
  * version without them is published for each constraint whose instructions change (reason
  * `dno-veto`), and `trade.cancelled` goes to each party. A repeat returns the first result.
  */
