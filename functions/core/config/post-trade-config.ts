@@ -79,11 +79,11 @@ export const xOfYField = z
   .refine(([x, y]) => x <= y, { message: "X must not exceed Y" });
 
 /**
- * The post-trade part of a scheme's `config` in `PUT /schemes/{id}` (api-post-trade.md "Scheme
- * configuration"): every field optional, the §18 default where absent.
+ * The §18 fields that are plain values (no nesting), each optional, shared by the scheme route
+ * and the offline scenario (whose nested baseline fields use §18's own names).
  */
-export const PostTradeConfigSchema = z
-  .strictObject({
+export function postTradeScalarFields() {
+  return {
     verificationNoticeMinutes: z.number().int().min(0).max(1440).optional(),
     vetoDeadline: localTimeField.nullable().optional(),
     graceFactor: fractionField.optional(),
@@ -91,6 +91,18 @@ export const PostTradeConfigSchema = z
     pmMode: z.enum(["linear", "step"]).optional(),
     meterDataDeadlineDays: z.number().int().min(0).max(60).optional(),
     baselineDeadline: localTimeField.nullable().optional(),
+    shortfallCompensation: z.boolean().optional(),
+    bankHolidays: z.array(calendarDate).max(1000).optional(),
+  };
+}
+
+/**
+ * The post-trade part of a scheme's `config` in `PUT /schemes/{id}` (api-post-trade.md "Scheme
+ * configuration"): every field optional, the §18 default where absent.
+ */
+export const PostTradeConfigSchema = z
+  .strictObject({
+    ...postTradeScalarFields(),
     baseline: z
       .strictObject({
         working: xOfYField.optional(),
@@ -105,8 +117,6 @@ export const PostTradeConfigSchema = z
           .optional(),
       })
       .optional(),
-    shortfallCompensation: z.boolean().optional(),
-    bankHolidays: z.array(calendarDate).max(1000).optional(),
   })
   .superRefine((c, ctx) => {
     if (!floorBelowGrace(c.graceFactor, c.performanceFloor))

@@ -69,9 +69,13 @@ export function publicationEvents(
   const subject = meritOrderSubject(anmSchemeId, deliveryDate, version.constraintId);
   const label = `${version.constraintId}:v${version.version}`;
   const query = `deliveryDate=${deliveryDate}&constraintId=${encodeURIComponent(version.constraintId)}&version=${version.version}`;
-  const published = (recipient: string, href: string) =>
+  const event = (
+    type: "merit-order.published" | "dispatch.instruction",
+    recipient: string,
+    data: Record<string, unknown>,
+  ) =>
     platformEvent({
-      type: "merit-order.published",
+      type,
       recipient,
       subject,
       label,
@@ -82,10 +86,11 @@ export function publicationEvents(
         deliveryDate,
         constraintId: version.constraintId,
         version: version.version,
-        reason: version.reason,
-        href,
+        ...data,
       },
     });
+  const published = (recipient: string, href: string) =>
+    event("merit-order.published", recipient, { reason: version.reason, href });
   const events = [
     published(
       ANM_RECIPIENT,
@@ -102,24 +107,12 @@ export function publicationEvents(
   for (const participantId of [...recipients].sort()) {
     events.push(published(participantId, `/merit-order-instructions?${query}`));
     events.push(
-      platformEvent({
-        type: "dispatch.instruction",
-        recipient: participantId,
-        subject,
-        label,
-        version: version.version,
-        timestampMs: version.publishedAtMs,
-        data: {
-          anmSchemeId,
-          deliveryDate,
-          constraintId: version.constraintId,
-          version: version.version,
-          units: unitInstructions(
-            version.segments,
-            day.lookAhead.day,
-            (line) => isMoved(line) && day.owners.get(line.parentEntryId) === participantId,
-          ),
-        },
+      event("dispatch.instruction", participantId, {
+        units: unitInstructions(
+          version.segments,
+          day.lookAhead.day,
+          (line) => isMoved(line) && day.owners.get(line.parentEntryId) === participantId,
+        ),
       }),
     );
   }

@@ -42,6 +42,22 @@ function mwh(wsp: Rational): Rational {
   return wsp.div(2_000_000);
 }
 
+/** The columns of a line that come from the trade itself (R-SETTLE-8). */
+function tradeColumns(p: TradePerformance) {
+  const t = p.trade;
+  return {
+    tradeId: t.trade.tradeId,
+    deliveryDate: t.market.deliveryDate,
+    marketId: t.market.marketId,
+    constraintId: t.market.constraintId,
+    status: t.status === "cancelled" ? ("cancelled" as const) : ("confirmed" as const),
+    quantityKw: t.trade.quantityKw,
+    availabilityPricePence: t.trade.availabilityPence,
+    utilisationPricePence: t.trade.utilisationPence,
+    validHours: Rational.of(p.validIndexes.length, 2),
+  };
+}
+
 /**
  * R-SETTLE-1..5: the buyer's and the seller's line of a trade (equal amounts). Availability =
  * a × Q × H × PM and utilisation = u × ΣD (MWh) are each exact, then rounded half-up to the penny;
@@ -63,15 +79,7 @@ export function tradeLines(
     .roundHalfUp(0);
   const utilisation = Rational.of(t.trade.utilisationPence).mul(mwh(p.deliveredWsp)).roundHalfUp(0);
   const base = {
-    tradeId: t.trade.tradeId,
-    deliveryDate: t.market.deliveryDate,
-    marketId: t.market.marketId,
-    constraintId: t.market.constraintId,
-    status: t.status === "cancelled" ? ("cancelled" as const) : ("confirmed" as const),
-    quantityKw: t.trade.quantityKw,
-    availabilityPricePence: t.trade.availabilityPence,
-    utilisationPricePence: t.trade.utilisationPence,
-    validHours,
+    ...tradeColumns(p),
     expectedMwh: mwh(p.expectedWsp),
     deliveredMwh: mwh(p.deliveredWsp),
     performanceRatio: p.ratio,
@@ -125,15 +133,7 @@ export function compensationLines(
     if (!owner) continue;
     const amount = Number(Rational.of(t.trade.utilisationPence).mul(mwh(wsp)).roundHalfUp(0));
     const base = {
-      tradeId: t.trade.tradeId,
-      deliveryDate: t.market.deliveryDate,
-      marketId: t.market.marketId,
-      constraintId: t.market.constraintId,
-      status: t.status === "cancelled" ? ("cancelled" as const) : ("confirmed" as const),
-      quantityKw: t.trade.quantityKw,
-      availabilityPricePence: t.trade.availabilityPence,
-      utilisationPricePence: t.trade.utilisationPence,
-      validHours: Rational.of(p.validIndexes.length, 2),
+      ...tradeColumns(p),
       expectedMwh: Rational.ZERO,
       deliveredMwh: Rational.ZERO,
       performanceRatio: null,

@@ -2,8 +2,8 @@ import { z } from "zod";
 import {
   floorBelowGrace,
   fractionField,
-  localTimeField,
   type PostTradeConfig,
+  postTradeScalarFields,
   toPostTradeConfig,
   xOfYField,
 } from "../config/post-trade-config";
@@ -137,13 +137,7 @@ const configSchema = z
   .strictObject({
     deratingFactor: z.number().optional(),
     priceCap: z.number().optional(),
-    verificationNoticeMinutes: z.number().int().min(0).max(1440).optional(),
-    vetoDeadline: localTimeField.nullable().optional(),
-    graceFactor: fractionField.optional(),
-    performanceFloor: fractionField.optional(),
-    pmMode: z.enum(["linear", "step"]).optional(),
-    meterDataDeadlineDays: z.number().int().min(0).max(60).optional(),
-    baselineDeadline: localTimeField.nullable().optional(),
+    ...postTradeScalarFields(),
     midXofY: z
       .strictObject({
         working: xOfYField.optional(),
@@ -158,8 +152,6 @@ const configSchema = z
         cap: fractionField.optional(),
       })
       .optional(),
-    bankHolidays: z.array(calendarDate).max(1000).optional(),
-    shortfallCompensation: z.boolean().optional(),
   })
   .superRefine((c, ctx) => {
     if (!floorBelowGrace(c.graceFactor, c.performanceFloor))

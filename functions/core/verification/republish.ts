@@ -150,19 +150,21 @@ export function segmentsBefore(
   return out;
 }
 
-/** What a set of segments instructs in SP `index`, as a comparable text ("" where none). */
+/**
+ * What a set of segments instructs in SP `index`, as a comparable text ("" where none): each
+ * unit's id, capacity, forecast and curtailment in MOL order. A unit with capacity 0 and no
+ * forecast in the SP carries nothing and is left out, so that D-5 (which keeps or drops such a
+ * remainder depending on the window re-ordered) does not count as a change (D-83).
+ */
 function instructionAt(segments: ReadonlyArray<MeritOrderSegment>, index: number): string {
   const s = segments.find((g) => g.firstIndex <= index && index < g.endIndex);
   if (!s) return "";
   const k = index - s.firstIndex;
   return JSON.stringify(
-    s.entries.map((l) => [
-      l.curtailmentOrder,
-      l.entryId,
-      l.capacityKw,
-      l.forecastKw[k] ?? null,
-      l.curtailmentKw[k] ?? null,
-    ]),
+    [...s.entries]
+      .sort((a, b) => a.curtailmentOrder - b.curtailmentOrder)
+      .filter((l) => l.capacityKw > 0 || (l.forecastKw[k] ?? 0) > 0)
+      .map((l) => [l.entryId, l.capacityKw, l.forecastKw[k] ?? null, l.curtailmentKw[k] ?? null]),
   );
 }
 

@@ -2,28 +2,16 @@ import { hash } from "node:crypto";
 import { z } from "zod";
 import { DomainError, type FieldProblem } from "../errors";
 import { calendarDate, clientId, instant, mwNumber } from "../model/fields";
-import type { LookAhead, MolEntry } from "../model/look-ahead";
+import { type LookAhead, type MolEntry, MolEntryBodySchema } from "../model/look-ahead";
 import { parseInstant } from "../model/settlement-periods";
 import { mwToKw } from "../model/units";
 import type { TopologyChange } from "./day";
-
-const windowSchema = z.strictObject({ start: instant, end: instant });
-
-const changeEntrySchema = z.strictObject({
-  entryId: clientId,
-  resourceId: clientId,
-  capacityMw: mwNumber,
-  forecastMw: z.array(mwNumber).optional(),
-  curtailmentOrder: z.number().int({ message: "must be a whole number" }),
-  tradable: z.boolean().optional(),
-  flexibleServiceWindows: z.array(windowSchema).max(500).optional(),
-});
 
 const changeConstraintSchema = z.strictObject({
   constraintId: clientId,
   name: z.string().max(256).optional(),
   requiredCurtailmentMw: z.array(mwNumber).optional(),
-  entries: z.array(changeEntrySchema).max(10_000),
+  entries: z.array(MolEntryBodySchema).max(10_000),
 });
 
 /** The body of `POST /anm/topology-changes` (R-VERIFY-1); shape errors are 400. */

@@ -10,6 +10,7 @@ import {
   applyVeto,
   cancellationIndexOf,
 } from "../../../functions/core/verification/verify";
+import { perSp, tradedDay } from "../../support/post-trade-day";
 import { CONFIG, changeBody, changeOf, g5MovesToC2, ms, workedDay } from "../../support/worked-day";
 
 const RECEIVED = ms("2027-06-14T12:41:05+01:00");
@@ -334,6 +335,46 @@ describe("R-VERIFY-5 the new version", () => {
     });
     expect(out.day.versions).toEqual(day.versions);
     expect(out.events).toEqual([]);
+  });
+
+  it("a zero-capacity remainder that only carries forecast before c is not a change (D-83)", () => {
+    // B's forecast goes first to Y's 8 kW slice, so X's remainder keeps 8 kW of forecast in
+    // SP25–27 and none in SP28: D-5 keeps it for the window, drops it when SP28 is re-ordered.
+    const { day } = tradedDay({
+      date: "2027-06-14",
+      constraints: [
+        {
+          constraintId: "C1",
+          required: { 25: 0.25, 26: 0.25, 27: 0.25, 28: 3.75 },
+          mol: [
+            {
+              entryId: "B-A",
+              capacityMw: 5.75,
+              forecastMw: perSp("2027-06-14", 5.75, { 25: 0.25, 26: 0.25, 27: 0.25, 28: 3.75 }),
+            },
+            { entryId: "X-A", capacityMw: 0.25 },
+            { entryId: "Y-A", capacityMw: 3 },
+          ],
+        },
+      ],
+      owners: { "B-A": "b", "X-A": "x", "Y-A": "y" },
+      orders: [
+        { entryId: "B-A", side: "buy", mw: 3.75, availability: 50, utilisation: 50 },
+        { entryId: "Y-A", side: "sell", mw: 0.008, availability: 1, utilisation: 1 },
+        { entryId: "X-A", side: "sell", mw: 0.25, availability: 2, utilisation: 2 },
+      ],
+    });
+    const rem = latestVersion(day, "C1")!.segments[0]!.entries.find(
+      (l) => l.entryId === "X-A/rem",
+    )!;
+    expect([rem.capacityKw, rem.forecastKw]).toEqual([0, [8, 8, 8, 0]]);
+    const same = changeOf(
+      day,
+      changeBody(day, "TC", "2027-06-14T12:40:00+01:00", [
+        { constraintId: "C1", entries: ["B-A", "X-A", "Y-A"] },
+      ]),
+    );
+    expect(applyTopologyChange(day, same, RECEIVED, CONFIG).outcome.publishedVersions).toEqual([]);
   });
 
   it("when R-REORDER-5 fails from c, every trade of that re-ordering is cancelled and the version has no segment from c", () => {
