@@ -32,11 +32,6 @@ export function localTimeOf(ms: number): string {
   return DateTime.fromMillis(ms, { zone: MARKET_ZONE }).toFormat("HH:mm");
 }
 
-/** Local calendar day `YYYY-MM-DD` of an instant. */
-export function localDateOf(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: MARKET_ZONE }).toISODate()!;
-}
-
 /**
  * 0-based index of the first SP of `date` whose local start time is `hhmm`, or undefined (the
  * hour skipped in spring). On days other than clock-change days the match is unique.

@@ -25,18 +25,3 @@ export function kwhPerSpToW(kwh: number): number {
 export function kwIntToW(kw: number): number {
   return kw * 1000;
 }
-
-/** Watts held for `sps` settlement periods → MWh (W × ½ h × sps / 10⁶), exact. */
-export function wattSpsToMwh(w: Rational, sps = 1): Rational {
-  return w.mul(sps).div(2_000_000);
-}
-
-/** Watts → MW, exact. */
-export function wToMw(w: Rational): Rational {
-  return w.div(1_000_000);
-}
-
-/** Watts → kW, exact. */
-export function wToKw(w: Rational): Rational {
-  return w.div(1000);
-}

@@ -13,6 +13,7 @@ import {
   statementIdOf,
 } from "../../../functions/core/settlement/settlement-run";
 import { csvField, statementCsv } from "../../../functions/core/settlement/statement-csv";
+import { statementDetailView } from "../../../functions/core/use-cases/post-trade-views";
 import { applyTopologyChange, applyVeto } from "../../../functions/core/verification/verify";
 import { perSp } from "../../support/post-trade-day";
 import { CONFIG, g5MovesToC2, ms, workedDay } from "../../support/worked-day";
@@ -227,6 +228,21 @@ describe("R-SETTLE-7 runs and versions", () => {
     });
     expect(third.statements.map((s) => [s.participantId, s.version])).toEqual([["g1", 2]]);
     expect(first.statements[0]!.statementId).toBe(statementIdOf("g1", "2027-06"));
+    // GET /statements/{id}?version= as JSON: the item and its lines in R-SETTLE-8 order.
+    const g4 = statementDetailView(first.statements[1]!);
+    expect(g4).toMatchObject({
+      participantId: "g4",
+      version: 1,
+      payableGbp: 332,
+      receivableGbp: 0,
+      netGbp: -332,
+      lineCount: 2,
+    });
+    expect(g4.lines.map((l) => [l.role, l.totalGbp])).toEqual(
+      [...g4.lines]
+        .sort((a, b) => (a.tradeId < b.tradeId ? -1 : 1))
+        .map((l) => [l.role, l.totalGbp]),
+    );
   });
 });
 
