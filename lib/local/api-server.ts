@@ -10,6 +10,7 @@ import type {
 import { GATEWAY_PROBLEMS, type GatewayProblem } from "../../functions/http/gateway-responses";
 import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
 import { isProtected, type Route } from "../../functions/http/routes";
+import { serveConsole } from "./console-static";
 import { policyAllows } from "./iam-policy";
 import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from "./lambda-context";
 import { restProxyEvent } from "./rest-event";
@@ -78,6 +79,7 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (serveConsole(req, res)) return;
     const requestId = randomUUID();
     res.setHeader("x-amzn-requestid", requestId);
     const body = await readBody(req);

@@ -25,6 +25,9 @@ const entrySchema = z.strictObject({
   flexibleServiceWindows: z.array(windowSchema).max(500).optional(),
 });
 
+/** The shape of one MOL entry as the ANM sends it; topology changes use it too (R-VERIFY-1). */
+export const MolEntryBodySchema = entrySchema;
+
 const constraintSchema = z.strictObject({
   constraintId: clientId,
   name: z.string().max(256).optional(),
