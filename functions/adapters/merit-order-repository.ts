@@ -227,32 +227,54 @@ export class MeritOrderRepository implements MeritOrderStore {
     deliveryDate: string,
     constraintId: string,
   ): Promise<PublishedMeritOrder | undefined> {
-    const pk = marketKeys.meritOrderPk(anmSchemeId, deliveryDate, constraintId);
-    const { Item: pointer } = await this.client.send(
-      new GetCommand({
+    return (await this.latestAll(anmSchemeId, deliveryDate, [constraintId]))[0];
+  }
+
+  async latestAll(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintIds: ReadonlyArray<string>,
+  ): Promise<PublishedMeritOrder[]> {
+    const pks = constraintIds.map((c) => marketKeys.meritOrderPk(anmSchemeId, deliveryDate, c));
+    const pointers =
+      pks.length === 1
+        ? [
+            (
+              await this.client.send(
+                new GetCommand({
+                  TableName: this.tableName,
+                  Key: marketKeys.meritOrderLatest(pks[0]!),
+                  ConsistentRead: true,
+                }),
+              )
+            ).Item,
+          ].filter((p): p is Record<string, unknown> => p !== undefined)
+        : await getAll(
+            this.client,
+            this.tableName,
+            pks.map((pk) => ({ ...marketKeys.meritOrderLatest(pk) })),
+          );
+    const byPk = new Map(pointers.map((p) => [String(p.pk), p]));
+    const out: PublishedMeritOrder[] = [];
+    for (const pk of pks) {
+      const pointer = byPk.get(pk);
+      if (!pointer) continue;
+      const version = Number(pointer.version);
+      const items = await queryAll(this.client, {
         TableName: this.tableName,
-        Key: marketKeys.meritOrderLatest(pk),
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",
+        ExpressionAttributeValues: { ":pk": pk, ":v": marketKeys.meritOrderVersion(version) },
         ConsistentRead: true,
-      }),
-    );
-    if (!pointer) return undefined;
-    const version = Number(pointer.version);
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",
-      ExpressionAttributeValues: { ":pk": pk, ":v": marketKeys.meritOrderVersion(version) },
-      ConsistentRead: true,
-    });
-    const head = items.find((i) => i.sk === marketKeys.meritOrderVersion(version));
-    if (!head) return undefined;
-    const {
-      pages: _pages,
-      run,
-      ...rest
-    } = withoutKeys<PublishedMeritOrder & { pages: number; run?: string }>(head);
-    return {
-      ...rest,
-      segments: fromPages(items.filter((i) => i !== head && i.run === run)),
-    };
+      });
+      const head = items.find((i) => i.sk === marketKeys.meritOrderVersion(version));
+      if (!head) continue;
+      const {
+        pages: _pages,
+        run,
+        ...rest
+      } = withoutKeys<PublishedMeritOrder & { pages: number; run?: string }>(head);
+      out.push({ ...rest, segments: fromPages(items.filter((i) => i !== head && i.run === run)) });
+    }
+    return out;
   }
 }

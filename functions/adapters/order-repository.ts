@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { OrderStore, OrderWriteRefusal, StoredOrder } from "../core/ports";
+import { getAll } from "./batch-get";
 import { failedConditions, transactWithRetry } from "./dynamo-errors";
 import { CYCLE_PARTS, marketKeys } from "./keys";
 import { putAll, queryAll, withoutKeys } from "./table-io";
@@ -172,6 +173,15 @@ export class OrderRepository implements OrderStore {
       }),
     );
     return Item ? withoutKeys<StoredOrder>(Item) : undefined;
+  }
+
+  async getOrders(orderIds: ReadonlyArray<string>): Promise<StoredOrder[]> {
+    const items = await getAll(
+      this.client,
+      this.tableName,
+      [...new Set(orderIds)].map((id) => ({ ...marketKeys.order(id) })),
+    );
+    return items.map((i) => withoutKeys<StoredOrder>(i));
   }
 
   async listOrdersOfParticipant(participantId: string, marketId?: string): Promise<StoredOrder[]> {

@@ -74,7 +74,14 @@ export class SequentialIds implements IdGenerator {
   newId(kind: IdKind): string {
     this.n += 1;
     const hex = this.n.toString(16).padStart(20, "0");
-    const prefix = { participant: "par", asset: "ast", order: "ord", audit: "aud", token: "tok" };
+    const prefix = {
+      participant: "par",
+      asset: "ast",
+      order: "ord",
+      audit: "aud",
+      token: "tok",
+      upload: "mup",
+    };
     return `${prefix[kind]}-${hex}`;
   }
 }
@@ -582,6 +589,12 @@ export class InMemoryOrders implements OrderStore {
     const order = this.orders.get(orderId);
     return order && copy(order);
   }
+  async getOrders(orderIds: ReadonlyArray<string>): Promise<StoredOrder[]> {
+    return orderIds.flatMap((id) => {
+      const order = this.orders.get(id);
+      return order ? [copy(order)] : [];
+    });
+  }
   async listOrdersOfParticipant(participantId: string, marketId?: string) {
     return [...this.orders.values()]
       .filter((o) => o.participantId === participantId && (!marketId || o.marketId === marketId))
@@ -655,6 +668,14 @@ export class InMemoryMeritOrders implements MeritOrderStore {
   async latest(anmSchemeId: string, deliveryDate: string, constraintId: string) {
     const latest = this.versions.get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)?.at(-1);
     return latest && copy(latest);
+  }
+  async latestAll(anmSchemeId: string, deliveryDate: string, constraintIds: ReadonlyArray<string>) {
+    const out: PublishedMeritOrder[] = [];
+    for (const c of constraintIds) {
+      const latest = await this.latest(anmSchemeId, deliveryDate, c);
+      if (latest) out.push(latest);
+    }
+    return out;
   }
 }
 

@@ -1,3 +1,5 @@
+import type { PostTradeConfigInput } from "./post-trade-config";
+
 /**
  * The day-ahead settings of a scheme and their defaults (market-rules v1). This module is the
  * only place the defaults are read: a use case asks the scheme-configuration port for what the
@@ -17,6 +19,8 @@ export interface SchemeSettings {
   /** The version of the scheme's configuration in force, if the scheme has stored one. */
   readonly version?: number;
   readonly market?: Partial<MarketConfig>;
+  /** §18 settings of the rules after gate closure, as `PUT /schemes` takes them (all optional). */
+  readonly postTrade?: PostTradeConfigInput;
 }
 
 /**

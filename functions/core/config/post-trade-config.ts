@@ -2,6 +2,7 @@ import { z } from "zod";
 import { calendarDate } from "../model/fields";
 import { hasAtMostDecimals } from "../model/units";
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from "./bank-holidays-england-wales";
+import type { SchemeSettings } from "./market-config";
 
 /** A mid-X-of-Y rule (R-PERF-5): the X values kept out of the Y most recent days. */
 export interface MidXOfY {
@@ -169,4 +170,9 @@ export function toPostTradeConfig(input: PostTradeConfigInput = {}): PostTradeCo
     bankHolidays: input.bankHolidays ? new Set(input.bankHolidays) : d.bankHolidays,
     shortfallCompensation: input.shortfallCompensation ?? d.shortfallCompensation,
   };
+}
+
+/** The post-trade configuration a scheme-day runs under: its own §18 settings over the defaults. */
+export function postTradeConfigOf(settings?: SchemeSettings): PostTradeConfig {
+  return toPostTradeConfig(settings?.postTrade ?? {});
 }

@@ -146,7 +146,7 @@ export function acceptActuals(
   return {
     actualsId: body.actualsId,
     receivedAtMs,
-    bodyHash: hash("sha256", JSON.stringify(body), "hex"),
+    bodyHash: actualsBodyHash(body),
     constraints: body.constraints.map((c) => ({
       constraintId: c.constraintId,
       requiredW: c.requiredCurtailmentMw.map(mwToW),
@@ -159,6 +159,11 @@ export function acceptActuals(
       availableW: a.availableMw.map(mwToW),
     })),
   };
+}
+
+/** The hash R-PERF-1 compares a repeated `actualsId`'s body by. */
+export function actualsBodyHash(body: ActualsBody): string {
+  return hash("sha256", JSON.stringify(body), "hex");
 }
 
 /** R-PERF-1: `actualsId` is the idempotency key; another body under it is a conflict. */

@@ -1,4 +1,6 @@
 import { hash } from "node:crypto";
+import { Readable } from "node:stream";
+import { parse as parseCsvStream } from "csv-parse";
 import { parse as parseCsv } from "csv-parse/sync";
 import { z } from "zod";
 import { DomainError, type FieldProblem } from "../errors";
@@ -17,22 +19,33 @@ const readingValue = z
   .max(1_000_000_000, { message: "must be at most 10⁹" })
   .refine((v) => hasAtMostDecimals(v, 3), { message: "must have at most 3 decimals" });
 
-/** The JSON body of `POST /meter-readings` (R-PERF-2); `null` = no reading for that SP. */
-export const MeterReadingsBodySchema = z.strictObject({
-  readings: z
-    .array(
-      z.strictObject({
-        anmSchemeId: clientId,
-        entryId: clientId,
-        deliveryDate: calendarDate,
-        direction: z.enum(["export", "import"]),
-        unit: z.enum(["kW", "kWh"]),
-        values: z.array(readingValue.nullable()).max(50),
-      }),
-    )
-    .min(1)
-    .max(1000),
-});
+/**
+ * The JSON body of `POST /meter-readings` (R-PERF-2) with at most `maxDays` readings (one per
+ * entry, day and direction); `null` = no reading for that SP.
+ */
+export function meterReadingsBodySchema(maxDays: number) {
+  return z.strictObject({
+    readings: z
+      .array(
+        z.strictObject({
+          anmSchemeId: clientId,
+          entryId: clientId,
+          deliveryDate: calendarDate,
+          direction: z.enum(["export", "import"]),
+          unit: z.enum(["kW", "kWh"]),
+          values: z.array(readingValue.nullable()).max(50),
+        }),
+      )
+      .min(1)
+      .max(maxDays),
+  });
+}
+
+/** The body as sent to the API (≤ 1 MiB): at most 1,000 readings. */
+export const MeterReadingsBodySchema = meterReadingsBodySchema(1000);
+
+/** A JSON file through a pre-signed upload: at most 100,000 readings (D-223). */
+export const UploadedMeterReadingsSchema = meterReadingsBodySchema(100_000);
 
 export type MeterReadingsBody = z.infer<typeof MeterReadingsBodySchema>;
 
@@ -267,6 +280,33 @@ export function parseMeterCsvUpload(text: string): ParsedMeterUpload {
     },
   }) as unknown as { record: string[]; info: { lines: number } }[];
   for (const { record, info } of records) reader.record(record, info.lines);
+  return reader.finish();
+}
+
+/**
+ * R-PERF-2: a `text/csv` upload read as a stream (a file from the upload bucket), record by
+ * record through csv-parse's streaming API: the same checks as {@link parseMeterCsvUpload},
+ * without holding the file.
+ */
+export async function readMeterCsv(
+  source: AsyncIterable<Uint8Array | string>,
+): Promise<ParsedMeterUpload> {
+  const reader = new MeterCsvReader();
+  const parser = parseCsvStream({
+    ...METER_CSV_OPTIONS,
+    on_skip: (error) => {
+      unreadableRecord(reader, error);
+      return undefined;
+    },
+  });
+  const input = Readable.from(source);
+  input.on("error", (error) => parser.destroy(error));
+  input.pipe(parser);
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number };
+  }>)
+    reader.record(record, info.lines);
   return reader.finish();
 }
 
