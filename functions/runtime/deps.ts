@@ -12,8 +12,17 @@ import { MeritOrderRepository } from "../adapters/merit-order-repository";
 import { OrderRepository } from "../adapters/order-repository";
 import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
+import {
+  ActualsRepository,
+  CurtailmentLedgerRepository,
+  MeterReadingRepository,
+  NominationRepository,
+  UploadSessionRepository,
+} from "../adapters/post-trade-input-repositories";
 import { noSchemeSettings } from "../adapters/scheme-settings";
+import { SettlementRepository } from "../adapters/settlement-repository";
 import { TradeRepository } from "../adapters/trade-repository";
+import { S3UploadBucket } from "../adapters/upload-bucket";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
 import type { AuthenticatePorts } from "../core/access/authenticate";
 import type { ClaimApiKeyPorts } from "../core/access/claim-api-key";
@@ -22,31 +31,41 @@ import type { DecideParticipantPorts } from "../core/access/decide-participant";
 import type { RegisterAssetPorts } from "../core/access/register-asset";
 import type { RegisterParticipantPorts } from "../core/access/register-participant";
 import type {
+  ActualsStore,
   ApiKeyStore,
   AssetStore,
   AuditTrail,
   Clock,
   Credentials,
+  CurtailmentLedgerStore,
   CycleStore,
   EntryClaimStore,
   IdempotencyRecords,
   IdGenerator,
   MarketStore,
   MeritOrderStore,
+  MeterReadingStore,
+  NominationStore,
   OrderStore,
   Outbox,
   ParticipantStore,
   SchemeConfigSource,
+  SettlementStore,
   TradeStore,
+  UploadBucket,
+  UploadSessionStore,
   WorkflowInspector,
   WorkflowStarter,
 } from "../core/ports";
 import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import type { MarketQueryPorts } from "../core/use-cases/market-queries";
+import type { PostTradeWritePorts } from "../core/use-cases/post-trade-inputs";
+import type { PostTradeReadPorts } from "../core/use-cases/post-trade-reads";
+import type { SettlementPorts } from "../core/use-cases/settlement";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
-import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
-import { dynamoDocumentClient, sfnClient } from "./clients";
+import { DAY_AHEAD_CYCLE, SETTLEMENT_RUN } from "../workflow/workflows";
+import { dynamoDocumentClient, s3Client, sfnClient } from "./clients";
 import { required, workflowArn } from "./env";
 
 /**
@@ -75,6 +94,16 @@ export interface Deps {
   readonly outbox: Outbox;
   /** The day-ahead cycle's executions (WORKFLOWS row DayAheadCycle). */
   readonly workflow: WorkflowStarter & WorkflowInspector;
+  readonly actuals: ActualsStore;
+  readonly nominations: NominationStore;
+  readonly meters: MeterReadingStore;
+  readonly uploads: UploadSessionStore;
+  /** The meter upload bucket (grant `bucket: { MeterUploads }`). */
+  readonly bucket: UploadBucket;
+  readonly ledger: CurtailmentLedgerStore;
+  readonly settlement: SettlementStore;
+  /** The settlement run's executions (WORKFLOWS row SettlementRun). */
+  readonly settlementWorkflow: WorkflowStarter & WorkflowInspector;
 }
 
 /** The clock every use case, handler and middleware reads. Tests set `current` (gate closure). */
@@ -143,6 +172,48 @@ export const deps: Deps = {
       () => new WorkflowExecutions(sfnClient(), workflowArn(DAY_AHEAD_CYCLE)),
     );
   },
+  get actuals() {
+    return once("actuals", () => new ActualsRepository(table().client, table().name, auditLog()));
+  },
+  get nominations() {
+    return once(
+      "nominations",
+      () => new NominationRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get meters() {
+    return once(
+      "meters",
+      () => new MeterReadingRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get uploads() {
+    return once(
+      "uploads",
+      () => new UploadSessionRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get bucket() {
+    return once(
+      "bucket",
+      () => new S3UploadBucket(s3Client(), required("BUCKET_METER_UPLOADS_NAME")),
+    );
+  },
+  get ledger() {
+    return once("ledger", () => new CurtailmentLedgerRepository(table().client, table().name));
+  },
+  get settlement() {
+    return once(
+      "settlement",
+      () => new SettlementRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get settlementWorkflow() {
+    return once(
+      "settlementWorkflow",
+      () => new WorkflowExecutions(sfnClient(), workflowArn(SETTLEMENT_RUN)),
+    );
+  },
 };
 
 /** Every use case's ports are a part of the root: a port missing here fails the typecheck. */
@@ -155,4 +226,7 @@ deps satisfies RegisterParticipantPorts &
   SubmitLookAheadPorts &
   TradingPorts &
   CyclePorts &
-  MarketQueryPorts;
+  MarketQueryPorts &
+  PostTradeWritePorts &
+  PostTradeReadPorts &
+  SettlementPorts;

@@ -17,9 +17,17 @@ import { AUTHORIZER, type Route } from "../../functions/http/routes";
 import type { Workflow } from "../../functions/workflow/workflows";
 import { aslPlaceholders, substituteAsl } from "../asl-placeholders";
 import { type ApiServer, startApiServer } from "./api-server";
-import { type LocalPlan, localEnvironment, localPlan } from "./bindings";
+import {
+  grantedResources,
+  type LocalPlan,
+  localBucketName,
+  localEnvironment,
+  localPlan,
+} from "./bindings";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
+import { freePort } from "./free-port";
 import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, loadHandler } from "./lambda-context";
+import { type ObjectRoute, objectRoute } from "./object-route";
 import { LocalStepFunctions } from "./step-functions/api";
 import { LocalStreamRunner, type StreamRunnerOptions } from "./stream-runner";
 import { LocalTimer, type TimerRunnerOptions } from "./timer-runner";
@@ -115,20 +123,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { streamArn } = await createTable(dynamo.endpoint, tableName);
     const workflows = await startWorkflows(root, plan, options);
     running.push({ stop: () => workflows.sfn.close() });
+    // Buckets are served by a route of the API server, so its port is chosen before the
+    // handlers read their environment (once, on first use).
+    const port = options.port || (await freePort());
+    const buckets = Object.fromEntries(
+      grantedResources(plan.grants)
+        .filter((g) => g.kind === "bucket")
+        .map((g) => [g.id, localBucketName(g.id)]),
+    );
+    const objects = objectRoute({
+      baseUrl: () => `http://127.0.0.1:${port}`,
+      buckets: Object.values(buckets),
+      ...(options.inMemory ? {} : { dataDir: join(dataDir, "buckets") }),
+    });
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SFN_ENDPOINT: workflows.endpoint,
+      ...(Object.keys(buckets).length > 0 ? { S3_ENDPOINT: objects.endpoint } : {}),
       ...localEnvironment(plan, {
         tableName,
         streamArn,
         workflows: plan.workflows,
         stateMachineArns: workflows.arns,
+        buckets,
       }),
     });
     if (options.instrumentDynamo) await instrumentHandlersClient(root, options.instrumentDynamo);
     const keys = await bootstrapKeys(options);
-    const api = await startApi(root, plan.routes, options.port ?? 0);
+    const api = await startApi(root, plan.routes, port, objects);
     running.push({ stop: () => api.close() });
     running.push(
       ...(await startConsumers(root, plan.consumers, {
@@ -245,7 +268,12 @@ async function bootstrapKeys(
 }
 
 /** The REST API: the routes through the same authorizer (built over them) and handlers. */
-async function startApi(root: string, routes: readonly Route[], port: number): Promise<ApiServer> {
+async function startApi(
+  root: string,
+  routes: readonly Route[],
+  port: number,
+  objects: ObjectRoute,
+): Promise<ApiServer> {
   const handlers: Record<string, LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>> = {};
   for (const route of routes) handlers[route.id] = await loadHandler(root, route.entry);
   const authorizerModule = (await import(pathToFileURL(resolve(root, AUTHORIZER.entry)).href)) as {
@@ -254,7 +282,7 @@ async function startApi(root: string, routes: readonly Route[], port: number): P
     ) => LambdaHandler<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>;
   };
   const authorizer = authorizerModule.authorizerFor(routes);
-  return startApiServer({ routes, handlers, authorizer }, port);
+  return startApiServer({ routes, handlers, authorizer, objects }, port);
 }
 
 /** A runner per consumer: the stream runner over DynamoDB Local's stream, or a timer. */

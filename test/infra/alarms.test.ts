@@ -1,7 +1,7 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../functions/http/routes";
-import { DAY_AHEAD_CYCLE } from "../../functions/workflow/workflows";
+import { WORKFLOWS } from "../../functions/workflow/workflows";
 import { marketTemplates } from "../support/cdk-app";
 
 const { market, stacks } = marketTemplates();
@@ -42,21 +42,23 @@ describe("the operator's alarms", () => {
     }
   });
 
-  it("watch the day-ahead cycle for failed (fallback) and timed-out executions", () => {
-    const machine = {
+  it("watch every workflow (the day-ahead cycle, the settlement run) for failed and timed-out executions", () => {
+    const machines = WORKFLOWS.map((w) => ({
       Ref: stacks.market.getLogicalId(
-        stacks.market.workflow.stateMachine.node.defaultChild as never,
+        stacks.market.workflows[w.id]!.stateMachine.node.defaultChild as never,
       ),
-    };
+    }));
     for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
       const found = byMetric("AWS/States", metric);
-      expect(found).toHaveLength(1);
-      expect(found[0]?.Dimensions).toEqual([{ Name: "StateMachineArn", Value: machine }]);
+      expect(found).toHaveLength(WORKFLOWS.length);
+      expect(found.map((a) => a.Dimensions)).toEqual(
+        expect.arrayContaining(machines.map((m) => [{ Name: "StateMachineArn", Value: m }])),
+      );
     }
   });
 
   it("watch errors and throttles of every function: each route, the authorizer and each task", () => {
-    const expected = ROUTES.length + 1 + DAY_AHEAD_CYCLE.tasks.length;
+    const expected = ROUTES.length + 1 + WORKFLOWS.reduce((n, w) => n + w.tasks.length, 0);
     for (const metric of ["Errors", "Throttles"]) {
       const found = byMetric("AWS/Lambda", metric);
       expect(found).toHaveLength(expected);

@@ -116,7 +116,9 @@ describe("a second workflow and a consumer of each kind (fixture rows)", () => {
     stack.getLogicalId(construct.node.defaultChild as never);
 
   it("adds the workflow as one more state machine from its ASL file and row", () => {
-    expect(Object.keys(template.findResources("AWS::StepFunctions::StateMachine"))).toHaveLength(2);
+    expect(Object.keys(template.findResources("AWS::StepFunctions::StateMachine"))).toHaveLength(
+      WORKFLOWS.length + 1,
+    );
     expect(substitutionsOf(template, stack, "EchoRun")).toEqual(["EchoTaskFunctionArn"]);
     template.hasOutput("EchoRunArn", {});
   });
@@ -277,6 +279,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
         streamArn: "arn:s",
         workflows: [{ ...ECHO_WORKFLOW, id: "W", arnVariable: "W_ARN" }],
         stateMachineArns: { W: "arn:w" },
+        buckets: { Uploads: "bitrader-uploads" },
       };
       if (typeof provider === "function")
         expect(Object.keys(localEnvironment(plan, local)).sort()).toEqual([...variables].sort());
