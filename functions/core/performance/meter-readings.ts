@@ -35,7 +35,7 @@ export const MeterReadingsBodySchema = z.strictObject({
 
 export type MeterReadingsBody = z.infer<typeof MeterReadingsBodySchema>;
 
-/** The CSV header of `POST /meter-readings` as `text/csv` (api-post-trade.md), exactly. */
+/** The CSV header of `POST /meter-readings` as `text/csv` (docs/api.md), exactly. */
 export const METER_CSV_HEADER =
   "anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value";
 
