@@ -16,11 +16,15 @@ import {
   simulatePostTrade,
 } from "../functions/core/use-cases/simulate-post-trade";
 
-const USAGE = `usage: npm run simulate -- [--post-trade] <scenario.json>
+const USAGE = `usage: npm run simulate -- [--post-trade | --look-ahead] <file.json>
 
-  <scenario.json>  a scenario file, e.g. examples/worked-example.json
+  <file.json>      a scenario file, e.g. examples/worked-example.json
   --post-trade     run the variants after gate closure too (verification, performance,
                    settlement, Curtailment Index), e.g. examples/post-trade-worked-example.json
+  --look-ahead     the file is one look-ahead as an ANM system posts it (POST /anm/look-aheads),
+                   e.g. examples/look-ahead.json: it is checked as the API checks it (R-IN-1),
+                   and every entry is treated as eligible (its resource an approved participant),
+                   so the result shows the markets and every opportunity the look-ahead would open
   -h, --help       show this help
 
 Prints the result as JSON on stdout; invalid input prints a problem JSON on stderr and exits 2.`;
@@ -34,14 +38,15 @@ function usage(detail: string): never {
   fail(problem(400, "USAGE", "Usage", `${detail}\n${USAGE}`));
 }
 
-function parseCommandLine(): { path: string; postTrade: boolean } {
-  let values: { "post-trade"?: boolean; help?: boolean };
+function parseCommandLine(): { path: string; postTrade: boolean; lookAhead: boolean } {
+  let values: { "post-trade"?: boolean; "look-ahead"?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: process.argv.slice(2),
       options: {
         "post-trade": { type: "boolean" },
+        "look-ahead": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       allowPositionals: true,
@@ -56,11 +61,65 @@ function parseCommandLine(): { path: string; postTrade: boolean } {
   }
   if (positionals.length !== 1)
     usage(positionals.length === 0 ? "name one scenario file" : "name only one scenario file");
-  return { path: positionals[0]!, postTrade: values["post-trade"] === true };
+  if (values["post-trade"] && values["look-ahead"])
+    usage("--post-trade and --look-ahead do not go together");
+  return {
+    path: positionals[0]!,
+    postTrade: values["post-trade"] === true,
+    lookAhead: values["look-ahead"] === true,
+  };
+}
+
+/**
+ * A look-ahead alone, as a scenario: each resource an approved participant with one qualified
+ * asset claiming its entries, and no orders — so every eligible entry's opportunities show.
+ */
+function lookAheadScenario(lookAhead: unknown): unknown {
+  const entries = new Map<string, Set<string>>();
+  const mols = (lookAhead as { mols?: unknown })?.mols;
+  if (Array.isArray(mols))
+    for (const mol of mols)
+      for (const entry of (mol as { entries?: unknown[] })?.entries ?? []) {
+        const { entryId, resourceId } = (entry ?? {}) as {
+          entryId?: unknown;
+          resourceId?: unknown;
+        };
+        if (typeof entryId !== "string" || typeof resourceId !== "string") continue;
+        entries.set(resourceId, (entries.get(resourceId) ?? new Set()).add(entryId));
+      }
+  return {
+    lookAhead,
+    participants: [...entries.keys()].map((participantId) => ({
+      participantId,
+      status: "approved",
+    })),
+    assets: [...entries].map(([participantId, ids]) => ({
+      assetId: `asset-of-${participantId}`,
+      participantId,
+      status: "qualified",
+      molEntryIds: [...ids],
+    })),
+    orders: [],
+  };
+}
+
+/** A problem found in a look-ahead file names its fields as the API would (no `lookAhead.`). */
+function asLookAheadProblem(p: Problem): Problem {
+  return {
+    ...p,
+    ...(p.errors
+      ? {
+          errors: p.errors.map((e) => ({
+            ...e,
+            path: e.path.replace(/^lookAhead\.?/, "") || "body",
+          })),
+        }
+      : {}),
+  };
 }
 
 async function main(): Promise<void> {
-  const { path, postTrade } = parseCommandLine();
+  const { path, postTrade, lookAhead } = parseCommandLine();
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -79,8 +138,8 @@ async function main(): Promise<void> {
       if (!parsed.ok) fail(parsed.problem);
       process.stdout.write(`${JSON.stringify(simulatePostTrade(parsed.value), null, 2)}\n`);
     } else {
-      const parsed = parseScenario(json);
-      if (!parsed.ok) fail(parsed.problem);
+      const parsed = parseScenario(lookAhead ? lookAheadScenario(json) : json);
+      if (!parsed.ok) fail(lookAhead ? asLookAheadProblem(parsed.problem) : parsed.problem);
       process.stdout.write(`${JSON.stringify(simulate(parsed.value), null, 2)}\n`);
     }
   } catch (error) {

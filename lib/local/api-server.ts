@@ -10,10 +10,12 @@ import type {
 import { GATEWAY_PROBLEMS, type GatewayProblem } from "../../functions/http/gateway-responses";
 import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
 import { isProtected, type Route } from "../../functions/http/routes";
+import { serveApiReference } from "./api-reference-page";
 import { serveConsole } from "./console-static";
 import { policyAllows } from "./iam-policy";
 import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from "./lambda-context";
 import { OBJECT_ROUTE_PREFIX, type ObjectRoute } from "./object-route";
+import { observeResponse } from "./observed-responses";
 import { restProxyEvent } from "./rest-event";
 
 /**
@@ -84,7 +86,7 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (serveConsole(req, res)) return;
+    if (serveConsole(req, res) || serveApiReference(req, res)) return;
     if (options.objects && (req.url ?? "").startsWith(OBJECT_ROUTE_PREFIX)) {
       const object = await readBody(req, MAX_OBJECT_BYTES);
       if (object === undefined) {
@@ -112,6 +114,7 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
     }
     if (match === undefined) return send(res, gatewayProblem(GATEWAY_PROBLEMS.routeNotFound));
     const { route, parameters } = match.compiled;
+    routeOf.set(res, route.id);
     const pathParameters = Object.fromEntries(
       parameters.map((name, index) => [name, decodeURIComponent(match.values[index]!)]),
     );
@@ -178,7 +181,18 @@ async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<B
   return Buffer.concat(chunks);
 }
 
+/** The route each response answers, for the test instrumentation. */
+const routeOf = new WeakMap<ServerResponse, string>();
+
 function send(res: ServerResponse, response: APIGatewayProxyResult): void {
+  const route = routeOf.get(res);
+  if (route !== undefined) {
+    observeResponse(
+      route,
+      response.statusCode,
+      response.isBase64Encoded ? undefined : response.body,
+    );
+  }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(response.headers ?? {})) headers[name] = String(value);
   for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) {

@@ -98,7 +98,7 @@ export function postTradeScalarFields() {
 }
 
 /**
- * The post-trade part of a scheme's `config` in `PUT /schemes/{id}` (api-post-trade.md "Scheme
+ * The post-trade part of a scheme's `config` in `PUT /schemes/{id}` (docs/api.md "Scheme
  * configuration"): every field optional, the §18 default where absent.
  */
 export const PostTradeConfigSchema = z

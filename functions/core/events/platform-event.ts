@@ -15,7 +15,7 @@ export const ANM_RECIPIENT = "anm";
 
 /**
  * An outbox event (R-NOTIFY-3): built in the same step as its state change, delivered later.
- * `data` is the JSON of api-post-trade.md "Delivery and events"; the webhook body is
+ * `data` is the JSON of docs/api.md "Delivery and events"; the webhook body is
  * `{ id, type, timestamp, data }`.
  */
 export interface PlatformEvent {

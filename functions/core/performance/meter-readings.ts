@@ -49,7 +49,7 @@ export const UploadedMeterReadingsSchema = meterReadingsBodySchema(100_000);
 
 export type MeterReadingsBody = z.infer<typeof MeterReadingsBodySchema>;
 
-/** The CSV header of `POST /meter-readings` as `text/csv` (api-post-trade.md), exactly. */
+/** The CSV header of `POST /meter-readings` as `text/csv` (docs/api.md), exactly. */
 export const METER_CSV_HEADER =
   "anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value";
 

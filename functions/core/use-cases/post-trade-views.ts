@@ -30,7 +30,7 @@ import {
 import { segmentView } from "./views";
 
 /**
- * Core post-trade objects → the JSON of api-post-trade.md (R-SETTLE-9 shown values: MW 3 dp;
+ * Core post-trade objects → the JSON of docs/api.md (R-SETTLE-9 shown values: MW 3 dp;
  * MWh, hours, r, PM 6 dp; GBP 2 dp; half-up). The routes and `npm run simulate -- --post-trade`
  * answer through these, so both doors show the same numbers. A shown value never feeds a
  * computation.

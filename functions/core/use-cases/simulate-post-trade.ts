@@ -180,7 +180,7 @@ const namedTradeSchema = z.strictObject({
 });
 
 /**
- * A post-trade scenario (api-post-trade.md "Offline post-trade simulation"): the day-ahead
+ * A post-trade scenario (docs/api.md "Offline post-trade simulation"): the day-ahead
  * scenario, `trades` naming the day-ahead trades by bid and offer, the scheme `config` (§18 keys)
  * and `variants`, each replaying inputs with their `receivedAt` from the day-ahead result.
  */
@@ -467,7 +467,7 @@ interface Rejection {
 }
 
 /**
- * Runs every variant of a parsed scenario (api-post-trade.md "Offline post-trade simulation"):
+ * Runs every variant of a parsed scenario (docs/api.md "Offline post-trade simulation"):
  * from the day-ahead publication, each variant's inputs in receive order (ties: vetoes, topology
  * changes, actuals, nominations, meter readings, settlement runs, then file order) through the
  * same core rules as the API (refusals listed with their code, D-79; readings for any entry,
