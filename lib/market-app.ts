@@ -19,13 +19,15 @@ export interface MarketApp {
 export function addMarketStacks(app: App, env: Environment): MarketApp {
   const data = new DataStack(app, "BitraderData", {
     env,
-    description: "BiTraDER: the single DynamoDB table (stateful)",
+    description: "BiTraDER: the single DynamoDB table and the meter-upload bucket (stateful)",
     terminationProtection: true,
   });
   const market = new MarketStack(app, "BitraderMarket", {
     env,
-    description: "BiTraDER: REST API, functions and the day-ahead cycle workflow",
+    description:
+      "BiTraDER: REST API, functions and the workflows (day-ahead cycle, settlement run)",
     table: data.table,
+    bucketNames: data.bucketNames,
     // `npx cdk deploy -c alarmEmail=ops@example.org` subscribes the operator to the alarms.
     ...(typeof app.node.tryGetContext("alarmEmail") === "string"
       ? { alarmEmail: app.node.tryGetContext("alarmEmail") as string }

@@ -309,7 +309,7 @@ export class SettlementRepository implements SettlementStore {
     audit: AuditEntry & { recordId: string },
   ): Promise<boolean> {
     const run = await this.get(settlementRunId);
-    if (!run || run.status !== "running") return false;
+    if (run?.status !== "running") return false;
     const items: ConditionalWrite[] = [
       {
         Update: {

@@ -54,4 +54,13 @@ export interface Consumer {
   readonly timeoutSeconds?: number;
 }
 
-export const CONSUMERS: readonly Consumer[] = [];
+export const CONSUMERS: readonly Consumer[] = [
+  {
+    id: "ScheduleSettlement",
+    entry: "functions/events/handlers/schedule-settlement.ts",
+    description:
+      "starts the previous month's settlement run once its meter deadline has passed (R-SETTLE-7, D-227)",
+    trigger: { kind: "schedule", everyMinutes: 60 },
+    grants: { table: "readWrite", workflow: { SettlementRun: "start" } },
+  },
+];

@@ -247,6 +247,27 @@ export class MarketFunction extends Construct {
     return this;
   }
 
+  /**
+   * Lets the function get (`read`), put (`write`) or both objects of one bucket, and tells it the
+   * bucket's name. Only object actions on this bucket's objects: no listing, no bucket settings,
+   * no deletes (an upload is kept as received).
+   */
+  bindBucket(bucket: IBucket, id: string, access: "read" | "write" | "readWrite"): this {
+    const objects = bucket.arnForObjects("*");
+    const actions = [
+      ...(access !== "write" ? ["s3:GetObject"] : []),
+      ...(access !== "read" ? ["s3:PutObject"] : []),
+    ];
+    this.function.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(Stack.of(this).resolve(objects))}]`,
+      reason:
+        "Object keys are the upload ids issued at run time, so object access can only be granted on this one bucket's objects (<bucket ARN>/*); no bucket-level or list action is granted.",
+    });
+    this.function.addEnvironment(GRANT_VARIABLES.bucket(id)[0]!, bucket.bucketName);
+    return this;
+  }
+
   /** Applies a grant declaration (functions/wiring.ts); a grant without its resource is a wiring error. */
   grant(grants: Grants, resources: GrantResources): this {
     if (grants.table !== undefined)
@@ -254,13 +275,8 @@ export class MarketFunction extends Construct {
     if (grants.stream !== undefined) this.bindStream(this.need(resources.table, "the table"));
     for (const [id, access] of Object.entries(grants.workflow ?? {}))
       this.bindWorkflow(this.need(resources.workflows?.[id], `the state machine ${id}`), access);
-    for (const [id, access] of Object.entries(grants.bucket ?? {})) {
-      const bucket = this.need(resources.buckets?.[id], `the bucket ${id}`);
-      if (access === "read") bucket.grantRead(this.function);
-      else if (access === "write") bucket.grantPut(this.function);
-      else bucket.grantReadWrite(this.function);
-      this.function.addEnvironment(GRANT_VARIABLES.bucket(id)[0]!, bucket.bucketName);
-    }
+    for (const [id, access] of Object.entries(grants.bucket ?? {}))
+      this.bindBucket(this.need(resources.buckets?.[id], `the bucket ${id}`), id, access);
     for (const [id, access] of Object.entries(grants.queue ?? {})) {
       const queue = this.need(resources.queues?.[id], `the queue ${id}`);
       if (access === "send") queue.grantSendMessages(this.function);
@@ -345,6 +361,7 @@ function nagResource(value: unknown): string {
       return items.map(nagResource).join(delimiter);
     }
     if (node.Ref !== undefined) return `<${nagResource(node.Ref)}>`;
+    if (typeof node["Fn::ImportValue"] === "string") return node["Fn::ImportValue"];
   }
   return JSON.stringify(value);
 }

@@ -1,6 +1,6 @@
-import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, NestedStack, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import type { IBucket } from "aws-cdk-lib/aws-s3";
+import { Bucket, type IBucket } from "aws-cdk-lib/aws-s3";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { CONSUMERS, type Consumer } from "../../functions/events/consumers";
@@ -21,8 +21,13 @@ export interface MarketStackProps extends StackProps {
   readonly workflows?: readonly Workflow[];
   /** One function and trigger each. @default CONSUMERS */
   readonly consumers?: readonly Consumer[];
-  /** Buckets a grant may name, by id (stateful: from the DataStack). @default none */
+  /** Buckets a grant may name, by id. @default none */
   readonly buckets?: Readonly<Record<string, IBucket>>;
+  /**
+   * Buckets of the DataStack a grant may name, by id → their fixed name (imported by name, so
+   * that grants name the bucket's ARN rather than a cross-stack export). @default none
+   */
+  readonly bucketNames?: Readonly<Record<string, string>>;
   /** Queues a grant may name, by id. @default none */
   readonly queues?: Readonly<Record<string, IQueue>>;
   /** The schedule group a `schedule` grant manages. @default none */
@@ -44,14 +49,19 @@ export class MarketStack extends Stack {
   readonly consumers: Readonly<Record<string, MarketConsumer>>;
   readonly api: MarketApi;
   readonly alarms: MarketAlarms;
+  /** The nested stack that holds {@link alarms}. */
+  readonly alarmsStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: MarketStackProps) {
     super(scope, id, props);
     const granted: Record<string, GrantedWorkflow> = {};
+    const buckets: Record<string, IBucket> = { ...props.buckets };
+    for (const [bucketId, name] of Object.entries(props.bucketNames ?? {}))
+      buckets[bucketId] = Bucket.fromBucketName(this, `${bucketId}Bucket`, name);
     const resources = (): GrantResources => ({
       table: props.table,
       workflows: { ...granted },
-      ...(props.buckets ? { buckets: props.buckets } : {}),
+      ...(Object.keys(buckets).length > 0 ? { buckets } : {}),
       ...(props.queues ? { queues: props.queues } : {}),
       ...(props.schedules ? { schedules: props.schedules } : {}),
     });
@@ -108,7 +118,12 @@ export class MarketStack extends Stack {
         ...Object.entries(consumers).map(([consumerId, c]) => [consumerId, c.function] as const),
       ].map(([name, fn]) => [name, fn.function]),
     );
-    this.alarms = new MarketAlarms(this, "Alarms", {
+    // The alarms (two per function, and the dashboard) live in a nested stack: with them the
+    // market stack would pass CloudFormation's 500 resources per stack (D-230).
+    this.alarmsStack = new NestedStack(this, "AlarmsStack", {
+      description: "BiTraDER: the operator's alarms, their topic and the dashboard",
+    });
+    this.alarms = new MarketAlarms(this.alarmsStack, "Alarms", {
       stateMachines: Object.fromEntries(
         Object.entries(workflows).map(([workflowId, w]) => [workflowId, w.stateMachine]),
       ),

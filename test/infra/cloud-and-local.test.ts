@@ -49,6 +49,7 @@ function localVariables(plan: ReturnType<typeof localPlan>): string[] {
       stateMachineArns: Object.fromEntries(
         plan.workflows.map((w) => [w.id, `arn:aws:states:eu-west-2:0:stateMachine:${w.name}`]),
       ),
+      buckets: { MeterUploads: "bitrader-meter-uploads" },
     }),
   ).sort();
 }
@@ -104,6 +105,7 @@ describe("a second workflow and a consumer of each kind (fixture rows)", () => {
   const stack = new MarketStack(app, "FixtureMarket", {
     env,
     table: data.table,
+    bucketNames: data.bucketNames,
     workflows: [...WORKFLOWS, ECHO_WORKFLOW],
     consumers: [STREAM_CONSUMER, SCHEDULE_CONSUMER],
   });
@@ -202,7 +204,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
       ["read", { workflow: { W: "read" } }, "states:GetExecutionHistory", ["W_ARN"]],
     ],
     bucket: [
-      ["read", { bucket: { Uploads: "read" } }, "s3:GetObject*", GRANT_VARIABLES.bucket("Uploads")],
+      ["read", { bucket: { Uploads: "read" } }, "s3:GetObject", GRANT_VARIABLES.bucket("Uploads")],
       [
         "write",
         { bucket: { Uploads: "write" } },

@@ -4,6 +4,7 @@ import type { App, CfnResource } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../../functions/core/access/roles";
+import { CONSUMERS } from "../../functions/events/consumers";
 import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
 import { ROUTES } from "../../functions/http/routes";
 import { DAY_AHEAD_CYCLE as WORKFLOW, WORKFLOWS } from "../../functions/workflow/workflows";
@@ -183,7 +184,7 @@ describe("the functions", () => {
 
   it("all run Node.js 24 on arm64 with X-Ray tracing", () => {
     expect(functions).toHaveLength(
-      ROUTES.length + WORKFLOWS.reduce((n, w) => n + w.tasks.length, 0) + 1,
+      ROUTES.length + WORKFLOWS.reduce((n, w) => n + w.tasks.length, 0) + CONSUMERS.length + 1,
     );
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe("nodejs24.x");

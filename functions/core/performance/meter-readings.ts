@@ -24,21 +24,37 @@ const readingValue = z
  * entry, day and direction); `null` = no reading for that SP.
  */
 export function meterReadingsBodySchema(maxDays: number) {
-  return z.strictObject({
-    readings: z
-      .array(
-        z.strictObject({
-          anmSchemeId: clientId,
-          entryId: clientId,
-          deliveryDate: calendarDate,
-          direction: z.enum(["export", "import"]),
-          unit: z.enum(["kW", "kWh"]),
-          values: z.array(readingValue.nullable()).max(50),
-        }),
-      )
-      .min(1)
-      .max(maxDays),
-  });
+  return z
+    .strictObject({
+      readings: z
+        .array(
+          z
+            .strictObject({
+              anmSchemeId: clientId.meta({ description: "The ANM scheme." }),
+              entryId: clientId.meta({
+                description: "An own MOL entry (the operator: any claimed entry).",
+              }),
+              deliveryDate: calendarDate.meta({
+                description: "The delivery day (Europe/London), YYYY-MM-DD.",
+                format: "date",
+              }),
+              direction: z
+                .enum(["export", "import"])
+                .meta({ description: "export (generation) or import (demand)." }),
+              unit: z
+                .enum(["kW", "kWh"])
+                .meta({ description: "kW (average over the SP) or kWh (energy in the SP)." }),
+              values: z.array(readingValue.nullable()).max(50).meta({
+                description: "One value per SP of the day (≥ 0, ≤ 3 dp); null = no reading.",
+              }),
+            })
+            .meta({ description: "One entry's day in one direction." }),
+        )
+        .min(1)
+        .max(maxDays)
+        .meta({ description: `Readings, 1 to ${maxDays} (one per entry, day and direction).` }),
+    })
+    .meta({ description: "Meter readings (R-PERF-2)." });
 }
 
 /** The body as sent to the API (≤ 1 MiB): at most 1,000 readings. */
@@ -135,6 +151,17 @@ export class MeterCsvReader {
   private readonly rules = new Problems();
   private header: "expected" | "ok" | "wrong" = "expected";
   private readings = 0;
+  /** SPs of each date seen (0: not a calendar date): the calendar is read once per date. */
+  private readonly periods = new Map<string, number>();
+
+  private periodsOf(date: string): number {
+    let n = this.periods.get(date);
+    if (n === undefined) {
+      n = localMidnight(date) ? periodCount(date) : 0;
+      this.periods.set(date, n);
+    }
+    return n;
+  }
 
   /** One record (its fields) ending on line `line` (1-based). */
   record(record: ReadonlyArray<string>, line: number): void {
@@ -182,7 +209,7 @@ export class MeterCsvReader {
     const before = this.fields.count;
     if (!clientId.safeParse(scheme).success) bad("anmSchemeId", "must be an id");
     if (!clientId.safeParse(entryId).success) bad("entryId", "must be an id");
-    if (!localMidnight(date)) bad("deliveryDate", "must be a calendar date YYYY-MM-DD");
+    if (this.periodsOf(date) === 0) bad("deliveryDate", "must be a calendar date YYYY-MM-DD");
     if (!/^\d{1,2}$/.test(spText)) bad("settlementPeriod", "must be a whole number 1…50");
     if (direction !== "export" && direction !== "import")
       bad("direction", "must be export or import");
@@ -191,7 +218,7 @@ export class MeterCsvReader {
     if (!Number.isFinite(value) || value > 1_000_000_000)
       bad("value", "must be a number from 0 to 10⁹ with at most 3 decimals");
     if (this.fields.count > before) return;
-    const n = periodCount(date);
+    const n = this.periodsOf(date);
     const sp = Number(spText);
     if (sp < 1 || sp > n) {
       this.rules.add(`line ${line}.settlementPeriod`, `must be 1…${n} for ${date} (R-TIME-1)`);

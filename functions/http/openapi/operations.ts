@@ -4,6 +4,7 @@ import { HealthSchema } from "../schemas/health";
 import { WhoAmISchema } from "../schemas/who-am-i";
 import { ACCESS_OPERATIONS } from "./access-operations";
 import { MARKET_OPERATIONS } from "./market-operations";
+import { POST_TRADE_OPERATIONS } from "./post-trade-operations";
 
 /**
  * The documented contract of each route, keyed by route id: summary, parameters, body and
@@ -20,6 +21,7 @@ export type RouteContract = Omit<ZodOpenApiOperationObject, "operationId" | "sec
 export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...ACCESS_OPERATIONS,
   ...MARKET_OPERATIONS,
+  ...POST_TRADE_OPERATIONS,
   GetHealth: {
     summary: "Liveness check",
     tags: ["Health and documentation"],
