@@ -118,6 +118,11 @@ export function objectRoute(options: {
       return "the body's length is not the signed one";
     const query: Record<string, string> = {};
     for (const [name, value] of q) if (name !== "X-Amz-Signature") query[name] = value;
+    // The payload hash S3 signs (UNSIGNED-PAYLOAD for a pre-signed PUT) travels in the query;
+    // the signer reads it from this header, which is neither signed nor hoisted.
+    const payload = query["X-Amz-Content-Sha256"];
+    const payloadHeader: Record<string, string> =
+      payload === undefined ? {} : { "x-amz-content-sha256": payload };
     const expected = await signer.presign(
       {
         method: "PUT",
@@ -126,12 +131,14 @@ export function objectRoute(options: {
         port: Number(url.port),
         path: url.pathname,
         query,
-        headers,
+        headers: { ...headers, ...payloadHeader },
       },
       {
         signingDate: new Date(signedAt),
         expiresIn: expires,
         signableHeaders: new Set(signed.filter((h) => h !== "host")),
+        unsignableHeaders: new Set(["x-amz-content-sha256"]),
+        unhoistableHeaders: new Set(["x-amz-content-sha256"]),
       },
     );
     return expected.query?.["X-Amz-Signature"] === q.get("X-Amz-Signature")

@@ -129,11 +129,31 @@ describe("the post-trade worked example through the API, against simulate --post
       // Nominations before gate closure (R-PERF-3), as each seller sends them.
       for (const n of w.variant.nominations ?? []) {
         const owner = example.assets.find((a: Item) => a.molEntryIds.includes(n.body.entryId));
+        const key = w.traders.get(owner.participantId)!.apiKey;
+        const body = forWorld(w, n.body);
+        const short = await local.api.request("PUT", "/baselines", {
+          key,
+          body: { ...body, nominatedMw: body.nominatedMw.slice(1) },
+        });
+        expect([short.status, short.body.code]).toEqual([422, "BASELINE_INVALID"]);
+        const notOwn = await local.api.request("PUT", "/baselines", {
+          key: w.traders.get("g2")!.apiKey,
+          body,
+        });
+        expect([notOwn.status, notOwn.body.code]).toEqual([404, "NOT_FOUND"]);
+        const idempotencyKey = `nom-${w.scheme}-${body.entryId}`;
         const held = await local.api.expect(200, "PUT", "/baselines", {
-          key: w.traders.get(owner.participantId)!.apiKey,
-          body: forWorld(w, n.body),
+          key,
+          body,
+          headers: { "idempotency-key": idempotencyKey },
         });
         expect(held.version).toBe(1);
+        const reused = await local.api.request("PUT", "/baselines", {
+          key,
+          body: { ...body, nominatedMw: body.nominatedMw.map(() => 0) },
+          headers: { "idempotency-key": idempotencyKey },
+        });
+        expect([reused.status, reused.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
       }
       w.tradeIds.clear();
       for (const t of example.trades) {
@@ -176,7 +196,14 @@ describe("the post-trade worked example through the API, against simulate --post
       const receipt = await local.api.expect(202, "POST", "/anm/actuals", {
         key: local.stack.keys.anm,
         body: forWorld(w, body),
+        headers: { "idempotency-key": `act-${w.scheme}` },
       });
+      const reused = await local.api.request("POST", "/anm/actuals", {
+        key: local.stack.keys.anm,
+        body: { ...forWorld(w, body), actualsId: "ACT-OTHER" },
+        headers: { "idempotency-key": `act-${w.scheme}` },
+      });
+      expect([reused.status, reused.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
       expect(receipt).toMatchObject({
         actualsId: body.actualsId,
         receivedAt: new Date(Date.parse(receivedAt)).toISOString().replace(".000", ""),
@@ -211,6 +238,11 @@ describe("the post-trade worked example through the API, against simulate --post
       { key: local.stack.keys.operator },
     );
     expect(held.constraints.map((c: Item) => c.actualsId)).toEqual(["ACT-2027-06-14-1"]);
+    const late = await local.api.request("PUT", "/baselines", {
+      key: first.traders.get("g5")!.apiKey,
+      body: forWorld(first, first.variant.nominations[0].body),
+    });
+    expect([late.status, late.body.code]).toEqual([409, "BASELINE_DEADLINE_PASSED"]);
   });
 
   it("takes meter data as JSON and as CSV, each from the entry's own participant", async () => {
@@ -223,11 +255,25 @@ describe("the post-trade worked example through the API, against simulate --post
             ? m.body.split("\r\n")[1].split(",")[1]
             : m.body.readings[0].entryId;
         const owner = example.assets.find((a: Item) => a.molEntryIds.includes(entryId));
-        const answer = await local.api.expect(201, "POST", "/meter-readings", {
-          key: w.traders.get(owner.participantId)!.apiKey,
-          body: m.contentType === "text/csv" ? forWorld(w, m.body) : forWorld(w, m.body),
-          headers: { "content-type": m.contentType },
+        const key = w.traders.get(owner.participantId)!.apiKey;
+        const answer =
+          w === worlds[1] && m.contentType === "application/json"
+            ? await throughUpload(key, JSON.stringify(forWorld(w, m.body)))
+            : await local.api.expect(201, "POST", "/meter-readings", {
+                key,
+                body: forWorld(w, m.body),
+                headers: {
+                  "content-type": m.contentType,
+                  "idempotency-key": `mtr-${w.scheme}-${m.receivedAt}`,
+                },
+              });
+        const reused = await local.api.request("POST", "/meter-readings", {
+          key,
+          body: { readings: [] },
+          headers: { "idempotency-key": `mtr-${w.scheme}-${m.receivedAt}` },
         });
+        if (w !== worlds[1] || m.contentType !== "application/json")
+          expect([reused.status, reused.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
         const simulatedUpload = (simulatedVariant(w.name).meterUploads as Item[]).find(
           (u: Item) => u.receivedAt === answer.receivedAt,
         )!;
@@ -339,6 +385,90 @@ describe("the post-trade worked example through the API, against simulate --post
     },
   );
 
+  it.each(worlds.map((w) => [w.name, w] as const))(
+    "%s: the Curtailment Index through HTTP equals simulate --post-trade",
+    async (_, w) => {
+      const { items } = await local.api.expect(
+        200,
+        "GET",
+        "/curtailment-index?financialYear=2027-28",
+        { key: local.stack.keys.operator },
+      );
+      const strip = ({ anmSchemeId: _s, asOf: _a, ...rest }: Item) => rest;
+      const got = (items as Item[]).filter((r) => r.anmSchemeId === w.scheme).map(strip);
+      const want = (simulatedVariant(w.name).curtailmentIndex as Item[]).map(strip);
+      expect(got).toEqual(want);
+      const own = await local.api.expect(
+        200,
+        "GET",
+        "/curtailment-index?financialYear=2027-28&entryId=G5-A",
+        { key: w.traders.get("g5")!.apiKey },
+      );
+      expect(own.items.map(strip)).toEqual(want.filter((r) => r.entryId === "G5-A"));
+      const other = await local.api.request(
+        "GET",
+        "/curtailment-index?financialYear=2027-28&entryId=G5-A",
+        { key: w.traders.get("g4")!.apiKey },
+      );
+      expect([other.status, other.body.code]).toEqual([404, "NOT_FOUND"]);
+    },
+  );
+
+  it("shows each seller its baselines and readings, and none of another's", async () => {
+    const w = worlds[0]!;
+    const g5 = w.traders.get("g5")!;
+    const { items } = await local.api.expect(
+      200,
+      "GET",
+      `/baselines?deliveryDate=${DATE}&entryId=G5-A`,
+      { key: g5.apiKey },
+    );
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ entryId: "G5-A", method: "nomination-capped" });
+    const other = await local.api.request("GET", `/baselines?deliveryDate=${DATE}&entryId=G5-A`, {
+      key: w.traders.get("g4")!.apiKey,
+    });
+    expect([other.status, other.body.code]).toEqual([404, "NOT_FOUND"]);
+    const readings = await local.api.expect(
+      200,
+      "GET",
+      `/meter-readings?entryId=G5-A&deliveryDate=${DATE}&direction=export`,
+      { key: g5.apiKey },
+    );
+    expect(readings.items).toHaveLength(1);
+    expect(readings.items[0].readings).toHaveLength(48);
+  });
+
+  it("refuses an unknown upload (404) and one whose file never came (409 UPLOAD_NOT_RECEIVED)", async () => {
+    const g5 = worlds[0]!.traders.get("g5")!.apiKey;
+    const unknown = await local.api.request("POST", "/meter-readings", {
+      key: g5,
+      body: { uploadId: "mup-00000000000000000000" },
+    });
+    expect([unknown.status, unknown.body.code]).toEqual([404, "NOT_FOUND"]);
+    const session = await local.api.expect(201, "POST", "/meter-uploads", {
+      key: g5,
+      body: { contentType: "text/csv", contentLength: 100 },
+      headers: { "idempotency-key": "upload-session-1" },
+    });
+    const reused = await local.api.request("POST", "/meter-uploads", {
+      key: g5,
+      body: { contentType: "text/csv", contentLength: 101 },
+      headers: { "idempotency-key": "upload-session-1" },
+    });
+    expect([reused.status, reused.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    const empty = await local.api.request("POST", "/meter-readings", {
+      key: g5,
+      body: { uploadId: session.uploadId },
+    });
+    expect([empty.status, empty.body.code]).toEqual([409, "UPLOAD_NOT_RECEIVED"]);
+    const others = await local.api.request("POST", "/meter-readings", {
+      key: worlds[0]!.traders.get("g4")!.apiKey,
+      body: { uploadId: session.uploadId },
+    });
+    expect([others.status, others.body.code]).toEqual([404, "NOT_FOUND"]);
+  });
+
   it("serves a statement as the R-SETTLE-8 CSV, refuses other Accept with 406, hides others' with 404", async () => {
     const w = worlds[1]!;
     const g5 = w.traders.get("g5")!;
@@ -369,6 +499,36 @@ describe("the post-trade worked example through the API, against simulate --post
 });
 
 /**
+ * A meter file through the pre-signed upload: the session, the PUT to its URL with the headers
+ * it names, then `POST /meter-readings { uploadId }` — the answer a body would have had.
+ */
+async function throughUpload(key: string, file: string) {
+  const bytes = Buffer.from(file, "utf8");
+  const session = await local.api.expect(201, "POST", "/meter-uploads", {
+    key,
+    body: { contentType: "application/json", contentLength: bytes.length },
+  });
+  expect(session.method).toBe("PUT");
+  const put = await fetch(session.uploadUrl, {
+    method: "PUT",
+    headers: session.headers,
+    body: bytes,
+  });
+  expect(put.status).toBe(200);
+  const answer = await local.api.expect(201, "POST", "/meter-readings", {
+    key,
+    body: { uploadId: session.uploadId },
+  });
+  expect(answer.uploadId).toBe(session.uploadId);
+  const again = await local.api.expect(201, "POST", "/meter-readings", {
+    key,
+    body: { uploadId: session.uploadId },
+  });
+  expect(again).toEqual(answer);
+  return answer;
+}
+
+/**
  * One scheduled run of variant F's list (all worlds share the month): refused before the 6th,
  * otherwise started, completed, and its statements summary equal to the simulation's run.
  */
@@ -379,12 +539,25 @@ async function settle(runAt: string) {
   const answer = await local.api.request("POST", "/settlement-runs", {
     key: local.stack.keys.operator,
     body: { month: MONTH },
+    headers: { "idempotency-key": `run-${runAt}` },
   });
   if (rejected) {
     expect([answer.status, answer.body.code]).toEqual([409, rejected.code]);
     return;
   }
   expect(answer.status).toBe(202);
+  // A run takes many steps; while it runs the month takes no other (R-SETTLE-7).
+  const second = await local.api.request("POST", "/settlement-runs", {
+    key: local.stack.keys.operator,
+    body: { month: MONTH },
+  });
+  expect([second.status, second.body.code]).toEqual([409, "SETTLEMENT_RUN_IN_PROGRESS"]);
+  const reused = await local.api.request("POST", "/settlement-runs", {
+    key: local.stack.keys.operator,
+    body: { month: "2027-05" },
+    headers: { "idempotency-key": `run-${runAt}` },
+  });
+  expect([reused.status, reused.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
   const run = await waitFor(
     () =>
       local.api.expect(200, "GET", `/settlement-runs/${answer.body.settlementRunId}`, {
