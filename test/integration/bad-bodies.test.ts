@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { lambdaContext } from "../../lib/local/lambda-context";
+import { anyJson, get, type Json, kind, paths, setAt } from "../support/json-mutations";
 import { propertyParams } from "../support/property";
 import { leaksIn } from "../support/response-scan";
 import { restEvent } from "../support/rest-event";
@@ -22,7 +23,6 @@ process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
 const RUNS = Number(process.env.BI_RUNS ?? 10_000);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Handler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
 
 const local = useLocalStack();
@@ -284,43 +284,6 @@ function decisions(values: string[]): fc.Arbitrary<Json> {
     .map(({ decision, reason }): Json => (reason === null ? { decision } : { decision, reason }));
 }
 
-function paths(value: Json, prefix: string[] = []): string[][] {
-  const out: string[][] = [prefix];
-  if (Array.isArray(value))
-    value.forEach((v, i) => {
-      out.push(...paths(v, [...prefix, String(i)]));
-    });
-  else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
-  }
-  return out;
-}
-
-function setAt(root: Json, path: string[], make: (old: Json) => Json | undefined): Json {
-  if (path.length === 0) return make(root) ?? null;
-  const copy = structuredClone(root) as Record<string, Json>;
-  let node = copy as Record<string, Json>;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string, Json>;
-  const last = path[path.length - 1]!;
-  const next = make(node[last] as Json);
-  if (next === undefined) {
-    if (Array.isArray(node)) node.splice(Number(last), 1);
-    else delete node[last];
-  } else node[last] = next;
-  return copy;
-}
-
-const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
-const anyJson = fc.oneof(
-  fc.string(),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.boolean(),
-  fc.constant(null),
-  fc.array(fc.integer(), { maxLength: 3 }),
-  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
-) as fc.Arbitrary<Json>;
-
 /** Bodies as raw text, and what kind of body each is. */
 function bodies(target: Target): fc.Arbitrary<{ kind: string; text: string }> {
   const all = paths(target.base);
@@ -384,12 +347,6 @@ function bodies(target: Target): fc.Arbitrary<{ kind: string; text: string }> {
     arbitrary: target.valid.map((v) => ({ kind: "valid", text: JSON.stringify(v) })),
     weight: target.validWeight,
   });
-}
-
-function get(root: Json, path: string[]): Json {
-  let node: Json = root;
-  for (const key of path) node = (node as Record<string, Json>)[key] as Json;
-  return node;
 }
 
 // ---- the property -------------------------------------------------------------------------

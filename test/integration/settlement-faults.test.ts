@@ -1,8 +1,4 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import {
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-} from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../functions/adapters/clock";
@@ -12,6 +8,7 @@ import { clockSource } from "../../functions/runtime/deps";
 import { SETTLEMENT_RUN } from "../../functions/workflow/workflows";
 import { onboard, orderBodyOf, type Trader, waitFor } from "../../lib/client/api-client";
 import type { LambdaHandler } from "../../lib/local/lambda-context";
+import { type AwsFaultCounts, injectAwsFaults } from "../support/aws-faults";
 import { postTradeExample } from "../support/post-trade-example";
 import { useLocalStack } from "../support/use-local-stack";
 
@@ -49,8 +46,7 @@ const attempt = new AsyncLocalStorage<Attempt>();
 /** Writes of each step's first attempt, by `settlementRunId|state`. */
 const firstWrites = new Map<string, number>();
 const WRITE_COMMAND = /^(BatchWrite|Put|Update|Delete|TransactWrite)(Item|Items)?Command$/;
-const faulted = new Set<string>();
-const awsFaults = { throttled: 0, conflicts: 0, unprocessedItems: 0 };
+const awsFaults: AwsFaultCounts = { throttled: 0, conflicts: 0, unprocessedItems: 0 };
 
 function instrumentDynamo(client: DynamoDBDocumentClient) {
   client.middlewareStack.add(
@@ -66,51 +62,7 @@ function instrumentDynamo(client: DynamoDBDocumentClient) {
     },
     { step: "initialize", name: "faultInjection" },
   );
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = context.commandName ?? "";
-      if (!attempt.getStore()?.aws || command === "BatchWriteItemCommand") return next(args);
-      const key = `${command}|${JSON.stringify(args.input)}`;
-      if (faulted.has(key)) return next(args);
-      faulted.add(key);
-      if (command === "TransactWriteItemsCommand") {
-        awsFaults.conflicts += 1;
-        const items = (args.input as { TransactItems?: unknown[] }).TransactItems ?? [];
-        throw new TransactionCanceledException({
-          message: "Transaction cancelled, please refer cancellation reasons for specific reasons",
-          $metadata: { httpStatusCode: 400 },
-          CancellationReasons: items.map((_, i) => ({
-            Code: i === 0 ? "TransactionConflict" : "None",
-          })),
-        });
-      }
-      awsFaults.throttled += 1;
-      throw new ProvisionedThroughputExceededException({
-        message: "The level of configured provisioned throughput for the table was exceeded",
-        $metadata: { httpStatusCode: 400 },
-      });
-    },
-    { step: "deserialize", name: "awsFaultInjection" },
-  );
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!attempt.getStore()?.aws || context.commandName !== "BatchWriteItemCommand")
-        return next(args);
-      const input = args.input as { RequestItems: Record<string, unknown[]> };
-      const [table, requests] = Object.entries(input.RequestItems)[0]!;
-      const key = `BatchWriteItemCommand|${JSON.stringify(input)}`;
-      if (requests.length < 2 || faulted.has(key)) return next(args);
-      faulted.add(key);
-      const kept = requests.slice(0, Math.ceil(requests.length / 2));
-      const left = requests.slice(kept.length);
-      const result = await next({ ...args, input: { ...input, RequestItems: { [table]: kept } } });
-      awsFaults.unprocessedItems += left.length;
-      const output = result.output as { UnprocessedItems?: Record<string, unknown[]> };
-      output.UnprocessedItems = { ...output.UnprocessedItems, [table]: left };
-      return result;
-    },
-    { step: "initialize", name: "unprocessedItemsInjection" },
-  );
+  injectAwsFaults(client, () => attempt.getStore()?.aws === true, awsFaults);
 }
 
 function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
