@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConstraintMeritOrder, MeritOrderSegment } from "../core/merit-order/reorder";
-import type { MeritOrderStore, PublishedMeritOrder } from "../core/ports";
+import type { CycleFence, MeritOrderStore, PublishedMeritOrder } from "../core/ports";
 import { getAll } from "./batch-get";
 import type { ConditionalWrite } from "./conditional-writes";
+import { fenceCheck, whenFenced } from "./cycle-fence";
 import { cancellationCodes } from "./dynamo-errors";
 import { CYCLE_PARTS, marketKeys } from "./keys";
 import { pages, putAll, queryAll, withoutKeys } from "./table-io";
@@ -98,7 +99,11 @@ export class MeritOrderRepository implements MeritOrderStore {
    * constraints. A cancelled transaction wrote nothing; its constraints are then published one
    * by one by `publish`, which re-reads the pointers.
    */
-  async publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]> {
+  async publishAll(
+    fence: CycleFence,
+    mols: Omit<PublishedMeritOrder, "version">[],
+  ): Promise<number[]> {
+    const check = fenceCheck(this.tableName, fence);
     const pkOf = (mol: Omit<PublishedMeritOrder, "version">) =>
       marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     const pointers = new Map(
@@ -130,15 +135,17 @@ export class MeritOrderRepository implements MeritOrderStore {
       this.tableName,
       todo.flatMap((t) => t.pages),
     );
-    for (let i = 0; i < todo.length; i += 50) {
-      const chunk = todo.slice(i, i + 50);
+    // 49 header + pointer pairs and the fence: 99 items a transaction (D-131).
+    for (let i = 0; i < todo.length; i += 49) {
+      const chunk = todo.slice(i, i + 49);
+      const items = [...chunk.flatMap((t) => t.pairs), check];
       try {
-        await this.client.send(
-          new TransactWriteCommand({ TransactItems: chunk.flatMap((t) => t.pairs) }),
+        await whenFenced(fence, items.length - 1, () =>
+          this.client.send(new TransactWriteCommand({ TransactItems: items })),
         );
       } catch (error) {
         if (!cancellationCodes(error)) throw error;
-        for (const t of chunk) versions[t.index] = await this.publish(mols[t.index]!);
+        for (const t of chunk) versions[t.index] = await this.publish(fence, mols[t.index]!);
       }
     }
     return versions;
@@ -193,7 +200,11 @@ export class MeritOrderRepository implements MeritOrderStore {
     return { pages, pairs };
   }
 
-  async publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number> {
+  /** One constraint's version, fenced; re-reads the pointer when another version won. */
+  private async publish(
+    fence: CycleFence,
+    mol: Omit<PublishedMeritOrder, "version">,
+  ): Promise<number> {
     const pk = marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const { Item: latest } = await this.client.send(
@@ -211,8 +222,11 @@ export class MeritOrderRepository implements MeritOrderStore {
       // Pages first (a new version's pages are invisible until LATEST points at it), then the
       // header and the pointer in one conditional transaction: versions are never overwritten.
       await putAll(this.client, this.tableName, pageItems);
+      const items = [...pairs, fenceCheck(this.tableName, fence)];
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: pairs }));
+        await whenFenced(fence, items.length - 1, () =>
+          this.client.send(new TransactWriteCommand({ TransactItems: items })),
+        );
         return version;
       } catch (error) {
         if (!cancellationCodes(error)) throw error;

@@ -193,7 +193,7 @@ export const ROUTES = [
     id: "ListOrders",
     method: "GET",
     path: "/orders",
-    roles: ["participant"],
+    roles: ["participant", "operator"],
     entry: "functions/http/handlers/list-orders.ts",
     grants: { table: "read" },
   },

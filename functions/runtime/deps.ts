@@ -120,13 +120,13 @@ export const deps: Deps = {
     return once("idempotency", () => new IdempotencyStore(table().client, table().name));
   },
   get cycles() {
-    return once("cycles", () => new CycleRepository(table().client, table().name));
+    return once("cycles", () => new CycleRepository(table().client, table().name, auditLog()));
   },
   get markets() {
     return once("markets", () => new MarketRepository(table().client, table().name));
   },
   get orders() {
-    return once("orders", () => new OrderRepository(table().client, table().name));
+    return once("orders", () => new OrderRepository(table().client, table().name, auditLog()));
   },
   get trades() {
     return once("trades", () => new TradeRepository(table().client, table().name));

@@ -1,15 +1,14 @@
 import { hash } from "node:crypto";
-import { GateClosedError, LookAheadConflictError } from "../errors";
+import type { AuditEntry } from "../access/audit";
+import type { Actor } from "../access/roles";
+import { GateClosedError, LookAheadConflictError, TemporarilyUnavailableError } from "../errors";
 import { deterministicId } from "../model/ids";
 import { checkGateClosureNotPast, gateClosureMsOf, type LookAheadBody } from "../model/look-ahead";
-import { toUtcIso } from "../model/settlement-periods";
-import type { Cycle, CycleStore, WorkflowStarter } from "../ports";
+import { recordInstant } from "../model/settlement-periods";
+import type { Cycle, CycleStore, Replaced, WorkflowStarter } from "../ports";
+import { startNextAttempt } from "./cycle-attempts";
 
-/** What the workflow's states pass each other: ids only. */
-export interface CycleRef {
-  cycleId: string;
-  gateClosureAt: string;
-}
+export type { CycleRef } from "./cycle-attempts";
 
 /** R-IN-2: cycle ids derive from the scheme and the look-ahead id. */
 export function cycleIdOf(anmSchemeId: string, lookAheadId: string): string {
@@ -27,16 +26,29 @@ export interface SubmitLookAheadPorts {
 }
 
 /**
- * `POST /anm/look-aheads` after validation: R-IN-1 (gate closure not in the past), R-IN-2
- * (idempotent on `lookAheadId`: same body → the original cycle, other body → 409), R-IN-3
- * (before gate closure a new look-ahead supersedes the scheme's day; after it, 409). Stores the
- * look-ahead under its cycle and starts one execution named after the cycle. Every write is
+ * How often the switch to the new cycle is tried again after the scheme-day pointer moved under
+ * it: each failed try means another look-ahead of the day became current meanwhile.
+ */
+const SWITCH_TRIES = 50;
+
+/**
+ * `POST /anm/look-aheads` after validation: R-IN-1 (gate closure not in the past, nor beyond the
+ * lead-time limit of D-133), R-IN-2 (idempotent on `lookAheadId`: same body → the original
+ * cycle, other body → 409), R-IN-3 (before gate closure a new look-ahead supersedes the scheme's
+ * day; after it, 409).
+ *
+ * D-130: the new cycle, the scheme-day pointer, the supersession of the cycle the pointer named
+ * and their audit records are one conditional transaction, so the cycle superseded is exactly
+ * the one this switch replaced, however many look-ahead race; when the pointer moved since it
+ * was read, it is read again and the switch retried. Then the replaced cycle's execution is
+ * stopped and this cycle's first attempt started ({@link startNextAttempt}). Every write is
  * conditional or idempotent, so a replay after a crash finishes the job and never doubles it.
  */
 export async function submitLookAhead(
   ports: SubmitLookAheadPorts,
   body: LookAheadBody,
   receivedAtMs: number,
+  actor: Actor = { role: "anm", principalId: "anm" },
 ): Promise<{ cycle: Cycle; replayed: boolean }> {
   const cycleId = cycleIdOf(body.anmSchemeId, body.lookAheadId);
   const bodyHash = bodyHashOf(body);
@@ -44,14 +56,13 @@ export async function submitLookAhead(
   const existing = await ports.cycles.getCycle(cycleId);
   if (existing) {
     if (existing.bodyHash !== bodyHash) throw new LookAheadConflictError(body.lookAheadId);
-    if (existing.executionArn) return { cycle: existing, replayed: true };
+    if (existing.executionArn || existing.status === "superseded")
+      return { cycle: existing, replayed: true };
+    // Stored by an earlier request that stopped before its execution was started.
+    return { cycle: await startNextAttempt(ports, existing), replayed: true };
   }
 
   checkGateClosureNotPast(body, receivedAtMs);
-  const current = await ports.cycles.currentCycle(body.anmSchemeId, body.deliveryDate);
-  if (current && current.cycleId !== cycleId && receivedAtMs >= current.gateClosureMs)
-    throw new GateClosedError();
-
   const claim = await ports.cycles.claimLookAhead({
     lookAheadId: `${body.anmSchemeId}#${body.lookAheadId}`,
     bodyHash,
@@ -60,54 +71,85 @@ export async function submitLookAhead(
   });
   if (!claim.created && claim.bodyHash !== bodyHash)
     throw new LookAheadConflictError(body.lookAheadId);
-
   await ports.cycles.saveLookAhead(cycleId, body);
+
   const gateClosureMs = gateClosureMsOf(body);
-  const cycle = await ports.cycles.createCycle({
-    cycleId,
-    lookAheadId: body.lookAheadId,
-    anmSchemeId: body.anmSchemeId,
-    deliveryDate: body.deliveryDate,
-    status: "running",
-    gateClosureMs,
-    bodyHash,
-    createdAtMs: receivedAtMs,
-    ...(current && current.cycleId !== cycleId ? { supersedes: current.cycleId } : {}),
-  });
-  if (cycle.status !== "running" || cycle.executionArn) return { cycle, replayed: !claim.created };
-
-  // R-IN-3: become the scheme's current cycle for the day, superseding the previous one.
-  let expected = current?.cycleId;
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    if (expected === cycleId) break;
-    if (
-      await ports.cycles.switchCurrent(
-        body.anmSchemeId,
-        body.deliveryDate,
-        { cycleId, gateClosureMs },
-        expected,
-        receivedAtMs,
-      )
-    )
-      break;
-    const now = await ports.cycles.currentCycle(body.anmSchemeId, body.deliveryDate);
-    if (now && now.cycleId !== cycleId && receivedAtMs >= now.gateClosureMs)
-      throw new GateClosedError();
-    expected = now?.cycleId;
+  const at = recordInstant(receivedAtMs);
+  for (let tries = 0; tries < SWITCH_TRIES; tries += 1) {
+    const replaced = await replaceable(ports, body, cycleId, receivedAtMs);
+    const cycle: Cycle = {
+      cycleId,
+      lookAheadId: body.lookAheadId,
+      anmSchemeId: body.anmSchemeId,
+      deliveryDate: body.deliveryDate,
+      status: "running",
+      gateClosureMs,
+      bodyHash,
+      createdAtMs: receivedAtMs,
+      ...(replaced ? { supersedes: replaced.cycleId } : {}),
+    };
+    const audit: AuditEntry[] = [
+      {
+        subject: cycleId,
+        action: "look-ahead.accepted",
+        actor,
+        at,
+        to: "running",
+        reason: `look-ahead ${body.lookAheadId}`,
+      },
+      ...(replaced?.status
+        ? [
+            {
+              subject: replaced.cycleId,
+              action: "cycle.superseded",
+              actor,
+              at,
+              from: replaced.status,
+              to: "superseded",
+              reason: `superseded by cycle ${cycleId} (look-ahead ${body.lookAheadId})`,
+            },
+          ]
+        : []),
+    ];
+    const { outcome } = await ports.cycles.beginCycle(cycle, replaced, receivedAtMs, audit);
+    if (outcome === "moved") continue;
+    const stored = outcome === "exists" ? await ports.cycles.getCycle(cycleId) : cycle;
+    if (!stored) continue;
+    if (outcome === "begun" && replaced) await stopExecutionOf(ports, replaced.cycleId, cycleId);
+    if (stored.executionArn || stored.status === "superseded")
+      return { cycle: stored, replayed: outcome === "exists" };
+    return { cycle: await startNextAttempt(ports, stored), replayed: outcome === "exists" };
   }
-  const previous = cycle.supersedes;
-  if (previous) {
-    await ports.cycles.updateCycle(previous, { status: "superseded", supersededBy: cycleId }, [
-      "running",
-      "markets-open",
-    ]);
-    const old = await ports.cycles.getCycle(previous);
-    if (old?.executionArn)
-      await ports.workflow.stop(old.executionArn, `superseded by look-ahead ${body.lookAheadId}`);
-  }
+  // Fifty other look-aheads of the same day became current while this one tried: contention.
+  throw new TemporarilyUnavailableError("contention");
+}
 
-  const ref: CycleRef = { cycleId, gateClosureAt: toUtcIso(gateClosureMs) };
-  const executionArn = await ports.workflow.start(cycleId, ref);
-  await ports.cycles.updateCycle(cycleId, { executionArn });
-  return { cycle: { ...cycle, executionArn }, replayed: !claim.created };
+/**
+ * The cycle a new look-ahead would replace: the scheme-day's current one (undefined when there is
+ * none, or when the pointer already names this cycle — a replay after a restore). After its gate
+ * closure a new look-ahead is 409 GATE_CLOSED (R-IN-3).
+ */
+async function replaceable(
+  ports: SubmitLookAheadPorts,
+  body: LookAheadBody,
+  cycleId: string,
+  receivedAtMs: number,
+): Promise<Replaced | undefined> {
+  const current = await ports.cycles.currentCycle(body.anmSchemeId, body.deliveryDate);
+  if (!current || current.cycleId === cycleId) return undefined;
+  if (receivedAtMs >= current.gateClosureMs) throw new GateClosedError();
+  const old = await ports.cycles.getCycle(current.cycleId);
+  // A pointer to a cycle whose item is gone (a restore that lost it): replace it as it is.
+  return { cycleId: current.cycleId, status: old?.status };
+}
+
+/** Stops the replaced cycle's current execution, if it has one (R-IN-3). */
+async function stopExecutionOf(
+  ports: SubmitLookAheadPorts,
+  replacedId: string,
+  byCycleId: string,
+): Promise<void> {
+  const old = await ports.cycles.getCycle(replacedId);
+  if (old?.executionArn)
+    await ports.workflow.stop(old.executionArn, `superseded by cycle ${byCycleId}`);
 }

@@ -21,6 +21,16 @@ const paging = {
 /** GET /opportunities, /markets, /trades, /cycles: one delivery day, a page at a time. */
 export const DeliveryDateQuerySchema = z.strictObject({ deliveryDate: calendarDate, ...paging });
 
+/** GET /cycles: one delivery day's cycles, optionally of one status (D-151). */
+export const CyclesQuerySchema = z.strictObject({
+  deliveryDate: calendarDate,
+  status: z
+    .enum(["running", "markets-open", "published", "failed", "superseded"])
+    .optional()
+    .meta({ description: "Only cycles in this status." }),
+  ...paging,
+});
+
 /** GET /orders: the caller's orders, of one market or all, a page at a time. */
 export const OrdersQuerySchema = z.strictObject({ marketId: clientId.optional(), ...paging });
 
