@@ -32,7 +32,8 @@ export async function whenFenced<T>(
   try {
     return await send();
   } catch (error) {
-    if (failedConditions(error)?.includes(fenceIndex)) throw new CycleSupersededError(fence.cycleId);
+    if (failedConditions(error)?.includes(fenceIndex))
+      throw new CycleSupersededError(fence.cycleId);
     throw error;
   }
 }

@@ -1,10 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditEntry } from "../core/access/audit";
 import type { LookAheadBody } from "../core/model/look-ahead";
 import type { Page, PageRequest } from "../core/model/paging";
@@ -269,7 +264,11 @@ export class CycleRepository implements CycleStore {
 
   async transition(fence: CycleFence, change: CycleTransition): Promise<boolean> {
     const update = this.update(fence.cycleId, { ...change.patch, status: change.to }, change.from);
-    const items = [update!, fenceCheck(this.tableName, fence), this.audit.transactItem(change.audit)];
+    const items = [
+      update!,
+      fenceCheck(this.tableName, fence),
+      this.audit.transactItem(change.audit),
+    ];
     try {
       await whenFenced(fence, 1, () =>
         transactWithRetry(this.client, () =>

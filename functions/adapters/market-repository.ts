@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { toUtcIso } from "../core/model/settlement-periods";
 import type { Page, PageRequest } from "../core/model/paging";
+import { toUtcIso } from "../core/model/settlement-periods";
 import type {
   CycleFence,
   MarketStatus,

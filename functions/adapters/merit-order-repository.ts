@@ -1,7 +1,9 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { AuditEntry } from "../core/access/audit";
 import type { ConstraintMeritOrder, MeritOrderSegment } from "../core/merit-order/reorder";
 import type { CycleFence, MeritOrderStore, PublishedMeritOrder } from "../core/ports";
+import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import type { ConditionalWrite } from "./conditional-writes";
 import { fenceCheck, whenFenced } from "./cycle-fence";
@@ -55,6 +57,7 @@ export class MeritOrderRepository implements MeritOrderStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly audit: AuditLog,
   ) {}
 
   async saveDraft(cycleId: string, meritOrders: ConstraintMeritOrder[]): Promise<void> {
@@ -102,8 +105,12 @@ export class MeritOrderRepository implements MeritOrderStore {
   async publishAll(
     fence: CycleFence,
     mols: Omit<PublishedMeritOrder, "version">[],
+    audit?: AuditEntry,
   ): Promise<number[]> {
     const check = fenceCheck(this.tableName, fence);
+    // The publication's audit record goes with the first transaction that writes a version, so
+    // a re-run that finds everything published writes none (D-139).
+    let record = audit === undefined ? [] : [this.audit.transactItem(audit)];
     const pkOf = (mol: Omit<PublishedMeritOrder, "version">) =>
       marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     const pointers = new Map(
@@ -135,17 +142,21 @@ export class MeritOrderRepository implements MeritOrderStore {
       this.tableName,
       todo.flatMap((t) => t.pages),
     );
-    // 49 header + pointer pairs and the fence: 99 items a transaction (D-131).
+    // 49 header + pointer pairs, the fence and the audit record: ≤ 100 items (D-131).
     for (let i = 0; i < todo.length; i += 49) {
       const chunk = todo.slice(i, i + 49);
-      const items = [...chunk.flatMap((t) => t.pairs), check];
+      const items = [...chunk.flatMap((t) => t.pairs), check, ...record];
       try {
-        await whenFenced(fence, items.length - 1, () =>
+        await whenFenced(fence, chunk.length * 2, () =>
           this.client.send(new TransactWriteCommand({ TransactItems: items })),
         );
+        record = [];
       } catch (error) {
         if (!cancellationCodes(error)) throw error;
-        for (const t of chunk) versions[t.index] = await this.publish(fence, mols[t.index]!);
+        for (const t of chunk) {
+          versions[t.index] = await this.publish(fence, mols[t.index]!, record);
+          record = [];
+        }
       }
     }
     return versions;
@@ -204,6 +215,7 @@ export class MeritOrderRepository implements MeritOrderStore {
   private async publish(
     fence: CycleFence,
     mol: Omit<PublishedMeritOrder, "version">,
+    record: ConditionalWrite[] = [],
   ): Promise<number> {
     const pk = marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     for (let attempt = 0; attempt < 10; attempt += 1) {
@@ -222,9 +234,9 @@ export class MeritOrderRepository implements MeritOrderStore {
       // Pages first (a new version's pages are invisible until LATEST points at it), then the
       // header and the pointer in one conditional transaction: versions are never overwritten.
       await putAll(this.client, this.tableName, pageItems);
-      const items = [...pairs, fenceCheck(this.tableName, fence)];
+      const items = [...pairs, fenceCheck(this.tableName, fence), ...record];
       try {
-        await whenFenced(fence, items.length - 1, () =>
+        await whenFenced(fence, pairs.length, () =>
           this.client.send(new TransactWriteCommand({ TransactItems: items })),
         );
         return version;

@@ -2,12 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditEntry } from "../core/access/audit";
 import type { Page, PageRequest } from "../core/model/paging";
-import type {
-  OrderEligibility,
-  OrderStore,
-  OrderWriteRefusal,
-  StoredOrder,
-} from "../core/ports";
+import type { OrderEligibility, OrderStore, OrderWriteRefusal, StoredOrder } from "../core/ports";
 import type { AuditLog } from "./audit-log";
 import { failedConditions, transactWithRetry } from "./dynamo-errors";
 import { accessKeys, CYCLE_PARTS, marketKeys } from "./keys";

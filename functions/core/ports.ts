@@ -291,7 +291,9 @@ export interface CycleFence {
 }
 
 /** The fence of a cycle. */
-export function fenceOf(cycle: Pick<Cycle, "cycleId" | "anmSchemeId" | "deliveryDate">): CycleFence {
+export function fenceOf(
+  cycle: Pick<Cycle, "cycleId" | "anmSchemeId" | "deliveryDate">,
+): CycleFence {
   return {
     cycleId: cycle.cycleId,
     anmSchemeId: cycle.anmSchemeId,
@@ -524,7 +526,12 @@ export interface MeritOrderStore {
    * that kind (then returns that version); versions are never overwritten. Every version is
    * fenced on the publishing cycle being current (D-131): a superseded cycle publishes nothing.
    */
-  publishAll(fence: CycleFence, mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]>;
+  publishAll(
+    fence: CycleFence,
+    mols: Omit<PublishedMeritOrder, "version">[],
+    /** Written with the first version this call publishes (none when all were published). */
+    audit?: AuditEntry,
+  ): Promise<number[]>;
   latest(
     anmSchemeId: string,
     deliveryDate: string,

@@ -1,3 +1,4 @@
+import { AlertTopic } from "../adapters/alert-topic";
 import { ApiKeyRepository } from "../adapters/api-key-repository";
 import { AssetRepository } from "../adapters/asset-repository";
 import { AuditLog } from "../adapters/audit-log";
@@ -22,6 +23,7 @@ import type { DecideParticipantPorts } from "../core/access/decide-participant";
 import type { RegisterAssetPorts } from "../core/access/register-asset";
 import type { RegisterParticipantPorts } from "../core/access/register-participant";
 import type {
+  Alerts,
   ApiKeyStore,
   AssetStore,
   AuditTrail,
@@ -46,7 +48,7 @@ import type { MarketQueryPorts } from "../core/use-cases/market-queries";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
 import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
-import { dynamoDocumentClient, sfnClient } from "./clients";
+import { dynamoDocumentClient, sfnClient, snsClient } from "./clients";
 import { required, workflowArn } from "./env";
 
 /**
@@ -75,6 +77,8 @@ export interface Deps {
   readonly outbox: Outbox;
   /** The day-ahead cycle's executions (WORKFLOWS row DayAheadCycle). */
   readonly workflow: WorkflowStarter & WorkflowInspector;
+  /** The operator's alarm topic (D-135). */
+  readonly alerts: Alerts;
 }
 
 /** The clock every use case, handler and middleware reads. Tests set `current` (gate closure). */
@@ -132,10 +136,16 @@ export const deps: Deps = {
     return once("trades", () => new TradeRepository(table().client, table().name));
   },
   get meritOrders() {
-    return once("meritOrders", () => new MeritOrderRepository(table().client, table().name));
+    return once(
+      "meritOrders",
+      () => new MeritOrderRepository(table().client, table().name, auditLog()),
+    );
   },
   get outbox() {
     return once("outbox", () => new OutboxRepository(table().client, table().name));
+  },
+  get alerts() {
+    return once("alerts", () => new AlertTopic(snsClient(), required("TOPIC_ALARMS_ARN")));
   },
   get workflow() {
     return once(

@@ -775,7 +775,10 @@ export class InMemoryTrades implements TradeStore {
 }
 
 export class InMemoryMeritOrders implements MeritOrderStore {
-  constructor(private readonly cycles?: InMemoryCycles) {}
+  constructor(
+    private readonly cycles?: InMemoryCycles,
+    private readonly audit?: InMemoryAudit,
+  ) {}
 
   readonly drafts = new Map<string, ConstraintMeritOrder[]>();
   /** `<scheme>|<date>|<constraint>` → versions, oldest first. */
@@ -802,9 +805,14 @@ export class InMemoryMeritOrders implements MeritOrderStore {
   async publishAll(
     fence: CycleFence,
     mols: Omit<PublishedMeritOrder, "version">[],
+    audit?: AuditEntry,
   ): Promise<number[]> {
     this.cycles?.fenced(fence);
-    return mols.map((mol) => this.publish(mol));
+    const before = [...this.versions.values()].reduce((n, v) => n + v.length, 0);
+    const versions = mols.map((mol) => this.publish(mol));
+    const after = [...this.versions.values()].reduce((n, v) => n + v.length, 0);
+    if (audit && after > before) this.audit?.record(audit);
+    return versions;
   }
   async latest(anmSchemeId: string, deliveryDate: string, constraintId: string) {
     const latest = this.versions.get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)?.at(-1);
@@ -885,7 +893,7 @@ export function fakePorts() {
     markets,
     orders: new InMemoryOrders(markets, cycles, audit, { claims, participants }),
     trades: new InMemoryTrades(),
-    meritOrders: new InMemoryMeritOrders(cycles),
+    meritOrders: new InMemoryMeritOrders(cycles, audit),
     outbox: new InMemoryOutbox(),
     workflow: new FakeWorkflow(),
   };

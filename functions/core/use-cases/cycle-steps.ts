@@ -1,7 +1,7 @@
-import { eligibleClaimsOfScheme } from "../access/entry-claims";
-import { marketConfigOf } from "../config/market-config";
 import type { AuditEntry } from "../access/audit";
+import { eligibleClaimsOfScheme } from "../access/entry-claims";
 import { systemActor } from "../access/roles";
+import { marketConfigOf } from "../config/market-config";
 import { CycleStateError, CycleSupersededError, DomainError } from "../errors";
 import type { Trade } from "../matching/match";
 import { type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
@@ -269,7 +269,6 @@ export async function matchStep(ports: CyclePorts, cycleId: string): Promise<{ t
   const held = await ports.orders.openQuantities(cycleId);
   const seen = new Map<string, number>();
   for (const o of matchable(orders)) {
-    if (o.status !== "open") continue;
     const key = `${o.marketId}|${o.side}|${o.entryId}`;
     seen.set(key, (seen.get(key) ?? 0) + o.quantityKw);
   }
@@ -373,6 +372,7 @@ async function publishAll(
   cycle: Cycle,
   lookAhead: LookAhead,
   fallback: boolean,
+  step: string,
 ): Promise<void> {
   const draft = fallback ? [] : ((await ports.meritOrders.loadDraft(cycle.cycleId)) ?? []);
   const byConstraint = new Map(draft.map((c) => [c.constraintId, c.segments]));
@@ -389,6 +389,13 @@ async function publishAll(
       fallback,
       segments: byConstraint.get(constraint.constraintId) ?? [],
     })),
+    {
+      subject: cycle.cycleId,
+      action: fallback ? "merit-order.fallback-published" : "merit-order.published",
+      actor: systemActor(step),
+      at: recordInstant(now),
+      to: `${lookAhead.constraints.length} constraint(s)${fallback ? ", the MOL as received" : ""}`,
+    },
   );
 }
 
@@ -396,7 +403,7 @@ async function publishAll(
 export async function publishStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "Publish");
   const lookAhead = await lookAheadOf(ports, cycleId);
-  await publishAll(ports, cycle, lookAhead, false);
+  await publishAll(ports, cycle, lookAhead, false, "Publish");
   if (cycle.status !== "published")
     await ports.cycles.transition(fenceOf(cycle), {
       from: ["running", "markets-open"],
@@ -424,14 +431,18 @@ export async function publishStep(ports: CyclePorts, cycleId: string): Promise<v
  * PublishOriginal (§10 fallback): the MOL as received is published for every constraint, so the
  * ANM always has one. Does not record a step of its own: the failing step stays named.
  */
-export async function publishOriginalStep(ports: CyclePorts, cycleId: string): Promise<void> {
+export async function publishOriginalStep(
+  ports: CyclePorts,
+  cycleId: string,
+  step = "PublishOriginal",
+): Promise<void> {
   const cycle = await ports.cycles.getCycle(cycleId);
   if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
   if (cycle.status === "superseded" || cycle.status === "published") return;
   const body = await ports.cycles.loadLookAhead(cycleId);
   if (!body) return; // nothing was accepted, so there is nothing to fall back to
   try {
-    await publishAll(ports, cycle, toLookAhead(LookAheadSchema.parse(body)), true);
+    await publishAll(ports, cycle, toLookAhead(LookAheadSchema.parse(body)), true, step);
   } catch (error) {
     // D-131: a superseded cycle never publishes over its successor; the successor publishes.
     if (error instanceof CycleSupersededError) return;

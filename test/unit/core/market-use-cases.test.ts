@@ -142,7 +142,7 @@ describe("submitting a look-ahead (R-IN-2, R-IN-3)", () => {
     expect(cycle.cycleId).toBe(
       cycleIdOf(scenario.lookAhead.anmSchemeId, scenario.lookAhead.lookAheadId),
     );
-    expect([...ports().workflow.started.keys()]).toEqual([cycle.cycleId]);
+    expect([...ports().workflow.started.keys()]).toEqual([`${cycle.cycleId}-1`]);
     expect(await ports().cycles.currentCycle(cycle.anmSchemeId, cycle.deliveryDate)).toEqual({
       cycleId: cycle.cycleId,
       gateClosureMs: GATE,
@@ -334,7 +334,7 @@ describe("the cycle's steps, end to end on the worked example", () => {
   it("a superseded cycle's late step changes nothing; the fallback publishes the MOL as received", async () => {
     const cycleId = await openCycle();
     await submitLookAhead(ports(), body({ lookAheadId: "LA-2" }), GATE - 1);
-    await expect(matchStep(ports(), cycleId)).rejects.toMatchObject({ code: "CYCLE_STATE" });
+    await expect(matchStep(ports(), cycleId)).rejects.toMatchObject({ code: "CYCLE_SUPERSEDED" });
     await publishOriginalStep(ports(), cycleId);
     expect(ports().meritOrders.versions.size).toBe(0);
 
