@@ -138,6 +138,7 @@ export class CycleRepository implements CycleStore {
           ...marketKeys.schemeDay(cycle.anmSchemeId, cycle.deliveryDate),
           cycleId: cycle.cycleId,
           gateClosureMs: cycle.gateClosureMs,
+          receivedAtMs: cycle.createdAtMs,
         },
         // R-IN-3: replace only the cycle read, and only before its gate closure.
         ConditionExpression:
@@ -150,6 +151,7 @@ export class CycleRepository implements CycleStore {
             : { ":expected": replaced.cycleId, ":received": receivedAtMs },
       },
     };
+    const born = cycle.status === "superseded";
     const items: ConditionalWrite[] = [
       {
         Put: {
@@ -158,8 +160,8 @@ export class CycleRepository implements CycleStore {
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
-      pointer,
-      ...(replaced?.status
+      ...(born ? [] : [pointer]),
+      ...(!born && replaced?.status
         ? [
             {
               Update: {
@@ -358,7 +360,11 @@ export class CycleRepository implements CycleStore {
       }),
     );
     return Item
-      ? { cycleId: String(Item.cycleId), gateClosureMs: Number(Item.gateClosureMs) }
+      ? {
+          cycleId: String(Item.cycleId),
+          gateClosureMs: Number(Item.gateClosureMs),
+          ...(Item.receivedAtMs === undefined ? {} : { receivedAtMs: Number(Item.receivedAtMs) }),
+        }
       : undefined;
   }
 }

@@ -4,6 +4,7 @@ import type { AuditEntry } from "../core/access/audit";
 import type { Page, PageRequest } from "../core/model/paging";
 import type { OrderEligibility, OrderStore, OrderWriteRefusal, StoredOrder } from "../core/ports";
 import type { AuditLog } from "./audit-log";
+import type { ConditionalWrite } from "./conditional-writes";
 import { failedConditions, transactWithRetry } from "./dynamo-errors";
 import { accessKeys, CYCLE_PARTS, marketKeys } from "./keys";
 import { queryPage } from "./page-token";
@@ -13,7 +14,57 @@ import { putAll, queryAll, withoutKeys } from "./table-io";
 type Part = "order" | "capacity" | "market" | "current" | "claim" | "participant" | "audit";
 
 /** Orders a cancellation transaction holds: three items each (order, open quantity, audit). */
-const ORDERS_PER_CANCELLATION = 33;
+const ORDERS_PER_CANCELLATION = 33; // 3 items each
+
+/** An order's item: its keys, its two indexes (market orders, participant orders) and the record. */
+function orderItem(order: StoredOrder): Record<string, unknown> {
+  return {
+    ...marketKeys.order(order.orderId),
+    gsi1pk: marketKeys.ordersOfMarket(order.marketId, order.cycleId),
+    gsi1sk: order.orderId,
+    gsi2pk: marketKeys.ordersOfParticipant(order.participantId),
+    gsi2sk: `${order.marketId}#${order.orderId}`,
+    ...order,
+  };
+}
+
+/** Items of one order's cancellation in a transaction: see {@link cancellationWrites}. */
+export const CANCELLATION_ITEMS = 3;
+
+/**
+ * D-136: one open order's cancellation as transaction items — the order, conditional on being
+ * exactly as read; its entry's open quantity lowered by its quantity; its audit record. Used by
+ * {@link OrderRepository.cancelOrders} and by the operator's decisions, which put them in their
+ * own transaction when they fit.
+ */
+export function cancellationWrites(
+  tableName: string,
+  audit: AuditLog,
+  order: StoredOrder,
+  cancelledAtMs: number,
+  entry: AuditEntry,
+): ConditionalWrite[] {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: orderItem({ ...order, status: "cancelled", updatedAtMs: cancelledAtMs }),
+        ConditionExpression: "#status = :open AND updatedAtMs = :u",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":open": "open", ":u": order.updatedAtMs },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: marketKeys.openQuantity(order.cycleId, order.marketId, order.side, order.entryId),
+        UpdateExpression: "SET openKw = if_not_exists(openKw, :zero) - :q",
+        ExpressionAttributeValues: { ":zero": 0, ":q": order.quantityKw },
+      },
+    },
+    audit.transactItem(entry),
+  ];
+}
 
 /** Orders, with the entry's open quantity held by conditional transactions (R-ORDER-2). */
 export class OrderRepository implements OrderStore {
@@ -24,14 +75,7 @@ export class OrderRepository implements OrderStore {
   ) {}
 
   private item(order: StoredOrder): Record<string, unknown> {
-    return {
-      ...marketKeys.order(order.orderId),
-      gsi1pk: marketKeys.ordersOfMarket(order.marketId, order.cycleId),
-      gsi1sk: order.orderId,
-      gsi2pk: marketKeys.ordersOfParticipant(order.participantId),
-      gsi2sk: `${order.marketId}#${order.orderId}`,
-      ...order,
-    };
+    return orderItem(order);
   }
 
   /** The market must be open in this cycle (and, for new orders, the cycle current). */
@@ -294,19 +338,9 @@ export class OrderRepository implements OrderStore {
     for (let i = 0; i < sorted.length; i += ORDERS_PER_CANCELLATION) {
       let pending = sorted.slice(i, i + ORDERS_PER_CANCELLATION);
       while (pending.length > 0) {
-        const items = pending.flatMap((order) => [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: this.item({ ...order, status: "cancelled", updatedAtMs: cancelledAtMs }),
-              ConditionExpression: "#status = :open AND updatedAtMs = :u",
-              ExpressionAttributeNames: { "#status": "status" },
-              ExpressionAttributeValues: { ":open": "open", ":u": order.updatedAtMs },
-            },
-          },
-          this.capacityUpdate(order, -order.quantityKw, 0),
-          this.audit.transactItem(audit(order)),
-        ]);
+        const items = pending.flatMap((order) =>
+          cancellationWrites(this.tableName, this.audit, order, cancelledAtMs, audit(order)),
+        );
         try {
           await transactWithRetry(this.client, () =>
             this.client.send(new TransactWriteCommand({ TransactItems: items as never })),

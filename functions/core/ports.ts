@@ -60,6 +60,16 @@ export interface StatusChange<S extends string> {
   readonly actor: Actor;
 }
 
+/**
+ * D-136: open orders cancelled with an operator's decision (a rejected asset, a suspended or
+ * rejected participant): in the decision's own transaction when they fit in it.
+ */
+export interface OrderCancellation {
+  readonly orders: readonly StoredOrder[];
+  readonly atMs: number;
+  readonly audit: (order: StoredOrder) => AuditEntry;
+}
+
 /** A participant to store: pending, with its claim secret's hash, and who registered it. */
 export interface NewParticipant {
   participantId: string;
@@ -92,12 +102,15 @@ export interface ParticipantStore {
   ): Promise<{ participant: Participant; claimSecretHash: string } | undefined>;
   /**
    * Moves the status conditionally on `from`, with its audit record; a concurrent change makes it
-   * fail with 409 `DECISION_NOT_ALLOWED` and change nothing.
+   * fail with 409 `DECISION_NOT_ALLOWED` and change nothing. The orders of `cancel` are
+   * cancelled in the same transaction when they all fit in it (then listed in `cancelled`);
+   * otherwise none is, and the caller cancels them in batches (D-136).
    */
   changeStatus(
     participantId: string,
     change: StatusChange<ParticipantStatus>,
-  ): Promise<Participant>;
+    cancel?: OrderCancellation,
+  ): Promise<{ participant: Participant; cancelled: readonly string[] }>;
   /**
    * Marks the claim and stores the key's record with its audit record, in one transaction,
    * conditional on the participant being approved and not having claimed yet (409
@@ -129,7 +142,11 @@ export interface AssetStore {
   /** One participant's assets, or every asset when `participantId` is undefined; oldest first. */
   list(participantId: string | undefined, page: PageRequest): Promise<Page<Asset>>;
   /** As {@link ParticipantStore.changeStatus}; to `rejected` also releases the asset's claims. */
-  changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset>;
+  changeStatus(
+    asset: Asset,
+    change: StatusChange<AssetStatus>,
+    cancel?: OrderCancellation,
+  ): Promise<{ asset: Asset; cancelled: readonly string[] }>;
 }
 
 /** Which asset holds each MOL entry of a scheme (one claim per entry, D-19). */
@@ -344,7 +361,9 @@ export interface CycleStore {
    * R-IN-3, D-130, in one transaction: stores the new cycle (conditional: absent), points the
    * scheme's day at it (conditional: the pointer still names `replaced`, or is absent when
    * `replaced` is undefined, and the receive time is before its gate closure), marks `replaced`
-   * superseded by it (conditional on the status read) and writes the audit records.
+   * superseded by it (conditional on the status read) and writes the audit records. A cycle
+   * given as already `superseded` (a look-ahead older than the day's current one) is stored with
+   * its audit records only; the pointer is not touched.
    */
   beginCycle(
     cycle: Cycle,
@@ -382,11 +401,11 @@ export interface CycleStore {
   ): Promise<Page<Cycle>>;
   /** Every cycle of a delivery day, oldest first (all pages). */
   cyclesOfDay(deliveryDate: string): Promise<Cycle[]>;
-  /** The current cycle of a scheme's delivery day. */
+  /** The current cycle of a scheme's delivery day (`receivedAtMs`: its look-ahead's). */
   currentCycle(
     anmSchemeId: string,
     deliveryDate: string,
-  ): Promise<{ cycleId: string; gateClosureMs: number } | undefined>;
+  ): Promise<{ cycleId: string; gateClosureMs: number; receivedAtMs?: number } | undefined>;
 }
 
 export interface MarketStore {

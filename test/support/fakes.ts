@@ -221,14 +221,15 @@ export class InMemoryParticipants implements ParticipantStore {
       stored && { participant: copy(stored.participant), claimSecretHash: stored.claimSecretHash }
     );
   }
+  /** The decision only: the orders of a cancellation are left to the caller's batches. */
   async changeStatus(
     participantId: string,
     change: StatusChange<ParticipantStatus>,
-  ): Promise<Participant> {
+  ): Promise<{ participant: Participant; cancelled: readonly string[] }> {
     const stored = this.stored.get(participantId);
     if (stored?.participant.status !== change.from) throw changedMeanwhile("participant");
     applyChange(stored.participant, participantId, change, this.audit);
-    return copy(stored.participant);
+    return { participant: copy(stored.participant), cancelled: [] };
   }
   async claimApiKey(input: KeyClaim): Promise<void> {
     const stored = this.stored.get(input.participantId);
@@ -329,7 +330,11 @@ export class InMemoryAssets implements AssetStore {
       keyOf: (a) => [a.createdAt, a.assetId],
     });
   }
-  async changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset> {
+  /** The decision only: the orders of a cancellation are left to the caller's batches. */
+  async changeStatus(
+    asset: Asset,
+    change: StatusChange<AssetStatus>,
+  ): Promise<{ asset: Asset; cancelled: readonly string[] }> {
     const stored = this.assets.get(asset.assetId);
     if (stored?.status !== change.from) throw changedMeanwhile("asset");
     applyChange(stored, asset.assetId, change, this.audit);
@@ -338,7 +343,7 @@ export class InMemoryAssets implements AssetStore {
         const key = `${stored.anmSchemeId}|${entryId}`;
         if (this.claims.claims.get(key)?.assetId === stored.assetId) this.claims.claims.delete(key);
       }
-    return copy(stored);
+    return { asset: copy(stored), cancelled: [] };
   }
 }
 
@@ -384,7 +389,10 @@ export class InMemoryCycles implements CycleStore {
   readonly cycles = new Map<string, Cycle>();
   readonly lookAheads = new Map<string, LookAheadBody>();
   readonly claims = new Map<string, { bodyHash: string; cycleId: string }>();
-  readonly current = new Map<string, { cycleId: string; gateClosureMs: number }>();
+  readonly current = new Map<
+    string,
+    { cycleId: string; gateClosureMs: number; receivedAtMs?: number }
+  >();
 
   constructor(private readonly audit?: InMemoryAudit) {}
 
@@ -412,6 +420,11 @@ export class InMemoryCycles implements CycleStore {
     audit: readonly AuditEntry[],
   ): Promise<BeginOutcome> {
     if (this.cycles.has(cycle.cycleId)) return { outcome: "exists" };
+    if (cycle.status === "superseded") {
+      this.cycles.set(cycle.cycleId, copy(cycle));
+      for (const entry of audit) this.audit?.record(entry);
+      return { outcome: "begun" };
+    }
     const key = `${cycle.anmSchemeId}|${cycle.deliveryDate}`;
     const held = this.current.get(key);
     const pointerOk =
@@ -422,7 +435,11 @@ export class InMemoryCycles implements CycleStore {
     if (!pointerOk || (replaced?.status && old?.status !== replaced.status))
       return { outcome: "moved" };
     this.cycles.set(cycle.cycleId, copy(cycle));
-    this.current.set(key, { cycleId: cycle.cycleId, gateClosureMs: cycle.gateClosureMs });
+    this.current.set(key, {
+      cycleId: cycle.cycleId,
+      gateClosureMs: cycle.gateClosureMs,
+      receivedAtMs: cycle.createdAtMs,
+    });
     if (old) {
       old.status = "superseded";
       old.supersededBy = cycle.cycleId;

@@ -39,8 +39,9 @@ const SWITCH_TRIES = 50;
  *
  * D-130: the new cycle, the scheme-day pointer, the supersession of the cycle the pointer named
  * and their audit records are one conditional transaction, so the cycle superseded is exactly
- * the one this switch replaced, however many look-ahead race; when the pointer moved since it
- * was read, it is read again and the switch retried. Then the replaced cycle's execution is
+ * the one this switch replaced, however many look-aheads race; when the pointer moved since it
+ * was read, it is read again and the switch retried. Of racing look-aheads the one received
+ * last stands: one received before the day's current one is stored superseded by it at once. Then the replaced cycle's execution is
  * stopped and this cycle's first attempt started ({@link startNextAttempt}). Every write is
  * conditional or idempotent, so a replay after a crash finishes the job and never doubles it.
  */
@@ -76,8 +77,8 @@ export async function submitLookAhead(
   const gateClosureMs = gateClosureMsOf(body);
   const at = recordInstant(receivedAtMs);
   for (let tries = 0; tries < SWITCH_TRIES; tries += 1) {
-    const replaced = await replaceable(ports, body, cycleId, receivedAtMs);
-    const cycle: Cycle = {
+    const { replaced, newer } = await replaceable(ports, body, cycleId, receivedAtMs);
+    const base: Cycle = {
       cycleId,
       lookAheadId: body.lookAheadId,
       anmSchemeId: body.anmSchemeId,
@@ -86,17 +87,35 @@ export async function submitLookAhead(
       gateClosureMs,
       bodyHash,
       createdAtMs: receivedAtMs,
-      ...(replaced ? { supersedes: replaced.cycleId } : {}),
     };
+    const accepted: AuditEntry = {
+      subject: cycleId,
+      action: "look-ahead.accepted",
+      actor,
+      at,
+      to: newer ? "superseded" : "running",
+      reason: `look-ahead ${body.lookAheadId}`,
+    };
+    // D-130: a look-ahead received before the day's current one (they raced) is superseded by it
+    // at once, as if it had arrived first: the latest received look-ahead of the day stands.
+    const cycle: Cycle = newer
+      ? { ...base, status: "superseded", supersededBy: newer }
+      : { ...base, ...(replaced ? { supersedes: replaced.cycleId } : {}) };
     const audit: AuditEntry[] = [
-      {
-        subject: cycleId,
-        action: "look-ahead.accepted",
-        actor,
-        at,
-        to: "running",
-        reason: `look-ahead ${body.lookAheadId}`,
-      },
+      accepted,
+      ...(newer
+        ? [
+            {
+              subject: cycleId,
+              action: "cycle.superseded",
+              actor,
+              at,
+              from: "running",
+              to: "superseded",
+              reason: `cycle ${newer} was received later (R-IN-3)`,
+            },
+          ]
+        : []),
       ...(replaced?.status
         ? [
             {
@@ -125,22 +144,27 @@ export async function submitLookAhead(
 }
 
 /**
- * The cycle a new look-ahead would replace: the scheme-day's current one (undefined when there is
- * none, or when the pointer already names this cycle — a replay after a restore). After its gate
- * closure a new look-ahead is 409 GATE_CLOSED (R-IN-3).
+ * What a new look-ahead meets on its scheme's day (R-IN-3, D-130): the current cycle it would
+ * replace (none when there is none, or when the pointer already names this cycle — a replay after
+ * a restore), or — when the current cycle's look-ahead was received after this one — that newer
+ * cycle, which this one does not replace. After the current cycle's gate closure a new look-ahead
+ * is 409 GATE_CLOSED.
  */
 async function replaceable(
   ports: SubmitLookAheadPorts,
   body: LookAheadBody,
   cycleId: string,
   receivedAtMs: number,
-): Promise<Replaced | undefined> {
+): Promise<{ replaced?: Replaced; newer?: string }> {
   const current = await ports.cycles.currentCycle(body.anmSchemeId, body.deliveryDate);
-  if (!current || current.cycleId === cycleId) return undefined;
+  if (!current || current.cycleId === cycleId) return {};
   if (receivedAtMs >= current.gateClosureMs) throw new GateClosedError();
+  const theirs = current.receivedAtMs ?? 0;
+  if (theirs > receivedAtMs || (theirs === receivedAtMs && current.cycleId > cycleId))
+    return { newer: current.cycleId };
   const old = await ports.cycles.getCycle(current.cycleId);
-  // A pointer to a cycle whose item is gone (a restore that lost it): replace it as it is.
-  return { cycleId: current.cycleId, status: old?.status };
+  // A pointer to a cycle whose item is gone (a restore that lost it): only the pointer moves.
+  return { replaced: { cycleId: current.cycleId, status: old?.status } };
 }
 
 /** Stops the replaced cycle's current execution, if it has one (R-IN-3). */
