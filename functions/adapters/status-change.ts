@@ -29,7 +29,11 @@ export async function changeStatusCancelling(
 ): Promise<readonly string[]> {
   const own = 2 + (input.alongside?.length ?? 0);
   const orders = cancel?.orders.filter((o) => o.status === "open") ?? [];
-  if (cancel && orders.length > 0 && own + CANCELLATION_ITEMS * orders.length <= TRANSACTION_ITEMS) {
+  if (
+    cancel &&
+    orders.length > 0 &&
+    own + CANCELLATION_ITEMS * orders.length <= TRANSACTION_ITEMS
+  ) {
     const writes = orders.flatMap((order) =>
       cancellationWrites(input.tableName, audit, order, cancel.atMs, cancel.audit(order)),
     );

@@ -202,6 +202,15 @@ export interface IdempotencyRecords {
   release(scopeHash: string, token: string): Promise<void>;
 }
 
+/** Fixed-window counters (D-150): how many times a client did something in a window. */
+export interface RateLimits {
+  /**
+   * Counts one more use of `bucket` in the window starting at `windowStartMs`, if fewer than
+   * `limit` were counted there; false (nothing counted) once the limit is reached.
+   */
+  take(bucket: string, windowStartMs: number, windowMs: number, limit: number): Promise<boolean>;
+}
+
 // ── Scheme configuration ─────────────────────────────────────────────────────────────────────
 
 export interface SchemeConfigSource {

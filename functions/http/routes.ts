@@ -33,7 +33,7 @@ export const ROUTES = [
     path: "/health",
     roles: "none",
     entry: "functions/http/handlers/get-health.ts",
-    grants: {},
+    grants: { table: "read" },
   },
   {
     id: "GetOpenApi",

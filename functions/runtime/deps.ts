@@ -13,6 +13,7 @@ import { MeritOrderRepository } from "../adapters/merit-order-repository";
 import { OrderRepository } from "../adapters/order-repository";
 import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
+import { RateCounters } from "../adapters/rate-counters";
 import { noSchemeSettings } from "../adapters/scheme-settings";
 import { TradeRepository } from "../adapters/trade-repository";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
@@ -38,6 +39,7 @@ import type {
   OrderStore,
   Outbox,
   ParticipantStore,
+  RateLimits,
   SchemeConfigSource,
   TradeStore,
   WorkflowInspector,
@@ -49,7 +51,7 @@ import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
 import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
 import { dynamoDocumentClient, sfnClient, snsClient } from "./clients";
-import { required, workflowArn } from "./env";
+import { env, required, workflowArn } from "./env";
 
 /**
  * The one composition root: every port of `core/ports.ts`, implemented by its adapter and built
@@ -68,6 +70,9 @@ export interface Deps {
   readonly apiKeys: ApiKeyStore;
   readonly audit: AuditTrail;
   readonly idempotency: IdempotencyRecords;
+  readonly rateLimits: RateLimits;
+  /** Limits an operator sets for the deployment (D-150). */
+  readonly limits: { readonly registrationsPerHour: number };
   readonly schemes: SchemeConfigSource;
   readonly cycles: CycleStore;
   readonly markets: MarketStore;
@@ -119,6 +124,12 @@ export const deps: Deps = {
   },
   get apiKeys() {
     return once("apiKeys", () => new ApiKeyRepository(table().client, table().name));
+  },
+  get limits() {
+    return { registrationsPerHour: env().REGISTRATIONS_PER_HOUR };
+  },
+  get rateLimits() {
+    return once("rateLimits", () => new RateCounters(table().client, table().name));
   },
   get idempotency() {
     return once("idempotency", () => new IdempotencyStore(table().client, table().name));

@@ -31,6 +31,8 @@ export const EnvSchema = z.object({
   TOPIC_ALARMS_ARN: z.string().startsWith("arn:").optional(),
   /** Local only: the local SNS endpoint's URL. */
   SNS_ENDPOINT: z.url().optional(),
+  /** D-150: registrations one client address may make per hour. */
+  REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   /**
    * Authorizer only: role → API Gateway usage-plan key (JSON). A throttling bucket, not a
    * credential: with API key source AUTHORIZER, API Gateway never accepts it from a client.

@@ -41,6 +41,7 @@ import type {
   Outbox,
   ParticipantStore,
   PublishedMeritOrder,
+  RateLimits,
   Replaced,
   SchemeConfigSource,
   StatusChange,
@@ -344,6 +345,17 @@ export class InMemoryAssets implements AssetStore {
         if (this.claims.claims.get(key)?.assetId === stored.assetId) this.claims.claims.delete(key);
       }
     return { asset: copy(stored), cancelled: [] };
+  }
+}
+
+export class InMemoryRateLimits implements RateLimits {
+  readonly counts = new Map<string, number>();
+  async take(bucket: string, windowStartMs: number, _windowMs: number, limit: number) {
+    const key = `${bucket}|${windowStartMs}`;
+    const used = this.counts.get(key) ?? 0;
+    if (used >= limit) return false;
+    this.counts.set(key, used + 1);
+    return true;
   }
 }
 
@@ -905,6 +917,8 @@ export function fakePorts() {
     assets: new InMemoryAssets(audit, claims),
     claims,
     idempotency: new InMemoryIdempotency(),
+    rateLimits: new InMemoryRateLimits(),
+    limits: { registrationsPerHour: 1_000 },
     schemes: new InMemorySchemeSettings(),
     cycles,
     markets,

@@ -60,7 +60,6 @@ export async function decideAsset(
     },
     cancellation,
   );
-  if (cancellation)
-    await cancelTheRest(ports, asset.participantId, scope, cancellation, cancelled);
+  if (cancellation) await cancelTheRest(ports, asset.participantId, scope, cancellation, cancelled);
   return updated;
 }

@@ -122,7 +122,9 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
       "201": ok("The API key, shown once; only its hash is stored.", ApiKeySchema),
       "404": problem("Unknown participant or wrong claim secret (NOT_FOUND)."),
       ...WRITE_ERRORS,
-      "409": problem("NOT_APPROVED before approval; ALREADY_CLAIMED the second time."),
+      "409": problem(
+        "NOT_APPROVED before approval; ALREADY_CLAIMED the second time; CLAIM_SECRET_EXPIRED 30 days after registration (D-149).",
+      ),
     },
   },
   GetMe: {
