@@ -120,7 +120,7 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
         return send(
           res,
           gatewayProblem(
-            unauthorized ? GATEWAY_PROBLEMS.unauthenticated : GATEWAY_PROBLEMS.internalError,
+            unauthorized ? GATEWAY_PROBLEMS.unauthenticated : GATEWAY_PROBLEMS.authorizerFailure,
           ),
         );
       }

@@ -1,11 +1,29 @@
 import { hash } from "node:crypto";
 import type { AuditEntry } from "../access/audit";
 import type { Actor } from "../access/roles";
-import { GateClosedError, LookAheadConflictError, TemporarilyUnavailableError } from "../errors";
+import { marketConfigOf } from "../config/market-config";
+import {
+  GateClosedError,
+  LookAheadConflictError,
+  LookAheadInvalidError,
+  TemporarilyUnavailableError,
+} from "../errors";
 import { deterministicId } from "../model/ids";
-import { checkGateClosureNotPast, gateClosureMsOf, type LookAheadBody } from "../model/look-ahead";
+import {
+  checkGateClosureNotPast,
+  gateClosureMsOf,
+  type LookAheadBody,
+  toLookAhead,
+} from "../model/look-ahead";
 import { recordInstant } from "../model/settlement-periods";
-import type { Cycle, CycleStore, Replaced, WorkflowStarter } from "../ports";
+import { findEvents } from "../opportunities/events";
+import type {
+  Cycle,
+  CycleStore,
+  Replaced,
+  SchemeConfigSource,
+  WorkflowStarter,
+} from "../ports";
 import { startNextAttempt } from "./cycle-attempts";
 
 export type { CycleRef } from "./cycle-attempts";
@@ -23,6 +41,29 @@ export function bodyHashOf(body: LookAheadBody): string {
 export interface SubmitLookAheadPorts {
   cycles: CycleStore;
   workflow: WorkflowStarter;
+  schemes: SchemeConfigSource;
+}
+
+/**
+ * D-142: a look-ahead may open at most the scheme's `maxMarketsPerLookAhead` markets (one per
+ * constraint event, R-EVENT-2); more is 422 `LOOK_AHEAD_INVALID` and nothing is stored.
+ */
+async function checkMarketCap(ports: SubmitLookAheadPorts, body: LookAheadBody): Promise<void> {
+  const { maxMarketsPerLookAhead } = marketConfigOf(
+    await ports.schemes.settingsFor(body.anmSchemeId, body.deliveryDate),
+  );
+  const lookAhead = toLookAhead(body);
+  const markets = lookAhead.constraints.reduce(
+    (n, constraint) => n + findEvents(constraint, lookAhead.day).length,
+    0,
+  );
+  if (markets > maxMarketsPerLookAhead)
+    throw new LookAheadInvalidError([
+      {
+        path: "constraints",
+        message: `would open ${markets} markets; the scheme allows ${maxMarketsPerLookAhead} per look-ahead (D-142)`,
+      },
+    ]);
 }
 
 /**
@@ -64,6 +105,7 @@ export async function submitLookAhead(
   }
 
   checkGateClosureNotPast(body, receivedAtMs);
+  await checkMarketCap(ports, body);
   const claim = await ports.cycles.claimLookAhead({
     lookAheadId: `${body.anmSchemeId}#${body.lookAheadId}`,
     bodyHash,
