@@ -17,13 +17,7 @@ import {
 } from "../model/look-ahead";
 import { recordInstant } from "../model/settlement-periods";
 import { findEvents } from "../opportunities/events";
-import type {
-  Cycle,
-  CycleStore,
-  Replaced,
-  SchemeConfigSource,
-  WorkflowStarter,
-} from "../ports";
+import type { Cycle, CycleStore, Replaced, SchemeConfigSource, WorkflowStarter } from "../ports";
 import { startNextAttempt } from "./cycle-attempts";
 
 export type { CycleRef } from "./cycle-attempts";
