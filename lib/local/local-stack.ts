@@ -140,6 +140,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const snsEndpoint = await topics.listen();
     running.push({ stop: () => topics.close() });
     Object.assign(process.env, {
+      // D-150: every local client (the demo, the tests, the bench) is 127.0.0.1, so the local
+      // stack counts registrations per address with a far higher limit unless one is given.
+      REGISTRATIONS_PER_HOUR: process.env.REGISTRATIONS_PER_HOUR ?? "10000",
       AWS_REGION: LOCAL_REGION,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SFN_ENDPOINT: workflows.endpoint,

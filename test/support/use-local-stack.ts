@@ -28,9 +28,6 @@ export function useLocalStack(options: UseLocalStackOptions = {}): UsedLocalStac
   let api: ApiClient | undefined;
 
   beforeAll(async () => {
-    // Test files register far more participants from 127.0.0.1 than one client may an hour
-    // (D-150); a file that tests the limit sets its own value first.
-    process.env.REGISTRATIONS_PER_HOUR ??= "100000";
     stack = await startLocalStack({ root: REPO_ROOT, inMemory: true, ...options });
     api = new ApiClient(stack.url);
   }, 60_000);
