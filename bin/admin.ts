@@ -143,6 +143,7 @@ async function run(): Promise<void> {
       if (rest.length !== 1) fail("one execution ARN is required");
       const executionArn = rest[0] as string;
       const summary = await deps.workflow.describe(executionArn);
+      if (summary === undefined) fail(`no execution ${executionArn}`);
       const steps = await deps.workflow.history(executionArn);
       process.stdout.write(`${JSON.stringify({ ...summary, steps }, null, 2)}\n`);
       break;

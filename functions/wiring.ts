@@ -21,6 +21,8 @@ export const GRANT_KINDS = {
   queue: ["send", "consume"],
   /** One-off schedules (EventBridge Scheduler) in the platform's schedule group. */
   schedule: ["manage"],
+  /** An SNS topic, by id: publish to it (the operator's alarm topic, `Alarms`, D-135). */
+  topic: ["publish"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type GrantKind = keyof typeof GRANT_KINDS;
@@ -43,6 +45,8 @@ export interface Grants {
   readonly queue?: Readonly<Record<string, GrantLevel<"queue">>>;
   /** @default none */
   readonly schedule?: GrantLevel<"schedule">;
+  /** Topic id → access. @default none */
+  readonly topic?: Readonly<Record<string, GrantLevel<"topic">>>;
 }
 
 const snake = (id: string) => id.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
@@ -57,4 +61,5 @@ export const GRANT_VARIABLES = {
   bucket: (id: string) => [`BUCKET_${snake(id)}_NAME`],
   queue: (id: string) => [`QUEUE_${snake(id)}_URL`],
   schedule: () => ["SCHEDULE_GROUP_NAME", "SCHEDULER_ROLE_ARN"],
+  topic: (id: string) => [`TOPIC_${snake(id)}_ARN`],
 } as const satisfies Record<Exclude<GrantKind, "workflow">, (id: string) => readonly string[]>;

@@ -43,6 +43,7 @@ export interface IndexedItemKey extends ItemKey {
  * | MOL entry claim | `ENTRYCLAIMS#<anmSchemeId>` | `ENTRY#<entryId>` | | |
  * | audit record | `AUDIT#<subject>` | `<at>#<recordId>` | `AUDIT` / `<at>#<recordId>` | |
  * | idempotency record | `IDEMPOTENCY#<sha256(caller, key)>` | `IDEMPOTENCY` | | |
+ * | rate counter (D-150) | `RATE#<bucket>#<window start ms>` | `RATE` | | |
  */
 export const accessKeys = {
   participant(participantId: string): ItemKey {
@@ -93,6 +94,10 @@ export const accessKeys = {
   },
   auditOfSubject: (subject: string) => `AUDIT#${subject}`,
   allAudit: () => "AUDIT",
+  /** A fixed-window counter (D-150): one bucket (e.g. registrations of one address) and window. */
+  rateCounter(bucket: string, windowStartMs: number): ItemKey {
+    return { pk: `RATE#${bucket}#${windowStartMs}`, sk: "RATE" };
+  },
   /** An idempotency record, by a hash of (caller, Idempotency-Key) computed by the caller. */
   idempotency(scopeHash: string): ItemKey {
     return { pk: `IDEMPOTENCY#${scopeHash}`, sk: "IDEMPOTENCY" };

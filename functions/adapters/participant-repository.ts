@@ -3,13 +3,19 @@ import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Participant, ParticipantStatus } from "../core/access/participant";
 import { DomainError } from "../core/errors";
 import type { Page, PageRequest } from "../core/model/paging";
-import type { KeyClaim, NewParticipant, ParticipantStore, StatusChange } from "../core/ports";
+import type {
+  KeyClaim,
+  NewParticipant,
+  OrderCancellation,
+  ParticipantStore,
+  StatusChange,
+} from "../core/ports";
 import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys, keys } from "./keys";
 import { queryPage } from "./page-token";
-import { changeStatus } from "./status-change";
+import { changeStatusCancelling } from "./status-change";
 import { withoutKeys } from "./table-io";
 
 /**
@@ -107,18 +113,24 @@ export class ParticipantRepository implements ParticipantStore {
   async changeStatus(
     participantId: string,
     change: StatusChange<ParticipantStatus>,
-  ): Promise<Participant> {
-    await changeStatus(this.client, this.audit, {
-      tableName: this.tableName,
-      key: accessKeys.participant(participantId),
-      noun: "participant",
-      subject: participantId,
-      ...change,
-      set: { gsi1pk: accessKeys.participantsByStatus(change.to) },
-    });
+    cancel?: OrderCancellation,
+  ): Promise<{ participant: Participant; cancelled: readonly string[] }> {
+    const cancelled = await changeStatusCancelling(
+      this.client,
+      this.audit,
+      {
+        tableName: this.tableName,
+        key: accessKeys.participant(participantId),
+        noun: "participant",
+        subject: participantId,
+        ...change,
+        set: { gsi1pk: accessKeys.participantsByStatus(change.to) },
+      },
+      cancel,
+    );
     const updated = await this.get(participantId);
     if (updated === undefined) throw new Error("participant vanished after its update");
-    return updated;
+    return { participant: updated, cancelled };
   }
 
   async claimApiKey(input: KeyClaim): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ApiKeyRecord } from "./access/api-key";
 import type { Asset, AssetRegistration, AssetStatus, EntryClaimRecord } from "./access/asset";
-import type { AuditRecord } from "./access/audit";
+import type { AuditEntry, AuditRecord } from "./access/audit";
 import type { Participant, ParticipantRegistration, ParticipantStatus } from "./access/participant";
 import type { Actor } from "./access/roles";
 import type { SchemeSettings } from "./config/market-config";
@@ -60,6 +60,16 @@ export interface StatusChange<S extends string> {
   readonly actor: Actor;
 }
 
+/**
+ * D-136: open orders cancelled with an operator's decision (a rejected asset, a suspended or
+ * rejected participant): in the decision's own transaction when they fit in it.
+ */
+export interface OrderCancellation {
+  readonly orders: readonly StoredOrder[];
+  readonly atMs: number;
+  readonly audit: (order: StoredOrder) => AuditEntry;
+}
+
 /** A participant to store: pending, with its claim secret's hash, and who registered it. */
 export interface NewParticipant {
   participantId: string;
@@ -92,12 +102,15 @@ export interface ParticipantStore {
   ): Promise<{ participant: Participant; claimSecretHash: string } | undefined>;
   /**
    * Moves the status conditionally on `from`, with its audit record; a concurrent change makes it
-   * fail with 409 `DECISION_NOT_ALLOWED` and change nothing.
+   * fail with 409 `DECISION_NOT_ALLOWED` and change nothing. The orders of `cancel` are
+   * cancelled in the same transaction when they all fit in it (then listed in `cancelled`);
+   * otherwise none is, and the caller cancels them in batches (D-136).
    */
   changeStatus(
     participantId: string,
     change: StatusChange<ParticipantStatus>,
-  ): Promise<Participant>;
+    cancel?: OrderCancellation,
+  ): Promise<{ participant: Participant; cancelled: readonly string[] }>;
   /**
    * Marks the claim and stores the key's record with its audit record, in one transaction,
    * conditional on the participant being approved and not having claimed yet (409
@@ -129,7 +142,11 @@ export interface AssetStore {
   /** One participant's assets, or every asset when `participantId` is undefined; oldest first. */
   list(participantId: string | undefined, page: PageRequest): Promise<Page<Asset>>;
   /** As {@link ParticipantStore.changeStatus}; to `rejected` also releases the asset's claims. */
-  changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset>;
+  changeStatus(
+    asset: Asset,
+    change: StatusChange<AssetStatus>,
+    cancel?: OrderCancellation,
+  ): Promise<{ asset: Asset; cancelled: readonly string[] }>;
 }
 
 /** Which asset holds each MOL entry of a scheme (one claim per entry, D-19). */
@@ -185,6 +202,15 @@ export interface IdempotencyRecords {
   release(scopeHash: string, token: string): Promise<void>;
 }
 
+/** Fixed-window counters (D-150): how many times a client did something in a window. */
+export interface RateLimits {
+  /**
+   * Counts one more use of `bucket` in the window starting at `windowStartMs`, if fewer than
+   * `limit` were counted there; false (nothing counted) once the limit is reached.
+   */
+  take(bucket: string, windowStartMs: number, windowMs: number, limit: number): Promise<boolean>;
+}
+
 // ── Scheme configuration ─────────────────────────────────────────────────────────────────────
 
 export interface SchemeConfigSource {
@@ -207,7 +233,10 @@ export interface Cycle {
   /** SHA-256 of the canonical look-ahead body (R-IN-2). */
   bodyHash: string;
   createdAtMs: number;
+  /** The cycle's current execution (D-132): the latest attempt started for it. */
   executionArn?: string;
+  /** Which attempt `executionArn` is (1, 2, …): its execution is named `<cycleId>-<attempt>`. */
+  attempt?: number;
   /** The step running now or last (progress, and the failing step for the operator). */
   step?: string;
   failure?: { step: string; error: string; cause: string };
@@ -277,6 +306,55 @@ export type LookAheadClaim =
   | { created: true }
   | { created: false; bodyHash: string; cycleId: string };
 
+/**
+ * D-131: a cycle's writes are fenced on it being its scheme-day's current cycle: a
+ * `ConditionCheck` on the scheme-day pointer in the same transaction as the write.
+ */
+export interface CycleFence {
+  readonly cycleId: string;
+  readonly anmSchemeId: string;
+  readonly deliveryDate: string;
+}
+
+/** The fence of a cycle. */
+export function fenceOf(
+  cycle: Pick<Cycle, "cycleId" | "anmSchemeId" | "deliveryDate">,
+): CycleFence {
+  return {
+    cycleId: cycle.cycleId,
+    anmSchemeId: cycle.anmSchemeId,
+    deliveryDate: cycle.deliveryDate,
+  };
+}
+
+/** What a look-ahead's cycle replaces when it becomes current (R-IN-3, D-130). */
+export interface Replaced {
+  readonly cycleId: string;
+  /**
+   * The replaced cycle's status as read: the supersession is conditional on it. Undefined when
+   * the pointer names a cycle whose item is gone (a restore that lost it): only the pointer moves.
+   */
+  readonly status: CycleStatus | undefined;
+}
+
+/** Outcome of {@link CycleStore.beginCycle}. */
+export type BeginOutcome =
+  /** The cycle is stored and current; `replaced` was superseded in the same transaction. */
+  | { readonly outcome: "begun" }
+  /** The cycle already existed (a replay): nothing was written. */
+  | { readonly outcome: "exists" }
+  /** The pointer or the replaced cycle changed since they were read: read again and retry. */
+  | { readonly outcome: "moved" };
+
+/** A cycle status change, conditional on the status read, with its audit record (D-139). */
+export interface CycleTransition {
+  readonly from: readonly CycleStatus[];
+  readonly to: CycleStatus;
+  /** Further fields set with the status. */
+  readonly patch?: Partial<Cycle>;
+  readonly audit: AuditEntry;
+}
+
 export interface CycleStore {
   /** Claims `lookAheadId` for this body and cycle; conditional: never overwrites. */
   claimLookAhead(claim: {
@@ -288,51 +366,86 @@ export interface CycleStore {
   /** Stores the look-ahead body under the cycle (idempotent: same keys, same content). */
   saveLookAhead(cycleId: string, body: LookAheadBody): Promise<void>;
   loadLookAhead(cycleId: string): Promise<LookAheadBody | undefined>;
-  /** Creates the cycle if absent (conditional); returns the stored one either way. */
-  createCycle(cycle: Cycle): Promise<Cycle>;
+  /**
+   * R-IN-3, D-130, in one transaction: stores the new cycle (conditional: absent), points the
+   * scheme's day at it (conditional: the pointer still names `replaced`, or is absent when
+   * `replaced` is undefined, and the receive time is before its gate closure), marks `replaced`
+   * superseded by it (conditional on the status read) and writes the audit records. A cycle
+   * given as already `superseded` (a look-ahead older than the day's current one) is stored with
+   * its audit records only; the pointer is not touched.
+   */
+  beginCycle(
+    cycle: Cycle,
+    replaced: Replaced | undefined,
+    receivedAtMs: number,
+    audit: readonly AuditEntry[],
+  ): Promise<BeginOutcome>;
   getCycle(cycleId: string): Promise<Cycle | undefined>;
-  /** Sets fields; with `ifStatus`, only when the status is one of those (false otherwise). */
-  updateCycle(cycleId: string, patch: Partial<Cycle>, ifStatus?: CycleStatus[]): Promise<boolean>;
-  listCycles(deliveryDate: string): Promise<Cycle[]>;
-  /** The current cycle of a scheme's delivery day. */
+  /**
+   * D-132: records `attempt` as the cycle's current execution, only while the cycle is running
+   * or open and its current attempt is still `previous` (or already this one). False otherwise.
+   */
+  recordAttempt(
+    cycleId: string,
+    attempt: { attempt: number; executionArn: string },
+    previous: number | undefined,
+  ): Promise<boolean>;
+  /**
+   * Records the step now running with its audit record (from the previous step), fenced
+   * (D-131): `CycleSupersededError` when the cycle is not current, and nothing is written.
+   */
+  markStep(fence: CycleFence, step: string, audit: AuditEntry): Promise<void>;
+  /** Sets fields that are no state change (counts, flags), fenced. */
+  annotate(fence: CycleFence, patch: Partial<Cycle>): Promise<void>;
+  /**
+   * Moves the cycle's status with its audit record in one fenced transaction. False when the
+   * status is not one of `from` (nothing written); `CycleSupersededError` when not current.
+   */
+  transition(fence: CycleFence, change: CycleTransition): Promise<boolean>;
+  /** A delivery day's cycles (optionally of one status), oldest first, a page at a time. */
+  listCycles(
+    deliveryDate: string,
+    status: CycleStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<Cycle>>;
+  /** Every cycle of a delivery day, oldest first (all pages). */
+  cyclesOfDay(deliveryDate: string): Promise<Cycle[]>;
+  /** The current cycle of a scheme's delivery day (`receivedAtMs`: its look-ahead's). */
   currentCycle(
     anmSchemeId: string,
     deliveryDate: string,
-  ): Promise<{ cycleId: string; gateClosureMs: number } | undefined>;
-  /**
-   * Points the scheme's day at `next` if the current one is still `expected` (undefined: none)
-   * and, when there is one, the receive time is before its gate closure (R-IN-3). Conditional.
-   */
-  switchCurrent(
-    anmSchemeId: string,
-    deliveryDate: string,
-    next: { cycleId: string; gateClosureMs: number },
-    expected: string | undefined,
-    receivedAtMs: number,
-  ): Promise<boolean>;
+  ): Promise<{ cycleId: string; gateClosureMs: number; receivedAtMs?: number } | undefined>;
 }
 
 export interface MarketStore {
-  /** Writes markets and opportunities of a cycle (idempotent: deterministic keys). */
+  /**
+   * Writes markets and opportunities of a cycle (idempotent: deterministic keys); the market
+   * items are fenced on the cycle (D-131).
+   */
   saveBook(
-    cycleId: string,
+    fence: CycleFence,
     markets: StoredMarket[],
     opportunities: StoredOpportunity[],
   ): Promise<void>;
   listMarketsOfCycle(cycleId: string): Promise<StoredMarket[]>;
   listOpportunitiesOfCycle(cycleId: string): Promise<StoredOpportunity[]>;
   getMarket(marketId: string): Promise<StoredMarket | undefined>;
-  listMarkets(deliveryDate: string): Promise<StoredMarket[]>;
-  /** Moves the cycle's markets from one of `from` to `to` (conditional per market). */
+  /** A delivery day's markets by window start then id, a page at a time (D-140). */
+  listMarkets(deliveryDate: string, page: PageRequest): Promise<Page<StoredMarket>>;
+  /**
+   * Moves markets owned by `cycleId` from one of `from` to `to` (conditional per market), each
+   * transaction fenced on `fence` (the cycle doing the change, D-131).
+   */
   setMarketStatus(
+    fence: CycleFence,
     cycleId: string,
     marketIds: string[],
     to: MarketStatus,
     from: MarketStatus[],
   ): Promise<void>;
-  /** Records each market's matching result and moves it to `matched` (conditional per market). */
+  /** Records each market's matching result and moves it to `matched` (conditional, fenced). */
   setMarketResults(
-    cycleId: string,
+    fence: CycleFence,
     results: { marketId: string; tradeCount: number; tradedKw: number }[],
   ): Promise<void>;
   getOpportunity(
@@ -341,39 +454,88 @@ export interface MarketStore {
     entryId: string,
     side: string,
   ): Promise<StoredOpportunity | undefined>;
+  /** A participant's opportunities of a day by market, side and entry, a page at a time. */
   listOpportunitiesOfParticipant(
     participantId: string,
     deliveryDate: string,
-  ): Promise<StoredOpportunity[]>;
+    page: PageRequest,
+  ): Promise<Page<StoredOpportunity>>;
 }
 
 /** Why an order write was refused by its conditions. */
-export type OrderWriteRefusal = "GATE_CLOSED" | "QUANTITY_EXCEEDS_CAPACITY" | "ORDER_NOT_OPEN";
+export type OrderWriteRefusal =
+  | "GATE_CLOSED"
+  | "QUANTITY_EXCEEDS_CAPACITY"
+  | "ORDER_NOT_OPEN"
+  /** D-136: the entry's asset is no longer qualified, or the participant no longer approved. */
+  | "NOT_ELIGIBLE";
+
+/** Who may trade an order's entry, checked in the order's transaction (D-136). */
+export interface OrderEligibility {
+  readonly anmSchemeId: string;
+  readonly deliveryDate: string;
+  /** The asset whose claim makes the entry the participant's (R-ELIG-1). */
+  readonly assetId: string;
+}
 
 export interface OrderStore {
   /**
-   * Places an order in one transaction: the order (new id), the entry's open quantity in the
-   * market raised by its quantity only while it stays within `maxKw` (R-ORDER-2), and a check
-   * that the market is open in this cycle and the cycle is current (R-GATE-1, R-IN-3).
+   * Places an order in one transaction (R-ORDER-2, R-GATE-1, R-IN-3, D-136, D-139): the order
+   * (new id), the entry's open quantity raised only while it stays within `maxKw`, checks that
+   * the market is open in this cycle, that the cycle is current, that the entry's claim is
+   * still the asset's and the asset qualified, that the participant is approved, and the audit
+   * record.
    */
   placeOrder(
     order: StoredOrder,
     maxKw: number,
-    scheme: { anmSchemeId: string; deliveryDate: string },
+    eligibility: OrderEligibility,
+    audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined>;
-  /** Replaces an open order (amend/withdraw) adjusting the open quantity by the difference. */
+  /**
+   * Replaces an open order (amend/withdraw) adjusting the open quantity by the difference, with
+   * the same checks as {@link placeOrder} (withdrawals skip the eligibility ones) and its audit
+   * record.
+   */
   replaceOrder(
     before: StoredOrder,
     after: StoredOrder,
     maxKw: number,
+    eligibility: OrderEligibility | undefined,
+    scheme: { anmSchemeId: string; deliveryDate: string },
+    audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined>;
   getOrder(orderId: string): Promise<StoredOrder | undefined>;
-  listOrdersOfParticipant(participantId: string, marketId?: string): Promise<StoredOrder[]>;
-  listOrdersOfMarket(marketId: string, cycleId: string): Promise<StoredOrder[]>;
+  /** A participant's orders (of one market, or all) by market then order id, a page at a time. */
+  listOrdersOfParticipant(
+    participantId: string,
+    marketId: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<StoredOrder>>;
+  /** Every order of a participant that is still open (all pages; D-136). */
+  openOrdersOfParticipant(participantId: string): Promise<StoredOrder[]>;
+  /** The orders of a market in one cycle, a page at a time (operator, D-151). */
+  listOrdersOfMarket(
+    marketId: string,
+    cycleId: string,
+    page: PageRequest,
+  ): Promise<Page<StoredOrder>>;
+  /** Every order of a market in one cycle (all pages). */
+  ordersOfMarket(marketId: string, cycleId: string): Promise<StoredOrder[]>;
   /** Open quantity per `marketId|side|entryId` of a cycle, read strongly consistently. */
   openQuantities(cycleId: string): Promise<Map<string, number>>;
   /** Writes final states (matched/unmatched/cancelled) of many orders (idempotent). */
   settleOrders(orders: StoredOrder[]): Promise<void>;
+  /**
+   * D-136: cancels open orders, each conditional on being as read and lowering its open
+   * quantity, with one audit record per order; in transactions of whole orders, in order id
+   * order. An order that moved on meanwhile is left as it is. Returns the ids cancelled.
+   */
+  cancelOrders(
+    orders: readonly StoredOrder[],
+    cancelledAtMs: number,
+    audit: (order: StoredOrder) => AuditEntry,
+  ): Promise<string[]>;
 }
 
 export interface TradeStore {
@@ -388,12 +550,16 @@ export interface MeritOrderStore {
   saveDraft(cycleId: string, meritOrders: ConstraintMeritOrder[]): Promise<void>;
   loadDraft(cycleId: string): Promise<ConstraintMeritOrder[] | undefined>;
   /**
-   * Publishes a new immutable version for a constraint unless this cycle already published one
-   * (then returns that version). Conditional: versions are never overwritten.
+   * Publishes a new immutable version for each constraint unless this cycle already published
+   * that kind (then returns that version); versions are never overwritten. Every version is
+   * fenced on the publishing cycle being current (D-131): a superseded cycle publishes nothing.
    */
-  publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number>;
-  /** `publish` for many constraints at once (same outcome, far fewer requests). */
-  publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]>;
+  publishAll(
+    fence: CycleFence,
+    mols: Omit<PublishedMeritOrder, "version">[],
+    /** Written with the first version this call publishes (none when all were published). */
+    audit?: AuditEntry,
+  ): Promise<number[]>;
   latest(
     anmSchemeId: string,
     deliveryDate: string,
@@ -415,11 +581,21 @@ export interface Outbox {
   notifyAll(notifications: Notification[]): Promise<void>;
 }
 
+/** The operator's alert channel (the alarm topic in the cloud, D-135). */
+export interface Alerts {
+  /** Sends one alert; `subject` is a short line, `message` the details. */
+  alert(subject: string, message: Record<string, unknown>): Promise<void>;
+}
+
 // ── Workflows ────────────────────────────────────────────────────────────────────────────────
 
 export interface WorkflowStarter {
-  /** Starts (or finds, when already started with this name) an execution. */
-  start(name: string, input: unknown): Promise<string>;
+  /**
+   * Starts an execution named `name`; the running execution of that name and input is the same
+   * start (Standard workflows' idempotency). Undefined when an execution of that name exists
+   * otherwise (ended, or another input): never adopted (D-132).
+   */
+  start(name: string, input: unknown): Promise<string | undefined>;
   /** Stops a running execution; one that has already ended is left as it is. */
   stop(executionArn: string, cause: string): Promise<void>;
 }
@@ -445,9 +621,10 @@ export interface ExecutionSummary {
 }
 
 export interface WorkflowInspector {
-  describe(executionArn: string): Promise<ExecutionSummary>;
-  /** The whole history, oldest first. */
-  history(executionArn: string): Promise<ExecutionStep[]>;
+  /** Undefined when the service has no such execution (D-152). */
+  describe(executionArn: string): Promise<ExecutionSummary | undefined>;
+  /** The whole history, oldest first; undefined when the service has no such execution. */
+  history(executionArn: string): Promise<ExecutionStep[] | undefined>;
   /** The most recent executions first. */
   list(limit?: number): Promise<ExecutionSummary[]>;
 }

@@ -33,7 +33,7 @@ export const ROUTES = [
     path: "/health",
     roles: "none",
     entry: "functions/http/handlers/get-health.ts",
-    grants: {},
+    grants: { table: "read" },
   },
   {
     id: "GetOpenApi",
@@ -193,7 +193,7 @@ export const ROUTES = [
     id: "ListOrders",
     method: "GET",
     path: "/orders",
-    roles: ["participant"],
+    roles: ["participant", "operator"],
     entry: "functions/http/handlers/list-orders.ts",
     grants: { table: "read" },
   },

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { env } from "./env";
 
@@ -34,4 +35,14 @@ export function sfnClient(): SFNClient {
     sfn = new SFNClient({ region: AWS_REGION, ...localOverrides(SFN_ENDPOINT) });
   }
   return sfn;
+}
+
+let sns: SNSClient | undefined;
+
+export function snsClient(): SNSClient {
+  if (sns === undefined) {
+    const { AWS_REGION, SNS_ENDPOINT } = env();
+    sns = new SNSClient({ region: AWS_REGION, ...localOverrides(SNS_ENDPOINT) });
+  }
+  return sns;
 }

@@ -1,3 +1,4 @@
+import { AlertTopic } from "../adapters/alert-topic";
 import { ApiKeyRepository } from "../adapters/api-key-repository";
 import { AssetRepository } from "../adapters/asset-repository";
 import { AuditLog } from "../adapters/audit-log";
@@ -12,6 +13,7 @@ import { MeritOrderRepository } from "../adapters/merit-order-repository";
 import { OrderRepository } from "../adapters/order-repository";
 import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
+import { RateCounters } from "../adapters/rate-counters";
 import { noSchemeSettings } from "../adapters/scheme-settings";
 import { TradeRepository } from "../adapters/trade-repository";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
@@ -22,6 +24,7 @@ import type { DecideParticipantPorts } from "../core/access/decide-participant";
 import type { RegisterAssetPorts } from "../core/access/register-asset";
 import type { RegisterParticipantPorts } from "../core/access/register-participant";
 import type {
+  Alerts,
   ApiKeyStore,
   AssetStore,
   AuditTrail,
@@ -36,6 +39,7 @@ import type {
   OrderStore,
   Outbox,
   ParticipantStore,
+  RateLimits,
   SchemeConfigSource,
   TradeStore,
   WorkflowInspector,
@@ -46,8 +50,8 @@ import type { MarketQueryPorts } from "../core/use-cases/market-queries";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
 import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
-import { dynamoDocumentClient, sfnClient } from "./clients";
-import { required, workflowArn } from "./env";
+import { dynamoDocumentClient, sfnClient, snsClient } from "./clients";
+import { env, required, workflowArn } from "./env";
 
 /**
  * The one composition root: every port of `core/ports.ts`, implemented by its adapter and built
@@ -66,6 +70,9 @@ export interface Deps {
   readonly apiKeys: ApiKeyStore;
   readonly audit: AuditTrail;
   readonly idempotency: IdempotencyRecords;
+  readonly rateLimits: RateLimits;
+  /** Limits an operator sets for the deployment (D-150). */
+  readonly limits: { readonly registrationsPerHour: number };
   readonly schemes: SchemeConfigSource;
   readonly cycles: CycleStore;
   readonly markets: MarketStore;
@@ -75,6 +82,8 @@ export interface Deps {
   readonly outbox: Outbox;
   /** The day-ahead cycle's executions (WORKFLOWS row DayAheadCycle). */
   readonly workflow: WorkflowStarter & WorkflowInspector;
+  /** The operator's alarm topic (D-135). */
+  readonly alerts: Alerts;
 }
 
 /** The clock every use case, handler and middleware reads. Tests set `current` (gate closure). */
@@ -116,26 +125,38 @@ export const deps: Deps = {
   get apiKeys() {
     return once("apiKeys", () => new ApiKeyRepository(table().client, table().name));
   },
+  get limits() {
+    return { registrationsPerHour: env().REGISTRATIONS_PER_HOUR };
+  },
+  get rateLimits() {
+    return once("rateLimits", () => new RateCounters(table().client, table().name));
+  },
   get idempotency() {
     return once("idempotency", () => new IdempotencyStore(table().client, table().name));
   },
   get cycles() {
-    return once("cycles", () => new CycleRepository(table().client, table().name));
+    return once("cycles", () => new CycleRepository(table().client, table().name, auditLog()));
   },
   get markets() {
     return once("markets", () => new MarketRepository(table().client, table().name));
   },
   get orders() {
-    return once("orders", () => new OrderRepository(table().client, table().name));
+    return once("orders", () => new OrderRepository(table().client, table().name, auditLog()));
   },
   get trades() {
     return once("trades", () => new TradeRepository(table().client, table().name));
   },
   get meritOrders() {
-    return once("meritOrders", () => new MeritOrderRepository(table().client, table().name));
+    return once(
+      "meritOrders",
+      () => new MeritOrderRepository(table().client, table().name, auditLog()),
+    );
   },
   get outbox() {
     return once("outbox", () => new OutboxRepository(table().client, table().name));
+  },
+  get alerts() {
+    return once("alerts", () => new AlertTopic(snsClient(), required("TOPIC_ALARMS_ARN")));
   },
   get workflow() {
     return once(

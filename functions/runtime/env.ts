@@ -27,6 +27,12 @@ export const EnvSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   /** Local only: the local Step Functions endpoint's URL. */
   SFN_ENDPOINT: z.url().optional(),
+  /** The operator's alarm topic (a `topic: { Alarms: "publish" }` grant, D-135). */
+  TOPIC_ALARMS_ARN: z.string().startsWith("arn:").optional(),
+  /** Local only: the local SNS endpoint's URL. */
+  SNS_ENDPOINT: z.url().optional(),
+  /** D-150: registrations one client address may make per hour. */
+  REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   /**
    * Authorizer only: role → API Gateway usage-plan key (JSON). A throttling bucket, not a
    * credential: with API key source AUTHORIZER, API Gateway never accepts it from a client.

@@ -7,6 +7,7 @@ import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
@@ -24,10 +25,11 @@ const RESERVED_ENVIRONMENT = [
   "USAGE_KEYS",
   "DYNAMODB_ENDPOINT",
   "SFN_ENDPOINT",
+  "SNS_ENDPOINT",
   "AWS_REGION",
 ];
-/** Bucket and queue variables, whatever their id. */
-const RESERVED_PATTERN = /^(BUCKET_[A-Z0-9_]+_NAME|QUEUE_[A-Z0-9_]+_URL)$/;
+/** Bucket, queue and topic variables, whatever their id. */
+const RESERVED_PATTERN = /^(BUCKET_[A-Z0-9_]+_NAME|QUEUE_[A-Z0-9_]+_URL|TOPIC_[A-Z0-9_]+_ARN)$/;
 
 /** A WORKFLOWS row's state machine, and the variable that names it. */
 export interface GrantedWorkflow {
@@ -52,6 +54,8 @@ export interface GrantResources {
   readonly buckets?: Readonly<Record<string, IBucket>>;
   readonly queues?: Readonly<Record<string, IQueue>>;
   readonly schedules?: ScheduleGroup;
+  /** Topic id → its SNS topic (`Alarms`: the operator's alarm topic). */
+  readonly topics?: Readonly<Record<string, ITopic>>;
 }
 
 /** DynamoDB actions per access level. Scan is never granted: every read goes by key or index. */
@@ -266,6 +270,11 @@ export class MarketFunction extends Construct {
       if (access === "send") queue.grantSendMessages(this.function);
       else queue.grantConsumeMessages(this.function);
       this.function.addEnvironment(GRANT_VARIABLES.queue(id)[0]!, queue.queueUrl);
+    }
+    for (const id of Object.keys(grants.topic ?? {})) {
+      const topic = this.need(resources.topics?.[id], `the topic ${id}`);
+      topic.grantPublish(this.function);
+      this.function.addEnvironment(GRANT_VARIABLES.topic(id)[0]!, topic.topicArn);
     }
     if (grants.schedule !== undefined) {
       const group = this.need(resources.schedules, "the schedule group");

@@ -51,6 +51,8 @@ export interface LocalResources {
   /** The workflows the stack runs, and each one's local state machine ARN by id. */
   readonly workflows: readonly Workflow[];
   readonly stateMachineArns: Readonly<Record<string, string>>;
+  /** Topic id → its ARN on the local SNS endpoint. */
+  readonly topicArns: Readonly<Record<string, string>>;
 }
 
 type Provider = (resources: LocalResources, id: string) => Record<string, string>;
@@ -75,6 +77,12 @@ export const LOCAL_GRANTS: Readonly<
   queue: { unavailable: "no local SQS endpoint is part of the local stack yet" },
   schedule: {
     unavailable: "no local EventBridge Scheduler endpoint is part of the local stack yet",
+  },
+  topic: (r, id) => {
+    const arn = r.topicArns[id];
+    if (arn === undefined)
+      throw new Error(`a grant names topic ${id}, which the local stack has not`);
+    return { [GRANT_VARIABLES.topic(id)[0]!]: arn };
   },
 };
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,15 +13,28 @@ import type {
 import { ensureTable } from "../../functions/adapters/create-tables";
 import { generateApiKey, hashApiKey } from "../../functions/adapters/credentials";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
-import type { Consumer, ScheduleTrigger, StreamTrigger } from "../../functions/events/consumers";
+import type {
+  Consumer,
+  ExecutionStatusTrigger,
+  ScheduleTrigger,
+  StreamTrigger,
+} from "../../functions/events/consumers";
 import { AUTHORIZER, type Route } from "../../functions/http/routes";
 import type { Workflow } from "../../functions/workflow/workflows";
 import { aslPlaceholders, substituteAsl } from "../asl-placeholders";
 import { type ApiServer, startApiServer } from "./api-server";
 import { type LocalPlan, localEnvironment, localPlan } from "./bindings";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
-import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, loadHandler } from "./lambda-context";
+import {
+  type LambdaHandler,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  lambdaContext,
+  loadHandler,
+} from "./lambda-context";
+import { type LocalAlert, LocalTopics } from "./sns-endpoint";
 import { LocalStepFunctions } from "./step-functions/api";
+import type { Execution } from "./step-functions/registry";
 import { LocalStreamRunner, type StreamRunnerOptions } from "./stream-runner";
 import { LocalTimer, type TimerRunnerOptions } from "./timer-runner";
 
@@ -58,6 +72,8 @@ export interface LocalStackOptions {
   readonly extraConsumers?: readonly Consumer[];
   /** Wait state → milliseconds instead of its real wait (tests). */
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
+  /** Workflow id → its ASL's top-level `TimeoutSeconds` instead (tests of D-134). */
+  readonly workflowTimeoutOverrides?: Readonly<Record<string, number>>;
   /** Schedule consumer id → milliseconds between runs instead of its rate (tests). */
   readonly scheduleOverrides?: Readonly<Record<string, number>>;
   /** Wraps each Task state's handler (fault-injection tests); the cloud has no such hook. */
@@ -85,8 +101,13 @@ export interface LocalStack {
   readonly keys: { readonly operator: string; readonly anm: string };
   /** Which of the keys were generated (not given). */
   readonly generatedKeys: readonly ("operator" | "anm")[];
+  /** What was published to the local alarm topic (D-135), oldest first. */
+  readonly alerts: readonly LocalAlert[];
   stop(): Promise<void>;
 }
+
+/** The local alarm topic's name (the cloud's is the `Alarms` construct's topic). */
+const ALARM_TOPIC = "bitrader-alarms";
 
 /** Something the stack started and stops on the way down, last started first. */
 interface Running {
@@ -115,15 +136,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { streamArn } = await createTable(dynamo.endpoint, tableName);
     const workflows = await startWorkflows(root, plan, options);
     running.push({ stop: () => workflows.sfn.close() });
+    const topics = new LocalTopics();
+    const snsEndpoint = await topics.listen();
+    running.push({ stop: () => topics.close() });
     Object.assign(process.env, {
+      // D-150: every local client (the demo, the tests, the bench) is 127.0.0.1, so the local
+      // stack counts registrations per address with a far higher limit unless one is given.
+      REGISTRATIONS_PER_HOUR: process.env.REGISTRATIONS_PER_HOUR ?? "10000",
       AWS_REGION: LOCAL_REGION,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SFN_ENDPOINT: workflows.endpoint,
+      SNS_ENDPOINT: snsEndpoint,
       ...localEnvironment(plan, {
         tableName,
         streamArn,
         workflows: plan.workflows,
         stateMachineArns: workflows.arns,
+        topicArns: { Alarms: topics.topicArn(ALARM_TOPIC) },
       }),
     });
     if (options.instrumentDynamo) await instrumentHandlersClient(root, options.instrumentDynamo);
@@ -134,6 +163,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(await startConsumers(root, plan.consumers, {
         endpoint: dynamo.endpoint,
         streamArn,
+        sfn: workflows.sfn,
+        stateMachineArns: workflows.arns,
         ...(options.inMemory ? {} : { checkpointDir: join(dataDir, "consumers") }),
         scheduleOverrides: options.scheduleOverrides ?? {},
       })),
@@ -151,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       generatedKeys: (["operator", "anm"] as const).filter(
         (role) => !{ operator: options.operatorKey, anm: options.anmKey }[role],
       ),
+      alerts: topics.published,
       stop,
     };
   } catch (error) {
@@ -196,9 +228,12 @@ async function startWorkflows(
       const handler = await loadHandler(root, task.entry);
       tasks[task.state] = options.wrapTask ? options.wrapTask(task.state, handler) : handler;
     }
+    const definition = JSON.parse(substituteAsl(aslText, substitutions));
+    const timeout = options.workflowTimeoutOverrides?.[workflow.id];
+    if (timeout !== undefined) definition.TimeoutSeconds = timeout;
     machines.push({
       name: workflow.name,
-      definition: JSON.parse(substituteAsl(aslText, substitutions)),
+      definition,
       tasks,
       ...(options.waitTimeOverrides ? { waitTimeOverrides: options.waitTimeOverrides } : {}),
     });
@@ -264,6 +299,8 @@ async function startConsumers(
   local: {
     endpoint: string;
     streamArn: string;
+    sfn: LocalStepFunctions;
+    stateMachineArns: Readonly<Record<string, string>>;
     checkpointDir?: string;
     scheduleOverrides: Readonly<Record<string, number>>;
   },
@@ -273,6 +310,12 @@ async function startConsumers(
   for (const consumer of consumers) {
     const handler = await loadHandler<never, unknown>(root, consumer.entry);
     const { trigger } = consumer;
+    if (trigger.kind === "execution-status") {
+      runners.push(
+        executionStatusRunner(consumer, trigger, handler, local.sfn, local.stateMachineArns, log),
+      );
+      continue;
+    }
     const runner =
       trigger.kind === "stream"
         ? new LocalStreamRunner({
@@ -298,4 +341,76 @@ async function startConsumers(
     runners.push(runner);
   }
   return runners;
+}
+
+/**
+ * D-134: an execution-status CONSUMER locally. The local Step Functions endpoint tells it when an
+ * execution ends; for the row's machine and statuses it calls the handler with the event
+ * EventBridge would send ("Step Functions Execution Status Change"), so the handler is the
+ * cloud's, unchanged. Stopping waits for the calls in flight.
+ */
+function executionStatusRunner(
+  consumer: Consumer,
+  trigger: ExecutionStatusTrigger,
+  handler: LambdaHandler<never, unknown>,
+  sfn: LocalStepFunctions,
+  stateMachineArns: Readonly<Record<string, string>>,
+  log: (message: string) => void,
+): Running {
+  const machineArn = stateMachineArns[trigger.workflow];
+  if (machineArn === undefined)
+    throw new Error(`${consumer.id}: the local stack does not run workflow ${trigger.workflow}`);
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  sfn.onExecutionEnded((execution) => {
+    if (stopped || execution.stateMachineArn !== machineArn) return;
+    if (!(trigger.statuses as readonly string[]).includes(execution.status)) return;
+    const call = Promise.resolve()
+      .then(() =>
+        handler(executionStatusEvent(execution) as never, lambdaContext(`bitrader-${consumer.id}`)),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          log(
+            `${consumer.id}: handler failed (${error instanceof Error ? error.message : String(error)})`,
+          ),
+      );
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call));
+  });
+  return {
+    stop: async () => {
+      stopped = true;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** The EventBridge event of an execution's status change, as Step Functions sends it. */
+function executionStatusEvent(execution: Execution) {
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Step Functions Execution Status Change",
+    source: "aws.states",
+    account: LOCAL_ACCOUNT,
+    time: new Date(execution.stopDate ?? Date.now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: LOCAL_REGION,
+    resources: [execution.executionArn],
+    detail: {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate,
+      stopDate: execution.stopDate ?? null,
+      input: execution.input,
+      output: execution.output ?? null,
+      inputDetails: { included: true },
+      outputDetails: execution.output === undefined ? null : { included: true },
+      error: execution.error ?? null,
+      cause: execution.cause ?? null,
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type { Construct } from "constructs";
 import { CONSUMERS, type Consumer } from "../../functions/events/consumers";
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { WORKFLOWS, type Workflow } from "../../functions/workflow/workflows";
-import { MarketAlarms } from "../constructs/market-alarms";
+import { alarmTopic, MarketAlarms } from "../constructs/market-alarms";
 import { MarketApi } from "../constructs/market-api";
 import { MarketConsumer } from "../constructs/market-consumer";
 import type { GrantedWorkflow, GrantResources, ScheduleGroup } from "../constructs/market-function";
@@ -48,9 +48,12 @@ export class MarketStack extends Stack {
   constructor(scope: Construct, id: string, props: MarketStackProps) {
     super(scope, id, props);
     const granted: Record<string, GrantedWorkflow> = {};
+    // The alarm topic comes first: a consumer alerts the operator on it (D-135).
+    const topic = alarmTopic(this, "AlarmTopic");
     const resources = (): GrantResources => ({
       table: props.table,
       workflows: { ...granted },
+      topics: { Alarms: topic },
       ...(props.buckets ? { buckets: props.buckets } : {}),
       ...(props.queues ? { queues: props.queues } : {}),
       ...(props.schedules ? { schedules: props.schedules } : {}),
@@ -116,6 +119,7 @@ export class MarketStack extends Stack {
       table: props.table,
       api: this.api.api,
       stageName: this.api.api.deploymentStage.stageName,
+      topic,
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
     new CfnOutput(this, "ApiUrl", { value: this.api.api.url });

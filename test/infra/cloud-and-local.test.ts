@@ -2,6 +2,7 @@ import { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AttributeType, StreamViewType, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Bucket } from "aws-cdk-lib/aws-s3";
+import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { DefinitionBody, Pass, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { describe, expect, it } from "vitest";
@@ -49,6 +50,7 @@ function localVariables(plan: ReturnType<typeof localPlan>): string[] {
       stateMachineArns: Object.fromEntries(
         plan.workflows.map((w) => [w.id, `arn:aws:states:eu-west-2:0:stateMachine:${w.name}`]),
       ),
+      topicArns: { Alarms: "arn:aws:sns:eu-west-2:000000000000:bitrader-alarms" },
     }),
   ).sort();
 }
@@ -105,7 +107,7 @@ describe("a second workflow and a consumer of each kind (fixture rows)", () => {
     env,
     table: data.table,
     workflows: [...WORKFLOWS, ECHO_WORKFLOW],
-    consumers: [STREAM_CONSUMER, SCHEDULE_CONSUMER],
+    consumers: [...CONSUMERS, STREAM_CONSUMER, SCHEDULE_CONSUMER],
   });
   const template = Template.fromStack(stack);
   const plan = localPlan({
@@ -184,6 +186,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
     buckets: { Uploads: new Bucket(scope, "B") },
     queues: { Deliveries: new Queue(scope, "Q") },
     schedules: { name: "bitrader", roleArn: "arn:aws:iam::123456789012:role/scheduler" },
+    topics: { Alarms: new Topic(scope, "Alarms") },
   };
   /** One grant per kind and level, and what it must give: an action it allows and its variables. */
   const cases: Record<
@@ -231,6 +234,9 @@ describe("every grant kind (functions/wiring.ts)", () => {
     schedule: [
       ["manage", { schedule: "manage" }, "scheduler:CreateSchedule", GRANT_VARIABLES.schedule()],
     ],
+    topic: [
+      ["publish", { topic: { Alarms: "publish" } }, "sns:Publish", GRANT_VARIABLES.topic("Alarms")],
+    ],
   };
   const functions = Object.entries(cases).flatMap(([kind, levels]) =>
     levels.map(([level, grants, action, variables]) => ({
@@ -277,6 +283,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
         streamArn: "arn:s",
         workflows: [{ ...ECHO_WORKFLOW, id: "W", arnVariable: "W_ARN" }],
         stateMachineArns: { W: "arn:w" },
+        topicArns: { Alarms: "arn:t" },
       };
       if (typeof provider === "function")
         expect(Object.keys(localEnvironment(plan, local)).sort()).toEqual([...variables].sort());

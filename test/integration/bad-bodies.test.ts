@@ -460,8 +460,11 @@ describe("bad bodies at every write route of the access API", () => {
       const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
         (k) => before.get(k) !== after.get(k),
       );
+      // D-150's registration counter counts valid registrations: it changes with accepted ones.
       const unexplained = changed.filter(
-        (k) => ![...accepted].some((a) => `${k}${after.get(k) ?? before.get(k)}`.includes(a)),
+        (k) =>
+          !(accepted.size > 0 && k.startsWith("RATE#registrations#")) &&
+          ![...accepted].some((a) => `${k}${after.get(k) ?? before.get(k)}`.includes(a)),
       );
       process.stdout.write(
         `[BI] ${id}: ${RUNS} bodies in ${(ms / 1000).toFixed(1)} s (${((ms * 1000) / RUNS).toFixed(0)} µs each); accepted ${accepted.size}; ` +

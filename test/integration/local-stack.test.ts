@@ -57,7 +57,7 @@ describe("npm start -- --in-memory", () => {
     const response = await get("/health");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
-    expect(await response.json()).toEqual({ status: "ok" });
+    expect(await response.json()).toEqual({ status: "ok", database: "ok" });
   });
 
   it("serves a valid OpenAPI 3.1 document describing every route", async () => {

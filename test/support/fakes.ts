@@ -3,7 +3,7 @@ import type { Asset, AssetStatus, EntryClaimRecord } from "../../functions/core/
 import type { AuditEntry, AuditRecord } from "../../functions/core/access/audit";
 import type { Participant, ParticipantStatus } from "../../functions/core/access/participant";
 import type { SchemeSettings } from "../../functions/core/config/market-config";
-import { DomainError } from "../../functions/core/errors";
+import { CycleSupersededError, DomainError } from "../../functions/core/errors";
 import type { ConstraintMeritOrder } from "../../functions/core/merit-order/reorder";
 import type { LookAheadBody } from "../../functions/core/model/look-ahead";
 import { type Page, type PageRequest, pageOf } from "../../functions/core/model/paging";
@@ -11,11 +11,14 @@ import type {
   ApiKeyStore,
   AssetStore,
   AuditTrail,
+  BeginOutcome,
   Clock,
   Credentials,
   Cycle,
+  CycleFence,
   CycleStatus,
   CycleStore,
+  CycleTransition,
   EntryClaimStore,
   ExecutionStep,
   ExecutionSummary,
@@ -32,11 +35,14 @@ import type {
   NewAsset,
   NewParticipant,
   Notification,
+  OrderEligibility,
   OrderStore,
   OrderWriteRefusal,
   Outbox,
   ParticipantStore,
   PublishedMeritOrder,
+  RateLimits,
+  Replaced,
   SchemeConfigSource,
   StatusChange,
   StoredMarket,
@@ -216,14 +222,15 @@ export class InMemoryParticipants implements ParticipantStore {
       stored && { participant: copy(stored.participant), claimSecretHash: stored.claimSecretHash }
     );
   }
+  /** The decision only: the orders of a cancellation are left to the caller's batches. */
   async changeStatus(
     participantId: string,
     change: StatusChange<ParticipantStatus>,
-  ): Promise<Participant> {
+  ): Promise<{ participant: Participant; cancelled: readonly string[] }> {
     const stored = this.stored.get(participantId);
     if (stored?.participant.status !== change.from) throw changedMeanwhile("participant");
     applyChange(stored.participant, participantId, change, this.audit);
-    return copy(stored.participant);
+    return { participant: copy(stored.participant), cancelled: [] };
   }
   async claimApiKey(input: KeyClaim): Promise<void> {
     const stored = this.stored.get(input.participantId);
@@ -324,7 +331,11 @@ export class InMemoryAssets implements AssetStore {
       keyOf: (a) => [a.createdAt, a.assetId],
     });
   }
-  async changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset> {
+  /** The decision only: the orders of a cancellation are left to the caller's batches. */
+  async changeStatus(
+    asset: Asset,
+    change: StatusChange<AssetStatus>,
+  ): Promise<{ asset: Asset; cancelled: readonly string[] }> {
     const stored = this.assets.get(asset.assetId);
     if (stored?.status !== change.from) throw changedMeanwhile("asset");
     applyChange(stored, asset.assetId, change, this.audit);
@@ -333,7 +344,18 @@ export class InMemoryAssets implements AssetStore {
         const key = `${stored.anmSchemeId}|${entryId}`;
         if (this.claims.claims.get(key)?.assetId === stored.assetId) this.claims.claims.delete(key);
       }
-    return copy(stored);
+    return { asset: copy(stored), cancelled: [] };
+  }
+}
+
+export class InMemoryRateLimits implements RateLimits {
+  readonly counts = new Map<string, number>();
+  async take(bucket: string, windowStartMs: number, _windowMs: number, limit: number) {
+    const key = `${bucket}|${windowStartMs}`;
+    const used = this.counts.get(key) ?? 0;
+    if (used >= limit) return false;
+    this.counts.set(key, used + 1);
+    return true;
   }
 }
 
@@ -379,7 +401,12 @@ export class InMemoryCycles implements CycleStore {
   readonly cycles = new Map<string, Cycle>();
   readonly lookAheads = new Map<string, LookAheadBody>();
   readonly claims = new Map<string, { bodyHash: string; cycleId: string }>();
-  readonly current = new Map<string, { cycleId: string; gateClosureMs: number }>();
+  readonly current = new Map<
+    string,
+    { cycleId: string; gateClosureMs: number; receivedAtMs?: number }
+  >();
+
+  constructor(private readonly audit?: InMemoryAudit) {}
 
   async claimLookAhead(claim: {
     lookAheadId: string;
@@ -398,27 +425,97 @@ export class InMemoryCycles implements CycleStore {
     const body = this.lookAheads.get(cycleId);
     return body && copy(body);
   }
-  async createCycle(cycle: Cycle): Promise<Cycle> {
-    if (!this.cycles.has(cycle.cycleId)) this.cycles.set(cycle.cycleId, copy(cycle));
-    return copy(this.cycles.get(cycle.cycleId)!);
+  async beginCycle(
+    cycle: Cycle,
+    replaced: Replaced | undefined,
+    receivedAtMs: number,
+    audit: readonly AuditEntry[],
+  ): Promise<BeginOutcome> {
+    if (this.cycles.has(cycle.cycleId)) return { outcome: "exists" };
+    if (cycle.status === "superseded") {
+      this.cycles.set(cycle.cycleId, copy(cycle));
+      for (const entry of audit) this.audit?.record(entry);
+      return { outcome: "begun" };
+    }
+    const key = `${cycle.anmSchemeId}|${cycle.deliveryDate}`;
+    const held = this.current.get(key);
+    const pointerOk =
+      replaced === undefined
+        ? held === undefined || held.cycleId === cycle.cycleId
+        : held?.cycleId === replaced.cycleId && held.gateClosureMs > receivedAtMs;
+    const old = replaced?.status ? this.cycles.get(replaced.cycleId) : undefined;
+    if (!pointerOk || (replaced?.status && old?.status !== replaced.status))
+      return { outcome: "moved" };
+    this.cycles.set(cycle.cycleId, copy(cycle));
+    this.current.set(key, {
+      cycleId: cycle.cycleId,
+      gateClosureMs: cycle.gateClosureMs,
+      receivedAtMs: cycle.createdAtMs,
+    });
+    if (old) {
+      old.status = "superseded";
+      old.supersededBy = cycle.cycleId;
+    }
+    for (const entry of audit) this.audit?.record(entry);
+    return { outcome: "begun" };
   }
   async getCycle(cycleId: string): Promise<Cycle | undefined> {
     const cycle = this.cycles.get(cycleId);
     return cycle && copy(cycle);
   }
-  async updateCycle(
+  async recordAttempt(
     cycleId: string,
-    patch: Partial<Cycle>,
-    ifStatus?: CycleStatus[],
+    attempt: { attempt: number; executionArn: string },
+    previous: number | undefined,
   ): Promise<boolean> {
     const cycle = this.cycles.get(cycleId);
-    if (!cycle || (ifStatus && !ifStatus.includes(cycle.status))) return false;
+    if (!cycle || (cycle.status !== "running" && cycle.status !== "markets-open")) return false;
+    const same = cycle.attempt === attempt.attempt && cycle.executionArn === attempt.executionArn;
+    if (cycle.attempt !== previous && !same) return false;
+    cycle.attempt = attempt.attempt;
+    cycle.executionArn = attempt.executionArn;
+    return true;
+  }
+  /** D-131's fence: the cycle is its day's current one. */
+  fenced(fence: CycleFence): void {
+    if (this.current.get(`${fence.anmSchemeId}|${fence.deliveryDate}`)?.cycleId !== fence.cycleId)
+      throw new CycleSupersededError(fence.cycleId);
+  }
+  async markStep(fence: CycleFence, step: string, audit: AuditEntry): Promise<void> {
+    await this.annotate(fence, { step }, audit);
+  }
+  async annotate(fence: CycleFence, patch: Partial<Cycle>, audit?: AuditEntry): Promise<void> {
+    this.fenced(fence);
+    const cycle = this.cycles.get(fence.cycleId);
+    if (!cycle) throw new Error(`no cycle ${fence.cycleId}`);
     for (const [name, value] of Object.entries(patch))
       if (value !== undefined && name !== "cycleId")
         (cycle as never as Record<string, unknown>)[name] = copy(value);
+    if (audit) this.audit?.record(audit);
+  }
+  async transition(fence: CycleFence, change: CycleTransition): Promise<boolean> {
+    const cycle = this.cycles.get(fence.cycleId);
+    this.fenced(fence);
+    if (!cycle || !change.from.includes(cycle.status)) return false;
+    await this.annotate(fence, { ...change.patch, status: change.to }, change.audit);
     return true;
   }
-  async listCycles(deliveryDate: string): Promise<Cycle[]> {
+  async listCycles(
+    deliveryDate: string,
+    status: CycleStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<Cycle>> {
+    const cycles = (await this.cyclesOfDay(deliveryDate)).filter(
+      (c) => status === undefined || c.status === status,
+    );
+    return pageOf(cycles, page, {
+      list: "cycles",
+      scope: `${deliveryDate}|${status ?? ""}`,
+      keyTypes: ["number", "string"],
+      keyOf: (c) => [c.createdAtMs, c.cycleId],
+    });
+  }
+  async cyclesOfDay(deliveryDate: string): Promise<Cycle[]> {
     return [...this.cycles.values()]
       .filter((c) => c.deliveryDate === deliveryDate)
       .sort((a, b) => a.createdAtMs - b.createdAtMs)
@@ -427,22 +524,6 @@ export class InMemoryCycles implements CycleStore {
   async currentCycle(anmSchemeId: string, deliveryDate: string) {
     const current = this.current.get(`${anmSchemeId}|${deliveryDate}`);
     return current && copy(current);
-  }
-  async switchCurrent(
-    anmSchemeId: string,
-    deliveryDate: string,
-    next: { cycleId: string; gateClosureMs: number },
-    expected: string | undefined,
-    receivedAtMs: number,
-  ): Promise<boolean> {
-    const key = `${anmSchemeId}|${deliveryDate}`;
-    const held = this.current.get(key);
-    const ok =
-      expected === undefined
-        ? held === undefined
-        : held?.cycleId === expected && held.gateClosureMs > receivedAtMs;
-    if (ok) this.current.set(key, copy(next));
-    return ok;
   }
 }
 
@@ -454,13 +535,17 @@ export class InMemoryMarkets implements MarketStore {
     return `${cycleId}|${marketId}|${side}|${entryId}`;
   }
 
+  constructor(private readonly cycles: InMemoryCycles) {}
+
   async saveBook(
-    cycleId: string,
+    fence: CycleFence,
     markets: StoredMarket[],
     opportunities: StoredOpportunity[],
   ): Promise<void> {
+    const { cycleId } = fence;
     for (const o of opportunities)
       this.opportunities.set(InMemoryMarkets.key(cycleId, o.marketId, o.side, o.entryId), copy(o));
+    if (markets.length > 0) this.cycles.fenced(fence);
     for (const m of markets) {
       const held = this.markets.get(m.marketId);
       if (
@@ -481,24 +566,37 @@ export class InMemoryMarkets implements MarketStore {
     const market = this.markets.get(marketId);
     return market && copy(market);
   }
-  async listMarkets(deliveryDate: string): Promise<StoredMarket[]> {
-    return [...this.markets.values()].filter((m) => m.deliveryDate === deliveryDate).map(copy);
+  async listMarkets(deliveryDate: string, page: PageRequest): Promise<Page<StoredMarket>> {
+    return pageOf(
+      [...this.markets.values()].filter((m) => m.deliveryDate === deliveryDate).map(copy),
+      page,
+      {
+        list: "markets",
+        scope: deliveryDate,
+        keyTypes: ["number", "string"],
+        keyOf: (m) => [m.windowStartMs, m.marketId],
+      },
+    );
   }
   async setMarketStatus(
+    fence: CycleFence,
     cycleId: string,
     marketIds: string[],
     to: MarketStatus,
     from: MarketStatus[],
   ): Promise<void> {
+    if (marketIds.length > 0) this.cycles.fenced(fence);
     for (const id of marketIds) {
       const m = this.markets.get(id);
       if (m && m.cycleId === cycleId && from.includes(m.status)) m.status = to;
     }
   }
   async setMarketResults(
-    cycleId: string,
+    fence: CycleFence,
     results: { marketId: string; tradeCount: number; tradedKw: number }[],
   ): Promise<void> {
+    const { cycleId } = fence;
+    if (results.length > 0) this.cycles.fenced(fence);
     for (const { marketId, tradeCount, tradedKw } of results) {
       const m = this.markets.get(marketId);
       if (m && m.cycleId === cycleId && (m.status === "closed" || m.status === "matched")) {
@@ -511,10 +609,23 @@ export class InMemoryMarkets implements MarketStore {
     const o = this.opportunities.get(InMemoryMarkets.key(cycleId, marketId, side, entryId));
     return o && copy(o);
   }
-  async listOpportunitiesOfParticipant(participantId: string, deliveryDate: string) {
-    return [...this.opportunities.values()]
-      .filter((o) => o.participantId === participantId && o.deliveryDate === deliveryDate)
-      .map(copy);
+  async listOpportunitiesOfParticipant(
+    participantId: string,
+    deliveryDate: string,
+    page: PageRequest,
+  ): Promise<Page<StoredOpportunity>> {
+    return pageOf(
+      [...this.opportunities.values()]
+        .filter((o) => o.participantId === participantId && o.deliveryDate === deliveryDate)
+        .map(copy),
+      page,
+      {
+        list: "opportunities",
+        scope: `${participantId}|${deliveryDate}`,
+        keyTypes: ["string", "string", "string"],
+        keyOf: (o) => [o.marketId, o.side, o.entryId],
+      },
+    );
   }
 }
 
@@ -525,6 +636,8 @@ export class InMemoryOrders implements OrderStore {
   constructor(
     private readonly markets: InMemoryMarkets,
     private readonly cycles: InMemoryCycles,
+    private readonly audit?: InMemoryAudit,
+    private readonly access?: { claims: InMemoryEntryClaims; participants: InMemoryParticipants },
   ) {}
 
   private static capacityKey(o: StoredOrder) {
@@ -535,10 +648,19 @@ export class InMemoryOrders implements OrderStore {
     return m?.cycleId === o.cycleId && m.status === "open";
   }
 
+  /** D-136: the claim is still the asset's and the participant approved (when given). */
+  private eligible(order: StoredOrder, eligibility: OrderEligibility | undefined): boolean {
+    if (!this.access || !eligibility) return true;
+    const claim = this.access.claims.claims.get(`${eligibility.anmSchemeId}|${order.entryId}`);
+    const participant = this.access.participants.stored.get(order.participantId)?.participant;
+    return claim?.assetId === eligibility.assetId && participant?.status === "approved";
+  }
+
   async placeOrder(
     order: StoredOrder,
     maxKw: number,
-    scheme: { anmSchemeId: string; deliveryDate: string },
+    eligibility: OrderEligibility,
+    audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined> {
     const held = this.orders.get(order.orderId);
     if (held) {
@@ -546,28 +668,37 @@ export class InMemoryOrders implements OrderStore {
         return undefined;
       throw new Error(`order id ${order.orderId} is already taken by another order`);
     }
-    const current = this.cycles.current.get(`${scheme.anmSchemeId}|${scheme.deliveryDate}`);
+    const current = this.cycles.current.get(
+      `${eligibility.anmSchemeId}|${eligibility.deliveryDate}`,
+    );
     if (!this.marketOpen(order) || current?.cycleId !== order.cycleId) return "GATE_CLOSED";
+    if (!this.eligible(order, eligibility)) return "NOT_ELIGIBLE";
     const key = InMemoryOrders.capacityKey(order);
     const open = this.openKw.get(key) ?? 0;
     if (open + order.quantityKw > maxKw) return "QUANTITY_EXCEEDS_CAPACITY";
     this.openKw.set(key, open + order.quantityKw);
     this.orders.set(order.orderId, copy(order));
+    this.audit?.record(audit);
     return undefined;
   }
   async replaceOrder(
     before: StoredOrder,
     after: StoredOrder,
     maxKw: number,
+    eligibility: OrderEligibility | undefined,
+    scheme: { anmSchemeId: string; deliveryDate: string },
+    audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined> {
     const held = this.orders.get(before.orderId);
-    if (!this.marketOpen(after)) return "GATE_CLOSED";
+    const current = this.cycles.current.get(`${scheme.anmSchemeId}|${scheme.deliveryDate}`);
+    if (!this.marketOpen(after) || current?.cycleId !== after.cycleId) return "GATE_CLOSED";
     if (
       held?.status !== "open" ||
       held.quantityKw !== before.quantityKw ||
       held.updatedAtMs !== before.updatedAtMs
     )
       return "ORDER_NOT_OPEN";
+    if (!this.eligible(after, eligibility)) return "NOT_ELIGIBLE";
     const delta =
       (after.status === "open" ? after.quantityKw : 0) -
       (before.status === "open" ? before.quantityKw : 0);
@@ -576,21 +707,69 @@ export class InMemoryOrders implements OrderStore {
     if (delta > 0 && open + delta > maxKw) return "QUANTITY_EXCEEDS_CAPACITY";
     this.openKw.set(key, open + delta);
     this.orders.set(after.orderId, copy(after));
+    this.audit?.record(audit);
     return undefined;
   }
   async getOrder(orderId: string): Promise<StoredOrder | undefined> {
     const order = this.orders.get(orderId);
     return order && copy(order);
   }
-  async listOrdersOfParticipant(participantId: string, marketId?: string) {
+  async listOrdersOfParticipant(
+    participantId: string,
+    marketId: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<StoredOrder>> {
+    return pageOf(
+      [...this.orders.values()]
+        .filter((o) => o.participantId === participantId && (!marketId || o.marketId === marketId))
+        .map(copy),
+      page,
+      {
+        list: "orders",
+        scope: marketId ?? "",
+        keyTypes: ["string", "string"],
+        keyOf: (o) => [o.marketId, o.orderId],
+      },
+    );
+  }
+  async openOrdersOfParticipant(participantId: string): Promise<StoredOrder[]> {
     return [...this.orders.values()]
-      .filter((o) => o.participantId === participantId && (!marketId || o.marketId === marketId))
+      .filter((o) => o.participantId === participantId && o.status === "open")
       .map(copy);
   }
-  async listOrdersOfMarket(marketId: string, cycleId: string) {
+  async listOrdersOfMarket(
+    marketId: string,
+    cycleId: string,
+    page: PageRequest,
+  ): Promise<Page<StoredOrder>> {
+    return pageOf(await this.ordersOfMarket(marketId, cycleId), page, {
+      list: "market-orders",
+      scope: `${marketId}|${cycleId}`,
+      keyTypes: ["string"],
+      keyOf: (o) => [o.orderId],
+    });
+  }
+  async ordersOfMarket(marketId: string, cycleId: string): Promise<StoredOrder[]> {
     return [...this.orders.values()]
       .filter((o) => o.marketId === marketId && o.cycleId === cycleId)
       .map(copy);
+  }
+  async cancelOrders(
+    orders: readonly StoredOrder[],
+    cancelledAtMs: number,
+    audit: (order: StoredOrder) => AuditEntry,
+  ): Promise<string[]> {
+    const cancelled: string[] = [];
+    for (const order of [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : 1))) {
+      const held = this.orders.get(order.orderId);
+      if (held?.status !== "open" || held.updatedAtMs !== order.updatedAtMs) continue;
+      const key = InMemoryOrders.capacityKey(held);
+      this.openKw.set(key, (this.openKw.get(key) ?? 0) - held.quantityKw);
+      this.orders.set(order.orderId, { ...held, status: "cancelled", updatedAtMs: cancelledAtMs });
+      this.audit?.record(audit(order));
+      cancelled.push(order.orderId);
+    }
+    return cancelled;
   }
   async openQuantities(cycleId: string): Promise<Map<string, number>> {
     const out = new Map<string, number>();
@@ -625,6 +804,11 @@ export class InMemoryTrades implements TradeStore {
 }
 
 export class InMemoryMeritOrders implements MeritOrderStore {
+  constructor(
+    private readonly cycles?: InMemoryCycles,
+    private readonly audit?: InMemoryAudit,
+  ) {}
+
   readonly drafts = new Map<string, ConstraintMeritOrder[]>();
   /** `<scheme>|<date>|<constraint>` → versions, oldest first. */
   readonly versions = new Map<string, PublishedMeritOrder[]>();
@@ -636,7 +820,7 @@ export class InMemoryMeritOrders implements MeritOrderStore {
     const draft = this.drafts.get(cycleId);
     return draft && copy(draft);
   }
-  async publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number> {
+  private publish(mol: Omit<PublishedMeritOrder, "version">): number {
     const key = `${mol.anmSchemeId}|${mol.deliveryDate}|${mol.constraintId}`;
     const versions = this.versions.get(key) ?? [];
     const latest = versions.at(-1);
@@ -647,10 +831,17 @@ export class InMemoryMeritOrders implements MeritOrderStore {
     this.versions.set(key, versions);
     return version;
   }
-  async publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]> {
-    const out: number[] = [];
-    for (const mol of mols) out.push(await this.publish(mol));
-    return out;
+  async publishAll(
+    fence: CycleFence,
+    mols: Omit<PublishedMeritOrder, "version">[],
+    audit?: AuditEntry,
+  ): Promise<number[]> {
+    this.cycles?.fenced(fence);
+    const before = [...this.versions.values()].reduce((n, v) => n + v.length, 0);
+    const versions = mols.map((mol) => this.publish(mol));
+    const after = [...this.versions.values()].reduce((n, v) => n + v.length, 0);
+    if (audit && after > before) this.audit?.record(audit);
+    return versions;
   }
   async latest(anmSchemeId: string, deliveryDate: string, constraintId: string) {
     const latest = this.versions.get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)?.at(-1);
@@ -673,8 +864,14 @@ export class FakeWorkflow implements WorkflowStarter, WorkflowInspector {
   readonly started = new Map<string, unknown>();
   readonly stopped: string[] = [];
 
-  async start(name: string, input: unknown): Promise<string> {
-    if (!this.started.has(name)) this.started.set(name, copy(input));
+  /** Names of executions that exist but have ended (a restore's leftovers). */
+  readonly ended = new Set<string>();
+
+  async start(name: string, input: unknown): Promise<string | undefined> {
+    if (this.ended.has(name)) return undefined;
+    const held = this.started.get(name);
+    if (held !== undefined && JSON.stringify(held) !== JSON.stringify(input)) return undefined;
+    if (held === undefined) this.started.set(name, copy(input));
     return `arn:aws:states:eu-west-2:000000000000:execution:fake:${name}`;
   }
   async stop(executionArn: string): Promise<void> {
@@ -707,24 +904,27 @@ export function fakePorts() {
   const audit = new InMemoryAudit(ids);
   const apiKeys = new InMemoryApiKeys();
   const claims = new InMemoryEntryClaims();
-  const cycles = new InMemoryCycles();
-  const markets = new InMemoryMarkets();
+  const cycles = new InMemoryCycles(audit);
+  const markets = new InMemoryMarkets(cycles);
+  const participants = new InMemoryParticipants(audit, apiKeys);
   return {
     clock: new FakeClock(),
     ids,
     credentials: new FakeCredentials(),
     audit,
     apiKeys,
-    participants: new InMemoryParticipants(audit, apiKeys),
+    participants,
     assets: new InMemoryAssets(audit, claims),
     claims,
     idempotency: new InMemoryIdempotency(),
+    rateLimits: new InMemoryRateLimits(),
+    limits: { registrationsPerHour: 1_000 },
     schemes: new InMemorySchemeSettings(),
     cycles,
     markets,
-    orders: new InMemoryOrders(markets, cycles),
+    orders: new InMemoryOrders(markets, cycles, audit, { claims, participants }),
     trades: new InMemoryTrades(),
-    meritOrders: new InMemoryMeritOrders(),
+    meritOrders: new InMemoryMeritOrders(cycles, audit),
     outbox: new InMemoryOutbox(),
     workflow: new FakeWorkflow(),
   };

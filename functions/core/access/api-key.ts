@@ -14,3 +14,9 @@ export interface ApiKeyRecord {
 
 /** The shape `POST /registrations` gives a claim secret: `cls_` and 256 bits in base64url (D-20). */
 export const CLAIM_SECRET_PATTERN = /^cls_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * D-149: a claim secret works for 30 days after registration; later, even the right secret is
+ * refused (409 `CLAIM_SECRET_EXPIRED`), so a secret leaked from an old e-mail or log is useless.
+ */
+export const CLAIM_SECRET_LIFETIME_MS = 30 * 24 * 3_600_000;

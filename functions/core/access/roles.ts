@@ -14,8 +14,11 @@ export interface Caller {
   principalId: string;
 }
 
-/** The roles an audit record can name: a key's role, or `anonymous` on public routes. */
-export const ACTOR_ROLES = [...ROLES, "anonymous"] as const;
+/**
+ * The roles an audit record can name: a key's role, `anonymous` on public routes, or `system`
+ * for a workflow step or consumer (its principal `system:<step>`).
+ */
+export const ACTOR_ROLES = [...ROLES, "anonymous", "system"] as const;
 
 /** Who did something, as the audit log records it. */
 export interface Actor {
@@ -25,3 +28,8 @@ export interface Actor {
 
 /** The actor of a request without a key (registration, key claim). */
 export const ANONYMOUS: Actor = { role: "anonymous", principalId: "anonymous" };
+
+/** The actor of a workflow step or consumer: `system:<step>` (D-141). */
+export function systemActor(step: string): Actor {
+  return { role: "system", principalId: `system:${step}` };
+}

@@ -10,6 +10,8 @@ export interface MarketConfig {
   deratingPermille: number;
   /** R-ORDER-1 price cap per price component, pence (D-12). */
   priceCapPence: number;
+  /** D-142: the most markets (constraint events) one look-ahead may open; more is 422. */
+  maxMarketsPerLookAhead: number;
 }
 
 /** What a scheme has set for a delivery day; a field it has not set takes its default. */
@@ -20,12 +22,13 @@ export interface SchemeSettings {
 }
 
 /**
- * Defaults: k = 1.0 (R-ELIG-3), price cap £10,000 (R-ORDER-1). Use cases read them only through
- * {@link marketConfigOf}.
+ * Defaults: k = 1.0 (R-ELIG-3), price cap £10,000 (R-ORDER-1), at most 1,000 markets per
+ * look-ahead (D-142). Use cases read them only through {@link marketConfigOf}.
  */
 export const DEFAULT_MARKET_CONFIG: Readonly<MarketConfig> = {
   deratingPermille: 1000,
   priceCapPence: 1_000_000,
+  maxMarketsPerLookAhead: 1_000,
 };
 
 /** The day-ahead configuration a scheme runs under: its own settings over the defaults. */
@@ -34,5 +37,7 @@ export function marketConfigOf(settings?: SchemeSettings): MarketConfig {
   return {
     deratingPermille: own.deratingPermille ?? DEFAULT_MARKET_CONFIG.deratingPermille,
     priceCapPence: own.priceCapPence ?? DEFAULT_MARKET_CONFIG.priceCapPence,
+    maxMarketsPerLookAhead:
+      own.maxMarketsPerLookAhead ?? DEFAULT_MARKET_CONFIG.maxMarketsPerLookAhead,
   };
 }

@@ -235,13 +235,30 @@ export function gateClosureMsOf(
 }
 
 /**
- * R-IN-1, the clock-dependent part: a gate closure in the past (at or before `nowMs`) is refused.
- * Skipped by offline simulation (api.md "Offline simulation").
+ * D-133: the longest lead time the platform accepts, gate closure − receive time: 96 hours (a
+ * Thursday look-ahead for Monday). The day-ahead workflow's timeout is this plus the worst case
+ * of its steps plus a margin (`test/unit/workflow/lead-time.test.ts` proves the sum from the
+ * ASL), so a cycle can never time out waiting for its gate closure.
+ */
+export const MAX_LEAD_TIME_MS = 96 * 3_600_000;
+
+/**
+ * R-IN-1, the clock-dependent part: a gate closure in the past (at or before `nowMs`) is refused,
+ * and so is one further ahead than {@link MAX_LEAD_TIME_MS} (D-133). Skipped by offline
+ * simulation (api.md "Offline simulation").
  */
 export function checkGateClosureNotPast(body: LookAheadBody, nowMs: number): void {
-  if (gateClosureMsOf(body) <= nowMs)
+  const gate = gateClosureMsOf(body);
+  if (gate <= nowMs)
     throw new LookAheadInvalidError([
       { path: "gateClosureAt", message: "gate closure is in the past (R-IN-1)" },
+    ]);
+  if (gate - nowMs > MAX_LEAD_TIME_MS)
+    throw new LookAheadInvalidError([
+      {
+        path: "gateClosureAt",
+        message: `gate closure is more than ${MAX_LEAD_TIME_MS / 3_600_000} hours ahead (D-133)`,
+      },
     ]);
 }
 

@@ -1,13 +1,17 @@
+import type { AuditEntry } from "../access/audit";
 import { eligibleClaimsOfScheme } from "../access/entry-claims";
+import { systemActor } from "../access/roles";
 import { marketConfigOf } from "../config/market-config";
-import { CycleStateError, DomainError } from "../errors";
+import { CycleStateError, CycleSupersededError, DomainError } from "../errors";
 import type { Trade } from "../matching/match";
 import { type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
+import { recordInstant } from "../model/settlement-periods";
 import { type DayAheadBook, deriveOpportunities } from "../opportunities/derive";
 import type {
   AssetStore,
   Clock,
   Cycle,
+  CycleStatus,
   CycleStore,
   EntryClaimStore,
   MarketStore,
@@ -22,6 +26,7 @@ import type {
   StoredTrade,
   TradeStore,
 } from "../ports";
+import { fenceOf } from "../ports";
 import { matchDay, reorderDay } from "./day-ahead";
 
 /** Everything the workflow steps touch. */
@@ -40,15 +45,44 @@ export interface CyclePorts {
   schemes: SchemeConfigSource;
 }
 
+/**
+ * The cycle a step runs for, with the step recorded on it (progress for the operator, and the
+ * step named if this one fails) — fenced on the cycle being current (D-131): a superseded
+ * cycle's step stops here with `CycleSupersededError` and changes nothing.
+ */
 async function cycleOf(ports: CyclePorts, cycleId: string, step: string): Promise<Cycle> {
   const cycle = await ports.cycles.getCycle(cycleId);
   if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
-  // A superseded cycle's execution is stopped; if a step still runs, it must change nothing.
-  if (cycle.status === "superseded")
-    throw new CycleStateError(`cycle ${cycleId} was superseded by ${cycle.supersededBy}`);
-  // Progress for the operator, and the step named if this one fails.
-  await ports.cycles.updateCycle(cycleId, { step });
+  if (cycle.status === "superseded") throw new CycleSupersededError(cycleId);
+  await ports.cycles.markStep(fenceOf(cycle), step, {
+    subject: cycleId,
+    action: "cycle.step-started",
+    actor: systemActor(step),
+    at: recordInstant(ports.clock.nowMs()),
+    ...(cycle.step ? { from: cycle.step } : {}),
+    to: step,
+  });
   return cycle;
+}
+
+/** The audit record of a cycle's status change made by a step (D-139). */
+function stepAudit(
+  ports: CyclePorts,
+  cycle: Cycle,
+  step: string,
+  action: string,
+  to: CycleStatus,
+  reason?: string,
+): AuditEntry {
+  return {
+    subject: cycle.cycleId,
+    action,
+    actor: systemActor(step),
+    at: recordInstant(ports.clock.nowMs()),
+    from: cycle.status,
+    to,
+    ...(reason ? { reason } : {}),
+  };
 }
 
 async function lookAheadOf(ports: CyclePorts, cycleId: string): Promise<LookAhead> {
@@ -99,27 +133,38 @@ export async function ingestStep(ports: CyclePorts, cycleId: string): Promise<vo
   const markets = await ports.markets.listMarketsOfCycle(old);
   const now = ports.clock.nowMs();
   for (const market of markets) {
-    const orders = (await ports.orders.listOrdersOfMarket(market.marketId, old)).filter(
+    const orders = (await ports.orders.ordersOfMarket(market.marketId, old)).filter(
       (o) => o.status === "open",
     );
-    await ports.orders.settleOrders(
-      orders.map((o) => ({ ...o, status: "cancelled", updatedAtMs: now })),
+    const cancelled = new Set(
+      await ports.orders.cancelOrders(orders, now, (o) => ({
+        subject: o.orderId,
+        action: "order.cancelled",
+        actor: systemActor("IngestLookAhead"),
+        at: recordInstant(now),
+        from: "open",
+        to: "cancelled",
+        reason: `look-ahead superseded by cycle ${cycleId} (R-IN-3)`,
+      })),
     );
     await ports.outbox.notifyAll(
-      orders.map((o) => ({
-        participantId: o.participantId,
-        eventId: `ORDER_CANCELLED#${o.orderId}`,
-        event: {
-          type: "order-cancelled",
-          orderId: o.orderId,
-          marketId: o.marketId,
-          reason: "look-ahead superseded (R-IN-3)",
-        },
-        atMs: now,
-      })),
+      orders
+        .filter((o) => cancelled.has(o.orderId))
+        .map((o) => ({
+          participantId: o.participantId,
+          eventId: `ORDER_CANCELLED#${o.orderId}`,
+          event: {
+            type: "order-cancelled",
+            orderId: o.orderId,
+            marketId: o.marketId,
+            reason: "look-ahead superseded (R-IN-3)",
+          },
+          atMs: now,
+        })),
     );
   }
   await ports.markets.setMarketStatus(
+    fenceOf(cycle),
     old,
     markets.map((m) => m.marketId),
     "cancelled",
@@ -153,8 +198,8 @@ export async function deriveStep(
     deliveryDate: lookAhead.deliveryDate,
     gateClosureMs: lookAhead.gateClosureMs,
   }));
-  await ports.markets.saveBook(cycleId, markets, opportunities);
-  await ports.cycles.updateCycle(cycleId, {
+  await ports.markets.saveBook(fenceOf(cycle), markets, opportunities);
+  await ports.cycles.annotate(fenceOf(cycle), {
     unresolvable: book.unresolvable,
     marketCount: markets.length,
   });
@@ -166,12 +211,18 @@ export async function openStep(ports: CyclePorts, cycleId: string): Promise<void
   const cycle = await cycleOf(ports, cycleId, "OpenMarkets");
   const markets = await marketsOf(ports, cycle);
   await ports.markets.setMarketStatus(
+    fenceOf(cycle),
     cycleId,
     markets.map((m) => m.marketId),
     "open",
     ["pending", "open"],
   );
-  await ports.cycles.updateCycle(cycleId, { status: "markets-open" }, ["running", "markets-open"]);
+  if (cycle.status === "running")
+    await ports.cycles.transition(fenceOf(cycle), {
+      from: ["running"],
+      to: "markets-open",
+      audit: stepAudit(ports, cycle, "OpenMarkets", "cycle.markets-opened", "markets-open"),
+    });
   const now = ports.clock.nowMs();
   const participants = new Set(
     (await ports.markets.listOpportunitiesOfCycle(cycleId)).map((o) => o.participantId),
@@ -191,6 +242,7 @@ export async function closeStep(ports: CyclePorts, cycleId: string): Promise<voi
   const cycle = await cycleOf(ports, cycleId, "CloseMarkets");
   const markets = await marketsOf(ports, cycle);
   await ports.markets.setMarketStatus(
+    fenceOf(cycle),
     cycleId,
     markets.map((m) => m.marketId),
     "closed",
@@ -210,18 +262,18 @@ export async function matchStep(ports: CyclePorts, cycleId: string): Promise<{ t
   const cycle = await cycleOf(ports, cycleId, "Match");
   const { book, markets } = await bookOf(ports, cycle);
   const orders = (
-    await Promise.all(markets.map((m) => ports.orders.listOrdersOfMarket(m.marketId, cycleId)))
+    await Promise.all(markets.map((m) => ports.orders.ordersOfMarket(m.marketId, cycleId)))
   ).flat();
-  const live = matchable(orders);
   // Fence: the orders read through the index must add up to the open quantities held by the
   // conditional writes (read consistently); if the index lags, fail so that the Retry re-reads.
   const held = await ports.orders.openQuantities(cycleId);
   const seen = new Map<string, number>();
-  for (const o of live) {
+  for (const o of matchable(orders)) {
     const key = `${o.marketId}|${o.side}|${o.entryId}`;
     seen.set(key, (seen.get(key) ?? 0) + o.quantityKw);
   }
   for (const [key, kw] of held) if ((seen.get(key) ?? 0) !== kw) throw new OrderIndexLagError(key);
+  const live = await withoutIneligible(ports, cycle, matchable(orders));
   const trades = matchDay(book, live);
   const byMarket = new Map(markets.map((m) => [m.marketId, m]));
   const stored: StoredTrade[] = trades.map((t) => ({
@@ -258,8 +310,40 @@ export async function matchStep(ports: CyclePorts, cycleId: string): Promise<{ t
     result.tradeCount += 1;
     result.tradedKw += t.quantityKw;
   }
-  await ports.markets.setMarketResults(cycleId, [...results.values()]);
+  await ports.markets.setMarketResults(fenceOf(cycle), [...results.values()]);
   return { trades: trades.length };
+}
+
+/**
+ * D-137: at gate closure, open orders whose entry is no longer eligible (its asset rejected, so
+ * its claim released, or its participant suspended or rejected) take no part in matching and
+ * are cancelled — the backstop behind the cancellations made with the operator's decision.
+ */
+async function withoutIneligible(
+  ports: CyclePorts,
+  cycle: Cycle,
+  orders: StoredOrder[],
+): Promise<StoredOrder[]> {
+  const eligible = new Set(
+    (await eligibleClaimsOfScheme(ports, cycle.anmSchemeId)).map(
+      (c) => `${c.entryId}\u0000${c.participantId}`,
+    ),
+  );
+  const ok = (o: StoredOrder) => eligible.has(`${o.entryId}\u0000${o.participantId}`);
+  const stale = orders.filter((o) => o.status === "open" && !ok(o));
+  if (stale.length > 0) {
+    const now = ports.clock.nowMs();
+    await ports.orders.cancelOrders(stale, now, (o) => ({
+      subject: o.orderId,
+      action: "order.cancelled",
+      actor: systemActor("Match"),
+      at: recordInstant(now),
+      from: "open",
+      to: "cancelled",
+      reason: "the entry or its participant is no longer eligible (R-ELIG-1)",
+    }));
+  }
+  return orders.filter((o) => o.status !== "open" || ok(o));
 }
 
 /** The stored trades of a cycle in the order matching made them. */
@@ -288,11 +372,13 @@ async function publishAll(
   cycle: Cycle,
   lookAhead: LookAhead,
   fallback: boolean,
+  step: string,
 ): Promise<void> {
   const draft = fallback ? [] : ((await ports.meritOrders.loadDraft(cycle.cycleId)) ?? []);
   const byConstraint = new Map(draft.map((c) => [c.constraintId, c.segments]));
   const now = ports.clock.nowMs();
   await ports.meritOrders.publishAll(
+    fenceOf(cycle),
     lookAhead.constraints.map((constraint) => ({
       anmSchemeId: cycle.anmSchemeId,
       deliveryDate: cycle.deliveryDate,
@@ -303,6 +389,13 @@ async function publishAll(
       fallback,
       segments: byConstraint.get(constraint.constraintId) ?? [],
     })),
+    {
+      subject: cycle.cycleId,
+      action: fallback ? "merit-order.fallback-published" : "merit-order.published",
+      actor: systemActor(step),
+      at: recordInstant(now),
+      to: `${lookAhead.constraints.length} constraint(s)${fallback ? ", the MOL as received" : ""}`,
+    },
   );
 }
 
@@ -310,12 +403,13 @@ async function publishAll(
 export async function publishStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "Publish");
   const lookAhead = await lookAheadOf(ports, cycleId);
-  await publishAll(ports, cycle, lookAhead, false);
-  await ports.cycles.updateCycle(cycleId, { status: "published" }, [
-    "running",
-    "markets-open",
-    "published",
-  ]);
+  await publishAll(ports, cycle, lookAhead, false, "Publish");
+  if (cycle.status !== "published")
+    await ports.cycles.transition(fenceOf(cycle), {
+      from: ["running", "markets-open"],
+      to: "published",
+      audit: stepAudit(ports, cycle, "Publish", "cycle.published", "published"),
+    });
   const now = ports.clock.nowMs();
   const parties = new Set(
     (await ports.trades.listTradesOfCycle(cycleId)).flatMap((t) => [
@@ -337,13 +431,23 @@ export async function publishStep(ports: CyclePorts, cycleId: string): Promise<v
  * PublishOriginal (§10 fallback): the MOL as received is published for every constraint, so the
  * ANM always has one. Does not record a step of its own: the failing step stays named.
  */
-export async function publishOriginalStep(ports: CyclePorts, cycleId: string): Promise<void> {
+export async function publishOriginalStep(
+  ports: CyclePorts,
+  cycleId: string,
+  step = "PublishOriginal",
+): Promise<void> {
   const cycle = await ports.cycles.getCycle(cycleId);
   if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
-  if (cycle.status === "superseded") return; // the newer cycle publishes for the day
+  if (cycle.status === "superseded" || cycle.status === "published") return;
   const body = await ports.cycles.loadLookAhead(cycleId);
   if (!body) return; // nothing was accepted, so there is nothing to fall back to
-  await publishAll(ports, cycle, toLookAhead(LookAheadSchema.parse(body)), true);
+  try {
+    await publishAll(ports, cycle, toLookAhead(LookAheadSchema.parse(body)), true, step);
+  } catch (error) {
+    // D-131: a superseded cycle never publishes over its successor; the successor publishes.
+    if (error instanceof CycleSupersededError) return;
+    throw error;
+  }
 }
 
 /** Lambda's error document in a Catch `Cause`; only its type and message are kept. */
@@ -364,19 +468,34 @@ export async function markFailedStep(
   ports: CyclePorts,
   cycleId: string,
   error: { Error: string; Cause?: string } | undefined,
-): Promise<void> {
+  step = "MarkFailed",
+): Promise<boolean> {
   const cycle = await ports.cycles.getCycle(cycleId);
   if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
+  if (cycle.status !== "running" && cycle.status !== "markets-open") return false;
   const failure = {
     step: cycle.step ?? "unknown",
     error: error?.Error ?? "Unknown",
     cause: causeMessage(error?.Cause),
   };
-  await ports.cycles.updateCycle(cycleId, { status: "failed", failure }, [
-    "running",
-    "markets-open",
-    "failed",
-  ]);
+  try {
+    return await ports.cycles.transition(fenceOf(cycle), {
+      from: ["running", "markets-open"],
+      to: "failed",
+      patch: { failure },
+      audit: stepAudit(
+        ports,
+        cycle,
+        step,
+        "cycle.failed",
+        "failed",
+        `${failure.step}: ${failure.error}; the original MOL was published as the fallback`,
+      ),
+    });
+  } catch (error) {
+    if (error instanceof CycleSupersededError) return false; // its successor runs the day
+    throw error;
+  }
 }
 
 /** The order index has not caught up with the conditional writes yet: retried by the workflow. */

@@ -184,6 +184,7 @@ export function parseScenario(input: unknown): Parsed<Scenario> {
         deratingPermille:
           k === undefined ? DEFAULT_MARKET_CONFIG.deratingPermille : Math.round(k * 1000),
         priceCapPence: cap === undefined ? DEFAULT_MARKET_CONFIG.priceCapPence : gbpToPence(cap),
+        maxMarketsPerLookAhead: DEFAULT_MARKET_CONFIG.maxMarketsPerLookAhead,
       },
     },
   };

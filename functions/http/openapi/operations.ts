@@ -21,11 +21,15 @@ export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...ACCESS_OPERATIONS,
   ...MARKET_OPERATIONS,
   GetHealth: {
-    summary: "Liveness check",
+    summary: "Liveness and database check",
     tags: ["Health and documentation"],
     responses: {
       "200": {
-        description: "The API answers.",
+        description: "The API and its database answer.",
+        content: { "application/json": { schema: HealthSchema } },
+      },
+      "503": {
+        description: "The database cannot be read (Retry-After says when to ask again).",
         content: { "application/json": { schema: HealthSchema } },
       },
     },

@@ -4,13 +4,22 @@ import { parseInstant } from "../../core/model/settlement-periods";
 
 /**
  * Field schemas of the access-control API (registration, assets): bounded strings with no
- * control characters, so that nothing oversized or unprintable is ever stored.
+ * control characters, so that nothing oversized or unprintable is ever stored. D-147: nor format
+ * characters (Unicode Cf: bidirectional overrides and isolates, zero-width spaces and joiners,
+ * the byte-order mark), which make a name read differently from what is stored; nor a leading
+ * `=`, `+`, `-` or `@`, which a spreadsheet would run as a formula when an operator exports it.
  */
 export function text(max: number) {
   return z
     .string()
     .max(max, { message: `must be at most ${max} characters` })
     .regex(/^[^\p{Cc}]*$/u, { message: "must not contain control characters" })
+    .regex(/^[^\p{Cf}]*$/u, {
+      message: "must not contain bidirectional or zero-width (format) characters",
+    })
+    .refine((value) => !/^\s*[=+\-@]/.test(value), {
+      message: "must not begin with =, +, - or @ (it would run as a spreadsheet formula)",
+    })
     .refine((value) => value.trim() !== "", { message: "must not be blank" });
 }
 

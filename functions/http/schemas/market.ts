@@ -27,6 +27,16 @@ const deliveryDate = calendarDate.meta({
 /** GET /opportunities, /markets, /trades, /cycles: one delivery day, a page at a time. */
 export const DeliveryDateQuerySchema = z.strictObject({ deliveryDate, ...paging });
 
+/** GET /cycles: one delivery day's cycles, optionally of one status (D-151). */
+export const CyclesQuerySchema = z.strictObject({
+  deliveryDate: calendarDate,
+  status: z
+    .enum(["running", "markets-open", "published", "failed", "superseded"])
+    .optional()
+    .meta({ description: "Only cycles in this status." }),
+  ...paging,
+});
+
 /** GET /orders: the caller's orders, of one market or all, a page at a time. */
 export const OrdersQuerySchema = z.strictObject({
   marketId: clientId.optional().meta({ description: "Only the orders of this market." }),

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "../lambda-context";
 import {
   type Execution,
+  type ExecutionEndListener,
   type LocalStateMachine,
   SfnApiError,
   StateMachineRegistry,
@@ -33,6 +34,11 @@ export class LocalStepFunctions {
 
   stateMachineArn(name: string): string {
     return this.registry.stateMachineArn(name);
+  }
+
+  /** Calls `listener` whenever an execution ends, with its final state (D-134). */
+  onExecutionEnded(listener: ExecutionEndListener): void {
+    this.registry.onEnded(listener);
   }
 
   /** Serves the API on 127.0.0.1; port 0 picks a free one. Returns the endpoint URL. */

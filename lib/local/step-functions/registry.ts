@@ -55,9 +55,18 @@ export class SfnApiError extends Error {
 
 type Machine = LocalStateMachine & { readonly arn: string };
 
+/** Told about every execution that has ended, once its status is final. */
+export type ExecutionEndListener = (execution: Execution) => void;
+
 export class StateMachineRegistry {
   private readonly machines = new Map<string, Machine>();
   private readonly executions = new Map<string, Execution>();
+  private readonly endListeners: ExecutionEndListener[] = [];
+
+  /** Calls `listener` whenever an execution ends (D-134: the status-change event's source). */
+  onEnded(listener: ExecutionEndListener): void {
+    this.endListeners.push(listener);
+  }
 
   constructor(
     machines: readonly LocalStateMachine[],
@@ -195,28 +204,32 @@ export class StateMachineRegistry {
       status: "RUNNING",
       history,
       abort: () => run.abort(),
-      done: run.result.then(
-        async (output) => {
-          await collect;
-          execution.status = "SUCCEEDED";
-          execution.output = JSON.stringify(output);
-          execution.stopDate = Date.now();
-        },
-        async (error: unknown) => {
-          await collect.catch(() => undefined);
-          execution.stopDate = Date.now();
-          if (error instanceof ExecutionAbortedError) {
-            execution.status = "ABORTED";
-          } else if (error instanceof ExecutionTimeoutError) {
-            execution.status = "TIMED_OUT";
-          } else {
-            execution.status = "FAILED";
-            const details = history.failure();
-            execution.error = details?.error ?? (error instanceof Error ? error.name : "Error");
-            execution.cause = details?.cause ?? (error instanceof Error ? error.message : "");
-          }
-        },
-      ),
+      done: run.result
+        .then(
+          async (output) => {
+            await collect;
+            execution.status = "SUCCEEDED";
+            execution.output = JSON.stringify(output);
+            execution.stopDate = Date.now();
+          },
+          async (error: unknown) => {
+            await collect.catch(() => undefined);
+            execution.stopDate = Date.now();
+            if (error instanceof ExecutionAbortedError) {
+              execution.status = "ABORTED";
+            } else if (error instanceof ExecutionTimeoutError) {
+              execution.status = "TIMED_OUT";
+            } else {
+              execution.status = "FAILED";
+              const details = history.failure();
+              execution.error = details?.error ?? (error instanceof Error ? error.name : "Error");
+              execution.cause = details?.cause ?? (error instanceof Error ? error.message : "");
+            }
+          },
+        )
+        .then(() => {
+          for (const listener of this.endListeners) listener(execution);
+        }),
     };
     return execution;
   }
