@@ -99,6 +99,36 @@ export class MeritOrderRepository implements MeritOrderStore {
    * by one by `publish`, which re-reads the pointers.
    */
   async publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]> {
+    const { versions, todo } = await this.prepare(mols);
+    await putAll(
+      this.client,
+      this.tableName,
+      todo.flatMap((t) => t.pages),
+    );
+    for (let i = 0; i < todo.length; i += 50) {
+      const chunk = todo.slice(i, i + 50);
+      try {
+        await this.client.send(
+          new TransactWriteCommand({ TransactItems: chunk.flatMap((t) => t.pairs) }),
+        );
+      } catch (error) {
+        if (!cancellationCodes(error)) throw error;
+        for (const t of chunk) versions[t.index] = await this.publish(mols[t.index]!);
+      }
+    }
+    return versions;
+  }
+
+  /**
+   * What publishing `mols` writes, without writing it: the version each constraint gets (the
+   * one this run already published, else the next), the pages of the new versions, and their
+   * header + LATEST pointer pairs (conditional on the pointer read). Pages go first (a version's
+   * pages are invisible until its pointer is written), the pairs in the caller's transaction.
+   */
+  async prepare(mols: Omit<PublishedMeritOrder, "version">[]): Promise<{
+    versions: number[];
+    todo: { index: number; pairs: ConditionalWrite[]; pages: Record<string, unknown>[] }[];
+  }> {
     const pkOf = (mol: Omit<PublishedMeritOrder, "version">) =>
       marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     const pointers = new Map(
@@ -125,23 +155,7 @@ export class MeritOrderRepository implements MeritOrderStore {
       const { pages, pairs } = this.versionWrites(pk, mol, version, latest);
       todo.push({ index, pairs, pages });
     });
-    await putAll(
-      this.client,
-      this.tableName,
-      todo.flatMap((t) => t.pages),
-    );
-    for (let i = 0; i < todo.length; i += 50) {
-      const chunk = todo.slice(i, i + 50);
-      try {
-        await this.client.send(
-          new TransactWriteCommand({ TransactItems: chunk.flatMap((t) => t.pairs) }),
-        );
-      } catch (error) {
-        if (!cancellationCodes(error)) throw error;
-        for (const t of chunk) versions[t.index] = await this.publish(mols[t.index]!);
-      }
-    }
-    return versions;
+    return { versions, todo };
   }
 
   /** A new version's pages, and its header and LATEST pointer (conditional on `latest`). */
@@ -236,7 +250,16 @@ export class MeritOrderRepository implements MeritOrderStore {
       }),
     );
     if (!pointer) return undefined;
-    const version = Number(pointer.version);
+    return this.version(anmSchemeId, deliveryDate, constraintId, Number(pointer.version));
+  }
+
+  async version(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintId: string,
+    version: number,
+  ): Promise<PublishedMeritOrder | undefined> {
+    const pk = marketKeys.meritOrderPk(anmSchemeId, deliveryDate, constraintId);
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { env } from "./env";
@@ -16,6 +17,7 @@ function localOverrides(endpoint: string | undefined) {
 
 let dynamo: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
+let kms: KMSClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   if (dynamo === undefined) {
@@ -34,4 +36,9 @@ export function sfnClient(): SFNClient {
     sfn = new SFNClient({ region: AWS_REGION, ...localOverrides(SFN_ENDPOINT) });
   }
   return sfn;
+}
+
+export function kmsClient(): KMSClient {
+  kms ??= new KMSClient({ region: env().AWS_REGION });
+  return kms;
 }

@@ -10,7 +10,16 @@ import { randomIds } from "../adapters/ids";
 import { MarketRepository } from "../adapters/market-repository";
 import { MeritOrderRepository } from "../adapters/merit-order-repository";
 import { OrderRepository } from "../adapters/order-repository";
+import { CycleChangeWriter } from "../adapters/cycle-changes";
 import { OutboxRepository } from "../adapters/outbox-repository";
+import {
+  EnvelopeSecretBox,
+  KmsKeyWrapper,
+  LocalFileKeyWrapper,
+} from "../adapters/secret-box";
+import { WebhookDeliveryRepository } from "../adapters/webhook-delivery-repository";
+import { WebhookEndpointRepository } from "../adapters/webhook-endpoint-repository";
+import { HttpWebhookTransport } from "../adapters/webhook-transport";
 import { ParticipantRepository } from "../adapters/participant-repository";
 import { noSchemeSettings } from "../adapters/scheme-settings";
 import { TradeRepository } from "../adapters/trade-repository";
@@ -27,7 +36,9 @@ import type {
   AuditTrail,
   Clock,
   Credentials,
+  CycleChanges,
   CycleStore,
+  DeliveryStore,
   EntryClaimStore,
   IdempotencyRecords,
   IdGenerator,
@@ -36,18 +47,29 @@ import type {
   OrderStore,
   Outbox,
   ParticipantStore,
+  RandomSource,
   SchemeConfigSource,
+  SecretBox,
+  Sleeper,
   TradeStore,
+  WebhookEndpointStore,
+  WebhookSettings,
+  WebhookTransport,
   WorkflowInspector,
   WorkflowStarter,
 } from "../core/ports";
+import type { DeliveryLogPorts } from "../core/webhooks/deliveries";
+import type { DispatchPorts } from "../core/webhooks/dispatch";
+import type { EndpointPorts } from "../core/webhooks/endpoints";
+import type { InstructionPorts } from "../core/webhooks/instructions";
+import { ATTEMPT_TIMEOUT_MS, DEFAULT_RETRY_DELAYS_MS } from "../core/webhooks/model";
 import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import type { MarketQueryPorts } from "../core/use-cases/market-queries";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
 import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
-import { dynamoDocumentClient, sfnClient } from "./clients";
-import { required, workflowArn } from "./env";
+import { dynamoDocumentClient, kmsClient, sfnClient } from "./clients";
+import { env, required, workflowArn } from "./env";
 
 /**
  * The one composition root: every port of `core/ports.ts`, implemented by its adapter and built
@@ -73,6 +95,15 @@ export interface Deps {
   readonly trades: TradeStore;
   readonly meritOrders: MeritOrderStore;
   readonly outbox: Outbox;
+  readonly changes: CycleChanges;
+  /** Webhooks (R-NOTIFY): endpoints, deliveries, sealed secrets, the sender and its settings. */
+  readonly endpoints: WebhookEndpointStore;
+  readonly deliveries: DeliveryStore;
+  readonly secrets: SecretBox;
+  readonly transport: WebhookTransport;
+  readonly webhookSettings: WebhookSettings;
+  readonly random: RandomSource;
+  readonly sleeper: Sleeper;
   /** The day-ahead cycle's executions (WORKFLOWS row DayAheadCycle). */
   readonly workflow: WorkflowStarter & WorkflowInspector;
 }
@@ -93,11 +124,39 @@ const auditLog = () => {
   return auditLogInstance;
 };
 
+/** R-NOTIFY-6 settings, or what the environment sets instead (tests shorten the delays). */
+function webhookSettings(): WebhookSettings {
+  const e = env();
+  return {
+    retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS
+      ? e.WEBHOOK_RETRY_DELAYS_MS.split(",").map(Number)
+      : [...DEFAULT_RETRY_DELAYS_MS],
+    timeoutMs: e.WEBHOOK_TIMEOUT_MS ?? ATTEMPT_TIMEOUT_MS,
+    leaseMs: e.WEBHOOK_LEASE_MS ?? 60_000,
+    concurrency: e.WEBHOOK_CONCURRENCY ?? 32,
+    perEndpoint: e.WEBHOOK_PER_ENDPOINT ?? 8,
+    pollMs: e.WEBHOOK_POLL_MS ?? 1_000,
+    urlPolicy: { allowLocalHttp: e.WEBHOOK_ALLOW_LOCAL_HTTP === "true" },
+  };
+}
+
+/** Data keys wrapped by the KMS key of the grant, or by the local stack's key file. */
+function secretBox(): SecretBox {
+  const { LOCAL_KEY_DIR } = env();
+  return new EnvelopeSecretBox(
+    LOCAL_KEY_DIR
+      ? new LocalFileKeyWrapper(`${LOCAL_KEY_DIR}/webhook-secrets.key`)
+      : new KmsKeyWrapper(kmsClient(), required("KEY_WEBHOOK_SECRETS_ARN")),
+  );
+}
+
 export const deps: Deps = {
   clock: { nowMs: () => clockSource.current.nowMs() },
   ids: randomIds,
   credentials: cryptoCredentials,
   schemes: noSchemeSettings,
+  random: { fraction: () => Math.random() },
+  sleeper: { sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)) },
   get audit() {
     return auditLog();
   },
@@ -137,6 +196,41 @@ export const deps: Deps = {
   get outbox() {
     return once("outbox", () => new OutboxRepository(table().client, table().name));
   },
+  get changes() {
+    return once(
+      "changes",
+      () =>
+        new CycleChangeWriter(
+          table().client,
+          table().name,
+          deps.meritOrders as MeritOrderRepository,
+        ),
+    );
+  },
+  get endpoints() {
+    return once(
+      "endpoints",
+      () => new WebhookEndpointRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get deliveries() {
+    return once(
+      "deliveries",
+      () => new WebhookDeliveryRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get secrets() {
+    return once("secrets", secretBox);
+  },
+  get transport() {
+    return once("transport", () => {
+      const servers = env().WEBHOOK_DNS_SERVERS;
+      return new HttpWebhookTransport(servers ? { dnsServers: servers.split(",") } : {});
+    });
+  },
+  get webhookSettings() {
+    return once("webhookSettings", webhookSettings);
+  },
   get workflow() {
     return once(
       "workflow",
@@ -155,4 +249,8 @@ deps satisfies RegisterParticipantPorts &
   SubmitLookAheadPorts &
   TradingPorts &
   CyclePorts &
-  MarketQueryPorts;
+  MarketQueryPorts &
+  EndpointPorts &
+  DeliveryLogPorts &
+  DispatchPorts &
+  InstructionPorts;

@@ -14,8 +14,11 @@ export interface Caller {
   principalId: string;
 }
 
-/** The roles an audit record can name: a key's role, or `anonymous` on public routes. */
-export const ACTOR_ROLES = [...ROLES, "anonymous"] as const;
+/**
+ * The roles an audit record can name: a key's role, `anonymous` on public routes, or `system`
+ * for the platform's own changes (its principal names the part that made it).
+ */
+export const ACTOR_ROLES = [...ROLES, "anonymous", "system"] as const;
 
 /** Who did something, as the audit log records it. */
 export interface Actor {
