@@ -21,6 +21,11 @@ export const GRANT_KINDS = {
   queue: ["send", "consume"],
   /** One-off schedules (EventBridge Scheduler) in the platform's schedule group. */
   schedule: ["manage"],
+  /**
+   * A KMS key (by id): `encrypt` makes data keys wrapped by it (GenerateDataKey), `decrypt`
+   * unwraps them (Decrypt). Locally a key file under the data directory stands in for it.
+   */
+  key: ["encrypt", "decrypt", "encryptDecrypt"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type GrantKind = keyof typeof GRANT_KINDS;
@@ -43,6 +48,8 @@ export interface Grants {
   readonly queue?: Readonly<Record<string, GrantLevel<"queue">>>;
   /** @default none */
   readonly schedule?: GrantLevel<"schedule">;
+  /** Key id → access. @default none */
+  readonly key?: Readonly<Record<string, GrantLevel<"key">>>;
 }
 
 const snake = (id: string) => id.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
@@ -57,4 +64,5 @@ export const GRANT_VARIABLES = {
   bucket: (id: string) => [`BUCKET_${snake(id)}_NAME`],
   queue: (id: string) => [`QUEUE_${snake(id)}_URL`],
   schedule: () => ["SCHEDULE_GROUP_NAME", "SCHEDULER_ROLE_ARN"],
+  key: (id: string) => [`KEY_${snake(id)}_ARN`],
 } as const satisfies Record<Exclude<GrantKind, "workflow">, (id: string) => readonly string[]>;

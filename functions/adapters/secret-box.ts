@@ -56,10 +56,9 @@ export class EnvelopeSecretBox implements SecretBox {
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
     decipher.setAAD(Buffer.from(owner, "utf8"));
     decipher.setAuthTag(Buffer.from(tag, "base64"));
-    return Buffer.concat([
-      decipher.update(Buffer.from(data, "base64")),
-      decipher.final(),
-    ]).toString("utf8");
+    return Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString(
+      "utf8",
+    );
   }
 }
 

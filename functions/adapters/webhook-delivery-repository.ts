@@ -6,7 +6,6 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { AuditEntry } from "../core/access/audit";
-import { recordInstant } from "../core/model/settlement-periods";
 import {
   DEFAULT_PAGE_LIMIT,
   encodeToken,
@@ -15,11 +14,8 @@ import {
   type PageRequest,
   tokenObject,
 } from "../core/model/paging";
-import type {
-  DeliveryFilter,
-  DeliveryLease,
-  DeliveryStore,
-} from "../core/ports";
+import { recordInstant } from "../core/model/settlement-periods";
+import type { DeliveryFilter, DeliveryLease, DeliveryStore } from "../core/ports";
 import {
   DELIVERY_RETENTION_MS,
   type DeliveryUpdate,

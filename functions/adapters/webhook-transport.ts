@@ -65,15 +65,21 @@ export class HttpWebhookTransport implements WebhookTransport {
   private async resolve(target: WebhookTarget): Promise<Resolved> {
     const host = target.hostname.replace(/^\[|\]$/g, "");
     if (ipaddr.isValid(host))
-      return { addresses: [{ address: host, family: ipaddr.parse(host).kind() === "ipv6" ? 6 : 4 }] };
+      return {
+        addresses: [{ address: host, family: ipaddr.parse(host).kind() === "ipv6" ? 6 : 4 }],
+      };
     if (host === "localhost") return { addresses: [{ address: "127.0.0.1", family: 4 }] };
     const [v4, v6] = await Promise.allSettled([
       this.resolver.resolve4(host),
       this.resolver.resolve6(host),
     ]);
     const addresses = [
-      ...(v4.status === "fulfilled" ? v4.value.map((address) => ({ address, family: 4 as const })) : []),
-      ...(v6.status === "fulfilled" ? v6.value.map((address) => ({ address, family: 6 as const })) : []),
+      ...(v4.status === "fulfilled"
+        ? v4.value.map((address) => ({ address, family: 4 as const }))
+        : []),
+      ...(v6.status === "fulfilled"
+        ? v6.value.map((address) => ({ address, family: 6 as const }))
+        : []),
     ];
     return addresses.length > 0 ? { addresses } : { error: "dns" };
   }
@@ -108,10 +114,9 @@ export class HttpWebhookTransport implements WebhookTransport {
     // The connection goes to the address checked above, whatever the name resolves to now.
     const lookup: LookupFunction = (_host, options, callback) => {
       if ((options as { all?: boolean }).all)
-        (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(
-          null,
-          [{ address: chosen.address, family: chosen.family }],
-        );
+        (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+          { address: chosen.address, family: chosen.family },
+        ]);
       else callback(null, chosen.address, chosen.family);
     };
     const client = url.protocol === "https:" ? https : http;
@@ -152,7 +157,10 @@ export class HttpWebhookTransport implements WebhookTransport {
               ...(statusCode >= 300 && statusCode < 400 ? { error: "redirect" as const } : {}),
               ...(() => {
                 const header = res.headers["retry-after"];
-                const ms = retryAfterMs(Array.isArray(header) ? header[0] : header, sentAt.getTime());
+                const ms = retryAfterMs(
+                  Array.isArray(header) ? header[0] : header,
+                  sentAt.getTime(),
+                );
                 return ms === undefined ? {} : { retryAfterMs: ms };
               })(),
             });

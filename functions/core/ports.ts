@@ -4,13 +4,13 @@ import type { AuditEntry, AuditRecord } from "./access/audit";
 import type { Participant, ParticipantRegistration, ParticipantStatus } from "./access/participant";
 import type { Actor } from "./access/roles";
 import type { SchemeSettings } from "./config/market-config";
+import type { EventType, PlatformEvent } from "./events/platform-event";
 import type { Trade } from "./matching/match";
 import type { ConstraintMeritOrder } from "./merit-order/reorder";
 import type { LookAheadBody } from "./model/look-ahead";
 import type { Page, PageRequest } from "./model/paging";
 import type { Market, Opportunity } from "./opportunities/derive";
 import type { Order } from "./orders/order";
-import type { EventType, PlatformEvent } from "./events/platform-event";
 import type {
   AttemptResult,
   DeliveryStatus,
@@ -537,7 +537,11 @@ export interface DeliveryStore {
   /** Ids of deliveries due at `nowMs` (a scheduled attempt or a manual retry) and not leased. */
   due(nowMs: number, limit: number): Promise<string[]>;
   /** Takes the lease when the delivery is due and not leased; the delivery, or undefined. */
-  claim(deliveryId: string, lease: DeliveryLease, nowMs: number): Promise<WebhookDelivery | undefined>;
+  claim(
+    deliveryId: string,
+    lease: DeliveryLease,
+    nowMs: number,
+  ): Promise<WebhookDelivery | undefined>;
   /** Gives a lease back without an attempt (it becomes due for any dispatcher at once). */
   release(deliveryId: string, token: string): Promise<void>;
   /** Records an attempt and the next state while `token` still holds the lease; false if not. */

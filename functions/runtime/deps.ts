@@ -3,6 +3,7 @@ import { AssetRepository } from "../adapters/asset-repository";
 import { AuditLog } from "../adapters/audit-log";
 import { systemClock } from "../adapters/clock";
 import { cryptoCredentials } from "../adapters/credentials";
+import { CycleChangeWriter } from "../adapters/cycle-changes";
 import { CycleRepository } from "../adapters/cycle-repository";
 import { EntryClaims } from "../adapters/entry-claims";
 import { IdempotencyStore } from "../adapters/idempotency-store";
@@ -10,19 +11,14 @@ import { randomIds } from "../adapters/ids";
 import { MarketRepository } from "../adapters/market-repository";
 import { MeritOrderRepository } from "../adapters/merit-order-repository";
 import { OrderRepository } from "../adapters/order-repository";
-import { CycleChangeWriter } from "../adapters/cycle-changes";
 import { OutboxRepository } from "../adapters/outbox-repository";
-import {
-  EnvelopeSecretBox,
-  KmsKeyWrapper,
-  LocalFileKeyWrapper,
-} from "../adapters/secret-box";
+import { ParticipantRepository } from "../adapters/participant-repository";
+import { noSchemeSettings } from "../adapters/scheme-settings";
+import { EnvelopeSecretBox, KmsKeyWrapper, LocalFileKeyWrapper } from "../adapters/secret-box";
+import { TradeRepository } from "../adapters/trade-repository";
 import { WebhookDeliveryRepository } from "../adapters/webhook-delivery-repository";
 import { WebhookEndpointRepository } from "../adapters/webhook-endpoint-repository";
 import { HttpWebhookTransport } from "../adapters/webhook-transport";
-import { ParticipantRepository } from "../adapters/participant-repository";
-import { noSchemeSettings } from "../adapters/scheme-settings";
-import { TradeRepository } from "../adapters/trade-repository";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
 import type { AuthenticatePorts } from "../core/access/authenticate";
 import type { ClaimApiKeyPorts } from "../core/access/claim-api-key";
@@ -58,15 +54,15 @@ import type {
   WorkflowInspector,
   WorkflowStarter,
 } from "../core/ports";
+import type { CyclePorts } from "../core/use-cases/cycle-steps";
+import type { MarketQueryPorts } from "../core/use-cases/market-queries";
+import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
+import type { TradingPorts } from "../core/use-cases/trading";
 import type { DeliveryLogPorts } from "../core/webhooks/deliveries";
 import type { DispatchPorts } from "../core/webhooks/dispatch";
 import type { EndpointPorts } from "../core/webhooks/endpoints";
 import type { InstructionPorts } from "../core/webhooks/instructions";
 import { ATTEMPT_TIMEOUT_MS, DEFAULT_RETRY_DELAYS_MS } from "../core/webhooks/model";
-import type { CyclePorts } from "../core/use-cases/cycle-steps";
-import type { MarketQueryPorts } from "../core/use-cases/market-queries";
-import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
-import type { TradingPorts } from "../core/use-cases/trading";
 import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
 import { dynamoDocumentClient, kmsClient, sfnClient } from "./clients";
 import { env, required, workflowArn } from "./env";

@@ -76,6 +76,11 @@ export const LOCAL_GRANTS: Readonly<
   schedule: {
     unavailable: "no local EventBridge Scheduler endpoint is part of the local stack yet",
   },
+  // A key file under the data directory stands in for the KMS key (LOCAL_KEY_DIR, set by the
+  // local stack); the variable names the key as the cloud's does.
+  key: (_r, id) => ({
+    [GRANT_VARIABLES.key(id)[0]!]: `arn:aws:kms:eu-west-2:000000000000:key/local-${id}`,
+  }),
 };
 
 /** The grant kinds and resource ids a set of grants names. */

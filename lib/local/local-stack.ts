@@ -119,6 +119,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_REGION: LOCAL_REGION,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SFN_ENDPOINT: workflows.endpoint,
+      // A key file stands in for the KMS key of webhook secrets (D-163); receivers on this
+      // machine (http://127.0.0.1:<port>, http://localhost:<port>) are allowed (R-NOTIFY-1).
+      LOCAL_KEY_DIR: join(dataDir, "keys"),
+      WEBHOOK_ALLOW_LOCAL_HTTP: "true",
       ...localEnvironment(plan, {
         tableName,
         streamArn,

@@ -1,5 +1,6 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
+import { CONSUMERS } from "../../functions/events/consumers";
 import { ROUTES } from "../../functions/http/routes";
 import { DAY_AHEAD_CYCLE } from "../../functions/workflow/workflows";
 import { marketTemplates } from "../support/cdk-app";
@@ -55,8 +56,8 @@ describe("the operator's alarms", () => {
     }
   });
 
-  it("watch errors and throttles of every function: each route, the authorizer and each task", () => {
-    const expected = ROUTES.length + 1 + DAY_AHEAD_CYCLE.tasks.length;
+  it("watch errors and throttles of every function: each route, the authorizer, each task and consumer", () => {
+    const expected = ROUTES.length + 1 + DAY_AHEAD_CYCLE.tasks.length + CONSUMERS.length;
     for (const metric of ["Errors", "Throttles"]) {
       const found = byMetric("AWS/Lambda", metric);
       expect(found).toHaveLength(expected);

@@ -1,6 +1,7 @@
 import { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AttributeType, StreamViewType, Table } from "aws-cdk-lib/aws-dynamodb";
+import { Key } from "aws-cdk-lib/aws-kms";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { DefinitionBody, Pass, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
@@ -104,6 +105,7 @@ describe("a second workflow and a consumer of each kind (fixture rows)", () => {
   const stack = new MarketStack(app, "FixtureMarket", {
     env,
     table: data.table,
+    keys: data.keys,
     workflows: [...WORKFLOWS, ECHO_WORKFLOW],
     consumers: [STREAM_CONSUMER, SCHEDULE_CONSUMER],
   });
@@ -184,6 +186,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
     buckets: { Uploads: new Bucket(scope, "B") },
     queues: { Deliveries: new Queue(scope, "Q") },
     schedules: { name: "bitrader", roleArn: "arn:aws:iam::123456789012:role/scheduler" },
+    keys: { Secrets: new Key(scope, "K", { enableKeyRotation: true }) },
   };
   /** One grant per kind and level, and what it must give: an action it allows and its variables. */
   const cases: Record<
@@ -230,6 +233,21 @@ describe("every grant kind (functions/wiring.ts)", () => {
     ],
     schedule: [
       ["manage", { schedule: "manage" }, "scheduler:CreateSchedule", GRANT_VARIABLES.schedule()],
+    ],
+    key: [
+      [
+        "encrypt",
+        { key: { Secrets: "encrypt" } },
+        "kms:GenerateDataKey",
+        GRANT_VARIABLES.key("Secrets"),
+      ],
+      ["decrypt", { key: { Secrets: "decrypt" } }, "kms:Decrypt", GRANT_VARIABLES.key("Secrets")],
+      [
+        "encryptDecrypt",
+        { key: { Secrets: "encryptDecrypt" } },
+        "kms:Decrypt",
+        GRANT_VARIABLES.key("Secrets"),
+      ],
     ],
   };
   const functions = Object.entries(cases).flatMap(([kind, levels]) =>

@@ -4,6 +4,7 @@ import type { App, CfnResource } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../../functions/core/access/roles";
+import { CONSUMERS } from "../../functions/events/consumers";
 import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
 import { ROUTES } from "../../functions/http/routes";
 import { DAY_AHEAD_CYCLE as WORKFLOW } from "../../functions/workflow/workflows";
@@ -179,7 +180,7 @@ describe("the functions", () => {
   const functions = Object.values(market.findResources("AWS::Lambda::Function"));
 
   it("all run Node.js 24 on arm64 with X-Ray tracing", () => {
-    expect(functions).toHaveLength(ROUTES.length + TASKS.length + 1);
+    expect(functions).toHaveLength(ROUTES.length + TASKS.length + 1 + CONSUMERS.length);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -210,11 +211,11 @@ describe("least privilege", () => {
     }
   });
 
-  it("grants on Resource * only what supports no resource-level permission (X-Ray, log delivery)", () => {
+  it("grants on Resource * only what supports no resource-level permission (X-Ray, log delivery, ListStreams)", () => {
     for (const statement of statements.filter((s) => list(s.Resource).includes("*"))) {
       for (const action of list(statement.Action)) {
         expect(action).toMatch(
-          /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))/,
+          /^(xray:|dynamodb:ListStreams$|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))/,
         );
       }
     }

@@ -6,7 +6,6 @@ import type { SchemeSettings } from "../../functions/core/config/market-config";
 import { DomainError } from "../../functions/core/errors";
 import type { PlatformEvent } from "../../functions/core/events/platform-event";
 import type { ConstraintMeritOrder } from "../../functions/core/merit-order/reorder";
-import { type OutboxEvent, outboxEventOf } from "../../functions/core/webhooks/model";
 import type { LookAheadBody } from "../../functions/core/model/look-ahead";
 import { type Page, type PageRequest, pageOf } from "../../functions/core/model/paging";
 import type {
@@ -16,6 +15,7 @@ import type {
   Clock,
   Credentials,
   Cycle,
+  CycleChanges,
   CycleStatus,
   CycleStore,
   EntryClaimStore,
@@ -33,13 +33,12 @@ import type {
   MeritOrderStore,
   NewAsset,
   NewParticipant,
-  CycleChanges,
   OrderStore,
   OrderWriteRefusal,
   Outbox,
-  PublishedVersionRef,
   ParticipantStore,
   PublishedMeritOrder,
+  PublishedVersionRef,
   SchemeConfigSource,
   StatusChange,
   StoredMarket,
@@ -50,6 +49,7 @@ import type {
   WorkflowInspector,
   WorkflowStarter,
 } from "../../functions/core/ports";
+import { type OutboxEvent, outboxEventOf } from "../../functions/core/webhooks/model";
 
 /**
  * In-memory fakes of every port of `functions/core/ports.ts`, for use-case tests that need no
@@ -674,7 +674,8 @@ export class InMemoryOutbox implements Outbox {
   readonly released = new Set<string>();
   write(changeId: string, events: ReadonlyArray<PlatformEvent>, gated = false): void {
     for (const event of events)
-      if (!this.events.has(event.id)) this.events.set(event.id, { changeId, event: copy(event), gated });
+      if (!this.events.has(event.id))
+        this.events.set(event.id, { changeId, event: copy(event), gated });
     this.released.add(changeId);
   }
   async append(changeId: string, events: ReadonlyArray<PlatformEvent>): Promise<void> {

@@ -1,11 +1,10 @@
 import { eligibleClaimsOfScheme } from "../access/entry-claims";
+import { marketConfigOf } from "../config/market-config";
+import { CycleStateError, DomainError } from "../errors";
 import { marketOpenedEvents, orderCancelledEvent } from "../events/cycle-events";
 import type { PlatformEvent } from "../events/platform-event";
 import { publicationEvents } from "../events/publication-events";
 import { tradeConfirmedEvents } from "../events/trade-events";
-import type { DayTrade } from "../verification/day";
-import { marketConfigOf } from "../config/market-config";
-import { CycleStateError, DomainError } from "../errors";
 import type { Trade } from "../matching/match";
 import { type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
 import { type DayAheadBook, deriveOpportunities } from "../opportunities/derive";
@@ -13,12 +12,12 @@ import type {
   AssetStore,
   Clock,
   Cycle,
+  CycleChanges,
   CycleStatus,
   CycleStore,
   EntryClaimStore,
   MarketStore,
   MeritOrderStore,
-  CycleChanges,
   OrderStore,
   ParticipantStore,
   PublishedVersionRef,
@@ -29,6 +28,7 @@ import type {
   StoredTrade,
   TradeStore,
 } from "../ports";
+import type { DayTrade } from "../verification/day";
 import { matchDay, reorderDay } from "./day-ahead";
 
 /** Everything the workflow steps touch. */

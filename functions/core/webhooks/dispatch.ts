@@ -1,4 +1,5 @@
 import pLimit from "p-limit";
+import { recordInstant } from "../model/settlement-periods";
 import type {
   Clock,
   DeliveryStore,
@@ -13,7 +14,6 @@ import type {
   WebhookSettings,
   WebhookTransport,
 } from "../ports";
-import { recordInstant } from "../model/settlement-periods";
 import {
   afterAttempt,
   deliveryIdOf,
@@ -179,8 +179,7 @@ export async function dispatchDue(ports: DispatchPorts, budget: Budget): Promise
           claimed.push({
             delivery,
             token,
-            manual:
-              delivery.retryRequestedAtMs !== undefined && delivery.retryRequestedAtMs <= now,
+            manual: delivery.retryRequestedAtMs !== undefined && delivery.retryRequestedAtMs <= now,
           });
       }),
     );

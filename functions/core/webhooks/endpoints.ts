@@ -188,7 +188,8 @@ export async function deleteEndpoint(ports: EndpointPorts, owner: string, actor:
     at: recordInstant(ports.clock.nowMs()),
     from: endpoint.status,
   });
-  if (!deleted) throw new ConflictError("IDEMPOTENCY_IN_PROGRESS", "The endpoint is being changed; retry.");
+  if (!deleted)
+    throw new ConflictError("IDEMPOTENCY_IN_PROGRESS", "The endpoint is being changed; retry.");
 }
 
 /**
@@ -225,7 +226,7 @@ export async function enabledEndpointOf(
   owner: string,
 ) {
   const endpoint = await ports.endpoints.get(owner);
-  if (!endpoint || endpoint.status !== "enabled")
+  if (endpoint?.status !== "enabled" || !endpoint)
     throw new ConflictError(
       "WEBHOOK_ENDPOINT_NOT_CONFIGURED",
       "There is no enabled webhook endpoint: PUT /webhook-endpoint first.",

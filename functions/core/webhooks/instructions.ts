@@ -30,7 +30,10 @@ async function ownEntries(ports: InstructionPorts, participantId: string) {
   const assets: Asset[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await ports.assets.list(participantId, { limit: 100, ...(nextToken ? { nextToken } : {}) });
+    const page = await ports.assets.list(participantId, {
+      limit: 100,
+      ...(nextToken ? { nextToken } : {}),
+    });
     assets.push(...page.items);
     nextToken = page.nextToken;
   } while (nextToken);
@@ -50,7 +53,8 @@ export async function listInstructions(
   query: InstructionQuery,
   page: PageRequest,
 ): Promise<Page<ReturnType<typeof instructionItems>[number]>> {
-  const own = caller.role === "participant" ? await ownEntries(ports, caller.principalId) : undefined;
+  const own =
+    caller.role === "participant" ? await ownEntries(ports, caller.principalId) : undefined;
   const schemes = query.anmSchemeId
     ? [query.anmSchemeId]
     : own
@@ -83,9 +87,11 @@ export async function listInstructions(
 }
 
 /** One item per unit of a published version whose parent entry passes `keep`. */
-export function instructionItems(mol: PublishedMeritOrder, keep: (parentEntryId: string) => boolean) {
-  const reason =
-    (mol as { reason?: string }).reason ?? (mol.fallback ? "fallback" : "day-ahead");
+export function instructionItems(
+  mol: PublishedMeritOrder,
+  keep: (parentEntryId: string) => boolean,
+) {
+  const reason = (mol as { reason?: string }).reason ?? (mol.fallback ? "fallback" : "day-ahead");
   return unitInstructions(mol.segments, deliveryDay(mol.deliveryDate), (line) =>
     keep(line.parentEntryId),
   ).map((unit) => ({

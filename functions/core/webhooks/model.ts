@@ -81,7 +81,8 @@ export function webhookTarget(
   text: string,
   policy: UrlPolicy,
 ): { target: WebhookTarget } | { refused: string } {
-  if (text.length > MAX_URL_LENGTH) return { refused: `must be at most ${MAX_URL_LENGTH} characters` };
+  if (text.length > MAX_URL_LENGTH)
+    return { refused: `must be at most ${MAX_URL_LENGTH} characters` };
   let url: URL;
   try {
     url = new URL(text);
@@ -138,9 +139,7 @@ export function rotate<S>(
   nowMs: number,
 ): StoredSecret<S>[] {
   const current = secrets.find((s) => s.expiresAtMs === undefined);
-  return current
-    ? [fresh, { ...current, expiresAtMs: nowMs + PREVIOUS_SECRET_MS }]
-    : [fresh];
+  return current ? [fresh, { ...current, expiresAtMs: nowMs + PREVIOUS_SECRET_MS }] : [fresh];
 }
 
 // ── Endpoints ────────────────────────────────────────────────────────────────────────────────
@@ -202,7 +201,12 @@ export function webhookBody(event: Pick<PlatformEvent, "id" | "type" | "timestam
     Buffer.byteLength(JSON.stringify(event.data), "utf8") > MAX_DATA_BYTES
       ? { href: resourceHref(event) }
       : event.data;
-  return JSON.stringify({ id: event.id, type: event.type, timestamp: toUtcIso(event.timestampMs), data });
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    timestamp: toUtcIso(event.timestampMs),
+    data,
+  });
 }
 
 /** An event as the outbox holds it: what fan-out needs and the body every attempt sends. */
@@ -341,8 +345,22 @@ export function afterAttempt(
   };
   const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
   const gone = result.statusCode === 410;
-  if (ok) return { status: "succeeded", attempt, scheduledAttempts: delivery.scheduledAttempts + (options.manual ? 0 : 1), nextAttemptAtMs: undefined, gone };
-  if (gone) return { status: "failed", attempt, scheduledAttempts: delivery.scheduledAttempts + (options.manual ? 0 : 1), nextAttemptAtMs: undefined, gone };
+  if (ok)
+    return {
+      status: "succeeded",
+      attempt,
+      scheduledAttempts: delivery.scheduledAttempts + (options.manual ? 0 : 1),
+      nextAttemptAtMs: undefined,
+      gone,
+    };
+  if (gone)
+    return {
+      status: "failed",
+      attempt,
+      scheduledAttempts: delivery.scheduledAttempts + (options.manual ? 0 : 1),
+      nextAttemptAtMs: undefined,
+      gone,
+    };
   if (options.manual)
     return {
       status: delivery.status,
@@ -356,7 +374,9 @@ export function afterAttempt(
     return { status: "failed", attempt, scheduledAttempts: made, nextAttemptAtMs: undefined, gone };
   const endedAtMs = result.startedAtMs + result.durationMs;
   const delay = options.delaysMs[made - 1] ?? options.delaysMs.at(-1) ?? 0;
-  const jittered = Math.ceil(delay * (1 + MAX_JITTER * Math.min(Math.max(options.jitter, 0), 0.999)));
+  const jittered = Math.ceil(
+    delay * (1 + MAX_JITTER * Math.min(Math.max(options.jitter, 0), 0.999)),
+  );
   const retryAfter = Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
   return {
     status: "pending",

@@ -7,6 +7,7 @@ import { PROBLEM_CONTENT_TYPE } from "../problem";
 import { isProtected, ROUTES, type Route, type RouteId } from "../routes";
 import { ProblemSchema } from "../schemas/problem";
 import { OPERATIONS } from "./operations";
+import { webhookDocs } from "./webhook-operations";
 
 type OpenApiDocument = ReturnType<typeof createDocument>;
 
@@ -64,6 +65,7 @@ export function buildOpenApiDocument(routes: readonly Route[] = ROUTES): OpenApi
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     paths,
+    webhooks: webhookDocs(),
     components: {
       securitySchemes: {
         [API_KEY_SCHEME]: {
