@@ -148,12 +148,13 @@ export class WebhookDeliveryRepository implements DeliveryStore {
         throw invalidPageToken();
       start = key;
     }
-    const names: Record<string, string> = { "#p": "gsi1pk", "#s": "gsi1sk" };
+    const names: Record<string, string> = { "#p": "gsi1pk" };
     const values: Record<string, unknown> = { ":p": partition };
     let keyCondition = "#p = :p";
     if (filter.fromMs !== undefined || filter.toMs !== undefined) {
       values[":from"] = recordInstant(filter.fromMs ?? 0);
       values[":to"] = `${recordInstant(filter.toMs ?? 253402300799000)}#~`;
+      names["#s"] = "gsi1sk";
       keyCondition += " AND #s BETWEEN :from AND :to";
     }
     const filters: string[] = [];
