@@ -56,6 +56,11 @@ export interface LocalStackOptions {
   readonly extraWorkflows?: readonly Workflow[];
   /** Extra consumers (tests), run like the CONSUMERS rows. */
   readonly extraConsumers?: readonly Consumer[];
+  /**
+   * Consumers (by id) this stack does not run, because the test runs them in a process of its
+   * own (to kill it); their environment is set all the same.
+   */
+  readonly withoutConsumers?: readonly string[];
   /** Wait state → milliseconds instead of its real wait (tests). */
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
   /** Schedule consumer id → milliseconds between runs instead of its rate (tests). */
@@ -135,12 +140,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const api = await startApi(root, plan.routes, options.port ?? 0);
     running.push({ stop: () => api.close() });
     running.push(
-      ...(await startConsumers(root, plan.consumers, {
-        endpoint: dynamo.endpoint,
-        streamArn,
-        ...(options.inMemory ? {} : { checkpointDir: join(dataDir, "consumers") }),
-        scheduleOverrides: options.scheduleOverrides ?? {},
-      })),
+      ...(await startConsumerRunners(
+        root,
+        plan.consumers.filter((c) => !options.withoutConsumers?.includes(c.id)),
+        {
+          endpoint: dynamo.endpoint,
+          streamArn,
+          ...(options.inMemory ? {} : { checkpointDir: join(dataDir, "consumers") }),
+          scheduleOverrides: options.scheduleOverrides ?? {},
+        },
+      )),
     );
     return {
       url: api.url,
@@ -261,8 +270,12 @@ async function startApi(root: string, routes: readonly Route[], port: number): P
   return startApiServer({ routes, handlers, authorizer }, port);
 }
 
-/** A runner per consumer: the stream runner over DynamoDB Local's stream, or a timer. */
-async function startConsumers(
+/**
+ * A runner per consumer: the stream runner over DynamoDB Local's stream, or a timer. The
+ * environment of the handlers must be set first (the stack does it; a test process of its own
+ * passes it on).
+ */
+export async function startConsumerRunners(
   root: string,
   consumers: readonly Consumer[],
   local: {
