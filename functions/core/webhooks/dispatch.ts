@@ -162,6 +162,9 @@ export async function dispatchDue(ports: DispatchPorts, budget: Budget): Promise
   const settings = ports.webhookSettings;
   const reserve = settings.timeoutMs + 5_000;
   let attempted = 0;
+  // Idle looks back off from pollMs to 8 × pollMs (at most 2 s), and start again at pollMs
+  // once something was due: an idle dispatcher costs few reads.
+  let idle = 0;
   while (budget.remainingMs() > reserve) {
     const endpoints = new EndpointCache(ports);
     const due = await ports.deliveries.due(ports.clock.nowMs(), settings.concurrency * 4);
@@ -184,9 +187,13 @@ export async function dispatchDue(ports: DispatchPorts, budget: Budget): Promise
       }),
     );
     if (claimed.length === 0) {
-      await ports.sleeper.sleep(settings.pollMs);
+      idle = Math.min(idle + 1, 3);
+      await ports.sleeper.sleep(
+        Math.min(settings.pollMs * 2 ** (idle - 1), Math.max(settings.pollMs, 2_000)),
+      );
       continue;
     }
+    idle = 0;
     attempted += await attemptAll(ports, claimed, endpoints, budget);
   }
   return attempted;
