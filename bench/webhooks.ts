@@ -3,7 +3,7 @@ import { deps } from "../functions/runtime/deps";
 import { type ApiClient, onboard, type Trader } from "../lib/client/api-client";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
-import { WebhookReceivers } from "../test/support/webhook-receiver";
+import { WebhookReceivers } from "../lib/client/webhook-receiver";
 
 /**
  * The `webhooks` section (reliability.md WH, load): `events` events fanned out to `receivers`

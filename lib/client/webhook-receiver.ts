@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 
 /**
- * Real local webhook receivers for the tests, the demo and the bench: one HTTP server on
+ * Real local webhook receivers, as a participant would run one, for `npm run demo`, the bench and
+ * the tests: one HTTP server on
  * 127.0.0.1 with a path per receiver. Each records every request (headers, the raw body, when)
  * and answers as its script says — a status per attempt, a delay, a hang, a redirect.
  */
