@@ -23,6 +23,11 @@ export const GRANT_KINDS = {
   schedule: ["manage"],
   /** An SNS topic, by id: publish to it (the operator's alarm topic, `Alarms`, D-135). */
   topic: ["publish"],
+  /**
+   * A KMS key (by id): `encrypt` makes data keys wrapped by it (GenerateDataKey), `decrypt`
+   * unwraps them (Decrypt). Locally a key file under the data directory stands in for it.
+   */
+  key: ["encrypt", "decrypt", "encryptDecrypt"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type GrantKind = keyof typeof GRANT_KINDS;
@@ -47,6 +52,8 @@ export interface Grants {
   readonly schedule?: GrantLevel<"schedule">;
   /** Topic id → access. @default none */
   readonly topic?: Readonly<Record<string, GrantLevel<"topic">>>;
+  /** Key id → access. @default none */
+  readonly key?: Readonly<Record<string, GrantLevel<"key">>>;
 }
 
 const snake = (id: string) => id.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
@@ -62,4 +69,5 @@ export const GRANT_VARIABLES = {
   queue: (id: string) => [`QUEUE_${snake(id)}_URL`],
   schedule: () => ["SCHEDULE_GROUP_NAME", "SCHEDULER_ROLE_ARN"],
   topic: (id: string) => [`TOPIC_${snake(id)}_ARN`],
+  key: (id: string) => [`KEY_${snake(id)}_ARN`],
 } as const satisfies Record<Exclude<GrantKind, "workflow">, (id: string) => readonly string[]>;

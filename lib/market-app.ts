@@ -26,6 +26,7 @@ export function addMarketStacks(app: App, env: Environment): MarketApp {
     env,
     description: "BiTraDER: REST API, functions and the day-ahead cycle workflow",
     table: data.table,
+    keys: data.keys,
     // `npx cdk deploy -c alarmEmail=ops@example.org` subscribes the operator to the alarms.
     ...(typeof app.node.tryGetContext("alarmEmail") === "string"
       ? { alarmEmail: app.node.tryGetContext("alarmEmail") as string }

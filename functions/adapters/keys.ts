@@ -124,7 +124,6 @@ const pad = (n: number, width = 6) => String(n).padStart(width, "0");
  * | market | `MARKET#<marketId>` | `MARKET` | `MARKETS#<date>` / `<windowStart>#<marketId>` | `CYCLEMKT#<cycleId>` / `<marketId>` |
  * | order | `ORDER#<orderId>` | `ORDER` | `MKTORD#<market>#<cycleId>` / `<orderId>` | `PORD#<participant>` / `<market>#<orderId>` |
  * | published MOL | `MOL#<scheme>#<date>#<constraint>` | `LATEST`, `V#<ver>`, `V#<ver>#S#<seg>#<page>` | | |
- * | outbox event | `OUTBOX#<participant>` | `<eventId>` | | |
  */
 /** Sort-key prefixes of the items in a cycle's partition, for `begins_with` queries. */
 export const CYCLE_PARTS = {
@@ -199,8 +198,46 @@ export const marketKeys = {
   /** A page of a version's segments, under the run (cycle and kind) that wrote it. */
   meritOrderSegmentPage: (version: number, run: string, segment: number, page: number) =>
     `V#${pad(version)}#R#${run}#S#${pad(segment, 4)}#${pad(page, 4)}`,
-  outbox: (participantId: string, eventId: string): ItemKey => ({
-    pk: `OUTBOX#${participantId}`,
-    sk: eventId,
+} as const;
+
+/**
+ * Keys of the outbox and of webhooks (R-NOTIFY). Every outbox item's `pk` starts with
+ * `OUTBOX#`: the dispatcher's stream filter (CONSUMERS) passes exactly their INSERTs.
+ *
+ * | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
+ * |---|---|---|---|---|
+ * | outbox event | `OUTBOX#<changeId>` | `EVT#<eventId>` | | |
+ * | a change's release (its events deliverable) | `OUTBOX#<changeId>` | `RELEASE` | | |
+ * | manual retry request | `OUTBOX#RETRY#<deliveryId>` | `<requestedAt>` | | |
+ * | endpoint | `WHEP#<owner>` | `ENDPOINT` | | |
+ * | delivery | `WHDLV#<deliveryId>` | `DELIVERY` | `WHDLVS#<owner>` / `<createdAt>#<deliveryId>` | `WHDUE#<shard>` / `<dueAt>#<deliveryId>` (while due) |
+ */
+export const OUTBOX_PREFIX = "OUTBOX#";
+
+export const outboxKeys = {
+  event: (changeId: string, eventId: string): ItemKey => ({
+    pk: `${OUTBOX_PREFIX}${changeId}`,
+    sk: `EVT#${eventId}`,
   }),
+  changePk: (changeId: string) => `${OUTBOX_PREFIX}${changeId}`,
+  eventPrefix: "EVT#",
+  release: (changeId: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${changeId}`, sk: "RELEASE" }),
+  retry: (deliveryId: string, requestedAt: string): ItemKey => ({
+    pk: `${OUTBOX_PREFIX}RETRY#${deliveryId}`,
+    sk: requestedAt,
+  }),
+} as const;
+
+/** Shards of the due-deliveries index, so that its writes spread over partitions. */
+export const DUE_SHARDS = 8;
+
+export const webhookKeys = {
+  endpoint: (owner: string): ItemKey => ({ pk: `WHEP#${owner}`, sk: "ENDPOINT" }),
+  delivery: (deliveryId: string): ItemKey => ({ pk: `WHDLV#${deliveryId}`, sk: "DELIVERY" }),
+  deliveriesOf: (owner: string) => `WHDLVS#${owner}`,
+  deliveryOrder: (createdAt: string, deliveryId: string) => `${createdAt}#${deliveryId}`,
+  dueShard: (shard: number) => `WHDUE#${shard}`,
+  /** The shard of a delivery: from its id's last hex digits. */
+  shardOf: (deliveryId: string) => Number.parseInt(deliveryId.slice(-4), 16) % DUE_SHARDS,
+  dueOrder: (dueAt: string, deliveryId: string) => `${dueAt}#${deliveryId}`,
 } as const;

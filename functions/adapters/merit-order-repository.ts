@@ -111,6 +111,42 @@ export class MeritOrderRepository implements MeritOrderStore {
     // The publication's audit record goes with the first transaction that writes a version, so
     // a re-run that finds everything published writes none (D-139).
     let record = audit === undefined ? [] : [this.audit.transactItem(audit)];
+    const { versions, todo } = await this.prepare(mols);
+    await putAll(
+      this.client,
+      this.tableName,
+      todo.flatMap((t) => t.pages),
+    );
+    // 49 header + pointer pairs, the fence and the audit record: ≤ 100 items (D-131).
+    for (let i = 0; i < todo.length; i += 49) {
+      const chunk = todo.slice(i, i + 49);
+      const items = [...chunk.flatMap((t) => t.pairs), check, ...record];
+      try {
+        await whenFenced(fence, chunk.length * 2, () =>
+          this.client.send(new TransactWriteCommand({ TransactItems: items })),
+        );
+        record = [];
+      } catch (error) {
+        if (!cancellationCodes(error)) throw error;
+        for (const t of chunk) {
+          versions[t.index] = await this.publish(fence, mols[t.index]!, record);
+          record = [];
+        }
+      }
+    }
+    return versions;
+  }
+
+  /**
+   * What publishing `mols` writes, without writing it: the version each constraint gets (the
+   * one this run already published, else the next), the pages of the new versions, and their
+   * header + LATEST pointer pairs (conditional on the pointer read). Pages go first (a version's
+   * pages are invisible until its pointer is written), the pairs in the caller's transaction.
+   */
+  async prepare(mols: Omit<PublishedMeritOrder, "version">[]): Promise<{
+    versions: number[];
+    todo: { index: number; pairs: ConditionalWrite[]; pages: Record<string, unknown>[] }[];
+  }> {
     const pkOf = (mol: Omit<PublishedMeritOrder, "version">) =>
       marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     const pointers = new Map(
@@ -137,29 +173,7 @@ export class MeritOrderRepository implements MeritOrderStore {
       const { pages, pairs } = this.versionWrites(pk, mol, version, latest);
       todo.push({ index, pairs, pages });
     });
-    await putAll(
-      this.client,
-      this.tableName,
-      todo.flatMap((t) => t.pages),
-    );
-    // 49 header + pointer pairs, the fence and the audit record: ≤ 100 items (D-131).
-    for (let i = 0; i < todo.length; i += 49) {
-      const chunk = todo.slice(i, i + 49);
-      const items = [...chunk.flatMap((t) => t.pairs), check, ...record];
-      try {
-        await whenFenced(fence, chunk.length * 2, () =>
-          this.client.send(new TransactWriteCommand({ TransactItems: items })),
-        );
-        record = [];
-      } catch (error) {
-        if (!cancellationCodes(error)) throw error;
-        for (const t of chunk) {
-          versions[t.index] = await this.publish(fence, mols[t.index]!, record);
-          record = [];
-        }
-      }
-    }
-    return versions;
+    return { versions, todo };
   }
 
   /** A new version's pages, and its header and LATEST pointer (conditional on `latest`). */
@@ -262,7 +276,16 @@ export class MeritOrderRepository implements MeritOrderStore {
       }),
     );
     if (!pointer) return undefined;
-    const version = Number(pointer.version);
+    return this.version(anmSchemeId, deliveryDate, constraintId, Number(pointer.version));
+  }
+
+  async version(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintId: string,
+    version: number,
+  ): Promise<PublishedMeritOrder | undefined> {
+    const pk = marketKeys.meritOrderPk(anmSchemeId, deliveryDate, constraintId);
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",

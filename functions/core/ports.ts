@@ -4,12 +4,23 @@ import type { AuditEntry, AuditRecord } from "./access/audit";
 import type { Participant, ParticipantRegistration, ParticipantStatus } from "./access/participant";
 import type { Actor } from "./access/roles";
 import type { SchemeSettings } from "./config/market-config";
+import type { EventType, PlatformEvent } from "./events/platform-event";
 import type { Trade } from "./matching/match";
 import type { ConstraintMeritOrder } from "./merit-order/reorder";
 import type { LookAheadBody } from "./model/look-ahead";
 import type { Page, PageRequest } from "./model/paging";
 import type { Market, Opportunity } from "./opportunities/derive";
 import type { Order } from "./orders/order";
+import type {
+  AttemptResult,
+  DeliveryStatus,
+  DeliveryUpdate,
+  OutboxEvent,
+  UrlPolicy,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookTarget,
+} from "./webhooks/model";
 
 /**
  * Ports: everything the use cases need from the outside world, in one place. Adapters implement
@@ -565,20 +576,210 @@ export interface MeritOrderStore {
     deliveryDate: string,
     constraintId: string,
   ): Promise<PublishedMeritOrder | undefined>;
+  /** One published version (immutable), or undefined when there is no such version. */
+  version(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintId: string,
+    version: number,
+  ): Promise<PublishedMeritOrder | undefined>;
 }
 
-/** A message for a participant, kept in the outbox until delivered. */
-export interface Notification {
-  participantId: string;
-  /** Unique per participant: the same notification is stored once. */
-  eventId: string;
-  event: Record<string, unknown>;
-  atMs: number;
+/** A constraint's version as a publication wrote it, and the version it replaced (if any). */
+export interface PublishedVersionRef {
+  constraintId: string;
+  version: number;
+  previous?: PublishedMeritOrder;
 }
 
+/**
+ * The day-ahead steps' state changes that report events (R-NOTIFY-3): each is one change,
+ * written with its events in one transaction, or in batches released when the change is applied
+ * (R-VERIFY-6 §19). Idempotent: a re-run writes the same items and completes.
+ */
+export interface CycleChanges {
+  /**
+   * R-IN-3: the superseded cycle's open orders become `cancelled` (each with its
+   * `order.cancelled` event and audit record; an order no longer open keeps its state and gets
+   * neither) and its markets `cancelled`. Fenced on the new cycle (D-131).
+   */
+  cancelSuperseded(input: {
+    fence: CycleFence;
+    cycleId: string;
+    superseded: string;
+    orders: ReadonlyArray<StoredOrder>;
+    marketIds: ReadonlyArray<string>;
+    events: ReadonlyArray<PlatformEvent>;
+    auditOf: (order: StoredOrder) => AuditEntry;
+    atMs: number;
+  }): Promise<void>;
+  /**
+   * OpenMarkets: each market open with its `market.opened` events; then the cycle
+   * `markets-open` with `audit` (once). Fenced on the cycle (D-131).
+   */
+  openMarkets(input: {
+    fence: CycleFence;
+    cycleId: string;
+    marketIds: ReadonlyArray<string>;
+    events: ReadonlyArray<PlatformEvent>;
+    audit: AuditEntry;
+  }): Promise<void>;
+  /**
+   * Publishes a version for each constraint (as {@link MeritOrderStore.publishAll}) with the
+   * events `eventsFor` derives from the versions written and `audit` with the first version
+   * written, and sets the cycle's status last (with its own audit record). Fenced on the cycle:
+   * a superseded cycle publishes nothing ({@link CycleSupersededError}, D-131).
+   */
+  publish(input: {
+    fence: CycleFence;
+    cycleId: string;
+    mols: Omit<PublishedMeritOrder, "version">[];
+    eventsFor: (versions: ReadonlyArray<PublishedVersionRef>) => PlatformEvent[];
+    audit: AuditEntry;
+    status?: { to: CycleStatus; from: CycleStatus[]; audit: AuditEntry };
+  }): Promise<number[]>;
+}
+
+// ── Events and webhooks (R-NOTIFY, R-DISPATCH) ───────────────────────────────────────────────
+
+/** What the outbox holds: an event, the release of a change's gated events, a manual retry. */
+export type OutboxRecord =
+  | { kind: "event"; changeId: string; gated: boolean; event: OutboxEvent }
+  | { kind: "release"; changeId: string }
+  | { kind: "retry"; deliveryId: string; requestedAtMs: number };
+
+/**
+ * The transactional outbox (R-NOTIFY-3). State changes write their events through the stores'
+ * own methods, in the same transaction (`functions/adapters/change-writer.ts`); this port writes
+ * events that have no other state (`webhook.test`) and reads a released change's events.
+ */
 export interface Outbox {
-  /** Idempotent: a notification whose `eventId` the participant already has is not stored again. */
-  notifyAll(notifications: Notification[]): Promise<void>;
+  /** Writes the events of a change with nothing else to write (conditional on each id). */
+  append(changeId: string, events: ReadonlyArray<PlatformEvent>): Promise<void>;
+  /** The gated events of a change (written in batches, released with the change: §19). */
+  gatedEvents(changeId: string): Promise<OutboxEvent[]>;
+}
+
+/** A secret sealed by the {@link SecretBox} (an opaque envelope). */
+export type SealedSecret = Record<string, string>;
+
+/** Webhook secrets (R-NOTIFY-2): made at random, stored sealed (KMS in the cloud), opened to sign. */
+export interface SecretBox {
+  /** `whsec_` + base64 of 32 random bytes. */
+  newSecret(): string;
+  /** Encrypts for one endpoint owner (bound to it: it opens for that owner only). */
+  seal(secret: string, owner: string): Promise<SealedSecret>;
+  open(sealed: SealedSecret, owner: string): Promise<string>;
+}
+
+export interface WebhookEndpointStore {
+  /** Strongly consistent. */
+  get(owner: string): Promise<WebhookEndpoint<SealedSecret> | undefined>;
+  /**
+   * Writes the endpoint if its stored revision is still `expectedRevision` (undefined: none
+   * stored), with its audit record, in one transaction; false when it changed meanwhile.
+   */
+  put(
+    endpoint: WebhookEndpoint<SealedSecret>,
+    expectedRevision: number | undefined,
+    audit: AuditEntry,
+  ): Promise<boolean>;
+  /** Deletes it if still at `expectedRevision`, with its audit record; false otherwise. */
+  delete(owner: string, expectedRevision: number, audit: AuditEntry): Promise<boolean>;
+}
+
+/** A lease on a delivery: one dispatcher attempts it at a time; a crashed one's lease lapses. */
+export interface DeliveryLease {
+  token: string;
+  untilMs: number;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  type?: EventType;
+  fromMs?: number;
+  toMs?: number;
+}
+
+export interface DeliveryStore {
+  /**
+   * Creates each delivery unless it exists (conditional), a pending one with `lease` held by the
+   * creator for its first attempt; returns the ids this call created.
+   */
+  createAll(deliveries: ReadonlyArray<WebhookDelivery>, lease: DeliveryLease): Promise<Set<string>>;
+  /** Strongly consistent. */
+  get(deliveryId: string): Promise<WebhookDelivery | undefined>;
+  /** An owner's deliveries, newest first, a page at a time. */
+  list(owner: string, filter: DeliveryFilter, page: PageRequest): Promise<Page<WebhookDelivery>>;
+  /** Ids of deliveries due at `nowMs` (a scheduled attempt or a manual retry) and not leased. */
+  due(nowMs: number, limit: number): Promise<string[]>;
+  /** Takes the lease when the delivery is due and not leased; the delivery, or undefined. */
+  claim(
+    deliveryId: string,
+    lease: DeliveryLease,
+    nowMs: number,
+  ): Promise<WebhookDelivery | undefined>;
+  /** Gives a lease back without an attempt (it becomes due for any dispatcher at once). */
+  release(deliveryId: string, token: string): Promise<void>;
+  /** Records an attempt and the next state while `token` still holds the lease; false if not. */
+  complete(claimed: WebhookDelivery, token: string, update: DeliveryUpdate): Promise<boolean>;
+  /** Ends a delivery without an attempt (no endpoint any more: undeliverable; endpoint gone: failed), under the lease. */
+  settle(deliveryId: string, token: string, status: "failed" | "undeliverable"): Promise<void>;
+  /**
+   * R-NOTIFY-8: asks for one attempt now (due at once, status unchanged), writing a retry
+   * record to the outbox and the audit record in the same transaction.
+   */
+  requestRetry(delivery: WebhookDelivery, atMs: number, audit: AuditEntry): Promise<void>;
+  /** Ends a pending delivery no dispatcher holds (the sweep after a 410); leaves any other as it is. */
+  settleIdle(deliveryId: string, status: "failed" | "undeliverable", nowMs: number): Promise<void>;
+  /** An owner's pending deliveries (ids), for the sweep after a 410 or a deletion. */
+  pendingOf(owner: string): Promise<string[]>;
+}
+
+/** Resolves, checks and calls receivers (R-NOTIFY-1, R-NOTIFY-5, R-NOTIFY-6). */
+export interface WebhookTransport {
+  /**
+   * R-NOTIFY-1 at registration: the host must resolve, and only to allowed addresses (a
+   * loopback target of the local stack to loopback only). Undefined, or why the URL is refused.
+   */
+  check(target: WebhookTarget): Promise<string | undefined>;
+  /**
+   * One attempt: resolves the host again, refuses a disallowed address (`address-not-allowed`,
+   * no connection made), connects to the checked address, POSTs the body signed with each
+   * secret (Standard Webhooks), no redirects, within `timeoutMs`.
+   */
+  send(request: {
+    target: WebhookTarget;
+    eventId: string;
+    body: string;
+    secrets: ReadonlyArray<string>;
+    timeoutMs: number;
+  }): Promise<Omit<AttemptResult, "startedAtMs">>;
+}
+
+/** Settings of delivery that an operator (or a test) may change; defaults are R-NOTIFY-6's. */
+export interface WebhookSettings {
+  /** Delays before attempts 2–10. */
+  readonly retryDelaysMs: ReadonlyArray<number>;
+  readonly timeoutMs: number;
+  /** How long a claim holds (longer than an attempt can take). */
+  readonly leaseMs: number;
+  /** Attempts in flight at once in one dispatcher, and per endpoint. */
+  readonly concurrency: number;
+  readonly perEndpoint: number;
+  /** Pause between looks at the due deliveries when none are due. */
+  readonly pollMs: number;
+  readonly urlPolicy: UrlPolicy;
+}
+
+/** Random fractions in [0, 1) (jitter). */
+export interface RandomSource {
+  fraction(): number;
+}
+
+/** Waiting (the retry dispatcher's pause between looks). */
+export interface Sleeper {
+  sleep(ms: number): Promise<void>;
 }
 
 /** The operator's alert channel (the alarm topic in the cloud, D-135). */

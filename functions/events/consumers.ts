@@ -82,4 +82,29 @@ export const CONSUMERS: readonly Consumer[] = [
     },
     grants: { table: "readWrite", topic: { Alarms: "publish" } },
   },
+  {
+    id: "WebhookDispatcher",
+    entry: "functions/events/handlers/webhook-dispatcher.ts",
+    description:
+      "fans each outbox event out to its endpoints' deliveries and makes the first attempts (R-NOTIFY-3..7)",
+    trigger: {
+      kind: "stream",
+      startingPosition: "TRIM_HORIZON",
+      batchSize: 100,
+      maxBatchingWindowSeconds: 0,
+      retryAttempts: 10_000,
+      filter: { eventNames: ["INSERT"], partitionKeyPrefix: "OUTBOX#" },
+    },
+    grants: { table: "readWrite", key: { WebhookSecrets: "decrypt" } },
+    timeoutSeconds: 120,
+  },
+  {
+    id: "WebhookRetries",
+    entry: "functions/events/handlers/webhook-retries.ts",
+    description:
+      "makes the due webhook attempts (R-NOTIFY-6 schedule, manual retries, lapsed leases)",
+    trigger: { kind: "schedule", everyMinutes: 1 },
+    grants: { table: "readWrite", key: { WebhookSecrets: "decrypt" } },
+    timeoutSeconds: 90,
+  },
 ];

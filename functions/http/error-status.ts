@@ -30,6 +30,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   MARKET_NOT_OPEN: 409,
   ORDER_NOT_OPEN: 409,
   PRICE_EXCEEDS_CAP: 422,
+  WEBHOOK_URL_NOT_ALLOWED: 422,
+  WEBHOOK_ENDPOINT_NOT_CONFIGURED: 409,
   INTERNAL_ERROR: 500,
   /** Contention or throttling after the retries: fixed detail and Retry-After (D-32). */
   TEMPORARILY_UNAVAILABLE: 503,

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -17,6 +18,7 @@ function localOverrides(endpoint: string | undefined) {
 
 let dynamo: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
+let kms: KMSClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   if (dynamo === undefined) {
@@ -45,4 +47,9 @@ export function snsClient(): SNSClient {
     sns = new SNSClient({ region: AWS_REGION, ...localOverrides(SNS_ENDPOINT) });
   }
   return sns;
+}
+
+export function kmsClient(): KMSClient {
+  kms ??= new KMSClient({ region: env().AWS_REGION });
+  return kms;
 }

@@ -4,6 +4,7 @@ import { AssetRepository } from "../adapters/asset-repository";
 import { AuditLog } from "../adapters/audit-log";
 import { systemClock } from "../adapters/clock";
 import { cryptoCredentials } from "../adapters/credentials";
+import { CycleChangeWriter } from "../adapters/cycle-changes";
 import { CycleRepository } from "../adapters/cycle-repository";
 import { EntryClaims } from "../adapters/entry-claims";
 import { IdempotencyStore } from "../adapters/idempotency-store";
@@ -15,7 +16,11 @@ import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
 import { RateCounters } from "../adapters/rate-counters";
 import { noSchemeSettings } from "../adapters/scheme-settings";
+import { EnvelopeSecretBox, KmsKeyWrapper, LocalFileKeyWrapper } from "../adapters/secret-box";
 import { TradeRepository } from "../adapters/trade-repository";
+import { WebhookDeliveryRepository } from "../adapters/webhook-delivery-repository";
+import { WebhookEndpointRepository } from "../adapters/webhook-endpoint-repository";
+import { HttpWebhookTransport } from "../adapters/webhook-transport";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
 import type { AuthenticatePorts } from "../core/access/authenticate";
 import type { ClaimApiKeyPorts } from "../core/access/claim-api-key";
@@ -30,7 +35,9 @@ import type {
   AuditTrail,
   Clock,
   Credentials,
+  CycleChanges,
   CycleStore,
+  DeliveryStore,
   EntryClaimStore,
   IdempotencyRecords,
   IdGenerator,
@@ -39,9 +46,15 @@ import type {
   OrderStore,
   Outbox,
   ParticipantStore,
+  RandomSource,
   RateLimits,
   SchemeConfigSource,
+  SecretBox,
+  Sleeper,
   TradeStore,
+  WebhookEndpointStore,
+  WebhookSettings,
+  WebhookTransport,
   WorkflowInspector,
   WorkflowStarter,
 } from "../core/ports";
@@ -49,8 +62,13 @@ import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import type { MarketQueryPorts } from "../core/use-cases/market-queries";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
+import type { DeliveryLogPorts } from "../core/webhooks/deliveries";
+import type { DispatchPorts } from "../core/webhooks/dispatch";
+import type { EndpointPorts } from "../core/webhooks/endpoints";
+import type { InstructionPorts } from "../core/webhooks/instructions";
+import { ATTEMPT_TIMEOUT_MS, DEFAULT_RETRY_DELAYS_MS } from "../core/webhooks/model";
 import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
-import { dynamoDocumentClient, sfnClient, snsClient } from "./clients";
+import { dynamoDocumentClient, kmsClient, sfnClient, snsClient } from "./clients";
 import { env, required, workflowArn } from "./env";
 
 /**
@@ -80,6 +98,15 @@ export interface Deps {
   readonly trades: TradeStore;
   readonly meritOrders: MeritOrderStore;
   readonly outbox: Outbox;
+  readonly changes: CycleChanges;
+  /** Webhooks (R-NOTIFY): endpoints, deliveries, sealed secrets, the sender and its settings. */
+  readonly endpoints: WebhookEndpointStore;
+  readonly deliveries: DeliveryStore;
+  readonly secrets: SecretBox;
+  readonly transport: WebhookTransport;
+  readonly webhookSettings: WebhookSettings;
+  readonly random: RandomSource;
+  readonly sleeper: Sleeper;
   /** The day-ahead cycle's executions (WORKFLOWS row DayAheadCycle). */
   readonly workflow: WorkflowStarter & WorkflowInspector;
   /** The operator's alarm topic (D-135). */
@@ -102,11 +129,39 @@ const auditLog = () => {
   return auditLogInstance;
 };
 
+/** R-NOTIFY-6 settings, or what the environment sets instead (tests shorten the delays). */
+function webhookSettings(): WebhookSettings {
+  const e = env();
+  return {
+    retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS
+      ? e.WEBHOOK_RETRY_DELAYS_MS.split(",").map(Number)
+      : [...DEFAULT_RETRY_DELAYS_MS],
+    timeoutMs: e.WEBHOOK_TIMEOUT_MS ?? ATTEMPT_TIMEOUT_MS,
+    leaseMs: e.WEBHOOK_LEASE_MS ?? 60_000,
+    concurrency: e.WEBHOOK_CONCURRENCY ?? 32,
+    perEndpoint: e.WEBHOOK_PER_ENDPOINT ?? 8,
+    pollMs: e.WEBHOOK_POLL_MS ?? 1_000,
+    urlPolicy: { allowLocalHttp: e.WEBHOOK_ALLOW_LOCAL_HTTP === "true" },
+  };
+}
+
+/** Data keys wrapped by the KMS key of the grant, or by the local stack's key file. */
+function secretBox(): SecretBox {
+  const { LOCAL_KEY_DIR } = env();
+  return new EnvelopeSecretBox(
+    LOCAL_KEY_DIR
+      ? new LocalFileKeyWrapper(`${LOCAL_KEY_DIR}/webhook-secrets.key`)
+      : new KmsKeyWrapper(kmsClient(), required("KEY_WEBHOOK_SECRETS_ARN")),
+  );
+}
+
 export const deps: Deps = {
   clock: { nowMs: () => clockSource.current.nowMs() },
   ids: randomIds,
   credentials: cryptoCredentials,
   schemes: noSchemeSettings,
+  random: { fraction: () => Math.random() },
+  sleeper: { sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)) },
   get audit() {
     return auditLog();
   },
@@ -158,6 +213,42 @@ export const deps: Deps = {
   get alerts() {
     return once("alerts", () => new AlertTopic(snsClient(), required("TOPIC_ALARMS_ARN")));
   },
+  get changes() {
+    return once(
+      "changes",
+      () =>
+        new CycleChangeWriter(
+          table().client,
+          table().name,
+          deps.meritOrders as MeritOrderRepository,
+          auditLog(),
+        ),
+    );
+  },
+  get endpoints() {
+    return once(
+      "endpoints",
+      () => new WebhookEndpointRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get deliveries() {
+    return once(
+      "deliveries",
+      () => new WebhookDeliveryRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get secrets() {
+    return once("secrets", secretBox);
+  },
+  get transport() {
+    return once("transport", () => {
+      const servers = env().WEBHOOK_DNS_SERVERS;
+      return new HttpWebhookTransport(servers ? { dnsServers: servers.split(",") } : {});
+    });
+  },
+  get webhookSettings() {
+    return once("webhookSettings", webhookSettings);
+  },
   get workflow() {
     return once(
       "workflow",
@@ -176,4 +267,8 @@ deps satisfies RegisterParticipantPorts &
   SubmitLookAheadPorts &
   TradingPorts &
   CyclePorts &
-  MarketQueryPorts;
+  MarketQueryPorts &
+  EndpointPorts &
+  DeliveryLogPorts &
+  DispatchPorts &
+  InstructionPorts;

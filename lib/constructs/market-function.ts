@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -26,10 +27,13 @@ const RESERVED_ENVIRONMENT = [
   "DYNAMODB_ENDPOINT",
   "SFN_ENDPOINT",
   "SNS_ENDPOINT",
+  "LOCAL_KEY_DIR",
+  "WEBHOOK_ALLOW_LOCAL_HTTP",
   "AWS_REGION",
 ];
-/** Bucket, queue and topic variables, whatever their id. */
-const RESERVED_PATTERN = /^(BUCKET_[A-Z0-9_]+_NAME|QUEUE_[A-Z0-9_]+_URL|TOPIC_[A-Z0-9_]+_ARN)$/;
+/** Bucket, queue, topic and key variables, whatever their id. */
+const RESERVED_PATTERN =
+  /^(BUCKET_[A-Z0-9_]+_NAME|QUEUE_[A-Z0-9_]+_URL|TOPIC_[A-Z0-9_]+_ARN|KEY_[A-Z0-9_]+_ARN)$/;
 
 /** A WORKFLOWS row's state machine, and the variable that names it. */
 export interface GrantedWorkflow {
@@ -56,6 +60,8 @@ export interface GrantResources {
   readonly schedules?: ScheduleGroup;
   /** Topic id → its SNS topic (`Alarms`: the operator's alarm topic). */
   readonly topics?: Readonly<Record<string, ITopic>>;
+  /** KMS keys a `key` grant may name, by id. */
+  readonly keys?: Readonly<Record<string, IKey>>;
 }
 
 /** DynamoDB actions per access level. Scan is never granted: every read goes by key or index. */
@@ -275,6 +281,19 @@ export class MarketFunction extends Construct {
       const topic = this.need(resources.topics?.[id], `the topic ${id}`);
       topic.grantPublish(this.function);
       this.function.addEnvironment(GRANT_VARIABLES.topic(id)[0]!, topic.topicArn);
+    }
+    for (const [id, access] of Object.entries(grants.key ?? {})) {
+      const key = this.need(resources.keys?.[id], `the key ${id}`);
+      // Data keys only: GenerateDataKey to seal, Decrypt to open; never the key's policy.
+      if (access === "encrypt" || access === "encryptDecrypt")
+        this.function.addToRolePolicy(
+          new PolicyStatement({ actions: ["kms:GenerateDataKey"], resources: [key.keyArn] }),
+        );
+      if (access === "decrypt" || access === "encryptDecrypt")
+        this.function.addToRolePolicy(
+          new PolicyStatement({ actions: ["kms:Decrypt"], resources: [key.keyArn] }),
+        );
+      this.function.addEnvironment(GRANT_VARIABLES.key(id)[0]!, key.keyArn);
     }
     if (grants.schedule !== undefined) {
       const group = this.need(resources.schedules, "the schedule group");

@@ -84,6 +84,11 @@ export const LOCAL_GRANTS: Readonly<
       throw new Error(`a grant names topic ${id}, which the local stack has not`);
     return { [GRANT_VARIABLES.topic(id)[0]!]: arn };
   },
+  // A key file under the data directory stands in for the KMS key (LOCAL_KEY_DIR, set by the
+  // local stack); the variable names the key as the cloud's does.
+  key: (_r, id) => ({
+    [GRANT_VARIABLES.key(id)[0]!]: `arn:aws:kms:eu-west-2:000000000000:key/local-${id}`,
+  }),
 };
 
 /** The grant kinds and resource ids a set of grants names. */

@@ -70,6 +70,11 @@ export interface LocalStackOptions {
   readonly extraWorkflows?: readonly Workflow[];
   /** Extra consumers (tests), run like the CONSUMERS rows. */
   readonly extraConsumers?: readonly Consumer[];
+  /**
+   * Consumers (by id) this stack does not run, because the test runs them in a process of its
+   * own (to kill it); their environment is set all the same.
+   */
+  readonly withoutConsumers?: readonly string[];
   /** Wait state → milliseconds instead of its real wait (tests). */
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
   /** Workflow id → its ASL's top-level `TimeoutSeconds` instead (tests of D-134). */
@@ -147,6 +152,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SFN_ENDPOINT: workflows.endpoint,
       SNS_ENDPOINT: snsEndpoint,
+      // A key file stands in for the KMS key of webhook secrets (D-163); receivers on this
+      // machine (http://127.0.0.1:<port>, http://localhost:<port>) are allowed (R-NOTIFY-1).
+      LOCAL_KEY_DIR: join(dataDir, "keys"),
+      WEBHOOK_ALLOW_LOCAL_HTTP: "true",
       ...localEnvironment(plan, {
         tableName,
         streamArn,
@@ -160,14 +169,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const api = await startApi(root, plan.routes, options.port ?? 0);
     running.push({ stop: () => api.close() });
     running.push(
-      ...(await startConsumers(root, plan.consumers, {
-        endpoint: dynamo.endpoint,
-        streamArn,
-        sfn: workflows.sfn,
-        stateMachineArns: workflows.arns,
-        ...(options.inMemory ? {} : { checkpointDir: join(dataDir, "consumers") }),
-        scheduleOverrides: options.scheduleOverrides ?? {},
-      })),
+      ...(await startConsumerRunners(
+        root,
+        plan.consumers.filter((c) => !options.withoutConsumers?.includes(c.id)),
+        {
+          endpoint: dynamo.endpoint,
+          streamArn,
+          sfn: workflows.sfn,
+          stateMachineArns: workflows.arns,
+          ...(options.inMemory ? {} : { checkpointDir: join(dataDir, "consumers") }),
+          scheduleOverrides: options.scheduleOverrides ?? {},
+        },
+      )),
     );
     return {
       url: api.url,
@@ -292,15 +305,20 @@ async function startApi(root: string, routes: readonly Route[], port: number): P
   return startApiServer({ routes, handlers, authorizer }, port);
 }
 
-/** A runner per consumer: the stream runner over DynamoDB Local's stream, or a timer. */
-async function startConsumers(
+/**
+ * A runner per consumer: the stream runner over DynamoDB Local's stream, or a timer. The
+ * environment of the handlers must be set first (the stack does it; a test process of its own
+ * passes it on).
+ */
+export async function startConsumerRunners(
   root: string,
   consumers: readonly Consumer[],
   local: {
     endpoint: string;
     streamArn: string;
-    sfn: LocalStepFunctions;
-    stateMachineArns: Readonly<Record<string, string>>;
+    /** Needed only by execution-status consumers. */
+    sfn?: LocalStepFunctions;
+    stateMachineArns?: Readonly<Record<string, string>>;
     checkpointDir?: string;
     scheduleOverrides: Readonly<Record<string, number>>;
   },
@@ -311,6 +329,8 @@ async function startConsumers(
     const handler = await loadHandler<never, unknown>(root, consumer.entry);
     const { trigger } = consumer;
     if (trigger.kind === "execution-status") {
+      if (local.sfn === undefined || local.stateMachineArns === undefined)
+        throw new Error(`${consumer.id} needs the local Step Functions endpoint`);
       runners.push(
         executionStatusRunner(consumer, trigger, handler, local.sfn, local.stateMachineArns, log),
       );

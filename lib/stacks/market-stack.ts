@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -27,6 +28,8 @@ export interface MarketStackProps extends StackProps {
   readonly queues?: Readonly<Record<string, IQueue>>;
   /** The schedule group a `schedule` grant manages. @default none */
   readonly schedules?: ScheduleGroup;
+  /** KMS keys a `key` grant may name, by id (stateful: from the DataStack). @default none */
+  readonly keys?: Readonly<Record<string, IKey>>;
   /** Subscribed to the alarm topic. @default none (subscribe after deployment) */
   readonly alarmEmail?: string;
 }
@@ -57,6 +60,7 @@ export class MarketStack extends Stack {
       ...(props.buckets ? { buckets: props.buckets } : {}),
       ...(props.queues ? { queues: props.queues } : {}),
       ...(props.schedules ? { schedules: props.schedules } : {}),
+      ...(props.keys ? { keys: props.keys } : {}),
     });
 
     const workflows: Record<string, MarketWorkflow> = {};

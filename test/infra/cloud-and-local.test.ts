@@ -1,6 +1,7 @@
 import { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AttributeType, StreamViewType, Table } from "aws-cdk-lib/aws-dynamodb";
+import { Key } from "aws-cdk-lib/aws-kms";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue } from "aws-cdk-lib/aws-sqs";
@@ -106,6 +107,7 @@ describe("a second workflow and a consumer of each kind (fixture rows)", () => {
   const stack = new MarketStack(app, "FixtureMarket", {
     env,
     table: data.table,
+    keys: data.keys,
     workflows: [...WORKFLOWS, ECHO_WORKFLOW],
     consumers: [...CONSUMERS, STREAM_CONSUMER, SCHEDULE_CONSUMER],
   });
@@ -187,6 +189,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
     queues: { Deliveries: new Queue(scope, "Q") },
     schedules: { name: "bitrader", roleArn: "arn:aws:iam::123456789012:role/scheduler" },
     topics: { Alarms: new Topic(scope, "Alarms") },
+    keys: { Secrets: new Key(scope, "K", { enableKeyRotation: true }) },
   };
   /** One grant per kind and level, and what it must give: an action it allows and its variables. */
   const cases: Record<
@@ -236,6 +239,21 @@ describe("every grant kind (functions/wiring.ts)", () => {
     ],
     topic: [
       ["publish", { topic: { Alarms: "publish" } }, "sns:Publish", GRANT_VARIABLES.topic("Alarms")],
+    ],
+    key: [
+      [
+        "encrypt",
+        { key: { Secrets: "encrypt" } },
+        "kms:GenerateDataKey",
+        GRANT_VARIABLES.key("Secrets"),
+      ],
+      ["decrypt", { key: { Secrets: "decrypt" } }, "kms:Decrypt", GRANT_VARIABLES.key("Secrets")],
+      [
+        "encryptDecrypt",
+        { key: { Secrets: "encryptDecrypt" } },
+        "kms:Decrypt",
+        GRANT_VARIABLES.key("Secrets"),
+      ],
     ],
   };
   const functions = Object.entries(cases).flatMap(([kind, levels]) =>

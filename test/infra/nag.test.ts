@@ -71,10 +71,10 @@ describe("cdk-nag (AWS Solutions checks) inside npm test", () => {
   });
 
   it("grants a bare * resource only to actions that support no resource-level permissions", () => {
-    // The acknowledgement of `Resource::*` (X-Ray, vended log delivery) must not hide a real
-    // widening: every statement on `*` carries only these actions.
+    // The acknowledgement of `Resource::*` (X-Ray, vended log delivery, the stream consumers'
+    // ListStreams) must not hide a real widening: every statement on `*` carries only these.
     const allowedOnStar =
-      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+      /^(dynamodb:ListStreams|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     const stacks = clean.node.children.filter(
       (c): c is import("aws-cdk-lib").Stack =>
         (c as { templateOptions?: unknown }).templateOptions !== undefined,

@@ -4,6 +4,7 @@ import type { AuditEntry, AuditRecord } from "../../functions/core/access/audit"
 import type { Participant, ParticipantStatus } from "../../functions/core/access/participant";
 import type { SchemeSettings } from "../../functions/core/config/market-config";
 import { CycleSupersededError, DomainError } from "../../functions/core/errors";
+import type { PlatformEvent } from "../../functions/core/events/platform-event";
 import type { ConstraintMeritOrder } from "../../functions/core/merit-order/reorder";
 import type { LookAheadBody } from "../../functions/core/model/look-ahead";
 import { type Page, type PageRequest, pageOf } from "../../functions/core/model/paging";
@@ -15,6 +16,7 @@ import type {
   Clock,
   Credentials,
   Cycle,
+  CycleChanges,
   CycleFence,
   CycleStatus,
   CycleStore,
@@ -34,13 +36,13 @@ import type {
   MeritOrderStore,
   NewAsset,
   NewParticipant,
-  Notification,
   OrderEligibility,
   OrderStore,
   OrderWriteRefusal,
   Outbox,
   ParticipantStore,
   PublishedMeritOrder,
+  PublishedVersionRef,
   RateLimits,
   Replaced,
   SchemeConfigSource,
@@ -53,6 +55,7 @@ import type {
   WorkflowInspector,
   WorkflowStarter,
 } from "../../functions/core/ports";
+import { type OutboxEvent, outboxEventOf } from "../../functions/core/webhooks/model";
 
 /**
  * In-memory fakes of every port of `functions/core/ports.ts`, for use-case tests that need no
@@ -847,15 +850,121 @@ export class InMemoryMeritOrders implements MeritOrderStore {
     const latest = this.versions.get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)?.at(-1);
     return latest && copy(latest);
   }
+  async version(anmSchemeId: string, deliveryDate: string, constraintId: string, version: number) {
+    const found = this.versions
+      .get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)
+      ?.find((v) => v.version === version);
+    return found && copy(found);
+  }
 }
 
+/** The outbox: events by change, each stored once (by id); gated ones until released. */
 export class InMemoryOutbox implements Outbox {
-  readonly notifications = new Map<string, Notification>();
-  async notifyAll(notifications: Notification[]): Promise<void> {
-    for (const n of notifications) {
-      const key = `${n.participantId}|${n.eventId}`;
-      if (!this.notifications.has(key)) this.notifications.set(key, copy(n));
+  /** Every event written, by id, with its change and whether it is gated. */
+  readonly events = new Map<string, { changeId: string; event: PlatformEvent; gated: boolean }>();
+  readonly released = new Set<string>();
+  write(changeId: string, events: ReadonlyArray<PlatformEvent>, gated = false): void {
+    for (const event of events)
+      if (!this.events.has(event.id))
+        this.events.set(event.id, { changeId, event: copy(event), gated });
+    this.released.add(changeId);
+  }
+  async append(changeId: string, events: ReadonlyArray<PlatformEvent>): Promise<void> {
+    this.write(changeId, events);
+  }
+  async gatedEvents(changeId: string): Promise<OutboxEvent[]> {
+    return [...this.events.values()]
+      .filter((e) => e.changeId === changeId && e.gated)
+      .map((e) => outboxEventOf(e.event));
+  }
+  /** Every event written, in the order written. */
+  all(): PlatformEvent[] {
+    return [...this.events.values()].map((e) => e.event);
+  }
+}
+
+/**
+ * The cycle's changes with their events, applied to the in-memory stores as the adapter applies
+ * them (a refused write takes its events with it).
+ */
+export class InMemoryCycleChanges implements CycleChanges {
+  constructor(
+    private readonly stores: {
+      cycles: InMemoryCycles;
+      markets: InMemoryMarkets;
+      orders: InMemoryOrders;
+      meritOrders: InMemoryMeritOrders;
+      outbox: InMemoryOutbox;
+      audit?: InMemoryAudit;
+    },
+  ) {}
+  async cancelSuperseded(input: Parameters<CycleChanges["cancelSuperseded"]>[0]): Promise<void> {
+    this.stores.cycles.fenced(input.fence);
+    const cancelled = new Set<string>();
+    for (const o of input.orders) {
+      const held = this.stores.orders.orders.get(o.orderId);
+      if (held?.status !== "open" || held.cycleId !== input.superseded) continue;
+      held.status = "cancelled";
+      held.updatedAtMs = input.atMs;
+      cancelled.add(o.orderId);
+      this.stores.audit?.record(input.auditOf(o));
     }
+    this.stores.outbox.write(
+      `cycle:${input.cycleId}:supersede`,
+      input.events.filter((e) => cancelled.has(String(e.data.orderId))),
+    );
+    await this.stores.markets.setMarketStatus(
+      input.fence,
+      input.superseded,
+      [...input.marketIds],
+      "cancelled",
+      ["pending", "open", "closed"],
+    );
+  }
+  async openMarkets(input: Parameters<CycleChanges["openMarkets"]>[0]): Promise<void> {
+    this.stores.cycles.fenced(input.fence);
+    const opened = new Set<string>();
+    for (const id of input.marketIds) {
+      const m = this.stores.markets.markets.get(id);
+      if (m && m.cycleId === input.cycleId && (m.status === "pending" || m.status === "open")) {
+        m.status = "open";
+        opened.add(id);
+      }
+    }
+    this.stores.outbox.write(
+      `cycle:${input.cycleId}:open-markets`,
+      input.events.filter((e) => opened.has(String(e.data.marketId))),
+    );
+    await this.stores.cycles.transition(input.fence, {
+      from: ["running"],
+      to: "markets-open",
+      audit: input.audit,
+    });
+  }
+  async publish(input: Parameters<CycleChanges["publish"]>[0]): Promise<number[]> {
+    const versions = await this.stores.meritOrders.publishAll(input.fence, input.mols, input.audit);
+    const refs: PublishedVersionRef[] = [];
+    for (const [i, mol] of input.mols.entries()) {
+      const version = versions[i]!;
+      const previous =
+        version > 1
+          ? await this.stores.meritOrders.version(
+              mol.anmSchemeId,
+              mol.deliveryDate,
+              mol.constraintId,
+              version - 1,
+            )
+          : undefined;
+      refs.push({ constraintId: mol.constraintId, version, ...(previous ? { previous } : {}) });
+    }
+    this.stores.outbox.write(`cycle:${input.cycleId}:publish`, input.eventsFor(refs));
+    if (input.status)
+      await this.stores.cycles.transition(input.fence, {
+        from: input.status.from,
+        to: input.status.to,
+        audit: input.status.audit,
+      });
+    return versions;
   }
 }
 
@@ -907,6 +1016,9 @@ export function fakePorts() {
   const cycles = new InMemoryCycles(audit);
   const markets = new InMemoryMarkets(cycles);
   const participants = new InMemoryParticipants(audit, apiKeys);
+  const orders = new InMemoryOrders(markets, cycles, audit, { claims, participants });
+  const meritOrders = new InMemoryMeritOrders(cycles, audit);
+  const outbox = new InMemoryOutbox();
   return {
     clock: new FakeClock(),
     ids,
@@ -922,10 +1034,11 @@ export function fakePorts() {
     schemes: new InMemorySchemeSettings(),
     cycles,
     markets,
-    orders: new InMemoryOrders(markets, cycles, audit, { claims, participants }),
+    orders,
     trades: new InMemoryTrades(),
-    meritOrders: new InMemoryMeritOrders(cycles, audit),
-    outbox: new InMemoryOutbox(),
+    meritOrders,
+    outbox,
+    changes: new InMemoryCycleChanges({ cycles, markets, orders, meritOrders, outbox, audit }),
     workflow: new FakeWorkflow(),
   };
 }

@@ -219,4 +219,50 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
     request: () => ({ path: "/cycles/cyc-none/execution" }),
     expect: byRoles(["operator"], { operator: 404 }),
   },
+  // Webhooks: one endpoint per participant or ANM; nothing is registered in this world, so
+  // the endpoint routes answer 404 (409 for the test event) to the callers they let through,
+  // and a URL the platform may not call is 422 after the authorizer.
+  PutWebhookEndpoint: {
+    request: () => ({ path: "/webhook-endpoint", body: { url: "https://10.0.0.1/hook" } }),
+    expect: byRoles(["participant", "anm"], { participantA: 422, anm: 422 }),
+  },
+  GetWebhookEndpoint: {
+    request: () => ({ path: "/webhook-endpoint" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  DeleteWebhookEndpoint: {
+    request: () => ({ path: "/webhook-endpoint" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  RotateWebhookSecret: {
+    request: () => ({ path: "/webhook-endpoint/secret-rotations" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  TestWebhookEndpoint: {
+    request: () => ({ path: "/webhook-endpoint/test" }),
+    expect: byRoles(["participant", "anm"], { participantA: 409, anm: 409 }),
+  },
+  ListWebhookDeliveries: {
+    request: () => ({ path: "/webhook-deliveries" }),
+    expect: byRoles(["participant", "anm"], { participantA: 200, anm: 200 }),
+  },
+  GetWebhookDelivery: {
+    request: () => ({ path: "/webhook-deliveries/dlv_00000000000000000000" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  RetryWebhookDelivery: {
+    request: () => ({ path: "/webhook-deliveries/dlv_00000000000000000000/retry" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  ListMeritOrderInstructions: {
+    request: () => ({
+      path: "/merit-order-instructions",
+      query: { deliveryDate: "2027-06-14", constraintId: "C1" },
+    }),
+    expect: byRoles(["participant", "anm", "operator"], {
+      participantA: 200,
+      anm: 404,
+      operator: 404,
+    }),
+  },
 };

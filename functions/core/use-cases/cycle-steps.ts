@@ -3,6 +3,10 @@ import { eligibleClaimsOfScheme } from "../access/entry-claims";
 import { systemActor } from "../access/roles";
 import { marketConfigOf } from "../config/market-config";
 import { CycleStateError, CycleSupersededError, DomainError } from "../errors";
+import { marketOpenedEvents, orderCancelledEvent } from "../events/cycle-events";
+import type { PlatformEvent } from "../events/platform-event";
+import { publicationEvents } from "../events/publication-events";
+import { tradeConfirmedEvents } from "../events/trade-events";
 import type { Trade } from "../matching/match";
 import { type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
 import { recordInstant } from "../model/settlement-periods";
@@ -11,14 +15,15 @@ import type {
   AssetStore,
   Clock,
   Cycle,
+  CycleChanges,
   CycleStatus,
   CycleStore,
   EntryClaimStore,
   MarketStore,
   MeritOrderStore,
   OrderStore,
-  Outbox,
   ParticipantStore,
+  PublishedVersionRef,
   SchemeConfigSource,
   StoredMarket,
   StoredOpportunity,
@@ -27,6 +32,7 @@ import type {
   TradeStore,
 } from "../ports";
 import { fenceOf } from "../ports";
+import type { DayTrade } from "../verification/day";
 import { matchDay, reorderDay } from "./day-ahead";
 
 /** Everything the workflow steps touch. */
@@ -37,7 +43,8 @@ export interface CyclePorts {
   orders: OrderStore;
   trades: TradeStore;
   meritOrders: MeritOrderStore;
-  outbox: Outbox;
+  /** The steps' changes that report events, each written with its events (R-NOTIFY-3). */
+  changes: CycleChanges;
   /** R-ELIG-1: the entry claims, assets and participants of the registry. */
   claims: EntryClaimStore;
   assets: Pick<AssetStore, "getMany">;
@@ -132,44 +139,29 @@ export async function ingestStep(ports: CyclePorts, cycleId: string): Promise<vo
   const old = cycle.supersedes;
   const markets = await ports.markets.listMarketsOfCycle(old);
   const now = ports.clock.nowMs();
-  for (const market of markets) {
-    const orders = (await ports.orders.ordersOfMarket(market.marketId, old)).filter(
-      (o) => o.status === "open",
-    );
-    const cancelled = new Set(
-      await ports.orders.cancelOrders(orders, now, (o) => ({
-        subject: o.orderId,
-        action: "order.cancelled",
-        actor: systemActor("IngestLookAhead"),
-        at: recordInstant(now),
-        from: "open",
-        to: "cancelled",
-        reason: `look-ahead superseded by cycle ${cycleId} (R-IN-3)`,
-      })),
-    );
-    await ports.outbox.notifyAll(
-      orders
-        .filter((o) => cancelled.has(o.orderId))
-        .map((o) => ({
-          participantId: o.participantId,
-          eventId: `ORDER_CANCELLED#${o.orderId}`,
-          event: {
-            type: "order-cancelled",
-            orderId: o.orderId,
-            marketId: o.marketId,
-            reason: "look-ahead superseded (R-IN-3)",
-          },
-          atMs: now,
-        })),
-    );
-  }
-  await ports.markets.setMarketStatus(
-    fenceOf(cycle),
-    old,
-    markets.map((m) => m.marketId),
-    "cancelled",
-    ["pending", "open", "closed"],
-  );
+  const orders = (
+    await Promise.all(markets.map((m) => ports.orders.ordersOfMarket(m.marketId, old)))
+  )
+    .flat()
+    .filter((o) => o.status === "open");
+  await ports.changes.cancelSuperseded({
+    fence: fenceOf(cycle),
+    cycleId,
+    superseded: old,
+    orders,
+    marketIds: markets.map((m) => m.marketId),
+    events: orders.map((o) => orderCancelledEvent(o, now)),
+    auditOf: (o) => ({
+      subject: o.orderId,
+      action: "order.cancelled",
+      actor: systemActor("IngestLookAhead"),
+      at: recordInstant(now),
+      from: "open",
+      to: "cancelled",
+      reason: `look-ahead superseded by cycle ${cycleId} (R-IN-3)`,
+    }),
+    atMs: now,
+  });
 }
 
 /** DeriveOpportunities: R-ALLOC, R-EVENT, R-ELIG on the stored look-ahead; stores the book. */
@@ -206,35 +198,22 @@ export async function deriveStep(
   return { markets: markets.length, opportunities: opportunities.length };
 }
 
-/** OpenMarkets: markets open for orders; every participant with an opportunity is notified. */
+/**
+ * OpenMarkets: markets open for orders; every participant with an opportunity in one gets its
+ * `market.opened`, written with the market's change (R-NOTIFY-3).
+ */
 export async function openStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "OpenMarkets");
   const markets = await marketsOf(ports, cycle);
-  await ports.markets.setMarketStatus(
-    fenceOf(cycle),
-    cycleId,
-    markets.map((m) => m.marketId),
-    "open",
-    ["pending", "open"],
-  );
-  if (cycle.status === "running")
-    await ports.cycles.transition(fenceOf(cycle), {
-      from: ["running"],
-      to: "markets-open",
-      audit: stepAudit(ports, cycle, "OpenMarkets", "cycle.markets-opened", "markets-open"),
-    });
+  const opportunities = await ports.markets.listOpportunitiesOfCycle(cycleId);
   const now = ports.clock.nowMs();
-  const participants = new Set(
-    (await ports.markets.listOpportunitiesOfCycle(cycleId)).map((o) => o.participantId),
-  );
-  await ports.outbox.notifyAll(
-    [...participants].sort().map((participantId) => ({
-      participantId,
-      eventId: `MARKETS_OPEN#${cycleId}`,
-      event: { type: "markets-open", cycleId },
-      atMs: now,
-    })),
-  );
+  await ports.changes.openMarkets({
+    fence: fenceOf(cycle),
+    cycleId,
+    marketIds: markets.map((m) => m.marketId),
+    events: markets.flatMap((m) => marketOpenedEvents(cycleId, m, opportunities, now)),
+    audit: stepAudit(ports, cycle, "OpenMarkets", "cycle.markets-opened", "markets-open"),
+  });
 }
 
 /** CloseMarkets: at gate closure, markets stop taking orders (R-GATE-1). */
@@ -367,19 +346,74 @@ export async function reorderStep(
   return { constraints: meritOrders.length };
 }
 
+/**
+ * Publishes a version of every constraint of the look-ahead (D-28) with the publication's events
+ * (R-NOTIFY-4, R-DISPATCH-2, D-68): `trade.confirmed` to each party of each trade and, per
+ * version with segments or replacing one, `merit-order.published` and `dispatch.instruction`.
+ * Events are stamped at gate closure, so a retried step writes the same bodies.
+ */
 async function publishAll(
   ports: CyclePorts,
   cycle: Cycle,
   lookAhead: LookAhead,
   fallback: boolean,
   step: string,
+  status?: { to: CycleStatus; from: CycleStatus[] },
 ): Promise<void> {
   const draft = fallback ? [] : ((await ports.meritOrders.loadDraft(cycle.cycleId)) ?? []);
   const byConstraint = new Map(draft.map((c) => [c.constraintId, c.segments]));
   const now = ports.clock.nowMs();
-  await ports.meritOrders.publishAll(
-    fenceOf(cycle),
-    lookAhead.constraints.map((constraint) => ({
+  const [claims, trades, markets] = await Promise.all([
+    eligibleClaimsOfScheme(ports, cycle.anmSchemeId),
+    fallback ? Promise.resolve([]) : ports.trades.listTradesOfCycle(cycle.cycleId),
+    fallback ? Promise.resolve([]) : marketsOf(ports, cycle),
+  ]);
+  const owners = new Map(claims.map((c) => [c.entryId, c.participantId]));
+  const byMarket = new Map(markets.map((m) => [m.marketId, m]));
+  const atMs = cycle.gateClosureMs;
+  const day = {
+    lookAhead,
+    owners,
+    trades: inMatchingOrder(trades).map(
+      (t): DayTrade => ({
+        trade: t,
+        market: byMarket.get(t.marketId)!,
+        serviceType: "generation-turn-down",
+        constraintIds: [],
+        status: "confirmed",
+      }),
+    ),
+  };
+  const eventsFor = (versions: ReadonlyArray<PublishedVersionRef>): PlatformEvent[] => [
+    ...(fallback ? [] : tradeConfirmedEvents(day, atMs)),
+    ...versions.flatMap((v) =>
+      publicationEvents(
+        day,
+        {
+          constraintId: v.constraintId,
+          version: v.version,
+          reason: fallback ? "fallback" : "day-ahead",
+          supersedesVersion: v.previous?.version ?? null,
+          cancelledTradeIds: [],
+          segments: byConstraint.get(v.constraintId) ?? [],
+          publishedAtMs: atMs,
+        },
+        v.previous && {
+          constraintId: v.constraintId,
+          version: v.previous.version,
+          reason: v.previous.fallback ? "fallback" : "day-ahead",
+          supersedesVersion: null,
+          cancelledTradeIds: [],
+          segments: v.previous.segments,
+          publishedAtMs: v.previous.publishedAtMs,
+        },
+      ),
+    ),
+  ];
+  await ports.changes.publish({
+    fence: fenceOf(cycle),
+    cycleId: cycle.cycleId,
+    mols: lookAhead.constraints.map((constraint) => ({
       anmSchemeId: cycle.anmSchemeId,
       deliveryDate: cycle.deliveryDate,
       constraintId: constraint.constraintId,
@@ -389,42 +423,36 @@ async function publishAll(
       fallback,
       segments: byConstraint.get(constraint.constraintId) ?? [],
     })),
-    {
+    eventsFor,
+    audit: {
       subject: cycle.cycleId,
       action: fallback ? "merit-order.fallback-published" : "merit-order.published",
       actor: systemActor(step),
       at: recordInstant(now),
       to: `${lookAhead.constraints.length} constraint(s)${fallback ? ", the MOL as received" : ""}`,
     },
-  );
+    ...(status
+      ? {
+          status: {
+            ...status,
+            audit: stepAudit(ports, cycle, step, `cycle.${status.to}`, status.to),
+          },
+        }
+      : {}),
+  });
 }
 
-/** Publish: the re-ordered MOLs become immutable versions for the ANM; traders are told. */
+/**
+ * Publish: the re-ordered MOLs become immutable versions for the ANM, the cycle `published`,
+ * and the traders and the ANM are told — one change with its events (R-NOTIFY-3).
+ */
 export async function publishStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "Publish");
   const lookAhead = await lookAheadOf(ports, cycleId);
-  await publishAll(ports, cycle, lookAhead, false, "Publish");
-  if (cycle.status !== "published")
-    await ports.cycles.transition(fenceOf(cycle), {
-      from: ["running", "markets-open"],
-      to: "published",
-      audit: stepAudit(ports, cycle, "Publish", "cycle.published", "published"),
-    });
-  const now = ports.clock.nowMs();
-  const parties = new Set(
-    (await ports.trades.listTradesOfCycle(cycleId)).flatMap((t) => [
-      t.buyParticipantId,
-      t.sellParticipantId,
-    ]),
-  );
-  await ports.outbox.notifyAll(
-    [...parties].sort().map((participantId) => ({
-      participantId,
-      eventId: `TRADES_PUBLISHED#${cycleId}`,
-      event: { type: "trades-published", cycleId },
-      atMs: now,
-    })),
-  );
+  await publishAll(ports, cycle, lookAhead, false, "Publish", {
+    to: "published",
+    from: ["running", "markets-open"],
+  });
 }
 
 /**

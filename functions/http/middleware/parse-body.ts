@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { z } from "zod";
+import { z } from "zod";
 import { DomainError } from "../../core/errors";
 import { validationProblem } from "../../core/problem";
 
@@ -41,6 +41,19 @@ export function parseBody<S extends z.ZodType>(
   }
   return validate(json, schema);
 }
+
+/**
+ * A write that takes no body (rotations, tests, retries): none, or the JSON `{}`; anything else
+ * is refused like any bad body (after the size and media-type checks).
+ */
+export function parseOptionalEmptyBody(event: APIGatewayProxyEvent): void {
+  const body = event.body ?? "";
+  const text = event.isBase64Encoded ? Buffer.from(body, "base64").toString("utf8") : body;
+  if (text.trim() === "" && !event.isBase64Encoded) return;
+  parseBody(event, EMPTY_BODY);
+}
+
+const EMPTY_BODY = z.strictObject({});
 
 /** Validates a parsed value against a schema: 400 VALIDATION_FAILED naming each field. */
 export function validate<S extends z.ZodType>(value: unknown, schema: S): z.output<S> {

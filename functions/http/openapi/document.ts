@@ -10,6 +10,7 @@ import { isProtected, ROUTES, type Route, type RouteId } from "../routes";
 import { ProblemSchema } from "../schemas/problem";
 import { ERROR_MEANINGS } from "./error-meanings";
 import { OPERATIONS, type RouteContract } from "./operations";
+import { webhookDocs } from "./webhook-operations";
 
 type OpenApiDocument = ReturnType<typeof createDocument>;
 
@@ -115,6 +116,7 @@ export function buildOpenApiDocument(routes: readonly Route[] = ROUTES): OpenApi
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     paths,
+    webhooks: webhookDocs(),
     components: {
       securitySchemes: {
         [API_KEY_SCHEME]: {

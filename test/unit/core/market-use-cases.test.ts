@@ -183,11 +183,13 @@ describe("orders against an open market (R-ORDER-1..3, R-GATE-1)", () => {
     expect(items.map((i) => [i.opportunity.entryId, i.opportunity.side, i.market.status])).toEqual([
       ["G4-A", "buy", "open"],
     ]);
-    expect([...ports().outbox.notifications.values()].map((n) => n.participantId).sort()).toEqual([
-      "g1",
-      "g3",
-      "g4",
-      "g5",
+    const opened = ports()
+      .outbox.all()
+      .filter((e) => e.type === "market.opened");
+    expect(opened.map((e) => e.recipient)).toEqual(["g1", "g3", "g4", "g5"]);
+    // R-NOTIFY-4: each sees its own opportunities in the market, nobody else's.
+    expect(opened.find((e) => e.recipient === "g4")?.data.opportunities).toEqual([
+      expect.objectContaining({ entryId: "G4-A", side: "buy", maxQuantityMw: 4.5 }),
     ]);
   });
 
