@@ -223,7 +223,7 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
     ...structuredClone(scenario.lookAhead),
     anmSchemeId: scheme,
     lookAheadId: `LA-${name}`,
-    gateClosureAt: new Date(Date.now() + 9_000).toISOString(),
+    gateClosureAt: new Date(Date.now() + 15_000).toISOString(),
   };
   // Plans are in place before the look-ahead arrives: the execution starts with the request.
   const cycleId = cycleIdOf(scheme, body.lookAheadId);
@@ -241,7 +241,7 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
   const cycle = await waitFor(
     () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
     (c) => c.status !== "running",
-    30_000,
+    120_000,
   );
   if (cycle.status === "markets-open") {
     const { items } = await local.api.expect(
