@@ -54,7 +54,10 @@ describe("documented responses equal observed responses", () => {
 
   it("every answer observed is documented for its route, with its status and code", () => {
     const undocumented = new Set<string>();
+    // Routes of test fixtures (extra routes a test adds to its own stack) are not the API's.
+    const apiRoutes = new Set<string>(ROUTES.map((r) => r.id));
     for (const { route, status, code } of observed) {
+      if (!apiRoutes.has(route)) continue;
       const statuses = docs.get(route);
       if (statuses === undefined) {
         undocumented.add(`${route}: not in the OpenAPI document`);

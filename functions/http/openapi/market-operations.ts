@@ -108,6 +108,8 @@ export const MARKET_OPERATIONS = {
     tags: ["ANM interface"],
     requestParams: { query: MeritOrderQuerySchema },
     responses: ok("The MOL as received and its published segments.", MeritOrderSchema),
+    // No look-ahead has named that scheme, day and constraint.
+    errors: ["NOT_FOUND"],
   },
   ListOpportunities: {
     summary: "The caller's trading opportunities (R-ELIG-6)",
