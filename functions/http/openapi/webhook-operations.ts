@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ZodOpenApiOperationObject, ZodOpenApiPathItemObject } from "zod-openapi";
 import { EndpointRequestSchema } from "../../core/webhooks/endpoints";
 import { PROBLEM_CONTENT_TYPE } from "../problem";
+import { listOf } from "../schemas/market";
 import { ProblemSchema } from "../schemas/problem";
 import {
   DeliveryDetailSchema,
@@ -36,21 +37,37 @@ const idempotencyKey = z.object({
       "Optional. The same key (per caller) with the same body replays the first response (a shown secret included); with another body 422 IDEMPOTENCY_KEY_REUSED.",
   }),
 });
+/** The rotation, test and retry writes: no body, or `{}`. */
 const emptyBody = {
   required: false,
-  content: { "application/json": { schema: EmptyBodySchema } },
+  content: { "application/json": { schema: EmptyBodySchema, example: {} } },
 };
-const listOf = (item: z.ZodType) =>
-  z.object({ items: z.array(item), nextToken: z.string().optional() });
+const deliveryPath = z.object({
+  deliveryId: z.string().meta({
+    description: "The delivery (dlv_…), as GET /webhook-deliveries lists it.",
+    example: "dlv_3f0c2a9b1d4e5f607182",
+  }),
+});
 const TAG = ["Webhooks"];
 
-/** The documented contract of the webhook routes (api-post-trade.md "Webhooks"). */
+/** The documented contract of the webhook routes (docs/api.md "Webhooks"). */
 export const WEBHOOK_OPERATIONS = {
   PutWebhookEndpoint: {
     summary: "Register or replace the caller's webhook endpoint (R-NOTIFY-1/2)",
     tags: TAG,
     requestParams: { header: idempotencyKey },
-    requestBody: { content: { "application/json": { schema: EndpointRequestSchema } } },
+    requestBody: {
+      content: {
+        "application/json": {
+          schema: EndpointRequestSchema,
+          example: {
+            url: "https://hooks.example.com/bitrader",
+            eventTypes: ["trade.confirmed", "trade.cancelled", "dispatch.instruction"],
+            enabled: true,
+          },
+        },
+      },
+    },
     responses: {
       ...ok("Created: the secret is shown this once.", EndpointCreatedSchema, "201"),
       ...ok("Replaced (no secret); re-enables an endpoint a 410 disabled.", EndpointUpdatedSchema),
@@ -110,7 +127,7 @@ export const WEBHOOK_OPERATIONS = {
   GetWebhookDelivery: {
     summary: "One delivery: the exact body sent and every attempt",
     tags: TAG,
-    requestParams: { path: z.object({ deliveryId: z.string() }) },
+    requestParams: { path: deliveryPath },
     responses: {
       ...ok("The delivery.", DeliveryDetailSchema),
       "404": problem("Unknown, or another caller's (NOT_FOUND)."),
@@ -119,7 +136,7 @@ export const WEBHOOK_OPERATIONS = {
   RetryWebhookDelivery: {
     summary: "One attempt now, same id and body, in any state (R-NOTIFY-8)",
     tags: TAG,
-    requestParams: { path: z.object({ deliveryId: z.string() }), header: idempotencyKey },
+    requestParams: { path: deliveryPath, header: idempotencyKey },
     requestBody: emptyBody,
     responses: {
       ...ok("Accepted: the attempt is made at once.", RetrySchema, "202"),
