@@ -27,6 +27,14 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   NOT_ELIGIBLE: "the entry has no opportunity on that side in that market (R-ELIG, R-ORDER-1)",
   QUANTITY_EXCEEDS_CAPACITY:
     "the entry's open orders in the market would exceed its max quantity (R-ORDER-2)",
+  CLAIM_SECRET_EXPIRED:
+    "the claim secret is right but more than 30 days old (D-149); the operator can issue a new key",
+  TOO_MANY_REGISTRATIONS:
+    "this address registered too often in the last hour (D-150); `Retry-After` says when to try again",
+  WEBHOOK_URL_NOT_ALLOWED:
+    "the endpoint URL is not https, does not resolve, or resolves to an address that is not public (D-162)",
+  WEBHOOK_ENDPOINT_NOT_CONFIGURED:
+    "the caller has no enabled webhook endpoint (register one with PUT /webhook-endpoint)",
   TOO_MANY_REQUESTS: "the key's request rate or quota is exceeded; slow down",
   LOOK_AHEAD_INVALID:
     "the look-ahead breaks R-IN-1 (array lengths, negatives, duplicates, gaps, unknown constraint, gate closure); every fault is listed in `errors[]`",

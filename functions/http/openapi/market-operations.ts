@@ -173,14 +173,20 @@ export const MARKET_OPERATIONS = {
     requestParams: { path: path("orderId"), header: idempotencyKey },
     requestBody: body(OrderAmendmentSchema, { quantityMw: 2.5 }),
     responses: ok("The amended order.", OrderSchema),
-    errors: ["GATE_CLOSED", "ORDER_NOT_OPEN", "QUANTITY_EXCEEDS_CAPACITY", "PRICE_EXCEEDS_CAP"],
+    errors: [
+      "GATE_CLOSED",
+      "MARKET_NOT_OPEN",
+      "ORDER_NOT_OPEN",
+      "QUANTITY_EXCEEDS_CAPACITY",
+      "PRICE_EXCEEDS_CAP",
+    ],
   },
   WithdrawOrder: {
     summary: "Withdraw an open order until gate closure (R-ORDER-3)",
     tags: ["Trading"],
     requestParams: { path: path("orderId"), header: idempotencyKey },
     responses: ok("The withdrawn order.", OrderSchema),
-    errors: ["GATE_CLOSED", "ORDER_NOT_OPEN"],
+    errors: ["GATE_CLOSED", "MARKET_NOT_OPEN", "ORDER_NOT_OPEN"],
   },
   ListTrades: {
     summary: "Trades of a delivery day (participant: its own; operator: all)",
