@@ -12,9 +12,10 @@ import { MeritOrderRepository } from "../adapters/merit-order-repository";
 import { OrderRepository } from "../adapters/order-repository";
 import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
-import { noSchemeSettings } from "../adapters/scheme-settings";
+import { SchemeRepository } from "../adapters/scheme-repository";
 import { TradeRepository } from "../adapters/trade-repository";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
+import type { ApiKeyPorts } from "../core/access/api-keys";
 import type { AuthenticatePorts } from "../core/access/authenticate";
 import type { ClaimApiKeyPorts } from "../core/access/claim-api-key";
 import type { DecideAssetPorts } from "../core/access/decide-asset";
@@ -36,13 +37,14 @@ import type {
   OrderStore,
   Outbox,
   ParticipantStore,
-  SchemeConfigSource,
+  SchemeStore,
   TradeStore,
   WorkflowInspector,
   WorkflowStarter,
 } from "../core/ports";
 import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import type { MarketQueryPorts } from "../core/use-cases/market-queries";
+import type { SchemePorts } from "../core/use-cases/schemes";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
 import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
@@ -66,7 +68,7 @@ export interface Deps {
   readonly apiKeys: ApiKeyStore;
   readonly audit: AuditTrail;
   readonly idempotency: IdempotencyRecords;
-  readonly schemes: SchemeConfigSource;
+  readonly schemes: SchemeStore;
   readonly cycles: CycleStore;
   readonly markets: MarketStore;
   readonly orders: OrderStore;
@@ -97,9 +99,11 @@ export const deps: Deps = {
   clock: { nowMs: () => clockSource.current.nowMs() },
   ids: randomIds,
   credentials: cryptoCredentials,
-  schemes: noSchemeSettings,
   get audit() {
     return auditLog();
+  },
+  get schemes() {
+    return once("schemes", () => new SchemeRepository(table().client, table().name, auditLog()));
   },
   get participants() {
     return once(
@@ -114,7 +118,7 @@ export const deps: Deps = {
     return once("claims", () => new EntryClaims(table().client, table().name));
   },
   get apiKeys() {
-    return once("apiKeys", () => new ApiKeyRepository(table().client, table().name));
+    return once("apiKeys", () => new ApiKeyRepository(table().client, table().name, auditLog()));
   },
   get idempotency() {
     return once("idempotency", () => new IdempotencyStore(table().client, table().name));
@@ -155,4 +159,6 @@ deps satisfies RegisterParticipantPorts &
   SubmitLookAheadPorts &
   TradingPorts &
   CyclePorts &
-  MarketQueryPorts;
+  MarketQueryPorts &
+  SchemePorts &
+  ApiKeyPorts;

@@ -12,6 +12,8 @@ import type {
 import { ensureTable } from "../../functions/adapters/create-tables";
 import { generateApiKey, hashApiKey } from "../../functions/adapters/credentials";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
+import { newKeyRecord } from "../../functions/core/access/api-key";
+import { recordInstant } from "../../functions/core/model/settlement-periods";
 import type { Consumer, ScheduleTrigger, StreamTrigger } from "../../functions/events/consumers";
 import { AUTHORIZER, type Route } from "../../functions/http/routes";
 import type { Workflow } from "../../functions/workflow/workflows";
@@ -233,13 +235,14 @@ async function bootstrapKeys(
     anm: options.anmKey || generateApiKey(),
   };
   for (const role of ["operator", "anm"] as const) {
-    await deps.apiKeys.replaceBootstrapKey({
-      keyHash: hashApiKey(keys[role]),
-      role,
-      principalId: role,
-      status: "active",
-      createdAt: new Date().toISOString(),
-    });
+    await deps.apiKeys.replaceBootstrapKey(
+      newKeyRecord(hashApiKey(keys[role]), {
+        role,
+        principalId: role,
+        createdAt: recordInstant(deps.clock.nowMs()),
+        name: `local bootstrap ${role} key`,
+      }),
+    );
   }
   return keys;
 }

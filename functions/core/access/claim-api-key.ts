@@ -1,6 +1,7 @@
 import { DomainError, NotFoundError } from "../errors";
 import { recordInstant } from "../model/settlement-periods";
 import type { Clock, Credentials, ParticipantStore } from "../ports";
+import { newKeyRecord } from "./api-key";
 import type { Actor } from "./roles";
 
 export interface ClaimApiKeyPorts {
@@ -38,13 +39,11 @@ export async function claimApiKey(
   const apiKey = ports.credentials.newApiKey();
   await ports.participants.claimApiKey({
     participantId,
-    key: {
-      keyHash: ports.credentials.hashApiKey(apiKey),
+    key: newKeyRecord(ports.credentials.hashApiKey(apiKey), {
       role: "participant",
       principalId: participantId,
-      status: "active",
       createdAt: at,
-    },
+    }),
     at,
     actor,
   });

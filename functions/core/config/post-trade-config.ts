@@ -101,7 +101,12 @@ export function postTradeScalarFields() {
  * configuration"): every field optional, the §18 default where absent.
  */
 export const PostTradeConfigSchema = z
-  .strictObject({
+  .strictObject(postTradeFields())
+  .superRefine((c, ctx) => floorBelowGraceIssue(c, ctx));
+
+/** Every §18 field of a scheme's `config` (each optional), nested baseline fields included. */
+export function postTradeFields() {
+  return {
     ...postTradeScalarFields(),
     baseline: z
       .strictObject({
@@ -117,15 +122,21 @@ export const PostTradeConfigSchema = z
           .optional(),
       })
       .optional(),
-  })
-  .superRefine((c, ctx) => {
-    if (!floorBelowGrace(c.graceFactor, c.performanceFloor))
-      ctx.addIssue({
-        code: "custom",
-        path: ["performanceFloor"],
-        message: "must be below 1 − graceFactor (R-SETTLE-2)",
-      });
-  });
+  };
+}
+
+/** R-SETTLE-2 as a zod refinement: the floor must be below 1 − GF (defaults where absent). */
+export function floorBelowGraceIssue(
+  c: { graceFactor?: number | undefined; performanceFloor?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!floorBelowGrace(c.graceFactor, c.performanceFloor))
+    ctx.addIssue({
+      code: "custom",
+      path: ["performanceFloor"],
+      message: "must be below 1 − graceFactor (R-SETTLE-2)",
+    });
+}
 
 /** R-SETTLE-2: 0 ≤ floor < 1 − GF (defaults where absent). */
 export function floorBelowGrace(graceFactor?: number, performanceFloor?: number): boolean {
@@ -169,4 +180,9 @@ export function toPostTradeConfig(input: PostTradeConfigInput = {}): PostTradeCo
     bankHolidays: input.bankHolidays ? new Set(input.bankHolidays) : d.bankHolidays,
     shortfallCompensation: input.shortfallCompensation ?? d.shortfallCompensation,
   };
+}
+
+/** The post-trade configuration a scheme runs under on a day: its own §18 fields over the defaults. */
+export function postTradeConfigOf(settings?: { readonly postTrade?: PostTradeConfigInput }) {
+  return toPostTradeConfig(settings?.postTrade ?? {});
 }

@@ -185,20 +185,28 @@ export function lookAheadRuleProblems(body: LookAheadBody): FieldProblem[] {
   return problems;
 }
 
-/** The gate closure of a look-ahead: its own `gateClosureAt`, else the R-GATE-1 default. */
+/**
+ * The gate closure of a look-ahead: its own `gateClosureAt`, else the R-GATE-1 default of its
+ * scheme (`rule`, from the scheme configuration; 12:00 local on D-1 when not given).
+ */
 export function gateClosureMsOf(
   body: Pick<LookAheadBody, "gateClosureAt" | "deliveryDate">,
+  rule?: { daysBefore: number; localTime: string },
 ): number {
   const own = body.gateClosureAt ? parseInstant(body.gateClosureAt) : undefined;
-  return own ?? defaultGateClosureMs(body.deliveryDate);
+  return own ?? defaultGateClosureMs(body.deliveryDate, rule?.localTime, rule?.daysBefore);
 }
 
 /**
  * R-IN-1, the clock-dependent part: a gate closure in the past (at or before `nowMs`) is refused.
  * Skipped by offline simulation (api.md "Offline simulation").
  */
-export function checkGateClosureNotPast(body: LookAheadBody, nowMs: number): void {
-  if (gateClosureMsOf(body) <= nowMs)
+export function checkGateClosureNotPast(
+  body: LookAheadBody,
+  nowMs: number,
+  rule?: { daysBefore: number; localTime: string },
+): void {
+  if (gateClosureMsOf(body, rule) <= nowMs)
     throw new LookAheadInvalidError([
       { path: "gateClosureAt", message: "gate closure is in the past (R-IN-1)" },
     ]);

@@ -1,9 +1,10 @@
 import { hash } from "node:crypto";
+import { marketConfigOf } from "../config/market-config";
 import { GateClosedError, LookAheadConflictError } from "../errors";
 import { deterministicId } from "../model/ids";
 import { checkGateClosureNotPast, gateClosureMsOf, type LookAheadBody } from "../model/look-ahead";
 import { toUtcIso } from "../model/settlement-periods";
-import type { Cycle, CycleStore, WorkflowStarter } from "../ports";
+import type { Cycle, CycleStore, SchemeStore, WorkflowStarter } from "../ports";
 
 /** What the workflow's states pass each other: ids only. */
 export interface CycleRef {
@@ -24,6 +25,18 @@ export function bodyHashOf(body: LookAheadBody): string {
 export interface SubmitLookAheadPorts {
   cycles: CycleStore;
   workflow: WorkflowStarter;
+  schemes: Pick<SchemeStore, "markDayInUse" | "settingsFor">;
+}
+
+/**
+ * D-190: the scheme configuration a new look-ahead's day runs under. The day is marked as having
+ * a look-ahead first, so no version can be added for it afterwards: the version read here is the
+ * one every later step of the day reads.
+ */
+async function dayConfiguration(ports: SubmitLookAheadPorts, body: LookAheadBody) {
+  await ports.schemes.markDayInUse(body.anmSchemeId, body.deliveryDate);
+  const settings = await ports.schemes.settingsFor(body.anmSchemeId, body.deliveryDate);
+  return { version: settings?.version, gateClosure: marketConfigOf(settings).gateClosure };
 }
 
 /**
@@ -47,7 +60,8 @@ export async function submitLookAhead(
     if (existing.executionArn) return { cycle: existing, replayed: true };
   }
 
-  checkGateClosureNotPast(body, receivedAtMs);
+  const day = await dayConfiguration(ports, body);
+  checkGateClosureNotPast(body, receivedAtMs, day.gateClosure);
   const current = await ports.cycles.currentCycle(body.anmSchemeId, body.deliveryDate);
   if (current && current.cycleId !== cycleId && receivedAtMs >= current.gateClosureMs)
     throw new GateClosedError();
@@ -62,7 +76,7 @@ export async function submitLookAhead(
     throw new LookAheadConflictError(body.lookAheadId);
 
   await ports.cycles.saveLookAhead(cycleId, body);
-  const gateClosureMs = gateClosureMsOf(body);
+  const gateClosureMs = gateClosureMsOf(body, day.gateClosure);
   const cycle = await ports.cycles.createCycle({
     cycleId,
     lookAheadId: body.lookAheadId,
@@ -72,6 +86,7 @@ export async function submitLookAhead(
     gateClosureMs,
     bodyHash,
     createdAtMs: receivedAtMs,
+    ...(day.version === undefined ? {} : { schemeVersion: day.version }),
     ...(current && current.cycleId !== cycleId ? { supersedes: current.cycleId } : {}),
   });
   if (cycle.status !== "running" || cycle.executionArn) return { cycle, replayed: !claim.created };

@@ -49,6 +49,10 @@ export const ActorSchema = z
   .object({
     role: z.enum(ACTOR_ROLES),
     principalId: z.string(),
+    keyId: z
+      .string()
+      .optional()
+      .meta({ description: "The API key that acted (its id, never the key)." }),
   })
   .strict()
   .meta({ id: "Actor" });

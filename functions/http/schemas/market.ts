@@ -119,6 +119,10 @@ export const CycleSchema = z
     deliveryDate: z.string(),
     status: z.enum(["running", "markets-open", "published", "failed", "superseded"]),
     gateClosureAt: instant,
+    schemeVersion: z.number().int().nullable().meta({
+      description:
+        "The scheme configuration version the day runs under (GET /schemes/{anmSchemeId}); null: the scheme has none stored, the defaults apply.",
+    }),
     executionArn: z.string().optional(),
     step: z.string().optional(),
     failure: z.object({ step: z.string(), error: z.string(), cause: z.string() }).optional(),
