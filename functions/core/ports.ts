@@ -320,7 +320,10 @@ export interface Cycle {
    * stored none (the defaults).
    */
   schemeVersion?: number;
+  /** The cycle's current execution (D-200): its latest attempt. */
   executionArn?: string;
+  /** Which attempt `executionArn` is: its execution is named `<cycleId>-<attempt>` (D-200). */
+  attempt?: number;
   /** The step running now or last (progress, and the failing step for the operator). */
   step?: string;
   failure?: { step: string; error: string; cause: string };

@@ -3,14 +3,10 @@ import { marketConfigOf } from "../config/market-config";
 import { GateClosedError, LookAheadConflictError } from "../errors";
 import { deterministicId } from "../model/ids";
 import { checkGateClosureNotPast, gateClosureMsOf, type LookAheadBody } from "../model/look-ahead";
-import { toUtcIso } from "../model/settlement-periods";
 import type { Cycle, CycleStore, SchemeStore, WorkflowStarter } from "../ports";
+import { startNextAttempt } from "./cycle-attempts";
 
-/** What the workflow's states pass each other: ids only. */
-export interface CycleRef {
-  cycleId: string;
-  gateClosureAt: string;
-}
+export type { CycleRef } from "./cycle-attempts";
 
 /** R-IN-2: cycle ids derive from the scheme and the look-ahead id. */
 export function cycleIdOf(anmSchemeId: string, lookAheadId: string): string {
@@ -121,8 +117,5 @@ export async function submitLookAhead(
       await ports.workflow.stop(old.executionArn, `superseded by look-ahead ${body.lookAheadId}`);
   }
 
-  const ref: CycleRef = { cycleId, gateClosureAt: toUtcIso(gateClosureMs) };
-  const executionArn = await ports.workflow.start(cycleId, ref);
-  await ports.cycles.updateCycle(cycleId, { executionArn });
-  return { cycle: { ...cycle, executionArn }, replayed: !claim.created };
+  return { cycle: await startNextAttempt(ports, cycle), replayed: !claim.created };
 }

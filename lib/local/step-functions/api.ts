@@ -4,6 +4,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from "../lambda-context";
 import {
   type Execution,
   type LocalStateMachine,
+  type RegistryClock,
   SfnApiError,
   StateMachineRegistry,
 } from "./registry";
@@ -27,8 +28,9 @@ export class LocalStepFunctions {
     machines: readonly LocalStateMachine[],
     region = LOCAL_REGION,
     account = LOCAL_ACCOUNT,
+    clock?: RegistryClock,
   ) {
-    this.registry = new StateMachineRegistry(machines, region, account);
+    this.registry = new StateMachineRegistry(machines, region, account, clock);
   }
 
   stateMachineArn(name: string): string {
@@ -90,7 +92,7 @@ export class LocalStepFunctions {
           execution.abort();
           await execution.done;
         }
-        return { stopDate: (execution.stopDate ?? Date.now()) / 1000 };
+        return { stopDate: (execution.stopDate ?? execution.startDate) / 1000 };
       }
       case "ListStateMachines":
         return {

@@ -142,7 +142,7 @@ describe("submitting a look-ahead (R-IN-2, R-IN-3)", () => {
     expect(cycle.cycleId).toBe(
       cycleIdOf(scenario.lookAhead.anmSchemeId, scenario.lookAhead.lookAheadId),
     );
-    expect([...ports().workflow.started.keys()]).toEqual([cycle.cycleId]);
+    expect([...ports().workflow.started.keys()]).toEqual([`${cycle.cycleId}-1`]);
     expect(await ports().cycles.currentCycle(cycle.anmSchemeId, cycle.deliveryDate)).toEqual({
       cycleId: cycle.cycleId,
       gateClosureMs: GATE,
