@@ -30,6 +30,9 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   MARKET_NOT_OPEN: 409,
   ORDER_NOT_OPEN: 409,
   PRICE_EXCEEDS_CAP: 422,
+  SCHEME_CONFIG_INVALID: 422,
+  SCHEME_VERSION_IN_USE: 409,
+  KEY_NOT_CURRENT: 409,
   INTERNAL_ERROR: 500,
   /** Contention or throttling after the retries: fixed detail and Retry-After (D-32). */
   TEMPORARILY_UNAVAILABLE: 503,

@@ -14,9 +14,10 @@ import { OrderRepository } from "../adapters/order-repository";
 import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
 import { RateCounters } from "../adapters/rate-counters";
-import { noSchemeSettings } from "../adapters/scheme-settings";
+import { SchemeRepository } from "../adapters/scheme-repository";
 import { TradeRepository } from "../adapters/trade-repository";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
+import type { ApiKeyPorts } from "../core/access/api-keys";
 import type { AuthenticatePorts } from "../core/access/authenticate";
 import type { ClaimApiKeyPorts } from "../core/access/claim-api-key";
 import type { DecideAssetPorts } from "../core/access/decide-asset";
@@ -40,13 +41,14 @@ import type {
   Outbox,
   ParticipantStore,
   RateLimits,
-  SchemeConfigSource,
+  SchemeStore,
   TradeStore,
   WorkflowInspector,
   WorkflowStarter,
 } from "../core/ports";
 import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import type { MarketQueryPorts } from "../core/use-cases/market-queries";
+import type { SchemePorts } from "../core/use-cases/schemes";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
 import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
@@ -73,7 +75,7 @@ export interface Deps {
   readonly rateLimits: RateLimits;
   /** Limits an operator sets for the deployment (D-150). */
   readonly limits: { readonly registrationsPerHour: number };
-  readonly schemes: SchemeConfigSource;
+  readonly schemes: SchemeStore;
   readonly cycles: CycleStore;
   readonly markets: MarketStore;
   readonly orders: OrderStore;
@@ -106,9 +108,11 @@ export const deps: Deps = {
   clock: { nowMs: () => clockSource.current.nowMs() },
   ids: randomIds,
   credentials: cryptoCredentials,
-  schemes: noSchemeSettings,
   get audit() {
     return auditLog();
+  },
+  get schemes() {
+    return once("schemes", () => new SchemeRepository(table().client, table().name, auditLog()));
   },
   get participants() {
     return once(
@@ -123,7 +127,7 @@ export const deps: Deps = {
     return once("claims", () => new EntryClaims(table().client, table().name));
   },
   get apiKeys() {
-    return once("apiKeys", () => new ApiKeyRepository(table().client, table().name));
+    return once("apiKeys", () => new ApiKeyRepository(table().client, table().name, auditLog()));
   },
   get limits() {
     return { registrationsPerHour: env().REGISTRATIONS_PER_HOUR };
@@ -176,4 +180,6 @@ deps satisfies RegisterParticipantPorts &
   SubmitLookAheadPorts &
   TradingPorts &
   CyclePorts &
-  MarketQueryPorts;
+  MarketQueryPorts &
+  SchemePorts &
+  ApiKeyPorts;

@@ -66,6 +66,13 @@ const TABLE_ACTIONS = {
     "dynamodb:Query",
     "dynamodb:ConditionCheckItem",
   ],
+  readUpdate: [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:UpdateItem",
+  ],
   readWrite: [
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
@@ -174,7 +181,7 @@ export class MarketFunction extends Construct {
   }
 
   /** Lets the function use the table with the given access, and tells it the table's name. */
-  bindTable(table: ITable, access: "read" | "readWrite"): this {
+  bindTable(table: ITable, access: keyof typeof TABLE_ACTIONS): this {
     const indexes = TABLE_SPEC.globalSecondaryIndexes.map(
       (index) => `${table.tableArn}/index/${index.indexName}`,
     );

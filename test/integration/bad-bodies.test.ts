@@ -3,6 +3,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { newKeyRecord } from "../../functions/core/access/api-key";
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { lambdaContext } from "../../lib/local/lambda-context";
 import { propertyParams } from "../support/property";
@@ -125,13 +126,11 @@ beforeAll(async () => {
   await approve(claimed);
   await deps.participants.claimApiKey({
     participantId: claimed,
-    key: {
-      keyHash: hashApiKey(generateApiKey()),
+    key: newKeyRecord(hashApiKey(generateApiKey()), {
       role: "participant",
       principalId: claimed,
-      status: "active",
       createdAt: at,
-    },
+    }),
     at,
     actor,
   });

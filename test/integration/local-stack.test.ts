@@ -9,6 +9,8 @@ import {
 } from "@aws-sdk/client-sfn";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashApiKey } from "../../functions/adapters/credentials";
+import { keyIdOf } from "../../functions/core/access/api-key";
 import { periodCount } from "../../functions/core/model/settlement-periods";
 import { ROUTES } from "../../functions/http/routes";
 import {
@@ -99,7 +101,11 @@ describe("npm start -- --in-memory", () => {
   ])("accepts %s from the environment, whatever the header's casing", async (_, key, role) => {
     const response = await get("/whoami", { "X-Api-Key": key });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ role, principalId: role });
+    expect(await response.json()).toEqual({
+      role,
+      principalId: role,
+      keyId: keyIdOf(hashApiKey(key)),
+    });
   });
 
   it("answers an unknown route with 404 ROUTE_NOT_FOUND", async () => {
@@ -145,8 +151,9 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
     });
     expect(accepted.status).toBe(202);
     const { cycleId } = (await accepted.json()) as { cycleId: string };
-    const executionArn = `${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${cycleId}`;
-    cycleExecution = cycleId;
+    // D-200: the first attempt of the cycle's workflow.
+    const executionArn = `${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${cycleId}-1`;
+    cycleExecution = `${cycleId}-1`;
     const execution = await finished(executionArn!);
     expect(execution.status).toBe("SUCCEEDED");
     expect(JSON.parse(execution.output!)).toMatchObject({ cycleId });

@@ -4,6 +4,7 @@ import { HealthSchema } from "../schemas/health";
 import { WhoAmISchema } from "../schemas/who-am-i";
 import { ACCESS_OPERATIONS } from "./access-operations";
 import { MARKET_OPERATIONS } from "./market-operations";
+import { SCHEME_OPERATIONS } from "./scheme-operations";
 
 /**
  * The documented contract of each route, keyed by route id: summary, parameters, body and
@@ -20,6 +21,7 @@ export type RouteContract = Omit<ZodOpenApiOperationObject, "operationId" | "sec
 export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...ACCESS_OPERATIONS,
   ...MARKET_OPERATIONS,
+  ...SCHEME_OPERATIONS,
   GetHealth: {
     summary: "Liveness and database check",
     tags: ["Health and documentation"],

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { keyIdOf, newKeyRecord } from "../../../functions/core/access/api-key";
 import type { AssetRegistration } from "../../../functions/core/access/asset";
 import { authenticate } from "../../../functions/core/access/authenticate";
 import { claimApiKey } from "../../../functions/core/access/claim-api-key";
@@ -277,7 +278,11 @@ describe("authenticating a presented key (R-AUTH, D-22)", () => {
     await decideParticipant(ports, participantId, { decision: "approve" }, OPERATOR);
     const { apiKey } = await claimApiKey(ports, participantId, claimSecret, ANONYMOUS);
     expect(await authenticate(ports, apiKey)).toEqual({
-      caller: { role: "participant", principalId: participantId },
+      caller: {
+        role: "participant",
+        principalId: participantId,
+        keyId: keyIdOf(ports.credentials.hashApiKey(apiKey)),
+      },
     });
     await decideParticipant(ports, participantId, { decision: "suspend" }, OPERATOR);
     expect(await authenticate(ports, apiKey)).toEqual({ refused: "participant not approved" });
@@ -288,12 +293,13 @@ describe("authenticating a presented key (R-AUTH, D-22)", () => {
     ["btr_never-issued", "unknown key"],
     ["btr_revoked", "revoked key"],
   ] as const)("refuses %s: %s", async (key, reason) => {
-    await ports.apiKeys.put({
-      keyHash: ports.credentials.hashApiKey("btr_revoked"),
-      role: "anm",
-      principalId: "anm",
+    ports.apiKeys.put({
+      ...newKeyRecord(ports.credentials.hashApiKey("btr_revoked"), {
+        role: "anm",
+        principalId: "anm",
+        createdAt: "2027-06-01T00:00:00.000Z",
+      }),
       status: "revoked",
-      createdAt: "2027-06-01T00:00:00.000Z",
     });
     expect(await authenticate(ports, key)).toEqual({ refused: reason });
   });
