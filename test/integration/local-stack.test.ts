@@ -132,7 +132,7 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
 
   it("runs the day-ahead cycle through every state and reads its history back", async () => {
     // A real cycle: the ANM posts a look-ahead (no constraint events, so no markets) whose gate
-    // closure is moments away; the API starts the execution, named after the cycle.
+    // closure is moments away; the API starts the execution, named after the cycle's attempt.
     const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     const accepted = await fetch(`${stack.url}/anm/look-aheads`, {
       method: "POST",
@@ -142,14 +142,15 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
         anmSchemeId: "LOCAL-STACK-TEST",
         deliveryDate: date,
         issuedAt: new Date().toISOString(),
-        gateClosureAt: new Date(Date.now() + 300).toISOString(),
+        // Generous: under load the request itself can take longer than a few hundred ms.
+        gateClosureAt: new Date(Date.now() + 3_000).toISOString(),
         constraints: [
           { constraintId: "C1", requiredCurtailmentMw: Array(periodCount(date)).fill(0) },
         ],
         mols: [],
       }),
     });
-    expect(accepted.status).toBe(202);
+    expect(accepted.status, await accepted.clone().text()).toBe(202);
     const { cycleId } = (await accepted.json()) as { cycleId: string };
     // D-200: the first attempt of the cycle's workflow.
     const executionArn = `${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${cycleId}-1`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { issueOperatorKey } from "../../functions/core/access/api-keys";
 import { ROUTES } from "../../functions/http/routes";
+import { clockSource } from "../../functions/runtime/deps";
 import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import { useLocalStack } from "../support/use-local-stack";
 import { workedExample } from "../support/worked-example";
@@ -157,13 +158,21 @@ describe("scheme configuration by delivery day", () => {
 
   it("takes the scheme's gate closure default when the look-ahead gives none", async () => {
     const { gateClosureAt: _own, ...withoutGate } = lookAhead(SCHEME_A, "2027-06-20", "la-gate");
-    const { cycleId } = await local.api.expect(202, "POST", "/anm/look-aheads", {
-      key: bootstrapAnm(),
-      body: withoutGate,
-    });
-    const cycle = await local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: operator() });
-    // 10:30 Europe/London (BST) on the day before: 09:30Z.
-    expect(cycle.gateClosureAt).toBe("2027-06-19T09:30:00Z");
+    // D-133: a gate closure at most 96 hours ahead, so the platform's clock is set to the day
+    // before for the look-ahead (the cycle then waits for its gate closure; nothing reads it).
+    const real = clockSource.current;
+    clockSource.current = { nowMs: () => Date.parse("2027-06-18T12:00:00Z") };
+    try {
+      const { cycleId } = await local.api.expect(202, "POST", "/anm/look-aheads", {
+        key: bootstrapAnm(),
+        body: withoutGate,
+      });
+      const cycle = await local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: operator() });
+      // 10:30 Europe/London (BST) on the day before: 09:30Z.
+      expect(cycle.gateClosureAt).toBe("2027-06-19T09:30:00Z");
+    } finally {
+      clockSource.current = real;
+    }
   });
 
   it("runs a day before the first version on the defaults (schemeVersion null)", async () => {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { keyIdOf, newKeyRecord } from "../../../functions/core/access/api-key";
+import { reissueParticipantKey } from "../../../functions/core/access/api-keys";
 import type { AssetRegistration } from "../../../functions/core/access/asset";
 import { authenticate } from "../../../functions/core/access/authenticate";
 import { claimApiKey } from "../../../functions/core/access/claim-api-key";
@@ -150,6 +151,22 @@ describe("claiming the API key (D-20)", () => {
     expect(await codeOf(claimApiKey(ports, participantId, claimSecret, ANONYMOUS))).toBe(
       "ALREADY_CLAIMED",
     );
+  });
+
+  it("D-149, D-198: a secret expires 30 days after it was issued; a re-issue starts them anew", async () => {
+    const { participantId, claimSecret } = await registered();
+    await decideParticipant(ports, participantId, { decision: "approve" }, OPERATOR);
+    ports.clock.now += 31 * 24 * 3_600_000;
+    expect(await codeOf(claimApiKey(ports, participantId, claimSecret, ANONYMOUS))).toBe(
+      "CLAIM_SECRET_EXPIRED",
+    );
+    const reissued = await reissueParticipantKey(ports, participantId, OPERATOR);
+    ports.clock.now += 29 * 24 * 3_600_000;
+    const { apiKey } = await claimApiKey(ports, participantId, reissued.claimSecret, ANONYMOUS);
+    expect(await ports.apiKeys.findByHash(ports.credentials.hashApiKey(apiKey))).toMatchObject({
+      principalId: participantId,
+      status: "active",
+    });
   });
 
   it("answers a wrong secret exactly as an unknown participant: 404", async () => {
