@@ -482,7 +482,7 @@ describe("the smaller refusals (each a 5xx or a leak before)", () => {
     expect(response.body.errors.map((e: { path: string }) => e.path)).toContain("quantityMw");
   });
 
-  it("D-149: a claim secret 31 days old is refused even when right", async () => {
+  it("D-149: a claim secret 31 days old is refused even when right; a re-issued one claims (D-198)", async () => {
     const registered = await local.api.expect(201, "POST", "/registrations", {
       body: registration(),
     });
