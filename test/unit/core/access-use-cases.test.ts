@@ -135,6 +135,20 @@ describe("operator decisions on participants (D-18)", () => {
   });
 });
 
+describe("registrations per address (D-150)", () => {
+  it("takes the deployment's limit an hour from one address, then 429, and counts per address", async () => {
+    const limited = { ...ports, limits: { registrationsPerHour: 2 } };
+    for (let n = 0; n < 2; n += 1)
+      await registerParticipant(limited, registration, ANONYMOUS, "192.0.2.1");
+    const refused = registerParticipant(limited, registration, ANONYMOUS, "192.0.2.1");
+    await expect(refused).rejects.toMatchObject({ code: "TOO_MANY_REGISTRATIONS" });
+    await expect(refused).rejects.toThrow(/At most 2 registrations/);
+    await registerParticipant(limited, registration, ANONYMOUS, "192.0.2.2");
+    ports.clock.now += 3_600_000;
+    await registerParticipant(limited, registration, ANONYMOUS, "192.0.2.1");
+  });
+});
+
 describe("claiming the API key (D-20)", () => {
   it("gives the key once after approval and stores only its hash", async () => {
     const { participantId, claimSecret } = await registered();
