@@ -6,7 +6,7 @@ import {
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "../../functions/adapters/credentials";
-import { newKeyRecord } from "../../functions/core/access/api-key";
+import { keyIdOf, newKeyRecord } from "../../functions/core/access/api-key";
 import type { Route } from "../../functions/http/routes";
 import { authorizerEvent } from "../../lib/local/api-server";
 import { useLocalStack } from "../support/use-local-stack";
@@ -223,7 +223,12 @@ describe("the authorizer, as the local API server runs it", () => {
   it("tells a participant who it is", async () => {
     const { status, body } = await call("/whoami", { headers: { "x-api-key": PARTICIPANT } });
     expect(status).toBe(200);
-    expect(body).toEqual({ role: "participant", principalId: "P-0001" });
+    // D-196: the key's id, never the key.
+    expect(body).toEqual({
+      role: "participant",
+      principalId: "P-0001",
+      keyId: keyIdOf(hashApiKey(PARTICIPANT)),
+    });
   });
 });
 
