@@ -152,7 +152,7 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
     });
     expect(accepted.status, await accepted.clone().text()).toBe(202);
     const { cycleId } = (await accepted.json()) as { cycleId: string };
-    // D-200: the first attempt of the cycle's workflow.
+    // D-132 (D-200): the first attempt of the cycle's workflow.
     const executionArn = `${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${cycleId}-1`;
     cycleExecution = `${cycleId}-1`;
     const execution = await finished(executionArn!);
