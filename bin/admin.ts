@@ -170,7 +170,11 @@ async function run(): Promise<void> {
       if (rest.length !== 1) fail("one execution ARN is required");
       const executionArn = rest[0] as string;
       const summary = await deps.workflow.describe(executionArn);
-      if (summary === undefined) fail(`no execution ${executionArn}`);
+      // Not a usage error: the service has no such execution (D-152). One line, exit 1.
+      if (summary === undefined)
+        throw Object.assign(new Error(`no execution ${executionArn}`), {
+          name: "ExecutionDoesNotExist",
+        });
       const steps = await deps.workflow.history(executionArn);
       process.stdout.write(`${JSON.stringify({ ...summary, steps }, null, 2)}\n`);
       break;
