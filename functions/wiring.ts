@@ -9,8 +9,11 @@
 
 /** Every grant kind and its access levels (least privilege: nothing else is ever granted). */
 export const GRANT_KINDS = {
-  /** The single table (TABLE_SPEC): items by key and index; never Scan. */
-  table: ["read", "readWrite"],
+  /**
+   * The single table (TABLE_SPEC): items by key and index; never Scan. `readUpdate` reads and
+   * updates existing items only (the authorizer's key last use, D-197): no put, no delete.
+   */
+  table: ["read", "readUpdate", "readWrite"],
   /** The table's stream: the records of its changes (stream consumers get it with their trigger). */
   stream: ["read"],
   /** A WORKFLOWS state machine: `start` also reads and stops executions, `read` only reads. */

@@ -17,6 +17,11 @@ export interface MarketApp {
  * BitraderConsole (the web console on S3 + CloudFront, calling MarketStack's API).
  */
 export function addMarketStacks(app: App, env: Environment): MarketApp {
+  // D-199: the trial clock is the local stack's only; a deployed platform runs on the real clock.
+  if (app.node.tryGetContext("clock") !== undefined || process.env.BITRADER_CLOCK !== undefined)
+    throw new Error(
+      "The trial clock (npm start -- --clock) exists only on the local stack; the cloud build has no clock option.",
+    );
   const data = new DataStack(app, "BitraderData", {
     env,
     description: "BiTraDER: the single DynamoDB table (stateful)",

@@ -6,7 +6,8 @@ import type { Role } from "../core/access/roles";
  *
  * | item | pk | sk |
  * |---|---|---|
- * | API key (hashed) | `APIKEY#<sha256 hex>` | `APIKEY` |
+ * | API key (hashed; gsi1 `APIKEYS` / `<createdAt>#<keyId>`) | `APIKEY#<sha256 hex>` | `APIKEY` |
+ * | key id → hash | `APIKEYID#<keyId>` | `APIKEYID` |
  * | bootstrap key pointer | `BOOTSTRAPKEY#<role>` | `BOOTSTRAPKEY` |
  */
 export interface ItemKey {
@@ -18,6 +19,10 @@ export const keys = {
   /** An API key, looked up by the hash of the presented key. */
   apiKey(keyHash: string): ItemKey {
     return { pk: `APIKEY#${keyHash}`, sk: "APIKEY" };
+  },
+  /** Which key hash a key id names (revocation by id, D-196). */
+  apiKeyId(keyId: string): ItemKey {
+    return { pk: `APIKEYID#${keyId}`, sk: "APIKEYID" };
   },
   /** Which hash the operator/ANM key bootstrapped for a role currently has (replaced on rotation). */
   bootstrapKey(role: Role): ItemKey {
@@ -61,6 +66,11 @@ export const accessKeys = {
     };
   },
   participantsByStatus: (status: string) => `PARTICIPANTS#${status}`,
+  /** The listing attributes of an API key item (gsi1: every key by creation time). */
+  apiKeyListing(createdAt: string, keyId: string) {
+    return { gsi1pk: accessKeys.allApiKeys(), gsi1sk: `${createdAt}#${keyId}` };
+  },
+  allApiKeys: () => "APIKEYS",
   allParticipants: () => "PARTICIPANTS",
   asset(assetId: string): ItemKey {
     return { pk: `ASSET#${assetId}`, sk: "ASSET" };
@@ -102,6 +112,25 @@ export const accessKeys = {
   idempotency(scopeHash: string): ItemKey {
     return { pk: `IDEMPOTENCY#${scopeHash}`, sk: "IDEMPOTENCY" };
   },
+} as const;
+
+/**
+ * Keys of the scheme configurations (D-190, D-191).
+ *
+ * | item | pk | sk | gsi1 (pk / sk) |
+ * |---|---|---|---|
+ * | scheme head (name, latest version, last day with a look-ahead) | `SCHEME#<id>` | `HEAD` | `SCHEMES` / `<id>` (registered schemes only) |
+ * | scheme version | `SCHEME#<id>` | `V#<version>` | |
+ */
+export const schemeKeys = {
+  pk: (anmSchemeId: string) => `SCHEME#${anmSchemeId}`,
+  head: (anmSchemeId: string): ItemKey => ({ pk: `SCHEME#${anmSchemeId}`, sk: "HEAD" }),
+  version: (anmSchemeId: string, version: number): ItemKey => ({
+    pk: `SCHEME#${anmSchemeId}`,
+    sk: `V#${String(version).padStart(6, "0")}`,
+  }),
+  versionPrefix: "V#",
+  allSchemes: () => "SCHEMES",
 } as const;
 
 /** Zero-padded sort-key number, so that string order is numeric order. */

@@ -4,6 +4,7 @@ import type { AuditEntry, AuditRecord } from "./access/audit";
 import type { Participant, ParticipantRegistration, ParticipantStatus } from "./access/participant";
 import type { Actor } from "./access/roles";
 import type { SchemeSettings } from "./config/market-config";
+import type { SchemeConfigInput } from "./config/scheme-config";
 import type { EventType, PlatformEvent } from "./events/platform-event";
 import type { Trade } from "./matching/match";
 import type { ConstraintMeritOrder } from "./merit-order/reorder";
@@ -98,6 +99,24 @@ export interface KeyClaim {
   actor: Actor;
 }
 
+/** A participant's key rotation: the key that asked is replaced by `key` (D-198). */
+export interface KeyRotation {
+  participantId: string;
+  previousKeyHash: string;
+  key: ApiKeyRecord;
+  at: string;
+  actor: Actor;
+}
+
+/** The operator's re-issue: a new claim secret; the current key stops (D-198). */
+export interface KeyReissue {
+  participantId: string;
+  claimSecretHash: string;
+  at: string;
+  actor: Actor;
+  reason?: string;
+}
+
 export interface ParticipantStore {
   /** Stores a new pending participant and its audit record, in one conditional transaction. */
   register(input: NewParticipant): Promise<Participant>;
@@ -107,10 +126,15 @@ export interface ParticipantStore {
   getMany(participantIds: readonly string[]): Promise<Participant[]>;
   /** By status (or all), oldest registration first. */
   list(status: ParticipantStatus | undefined, page: PageRequest): Promise<Page<Participant>>;
-  /** The participant and its claim-secret hash, for the key claim only. */
+  /**
+   * The participant, its claim-secret hash and when that secret was issued (at registration, or
+   * at the operator's last re-issue), for the key claim only.
+   */
   claimState(
     participantId: string,
-  ): Promise<{ participant: Participant; claimSecretHash: string } | undefined>;
+  ): Promise<
+    { participant: Participant; claimSecretHash: string; claimSecretIssuedAt: string } | undefined
+  >;
   /**
    * Moves the status conditionally on `from`, with its audit record; a concurrent change makes it
    * fail with 409 `DECISION_NOT_ALLOWED` and change nothing. The orders of `cancel` are
@@ -128,6 +152,25 @@ export interface ParticipantStore {
    * `ALREADY_CLAIMED` / `NOT_APPROVED` otherwise).
    */
   claimApiKey(input: KeyClaim): Promise<void>;
+  /**
+   * What the authorizer checks of a participant key (D-22, D-198): the status and the hash of
+   * the participant's current key (undefined for a key claimed before keys were tracked).
+   */
+  keyState(
+    participantId: string,
+  ): Promise<{ status: ParticipantStatus; currentKeyHash?: string } | undefined>;
+  /**
+   * Replaces the participant's current key in one transaction: the new key stored, the previous
+   * one revoked (conditional on being active and the participant's), the audit record.
+   * 409 `KEY_NOT_CURRENT` when the previous key is not active any more.
+   */
+  rotateApiKey(input: KeyRotation): Promise<void>;
+  /**
+   * Gives the participant a new claim secret and no current key (its key stops at once and is
+   * marked revoked), so that the secret claims a new key; one transaction with the audit record.
+   * 409 `DECISION_NOT_ALLOWED` for a rejected participant; undefined for an unknown one.
+   */
+  reissueKey(input: KeyReissue): Promise<Participant | undefined>;
 }
 
 /** An asset to store: pending, owned by the participant, claiming its MOL entries. */
@@ -170,13 +213,24 @@ export interface EntryClaimStore {
 export interface ApiKeyStore {
   /** The key with this hash, if one was issued. Strongly consistent, so revocation is immediate. */
   findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
-  /** Stores a new key; conditional: never overwrites an existing one. */
-  put(record: ApiKeyRecord): Promise<void>;
+  /** The key with this id, if one was issued (strongly consistent). */
+  findById(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Stores a new key with its audit record; conditional: never overwrites an existing one. */
+  issue(record: ApiKeyRecord, audit: AuditEntry): Promise<void>;
   /**
    * Makes `record` the one bootstrapped key of its role (operator, ANM), deleting the key it
    * replaces in the same transaction. Re-running with the same key changes nothing.
    */
   replaceBootstrapKey(record: ApiKeyRecord): Promise<void>;
+  /** Every issued key, oldest first, a page at a time. */
+  list(page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  /**
+   * Revokes the key with its audit record (one transaction); a key already revoked is returned
+   * as it is. Undefined when there is no such key.
+   */
+  revoke(keyId: string, at: string, actor: Actor): Promise<ApiKeyRecord | undefined>;
+  /** Records the key's use at `nowMs`, at most once a minute per key; never fails the caller. */
+  touch(keyHash: string, nowMs: number): Promise<void>;
 }
 
 /** The append-only audit log (D-24); records are written with the change they describe. */
@@ -225,8 +279,67 @@ export interface RateLimits {
 // ── Scheme configuration ─────────────────────────────────────────────────────────────────────
 
 export interface SchemeConfigSource {
-  /** What the scheme has set for that delivery day (its version in force), or undefined. */
+  /**
+   * What the scheme has set for that delivery day (its version in force: the highest version
+   * whose `effectiveFrom` is on or before the day, D-190), or undefined. Strongly consistent.
+   */
   settingsFor(anmSchemeId: string, deliveryDate: string): Promise<SchemeSettings | undefined>;
+}
+
+/** One stored version of a scheme's configuration: immutable once written. */
+export interface SchemeVersion {
+  readonly version: number;
+  readonly effectiveFrom: string;
+  /** The configuration as the operator gave it (validated; absent fields take defaults). */
+  readonly config: SchemeConfigInput;
+  readonly createdAt: string;
+}
+
+/** A registered scheme: its name and every version, oldest first. */
+export interface SchemeRecord {
+  readonly anmSchemeId: string;
+  readonly name: string;
+  readonly versions: readonly SchemeVersion[];
+}
+
+/** A new version to store (`PUT /schemes/{id}`), with who asked and when. */
+export interface NewSchemeVersion {
+  readonly anmSchemeId: string;
+  readonly name: string;
+  readonly effectiveFrom: string;
+  readonly config: SchemeConfigInput;
+  readonly at: string;
+  readonly actor: Actor;
+}
+
+/** What storing a version found (D-191). */
+export type SchemeVersionOutcome =
+  | { readonly outcome: "stored"; readonly version: number }
+  /** A day on or after `effectiveFrom` already has a look-ahead: nothing was stored. */
+  | { readonly outcome: "in-use"; readonly usedThrough: string }
+  /** Another version was stored since `expectedLatest` was read: read again. */
+  | { readonly outcome: "moved" };
+
+/** The versioned scheme configurations (D-190, D-191) behind {@link SchemeConfigSource}. */
+export interface SchemeStore extends SchemeConfigSource {
+  get(anmSchemeId: string): Promise<SchemeRecord | undefined>;
+  /** Registered schemes by id, a page at a time. */
+  list(page: PageRequest): Promise<Page<SchemeRecord>>;
+  /**
+   * Stores the next version with its audit record, in one transaction conditional on the latest
+   * version still being `expectedLatest` (undefined: none) and on no day from `effectiveFrom` on
+   * having a look-ahead.
+   */
+  putVersion(
+    input: NewSchemeVersion,
+    expectedLatest: number | undefined,
+  ): Promise<SchemeVersionOutcome>;
+  /**
+   * Records that `deliveryDate` has a look-ahead, before the version in force is read for it:
+   * from then on no version can be stored with an `effectiveFrom` on or before that day, so the
+   * version a cycle records is the one every later read of that day finds (idempotent).
+   */
+  markDayInUse(anmSchemeId: string, deliveryDate: string): Promise<void>;
 }
 
 // ── The day-ahead market ─────────────────────────────────────────────────────────────────────
@@ -244,6 +357,11 @@ export interface Cycle {
   /** SHA-256 of the canonical look-ahead body (R-IN-2). */
   bodyHash: string;
   createdAtMs: number;
+  /**
+   * The scheme configuration version the day runs under (D-190); absent when the scheme has
+   * stored none (the defaults).
+   */
+  schemeVersion?: number;
   /** The cycle's current execution (D-132): the latest attempt started for it. */
   executionArn?: string;
   /** Which attempt `executionArn` is (1, 2, …): its execution is named `<cycleId>-<attempt>`. */

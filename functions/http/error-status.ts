@@ -32,6 +32,9 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   PRICE_EXCEEDS_CAP: 422,
   WEBHOOK_URL_NOT_ALLOWED: 422,
   WEBHOOK_ENDPOINT_NOT_CONFIGURED: 409,
+  SCHEME_CONFIG_INVALID: 422,
+  SCHEME_VERSION_IN_USE: 409,
+  KEY_NOT_CURRENT: 409,
   INTERNAL_ERROR: 500,
   /** Contention or throttling after the retries: fixed detail and Retry-After (D-32). */
   TEMPORARILY_UNAVAILABLE: 503,

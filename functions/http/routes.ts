@@ -133,6 +133,71 @@ export const ROUTES = [
     grants: { table: "readWrite" },
   },
   {
+    id: "ReissueParticipantKey",
+    method: "POST",
+    path: "/participants/{participantId}/key-reissues",
+    roles: ["operator"],
+    entry: "functions/http/handlers/reissue-participant-key.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "RotateOwnApiKey",
+    method: "POST",
+    path: "/me/api-key-rotations",
+    roles: ["participant"],
+    entry: "functions/http/handlers/rotate-own-api-key.ts",
+    grants: { table: "readWrite" },
+  },
+  // Schemes and keys (operator): versioned configuration, scheme-bound ANM keys, revocation.
+  {
+    id: "PutScheme",
+    method: "PUT",
+    path: "/schemes/{anmSchemeId}",
+    roles: ["operator"],
+    entry: "functions/http/handlers/put-scheme.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "ListSchemes",
+    method: "GET",
+    path: "/schemes",
+    roles: ["operator", "anm"],
+    entry: "functions/http/handlers/list-schemes.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "GetScheme",
+    method: "GET",
+    path: "/schemes/{anmSchemeId}",
+    roles: ["operator", "anm"],
+    entry: "functions/http/handlers/get-scheme.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "IssueAnmKey",
+    method: "POST",
+    path: "/schemes/{anmSchemeId}/anm-keys",
+    roles: ["operator"],
+    entry: "functions/http/handlers/issue-anm-key.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "ListApiKeys",
+    method: "GET",
+    path: "/api-keys",
+    roles: ["operator"],
+    entry: "functions/http/handlers/list-api-keys.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "RevokeApiKey",
+    method: "DELETE",
+    path: "/api-keys/{keyId}",
+    roles: ["operator"],
+    entry: "functions/http/handlers/revoke-api-key.ts",
+    grants: { table: "readWrite" },
+  },
+  {
     id: "ListAuditRecords",
     method: "GET",
     path: "/audit",
@@ -332,14 +397,15 @@ export type RouteId = (typeof ROUTES)[number]["id"];
 
 /**
  * The REQUEST authorizer: maps the `x-api-key` header to a role and an identity. It reads the
- * hashed key from the table and nothing else.
+ * hashed key (and a participant's status) from the table, and updates the key's last use at most
+ * once a minute (D-197), hence `readUpdate`: it can neither put nor delete an item.
  */
 export const AUTHORIZER = {
   id: "Authorize",
   entry: "functions/http/handlers/authorize.ts",
   /** The header the key travels in (api.md, Conventions). */
   header: "x-api-key",
-  grants: { table: "read" },
+  grants: { table: "readUpdate" },
 } as const satisfies { id: string; entry: string; header: string; grants: Grants };
 
 /** True when the route needs a key. */

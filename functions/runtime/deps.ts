@@ -15,13 +15,14 @@ import { OrderRepository } from "../adapters/order-repository";
 import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
 import { RateCounters } from "../adapters/rate-counters";
-import { noSchemeSettings } from "../adapters/scheme-settings";
+import { SchemeRepository } from "../adapters/scheme-repository";
 import { EnvelopeSecretBox, KmsKeyWrapper, LocalFileKeyWrapper } from "../adapters/secret-box";
 import { TradeRepository } from "../adapters/trade-repository";
 import { WebhookDeliveryRepository } from "../adapters/webhook-delivery-repository";
 import { WebhookEndpointRepository } from "../adapters/webhook-endpoint-repository";
 import { HttpWebhookTransport } from "../adapters/webhook-transport";
 import { WorkflowExecutions } from "../adapters/workflow-executions";
+import type { ApiKeyPorts } from "../core/access/api-keys";
 import type { AuthenticatePorts } from "../core/access/authenticate";
 import type { ClaimApiKeyPorts } from "../core/access/claim-api-key";
 import type { DecideAssetPorts } from "../core/access/decide-asset";
@@ -48,7 +49,7 @@ import type {
   ParticipantStore,
   RandomSource,
   RateLimits,
-  SchemeConfigSource,
+  SchemeStore,
   SecretBox,
   Sleeper,
   TradeStore,
@@ -60,6 +61,7 @@ import type {
 } from "../core/ports";
 import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import type { MarketQueryPorts } from "../core/use-cases/market-queries";
+import type { SchemePorts } from "../core/use-cases/schemes";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { TradingPorts } from "../core/use-cases/trading";
 import type { DeliveryLogPorts } from "../core/webhooks/deliveries";
@@ -91,7 +93,7 @@ export interface Deps {
   readonly rateLimits: RateLimits;
   /** Limits an operator sets for the deployment (D-150). */
   readonly limits: { readonly registrationsPerHour: number };
-  readonly schemes: SchemeConfigSource;
+  readonly schemes: SchemeStore;
   readonly cycles: CycleStore;
   readonly markets: MarketStore;
   readonly orders: OrderStore;
@@ -159,11 +161,13 @@ export const deps: Deps = {
   clock: { nowMs: () => clockSource.current.nowMs() },
   ids: randomIds,
   credentials: cryptoCredentials,
-  schemes: noSchemeSettings,
   random: { fraction: () => Math.random() },
   sleeper: { sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)) },
   get audit() {
     return auditLog();
+  },
+  get schemes() {
+    return once("schemes", () => new SchemeRepository(table().client, table().name, auditLog()));
   },
   get participants() {
     return once(
@@ -178,7 +182,7 @@ export const deps: Deps = {
     return once("claims", () => new EntryClaims(table().client, table().name));
   },
   get apiKeys() {
-    return once("apiKeys", () => new ApiKeyRepository(table().client, table().name));
+    return once("apiKeys", () => new ApiKeyRepository(table().client, table().name, auditLog()));
   },
   get limits() {
     return { registrationsPerHour: env().REGISTRATIONS_PER_HOUR };
@@ -271,4 +275,6 @@ deps satisfies RegisterParticipantPorts &
   EndpointPorts &
   DeliveryLogPorts &
   DispatchPorts &
-  InstructionPorts;
+  InstructionPorts &
+  SchemePorts &
+  ApiKeyPorts;

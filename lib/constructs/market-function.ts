@@ -72,6 +72,13 @@ const TABLE_ACTIONS = {
     "dynamodb:Query",
     "dynamodb:ConditionCheckItem",
   ],
+  readUpdate: [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:UpdateItem",
+  ],
   readWrite: [
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
@@ -180,7 +187,7 @@ export class MarketFunction extends Construct {
   }
 
   /** Lets the function use the table with the given access, and tells it the table's name. */
-  bindTable(table: ITable, access: "read" | "readWrite"): this {
+  bindTable(table: ITable, access: keyof typeof TABLE_ACTIONS): this {
     const indexes = TABLE_SPEC.globalSecondaryIndexes.map(
       (index) => `${table.tableArn}/index/${index.indexName}`,
     );

@@ -13,6 +13,9 @@ import type {
 import { ensureTable } from "../../functions/adapters/create-tables";
 import { generateApiKey, hashApiKey } from "../../functions/adapters/credentials";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
+import { newKeyRecord } from "../../functions/core/access/api-key";
+import { recordInstant } from "../../functions/core/model/settlement-periods";
+import { resumeCycle } from "../../functions/core/use-cases/cycle-attempts";
 import type {
   Consumer,
   ExecutionStatusTrigger,
@@ -32,6 +35,7 @@ import {
   lambdaContext,
   loadHandler,
 } from "./lambda-context";
+import { liveCycleIds } from "./resume";
 import { type LocalAlert, LocalTopics } from "./sns-endpoint";
 import { LocalStepFunctions } from "./step-functions/api";
 import type { Execution } from "./step-functions/registry";
@@ -84,6 +88,11 @@ export interface LocalStackOptions {
   /** Wraps each Task state's handler (fault-injection tests); the cloud has no such hook. */
   readonly wrapTask?: (state: string, handler: LambdaHandler) => LambdaHandler;
   /**
+   * The platform clock's offset from the real time, ms (the local trial clock, D-199): every use
+   * case, record instant and Wait state reads `Date.now() + clockOffsetMs`. @default 0
+   */
+  readonly clockOffsetMs?: number;
+  /**
    * Called once with the DynamoDB client the handlers share, before any request is served, so a
    * test or the bench can add SDK middleware to it (request counting, faults in the middle of a
    * task's writes). The cloud has no such hook.
@@ -104,6 +113,8 @@ export interface LocalStack {
   /** Workflow id → its local state machine. */
   readonly stateMachineArns: Readonly<Record<string, string>>;
   readonly keys: { readonly operator: string; readonly anm: string };
+  /** The cycles whose workflow had not ended and that got their next attempt at start (D-201). */
+  readonly resumedCycles: readonly string[];
   /** Which of the keys were generated (not given). */
   readonly generatedKeys: readonly ("operator" | "anm")[];
   /** What was published to the local alarm topic (D-135), oldest first. */
@@ -139,7 +150,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const tableName = TABLE_SPEC.name;
     const { streamArn } = await createTable(dynamo.endpoint, tableName);
-    const workflows = await startWorkflows(root, plan, options);
+    const clock = await installClock(root, options.clockOffsetMs ?? 0);
+    const workflows = await startWorkflows(root, plan, options, clock);
     running.push({ stop: () => workflows.sfn.close() });
     const topics = new LocalTopics();
     const snsEndpoint = await topics.listen();
@@ -165,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     });
     if (options.instrumentDynamo) await instrumentHandlersClient(root, options.instrumentDynamo);
-    const keys = await bootstrapKeys(options);
+    const keys = await bootstrapKeys(root, options);
     const api = await startApi(root, plan.routes, options.port ?? 0);
     running.push({ stop: () => api.close() });
     running.push(
@@ -182,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
       )),
     );
+    const resumedCycles = await resumeCycles(root, tableName);
     return {
       url: api.url,
       sfnEndpoint: workflows.endpoint,
@@ -192,6 +205,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stateMachineArn: workflows.arns.DayAheadCycle!,
       stateMachineArns: workflows.arns,
       keys,
+      resumedCycles,
       generatedKeys: (["operator", "anm"] as const).filter(
         (role) => !{ operator: options.operatorKey, anm: options.anmKey }[role],
       ),
@@ -218,11 +232,50 @@ async function createTable(endpoint: string, tableName: string): Promise<{ strea
   }
 }
 
+/** The handlers' composition root, loaded the way the handlers load it (the same instance). */
+async function handlersDeps(root: string) {
+  return (await import(pathToFileURL(resolve(root, "functions/runtime/deps.ts")).href)) as {
+    deps: typeof import("../../functions/runtime/deps").deps;
+    clockSource: typeof import("../../functions/runtime/deps").clockSource;
+  };
+}
+
+/**
+ * The platform clock (D-199): the real time plus a constant offset, installed as the one clock
+ * every handler reads; the local Step Functions endpoint reads the same one. Returns it.
+ */
+async function installClock(root: string, offsetMs: number): Promise<{ nowMs(): number }> {
+  if (!Number.isSafeInteger(offsetMs)) throw new Error(`invalid clock offset ${offsetMs}`);
+  const { clockSource } = await handlersDeps(root);
+  const clock = { nowMs: () => Date.now() + offsetMs };
+  clockSource.current = clock;
+  return clock;
+}
+
+/** Resume on start (D-201): the next attempt of every cycle whose workflow had not ended. */
+async function resumeCycles(root: string, tableName: string): Promise<string[]> {
+  const { deps } = await handlersDeps(root);
+  const clients = (await import(
+    pathToFileURL(resolve(root, "functions/runtime/clients.ts")).href
+  )) as { dynamoDocumentClient: () => DynamoDBDocumentClient };
+  const resumed: string[] = [];
+  for (const cycleId of await liveCycleIds(clients.dynamoDocumentClient(), tableName)) {
+    const { outcome, cycle } = await resumeCycle(deps, cycleId);
+    if (outcome !== "resumed") continue;
+    resumed.push(cycleId);
+    process.stderr.write(
+      `[resume] cycle ${cycleId} (${cycle?.status}) resumed as attempt ${cycle?.attempt}\n`,
+    );
+  }
+  return resumed;
+}
+
 /** Every workflow's ASL on the local Step Functions endpoint, each Task run by its handler. */
 async function startWorkflows(
   root: string,
   plan: LocalPlan,
   options: LocalStackOptions,
+  clock: { nowMs(): number },
 ): Promise<{ sfn: LocalStepFunctions; endpoint: string; arns: Record<string, string> }> {
   const machines = [];
   for (const workflow of plan.workflows) {
@@ -251,7 +304,7 @@ async function startWorkflows(
       ...(options.waitTimeOverrides ? { waitTimeOverrides: options.waitTimeOverrides } : {}),
     });
   }
-  const sfn = new LocalStepFunctions(machines);
+  const sfn = new LocalStepFunctions(machines, LOCAL_REGION, LOCAL_ACCOUNT, clock);
   const endpoint = await sfn.listen(options.sfnPort ?? 0);
   const arns = Object.fromEntries(
     plan.workflows.map((workflow) => [workflow.id, sfn.stateMachineArn(workflow.name)]),
@@ -273,21 +326,23 @@ async function instrumentHandlersClient(
 
 /** The operator and ANM keys: given, or generated; stored hashed like any other key. */
 async function bootstrapKeys(
+  root: string,
   options: LocalStackOptions,
 ): Promise<{ operator: string; anm: string }> {
-  const { deps } = await import("../../functions/runtime/deps");
+  const { deps } = await handlersDeps(root);
   const keys = {
     operator: options.operatorKey || generateApiKey(),
     anm: options.anmKey || generateApiKey(),
   };
   for (const role of ["operator", "anm"] as const) {
-    await deps.apiKeys.replaceBootstrapKey({
-      keyHash: hashApiKey(keys[role]),
-      role,
-      principalId: role,
-      status: "active",
-      createdAt: new Date().toISOString(),
-    });
+    await deps.apiKeys.replaceBootstrapKey(
+      newKeyRecord(hashApiKey(keys[role]), {
+        role,
+        principalId: role,
+        createdAt: recordInstant(deps.clock.nowMs()),
+        name: `local bootstrap ${role} key`,
+      }),
+    );
   }
   return keys;
 }

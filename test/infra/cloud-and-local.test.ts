@@ -198,6 +198,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
   > = {
     table: [
       ["read", { table: "read" }, "dynamodb:Query", GRANT_VARIABLES.table()],
+      ["readUpdate", { table: "readUpdate" }, "dynamodb:UpdateItem", GRANT_VARIABLES.table()],
       ["readWrite", { table: "readWrite" }, "dynamodb:PutItem", GRANT_VARIABLES.table()],
     ],
     stream: [["read", { stream: "read" }, "dynamodb:GetRecords", GRANT_VARIABLES.stream()]],

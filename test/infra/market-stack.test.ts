@@ -221,7 +221,7 @@ describe("least privilege", () => {
     }
   });
 
-  it("gives the authorizer read access to the table and nothing to write", () => {
+  it("gives the authorizer read access to the table and only the update of D-197 (no put, no delete)", () => {
     const authorizer = stacks.market.api.authorizerFunction!;
     const dynamo = actionsOf(authorizer).filter((action) => action.startsWith("dynamodb:"));
     expect(dynamo.sort()).toEqual(
@@ -230,6 +230,7 @@ describe("least privilege", () => {
         "dynamodb:ConditionCheckItem",
         "dynamodb:GetItem",
         "dynamodb:Query",
+        "dynamodb:UpdateItem",
       ].sort(),
     );
   });

@@ -2,6 +2,7 @@ import { APIGatewayProxyEventSchema } from "@aws-lambda-powertools/parser/schema
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { newKeyRecord } from "../../functions/core/access/api-key";
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { lambdaContext } from "../../lib/local/lambda-context";
 import { bodies, type FuzzTarget, type Json, tableItems } from "../support/body-fuzz";
@@ -103,13 +104,11 @@ beforeAll(async () => {
   await approve(claimed);
   await deps.participants.claimApiKey({
     participantId: claimed,
-    key: {
-      keyHash: hashApiKey(generateApiKey()),
+    key: newKeyRecord(hashApiKey(generateApiKey()), {
       role: "participant",
       principalId: claimed,
-      status: "active",
       createdAt: at,
-    },
+    }),
     at,
     actor,
   });

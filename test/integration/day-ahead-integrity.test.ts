@@ -482,7 +482,7 @@ describe("the smaller refusals (each a 5xx or a leak before)", () => {
     expect(response.body.errors.map((e: { path: string }) => e.path)).toContain("quantityMw");
   });
 
-  it("D-149: a claim secret 31 days old is refused even when right", async () => {
+  it("D-149: a claim secret 31 days old is refused even when right; a re-issued one claims (D-198)", async () => {
     const registered = await local.api.expect(201, "POST", "/registrations", {
       body: registration(),
     });
@@ -500,6 +500,20 @@ describe("the smaller refusals (each a 5xx or a leak before)", () => {
       },
     );
     expect([late.status, late.body.code]).toEqual([409, "CLAIM_SECRET_EXPIRED"]);
+    // D-198: the operator's re-issue gives a secret whose 30 days run from the re-issue.
+    const reissued = await local.api.expect(
+      201,
+      "POST",
+      `/participants/${registered.participantId}/key-reissues`,
+      { ...operator(), body: {} },
+    );
+    const claimed = await local.api.expect(
+      201,
+      "POST",
+      `/registrations/${registered.participantId}/api-key`,
+      { body: { claimSecret: reissued.claimSecret } },
+    );
+    expect(claimed.apiKey).toMatch(/^btr_/);
   });
 
   // Last: it stops DynamoDB Local.

@@ -2,7 +2,9 @@ import type { ApiKeyRecord } from "../../functions/core/access/api-key";
 import type { Asset, AssetStatus, EntryClaimRecord } from "../../functions/core/access/asset";
 import type { AuditEntry, AuditRecord } from "../../functions/core/access/audit";
 import type { Participant, ParticipantStatus } from "../../functions/core/access/participant";
+import type { Actor } from "../../functions/core/access/roles";
 import type { SchemeSettings } from "../../functions/core/config/market-config";
+import { settingsOfVersion } from "../../functions/core/config/scheme-config";
 import { CycleSupersededError, DomainError } from "../../functions/core/errors";
 import type { PlatformEvent } from "../../functions/core/events/platform-event";
 import type { ConstraintMeritOrder } from "../../functions/core/merit-order/reorder";
@@ -30,12 +32,15 @@ import type {
   IdGenerator,
   IdKind,
   KeyClaim,
+  KeyReissue,
+  KeyRotation,
   LookAheadClaim,
   MarketStatus,
   MarketStore,
   MeritOrderStore,
   NewAsset,
   NewParticipant,
+  NewSchemeVersion,
   OrderEligibility,
   OrderStore,
   OrderWriteRefusal,
@@ -45,7 +50,10 @@ import type {
   PublishedVersionRef,
   RateLimits,
   Replaced,
-  SchemeConfigSource,
+  SchemeRecord,
+  SchemeStore,
+  SchemeVersion,
+  SchemeVersionOutcome,
   StatusChange,
   StoredMarket,
   StoredOpportunity,
@@ -137,9 +145,18 @@ export class InMemoryApiKeys implements ApiKeyStore {
     const key = this.keys.get(keyHash);
     return key && copy(key);
   }
-  async put(record: ApiKeyRecord): Promise<void> {
+  async findById(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const key = [...this.keys.values()].find((k) => k.keyId === keyId);
+    return key && copy(key);
+  }
+  /** Stores a key (no audit record): what the adapters do inside their transactions. */
+  put(record: ApiKeyRecord): void {
     if (this.keys.has(record.keyHash)) throw new Error("the key already exists");
     this.keys.set(record.keyHash, copy(record));
+  }
+  async issue(record: ApiKeyRecord, audit: AuditEntry): Promise<void> {
+    this.put(record);
+    this.audit?.record(audit);
   }
   async replaceBootstrapKey(record: ApiKeyRecord): Promise<void> {
     const previous = this.bootstrap.get(record.role);
@@ -148,6 +165,33 @@ export class InMemoryApiKeys implements ApiKeyStore {
     this.keys.set(record.keyHash, copy(record));
     this.bootstrap.set(record.role, record.keyHash);
   }
+  async list(page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    return pageOf([...this.keys.values()].map(copy), page, {
+      list: "api-keys",
+      scope: "",
+      keyTypes: ["string", "string"],
+      keyOf: (k) => [k.createdAt, k.keyId],
+    });
+  }
+  async revoke(keyId: string, at: string, actor: Actor): Promise<ApiKeyRecord | undefined> {
+    const key = [...this.keys.values()].find((k) => k.keyId === keyId);
+    if (key === undefined) return undefined;
+    if (key.status === "active") {
+      this.revokeHash(key.keyHash, at);
+      this.audit?.record({ subject: keyId, action: "api-key.revoked", actor, at });
+    }
+    return this.findById(keyId);
+  }
+  revokeHash(keyHash: string, at: string): void {
+    const key = this.keys.get(keyHash);
+    if (key && key.status === "active")
+      this.keys.set(keyHash, { ...key, status: "revoked", revokedAt: at });
+  }
+  readonly touched: string[] = [];
+  async touch(keyHash: string): Promise<void> {
+    this.touched.push(keyHash);
+  }
+  constructor(private readonly audit?: InMemoryAudit) {}
 }
 
 /** The race a conditional status change loses: the status read is no longer there. */
@@ -171,7 +215,15 @@ function applyChange<S extends string, R extends { status: S; statusReason?: str
 }
 
 export class InMemoryParticipants implements ParticipantStore {
-  readonly stored = new Map<string, { participant: Participant; claimSecretHash: string }>();
+  readonly stored = new Map<
+    string,
+    {
+      participant: Participant;
+      claimSecretHash: string;
+      claimSecretIssuedAt?: string;
+      currentKeyHash?: string;
+    }
+  >();
 
   constructor(
     private readonly audit: InMemoryAudit,
@@ -222,7 +274,11 @@ export class InMemoryParticipants implements ParticipantStore {
   async claimState(participantId: string) {
     const stored = this.stored.get(participantId);
     return (
-      stored && { participant: copy(stored.participant), claimSecretHash: stored.claimSecretHash }
+      stored && {
+        participant: copy(stored.participant),
+        claimSecretHash: stored.claimSecretHash,
+        claimSecretIssuedAt: stored.claimSecretIssuedAt ?? stored.participant.createdAt,
+      }
     );
   }
   /** The decision only: the orders of a cancellation are left to the caller's batches. */
@@ -241,15 +297,64 @@ export class InMemoryParticipants implements ParticipantStore {
       throw new DomainError("ALREADY_CLAIMED", "The API key was already issued.");
     if (stored?.participant.status !== "approved")
       throw new DomainError("NOT_APPROVED", "The participant is not approved.");
-    await this.apiKeys.put(input.key);
+    this.apiKeys.put(input.key);
     stored.participant.apiKeyIssued = true;
     stored.participant.updatedAt = input.at;
+    stored.currentKeyHash = input.key.keyHash;
     this.audit.record({
       subject: input.participantId,
       action: "participant.api-key-issued",
       actor: input.actor,
       at: input.at,
     });
+  }
+  async keyState(participantId: string) {
+    const stored = this.stored.get(participantId);
+    return (
+      stored && {
+        status: stored.participant.status,
+        ...(stored.currentKeyHash === undefined ? {} : { currentKeyHash: stored.currentKeyHash }),
+      }
+    );
+  }
+  async rotateApiKey(input: KeyRotation): Promise<void> {
+    const stored = this.stored.get(input.participantId);
+    const previous = await this.apiKeys.findByHash(input.previousKeyHash);
+    if (
+      stored?.participant.status !== "approved" ||
+      previous?.status !== "active" ||
+      previous.principalId !== input.participantId
+    )
+      throw new DomainError("KEY_NOT_CURRENT", "The key is not current.");
+    this.apiKeys.revokeHash(input.previousKeyHash, input.at);
+    this.apiKeys.put(input.key);
+    stored.currentKeyHash = input.key.keyHash;
+    this.audit.record({
+      subject: input.participantId,
+      action: "participant.api-key-rotated",
+      actor: input.actor,
+      at: input.at,
+    });
+  }
+  async reissueKey(input: KeyReissue): Promise<Participant | undefined> {
+    const stored = this.stored.get(input.participantId);
+    if (stored === undefined) return undefined;
+    if (stored.participant.status === "rejected")
+      throw new DomainError("DECISION_NOT_ALLOWED", "The participant is rejected.");
+    if (stored.currentKeyHash !== undefined)
+      this.apiKeys.revokeHash(stored.currentKeyHash, input.at);
+    stored.currentKeyHash = "none";
+    stored.claimSecretHash = input.claimSecretHash;
+    stored.claimSecretIssuedAt = input.at;
+    stored.participant.apiKeyIssued = false;
+    stored.participant.updatedAt = input.at;
+    this.audit.record({
+      subject: input.participantId,
+      action: "participant.api-key-reissued",
+      actor: input.actor,
+      at: input.at,
+    });
+    return copy(stored.participant);
   }
 }
 
@@ -362,11 +467,70 @@ export class InMemoryRateLimits implements RateLimits {
   }
 }
 
-export class InMemorySchemeSettings implements SchemeConfigSource {
+/**
+ * Scheme configurations in memory: the stored versions (as the adapter keeps them), and
+ * `settings`, which a unit test may set directly to run a scheme under given settings.
+ */
+export class InMemorySchemes implements SchemeStore {
   readonly settings = new Map<string, SchemeSettings>();
-  async settingsFor(anmSchemeId: string): Promise<SchemeSettings | undefined> {
+  readonly records = new Map<string, { name: string; versions: SchemeVersion[] }>();
+  readonly usedThrough = new Map<string, string>();
+  constructor(private readonly audit?: InMemoryAudit) {}
+
+  async settingsFor(
+    anmSchemeId: string,
+    deliveryDate: string,
+  ): Promise<SchemeSettings | undefined> {
     const settings = this.settings.get(anmSchemeId);
-    return settings && copy(settings);
+    if (settings) return copy(settings);
+    const inForce = this.records
+      .get(anmSchemeId)
+      ?.versions.filter((v) => v.effectiveFrom <= deliveryDate)
+      .at(-1);
+    return inForce && settingsOfVersion(inForce.version, copy(inForce.config));
+  }
+  async get(anmSchemeId: string): Promise<SchemeRecord | undefined> {
+    const record = this.records.get(anmSchemeId);
+    return record && copy({ anmSchemeId, ...record });
+  }
+  async list(page: PageRequest): Promise<Page<SchemeRecord>> {
+    return pageOf(
+      [...this.records.entries()].map(([anmSchemeId, r]) => copy({ anmSchemeId, ...r })),
+      page,
+      { list: "schemes", scope: "", keyTypes: ["string"], keyOf: (s) => [s.anmSchemeId] },
+    );
+  }
+  async putVersion(
+    input: NewSchemeVersion,
+    expectedLatest: number | undefined,
+  ): Promise<SchemeVersionOutcome> {
+    const record = this.records.get(input.anmSchemeId);
+    if (record?.versions.at(-1)?.version !== expectedLatest) return { outcome: "moved" };
+    const used = this.usedThrough.get(input.anmSchemeId);
+    if (used !== undefined && used >= input.effectiveFrom)
+      return { outcome: "in-use", usedThrough: used };
+    const version = (expectedLatest ?? 0) + 1;
+    const stored = {
+      version,
+      effectiveFrom: input.effectiveFrom,
+      config: copy(input.config),
+      createdAt: input.at,
+    };
+    this.records.set(input.anmSchemeId, {
+      name: input.name,
+      versions: [...(record?.versions ?? []), stored],
+    });
+    this.audit?.record({
+      subject: input.anmSchemeId,
+      action: version === 1 ? "scheme.registered" : "scheme.version-added",
+      actor: input.actor,
+      at: input.at,
+    });
+    return { outcome: "stored", version };
+  }
+  async markDayInUse(anmSchemeId: string, deliveryDate: string): Promise<void> {
+    const used = this.usedThrough.get(anmSchemeId);
+    if (used === undefined || used < deliveryDate) this.usedThrough.set(anmSchemeId, deliveryDate);
   }
 }
 
@@ -1011,7 +1175,7 @@ export class FakeWorkflow implements WorkflowStarter, WorkflowInspector {
 export function fakePorts() {
   const ids = new SequentialIds();
   const audit = new InMemoryAudit(ids);
-  const apiKeys = new InMemoryApiKeys();
+  const apiKeys = new InMemoryApiKeys(audit);
   const claims = new InMemoryEntryClaims();
   const cycles = new InMemoryCycles(audit);
   const markets = new InMemoryMarkets(cycles);
@@ -1031,7 +1195,7 @@ export function fakePorts() {
     idempotency: new InMemoryIdempotency(),
     rateLimits: new InMemoryRateLimits(),
     limits: { registrationsPerHour: 1_000 },
-    schemes: new InMemorySchemeSettings(),
+    schemes: new InMemorySchemes(audit),
     cycles,
     markets,
     orders,

@@ -1,7 +1,7 @@
 import { DomainError, NotFoundError } from "../errors";
 import { recordInstant } from "../model/settlement-periods";
 import type { Clock, Credentials, ParticipantStore } from "../ports";
-import { CLAIM_SECRET_LIFETIME_MS } from "./api-key";
+import { CLAIM_SECRET_LIFETIME_MS, newKeyRecord } from "./api-key";
 import type { Actor } from "./roles";
 
 export interface ClaimApiKeyPorts {
@@ -34,10 +34,10 @@ export async function claimApiKey(
       "The API key was already issued; it is shown only once.",
     );
   const nowMs = ports.clock.nowMs();
-  if (nowMs - Date.parse(state.participant.createdAt) > CLAIM_SECRET_LIFETIME_MS)
+  if (nowMs - Date.parse(state.claimSecretIssuedAt) > CLAIM_SECRET_LIFETIME_MS)
     throw new DomainError(
       "CLAIM_SECRET_EXPIRED",
-      "The claim secret has expired (30 days after registration); ask the operator to issue a new key or register again.",
+      "The claim secret has expired (30 days after it was issued); ask the operator to issue a new key or register again.",
     );
   if (state.participant.status !== "approved")
     throw new DomainError("NOT_APPROVED", "The operator has not approved this participant.");
@@ -45,13 +45,11 @@ export async function claimApiKey(
   const apiKey = ports.credentials.newApiKey();
   await ports.participants.claimApiKey({
     participantId,
-    key: {
-      keyHash: ports.credentials.hashApiKey(apiKey),
+    key: newKeyRecord(ports.credentials.hashApiKey(apiKey), {
       role: "participant",
       principalId: participantId,
-      status: "active",
       createdAt: at,
-    },
+    }),
     at,
     actor,
   });

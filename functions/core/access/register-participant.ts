@@ -14,8 +14,6 @@ export interface RegisterParticipantPorts {
   limits: { readonly registrationsPerHour: number };
 }
 
-/** D-150: the default of `limits.registrationsPerHour`. */
-export const REGISTRATIONS_PER_HOUR = 20;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -32,17 +30,11 @@ export async function registerParticipant(
 ): Promise<{ participant: Participant; claimSecret: string }> {
   const nowMs = ports.clock.nowMs();
   const window = nowMs - (nowMs % HOUR_MS);
-  if (
-    !(await ports.rateLimits.take(
-      `registrations#${clientAddress}`,
-      window,
-      HOUR_MS,
-      REGISTRATIONS_PER_HOUR,
-    ))
-  )
+  const limit = ports.limits.registrationsPerHour;
+  if (!(await ports.rateLimits.take(`registrations#${clientAddress}`, window, HOUR_MS, limit)))
     throw new DomainError(
       "TOO_MANY_REGISTRATIONS",
-      `At most ${REGISTRATIONS_PER_HOUR} registrations an hour are taken from one address; try again after ${new Date(window + HOUR_MS).toISOString()}.`,
+      `At most ${limit} registrations an hour are taken from one address; try again after ${new Date(window + HOUR_MS).toISOString()}.`,
     );
   const claimSecret = ports.credentials.newClaimSecret();
   const participant = await ports.participants.register({

@@ -226,12 +226,16 @@ export function lookAheadRuleProblems(body: LookAheadBody): FieldProblem[] {
   return problems;
 }
 
-/** The gate closure of a look-ahead: its own `gateClosureAt`, else the R-GATE-1 default. */
+/**
+ * The gate closure of a look-ahead: its own `gateClosureAt`, else the R-GATE-1 default of its
+ * scheme (`rule`, from the scheme configuration; 12:00 local on D-1 when not given).
+ */
 export function gateClosureMsOf(
   body: Pick<LookAheadBody, "gateClosureAt" | "deliveryDate">,
+  rule?: { daysBefore: number; localTime: string },
 ): number {
   const own = body.gateClosureAt ? parseInstant(body.gateClosureAt) : undefined;
-  return own ?? defaultGateClosureMs(body.deliveryDate);
+  return own ?? defaultGateClosureMs(body.deliveryDate, rule?.localTime, rule?.daysBefore);
 }
 
 /**
@@ -247,8 +251,12 @@ export const MAX_LEAD_TIME_MS = 96 * 3_600_000;
  * and so is one further ahead than {@link MAX_LEAD_TIME_MS} (D-133). Skipped by offline
  * simulation (api.md "Offline simulation").
  */
-export function checkGateClosureNotPast(body: LookAheadBody, nowMs: number): void {
-  const gate = gateClosureMsOf(body);
+export function checkGateClosureNotPast(
+  body: LookAheadBody,
+  nowMs: number,
+  rule?: { daysBefore: number; localTime: string },
+): void {
+  const gate = gateClosureMsOf(body, rule);
   if (gate <= nowMs)
     throw new LookAheadInvalidError([
       { path: "gateClosureAt", message: "gate closure is in the past (R-IN-1)" },

@@ -1,5 +1,5 @@
-import { toUtcIso } from "../model/settlement-periods";
-import type { Cycle, CycleStore, WorkflowStarter } from "../ports";
+import { recordInstant, toUtcIso } from "../model/settlement-periods";
+import type { Cycle, CycleStatus, CycleStore, WorkflowInspector, WorkflowStarter } from "../ports";
 
 /** What the workflow's states pass each other: ids only. */
 export interface CycleRef {
@@ -7,7 +7,11 @@ export interface CycleRef {
   gateClosureAt: string;
 }
 
-/** D-132: an attempt's execution name, `<cycleId>-<attempt>` (unique per attempt). */
+/**
+ * D-132: an attempt's execution name, `<cycleId>-<attempt>` (unique per attempt). (A cycle
+ * started before attempts were numbered has its execution named after the cycle alone and no
+ * recorded attempt: its next attempt is 1, a name that execution does not hold.)
+ */
 export function executionNameOf(cycleId: string, attempt: number): string {
   return `${cycleId}-${attempt}`;
 }
@@ -19,6 +23,9 @@ export function attemptOfExecutionName(
   const match = /^(cyc-[0-9a-f]+)-([1-9][0-9]*)$/.exec(name);
   return match ? { cycleId: match[1]!, attempt: Number(match[2]) } : undefined;
 }
+
+/** The statuses of a cycle whose workflow has not ended. */
+export const LIVE_CYCLE_STATUSES: readonly CycleStatus[] = ["running", "markets-open"];
 
 /** Names tried before giving up: each one taken means an execution of that name exists. */
 const MAX_NAMES_TRIED = 20;
@@ -59,4 +66,34 @@ export async function startNextAttempt(
     return now ?? cycle;
   }
   throw new Error(`no free execution name for cycle ${cycle.cycleId}`);
+}
+
+/** What resuming a cycle did. */
+export type ResumeOutcome = "resumed" | "running" | "ended";
+
+/**
+ * Resume on start (D-201, on D-132's rule): a cycle whose workflow had not ended when the stack
+ * stopped gets its next attempt through {@link startNextAttempt}. The tasks are idempotent, so
+ * the new attempt runs the cycle from its first step and ends as a clean run would; a gate
+ * closure that passed meanwhile ends the Wait at once and the markets are matched. A cycle whose
+ * current execution still runs, or that is no longer live, is left as it is.
+ */
+export async function resumeCycle(
+  ports: {
+    clock: { nowMs(): number };
+    cycles: CycleStore;
+    workflow: WorkflowStarter & WorkflowInspector;
+  },
+  cycleId: string,
+): Promise<{ outcome: ResumeOutcome; cycle?: Cycle; at: string }> {
+  const at = recordInstant(ports.clock.nowMs());
+  const cycle = await ports.cycles.getCycle(cycleId);
+  if (cycle === undefined || !LIVE_CYCLE_STATUSES.includes(cycle.status))
+    return { outcome: "ended", at };
+  if (cycle.executionArn !== undefined) {
+    // Undefined (D-152) or a failed read: an execution the service no longer has has ended.
+    const summary = await ports.workflow.describe(cycle.executionArn).catch(() => undefined);
+    if (summary?.status === "RUNNING") return { outcome: "running", cycle, at };
+  }
+  return { outcome: "resumed", cycle: await startNextAttempt(ports, cycle), at };
 }

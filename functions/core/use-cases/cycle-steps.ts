@@ -92,10 +92,25 @@ function stepAudit(
   };
 }
 
-async function lookAheadOf(ports: CyclePorts, cycleId: string): Promise<LookAhead> {
-  const body = await ports.cycles.loadLookAhead(cycleId);
-  if (!body) throw new CycleStateError(`the look-ahead of cycle ${cycleId} is not stored`);
-  return toLookAhead(LookAheadSchema.parse(body));
+/** The cycle's look-ahead in core units, with the gate closure the cycle holds (its scheme's default where the look-ahead gives none). */
+async function lookAheadOf(ports: CyclePorts, cycle: Cycle): Promise<LookAhead> {
+  const body = await ports.cycles.loadLookAhead(cycle.cycleId);
+  if (!body) throw new CycleStateError(`the look-ahead of cycle ${cycle.cycleId} is not stored`);
+  return { ...toLookAhead(LookAheadSchema.parse(body)), gateClosureMs: cycle.gateClosureMs };
+}
+
+/**
+ * The scheme settings of the cycle's day: the version the cycle recorded (D-190). The day was
+ * marked before the version was read, so the version in force cannot have moved; if it has,
+ * the data is not what the cycle ran under and the step fails loudly.
+ */
+async function settingsOfCycle(ports: CyclePorts, cycle: Cycle) {
+  const settings = await ports.schemes.settingsFor(cycle.anmSchemeId, cycle.deliveryDate);
+  if (settings?.version !== cycle.schemeVersion)
+    throw new CycleStateError(
+      `cycle ${cycle.cycleId} ran under scheme version ${cycle.schemeVersion ?? "defaults"}, but version ${settings?.version ?? "defaults"} is in force`,
+    );
+  return settings;
 }
 
 /**
@@ -134,7 +149,7 @@ async function bookOf(
  */
 export async function ingestStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "IngestLookAhead");
-  await lookAheadOf(ports, cycleId);
+  await lookAheadOf(ports, cycle);
   if (!cycle.supersedes) return;
   const old = cycle.supersedes;
   const markets = await ports.markets.listMarketsOfCycle(old);
@@ -170,13 +185,11 @@ export async function deriveStep(
   cycleId: string,
 ): Promise<{ markets: number; opportunities: number }> {
   const cycle = await cycleOf(ports, cycleId, "DeriveOpportunities");
-  const lookAhead = await lookAheadOf(ports, cycleId);
+  const lookAhead = await lookAheadOf(ports, cycle);
   const claims = new Map(
     (await eligibleClaimsOfScheme(ports, cycle.anmSchemeId)).map((c) => [c.entryId, c]),
   );
-  const config = marketConfigOf(
-    await ports.schemes.settingsFor(cycle.anmSchemeId, cycle.deliveryDate),
-  );
+  const config = marketConfigOf(await settingsOfCycle(ports, cycle));
   const book = deriveOpportunities(lookAhead, claims, config);
   const markets: StoredMarket[] = book.markets.map((m) => ({
     ...m,
@@ -338,7 +351,7 @@ export async function reorderStep(
   cycleId: string,
 ): Promise<{ constraints: number }> {
   const cycle = await cycleOf(ports, cycleId, "ReorderMeritOrder");
-  const lookAhead = await lookAheadOf(ports, cycleId);
+  const lookAhead = await lookAheadOf(ports, cycle);
   const { book } = await bookOf(ports, cycle);
   const trades = inMatchingOrder(await ports.trades.listTradesOfCycle(cycleId));
   const meritOrders = reorderDay(lookAhead, book, trades);
@@ -448,7 +461,7 @@ async function publishAll(
  */
 export async function publishStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "Publish");
-  const lookAhead = await lookAheadOf(ports, cycleId);
+  const lookAhead = await lookAheadOf(ports, cycle);
   await publishAll(ports, cycle, lookAhead, false, "Publish", {
     to: "published",
     from: ["running", "markets-open"],

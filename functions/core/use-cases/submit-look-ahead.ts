@@ -1,7 +1,7 @@
 import { hash } from "node:crypto";
 import type { AuditEntry } from "../access/audit";
 import type { Actor } from "../access/roles";
-import { marketConfigOf } from "../config/market-config";
+import { marketConfigOf, type SchemeSettings } from "../config/market-config";
 import {
   GateClosedError,
   LookAheadConflictError,
@@ -17,7 +17,7 @@ import {
 } from "../model/look-ahead";
 import { recordInstant } from "../model/settlement-periods";
 import { findEvents } from "../opportunities/events";
-import type { Cycle, CycleStore, Replaced, SchemeConfigSource, WorkflowStarter } from "../ports";
+import type { Cycle, CycleStore, Replaced, SchemeStore, WorkflowStarter } from "../ports";
 import { startNextAttempt } from "./cycle-attempts";
 
 export type { CycleRef } from "./cycle-attempts";
@@ -35,17 +35,49 @@ export function bodyHashOf(body: LookAheadBody): string {
 export interface SubmitLookAheadPorts {
   cycles: CycleStore;
   workflow: WorkflowStarter;
-  schemes: SchemeConfigSource;
+  schemes: Pick<SchemeStore, "markDayInUse" | "settingsFor">;
+}
+
+/**
+ * The checks of a new look-ahead that depend on its scheme's configuration for the day: R-IN-1
+ * (gate closure — the scheme's default where the look-ahead gives none — not in the past, nor
+ * beyond D-133's lead time) and D-142's market cap.
+ */
+function checkAgainstScheme(
+  body: LookAheadBody,
+  receivedAtMs: number,
+  settings: SchemeSettings | undefined,
+): void {
+  const config = marketConfigOf(settings);
+  checkGateClosureNotPast(body, receivedAtMs, config.gateClosure);
+  checkMarketCap(body, config.maxMarketsPerLookAhead);
+}
+
+/**
+ * D-190: the scheme configuration a new look-ahead's day runs under. The look-ahead is checked
+ * against the version in force before anything is written (a refused look-ahead changes
+ * nothing); then the day is marked as having a look-ahead, so no version can be added for it
+ * afterwards, and the version read after the mark is the one every later step of the day reads
+ * (checked again if a version was added in between).
+ */
+async function dayConfiguration(
+  ports: SubmitLookAheadPorts,
+  body: LookAheadBody,
+  receivedAtMs: number,
+): Promise<SchemeSettings | undefined> {
+  const before = await ports.schemes.settingsFor(body.anmSchemeId, body.deliveryDate);
+  checkAgainstScheme(body, receivedAtMs, before);
+  await ports.schemes.markDayInUse(body.anmSchemeId, body.deliveryDate);
+  const settings = await ports.schemes.settingsFor(body.anmSchemeId, body.deliveryDate);
+  if (settings?.version !== before?.version) checkAgainstScheme(body, receivedAtMs, settings);
+  return settings;
 }
 
 /**
  * D-142: a look-ahead may open at most the scheme's `maxMarketsPerLookAhead` markets (one per
  * constraint event, R-EVENT-2); more is 422 `LOOK_AHEAD_INVALID` and nothing is stored.
  */
-async function checkMarketCap(ports: SubmitLookAheadPorts, body: LookAheadBody): Promise<void> {
-  const { maxMarketsPerLookAhead } = marketConfigOf(
-    await ports.schemes.settingsFor(body.anmSchemeId, body.deliveryDate),
-  );
+function checkMarketCap(body: LookAheadBody, maxMarketsPerLookAhead: number): void {
   const lookAhead = toLookAhead(body);
   const markets = lookAhead.constraints.reduce(
     (n, constraint) => n + findEvents(constraint, lookAhead.day).length,
@@ -98,8 +130,8 @@ export async function submitLookAhead(
     return { cycle: await startNextAttempt(ports, existing), replayed: true };
   }
 
-  checkGateClosureNotPast(body, receivedAtMs);
-  await checkMarketCap(ports, body);
+  const settings = await dayConfiguration(ports, body, receivedAtMs);
+  const schemeVersion = settings?.version;
   const claim = await ports.cycles.claimLookAhead({
     lookAheadId: `${body.anmSchemeId}#${body.lookAheadId}`,
     bodyHash,
@@ -110,7 +142,7 @@ export async function submitLookAhead(
     throw new LookAheadConflictError(body.lookAheadId);
   await ports.cycles.saveLookAhead(cycleId, body);
 
-  const gateClosureMs = gateClosureMsOf(body);
+  const gateClosureMs = gateClosureMsOf(body, marketConfigOf(settings).gateClosure);
   const at = recordInstant(receivedAtMs);
   for (let tries = 0; tries < SWITCH_TRIES; tries += 1) {
     const { replaced, newer } = await replaceable(ports, body, cycleId, receivedAtMs);
@@ -123,6 +155,7 @@ export async function submitLookAhead(
       gateClosureMs,
       bodyHash,
       createdAtMs: receivedAtMs,
+      ...(schemeVersion === undefined ? {} : { schemeVersion }),
     };
     const accepted: AuditEntry = {
       subject: cycleId,

@@ -55,6 +55,19 @@ export function parseOptionalEmptyBody(event: APIGatewayProxyEvent): void {
 
 const EMPTY_BODY = z.strictObject({});
 
+/**
+ * {@link parseBody} for a route whose body is optional: no body (or an empty one) is `{}`; any
+ * body sent goes through every check of {@link parseBody}.
+ */
+export function parseOptionalBody<S extends z.ZodType>(
+  event: APIGatewayProxyEvent,
+  schema: S,
+): z.output<S> {
+  const raw = event.body ?? "";
+  if (raw === "") return validate({}, schema);
+  return parseBody(event, schema);
+}
+
 /** Validates a parsed value against a schema: 400 VALIDATION_FAILED naming each field. */
 export function validate<S extends z.ZodType>(value: unknown, schema: S): z.output<S> {
   const parsed = schema.safeParse(value);

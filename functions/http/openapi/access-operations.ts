@@ -67,6 +67,7 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     responses: {
       "201": ok("The pending participant and its claim secret.", RegistrationSchema),
     },
+    errors: ["TOO_MANY_REGISTRATIONS"],
   },
   ListParticipants: {
     summary: "List participants, by status",

@@ -15,6 +15,10 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
     "received at or after the day's gate closure (R-GATE-1), or the market's cycle is no longer the current one; nothing changed",
   NOT_APPROVED: "the participant has not been approved (or was suspended or rejected)",
   ALREADY_CLAIMED: "the participant's API key was claimed already",
+  CLAIM_SECRET_EXPIRED:
+    "the claim secret is more than 30 days old (D-149); the operator can re-issue one (D-198)",
+  TOO_MANY_REGISTRATIONS:
+    "this source address has registered too often in the last hour (D-150); the detail says when to try again",
   ENTRY_ALREADY_CLAIMED:
     "a MOL entry named by the asset is held by another asset of the scheme that is not rejected",
   DECISION_NOT_ALLOWED:
@@ -27,10 +31,6 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   NOT_ELIGIBLE: "the entry has no opportunity on that side in that market (R-ELIG, R-ORDER-1)",
   QUANTITY_EXCEEDS_CAPACITY:
     "the entry's open orders in the market would exceed its max quantity (R-ORDER-2)",
-  CLAIM_SECRET_EXPIRED:
-    "the claim secret is right but more than 30 days old (D-149); the operator can issue a new key",
-  TOO_MANY_REGISTRATIONS:
-    "this address registered too often in the last hour (D-150); `Retry-After` says when to try again",
   WEBHOOK_URL_NOT_ALLOWED:
     "the endpoint URL is not https, does not resolve, or resolves to an address that is not public (D-162)",
   WEBHOOK_ENDPOINT_NOT_CONFIGURED:
@@ -42,6 +42,11 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   MARKET_NOT_OPEN: "the market is not open for orders (pending, closed or cancelled; D-26)",
   ORDER_NOT_OPEN: "the order is no longer open (withdrawn, cancelled or matched; D-26)",
   PRICE_EXCEEDS_CAP: "a price component is above the scheme's price cap (R-ORDER-1, D-12)",
+  SCHEME_CONFIG_INVALID:
+    "a configuration value breaks a rule (range, decimals, or settings that contradict each other); every fault is listed in `errors[]`",
+  SCHEME_VERSION_IN_USE:
+    "a delivery day on or after `effectiveFrom` already has a look-ahead, so its version cannot change (D-191); nothing was stored",
+  KEY_NOT_CURRENT: "the key that asked was revoked or replaced meanwhile (D-198); nothing changed",
   INTERNAL_ERROR: "an unexpected fault of the platform; no detail is exposed",
   TEMPORARILY_UNAVAILABLE:
     "contention or throttling outlived the retries, or a store is unreachable; nothing was changed — retry after the `Retry-After` seconds (D-32)",

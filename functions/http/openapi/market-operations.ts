@@ -101,14 +101,15 @@ export const MARKET_OPERATIONS = {
       CycleAcceptedSchema,
       "202",
     ),
-    errors: ["LOOK_AHEAD_INVALID", "LOOK_AHEAD_CONFLICT", "GATE_CLOSED"],
+    // NOT_FOUND: an ANM key bound to another scheme (D-195), exactly as for an unknown scheme.
+    errors: ["LOOK_AHEAD_INVALID", "LOOK_AHEAD_CONFLICT", "GATE_CLOSED", "NOT_FOUND"],
   },
   GetMeritOrder: {
     summary: "The merit order of a constraint: provisional, then the published re-ordered MOL",
     tags: ["ANM interface"],
     requestParams: { query: MeritOrderQuerySchema },
     responses: ok("The MOL as received and its published segments.", MeritOrderSchema),
-    // No look-ahead has named that scheme, day and constraint.
+    // No MOL for that scheme, day and constraint, or another scheme than the ANM key's (D-195).
     errors: ["NOT_FOUND"],
   },
   ListOpportunities: {

@@ -4,6 +4,7 @@ import { HealthSchema } from "../schemas/health";
 import { WhoAmISchema } from "../schemas/who-am-i";
 import { ACCESS_OPERATIONS } from "./access-operations";
 import { MARKET_OPERATIONS } from "./market-operations";
+import { SCHEME_OPERATIONS } from "./scheme-operations";
 import { WEBHOOK_OPERATIONS } from "./webhook-operations";
 
 /**
@@ -22,6 +23,7 @@ export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...ACCESS_OPERATIONS,
   ...MARKET_OPERATIONS,
   ...WEBHOOK_OPERATIONS,
+  ...SCHEME_OPERATIONS,
   GetHealth: {
     summary: "Liveness and database check",
     tags: ["Health and documentation"],

@@ -67,8 +67,12 @@ export const ActorSchema = z
     role: z.enum(ACTOR_ROLES).meta({ description: "The role that acted." }),
     principalId: z.string().meta({
       description:
-        "Who: a participant id, an operator or ANM key's id, or `system:<step>` for the workflow.",
+        "Who: a participant id; `operator`; `anm`, or `anm:<anmSchemeId>` for an ANM key bound to a scheme; or `system:<step>` for the workflow.",
     }),
+    keyId: z
+      .string()
+      .optional()
+      .meta({ description: "The API key that acted (its id, never the key)." }),
   })
   .strict()
   .meta({ id: "Actor", description: "Who did it." });

@@ -196,6 +196,10 @@ export const CycleSchema = z
         "running, markets-open (waiting for gate closure), published (the re-ordered MOL is out), failed (the original MOL was published instead, §10), superseded (a later look-ahead replaced it, R-IN-3).",
     }),
     gateClosureAt: instant("The day's gate closure"),
+    schemeVersion: z.number().int().nullable().meta({
+      description:
+        "The scheme configuration version the day runs under (GET /schemes/{anmSchemeId}); null: the scheme has none stored, the defaults apply.",
+    }),
     executionArn: id("Its Step Functions execution.").optional(),
     step: id("The workflow step running now, or the last one.").optional(),
     failure: z

@@ -5,6 +5,7 @@ import {
   type Execution,
   type ExecutionEndListener,
   type LocalStateMachine,
+  type RegistryClock,
   SfnApiError,
   StateMachineRegistry,
 } from "./registry";
@@ -28,8 +29,9 @@ export class LocalStepFunctions {
     machines: readonly LocalStateMachine[],
     region = LOCAL_REGION,
     account = LOCAL_ACCOUNT,
+    clock?: RegistryClock,
   ) {
-    this.registry = new StateMachineRegistry(machines, region, account);
+    this.registry = new StateMachineRegistry(machines, region, account, clock);
   }
 
   stateMachineArn(name: string): string {
@@ -96,7 +98,7 @@ export class LocalStepFunctions {
           execution.abort();
           await execution.done;
         }
-        return { stopDate: (execution.stopDate ?? Date.now()) / 1000 };
+        return { stopDate: (execution.stopDate ?? execution.startDate) / 1000 };
       }
       case "ListStateMachines":
         return {

@@ -171,6 +171,27 @@ describe("submitting a look-ahead (R-IN-2, R-IN-3)", () => {
     const late = body({ lookAheadId: "LA-3", gateClosureAt: "2027-06-13T20:00:00Z" });
     expect(await codeOf(submitLookAhead(ports(), late, GATE))).toBe("GATE_CLOSED");
   });
+
+  it("D-190: a refused look-ahead marks no day in use; an accepted one records the version", async () => {
+    expect(await codeOf(submitLookAhead(ports(), body(), GATE))).toBe("LOOK_AHEAD_INVALID");
+    expect(ports().schemes.usedThrough.size).toBe(0);
+    ports().schemes.records.set(scenario.lookAhead.anmSchemeId, {
+      name: "Scheme",
+      versions: [
+        {
+          version: 1,
+          effectiveFrom: scenario.lookAhead.deliveryDate,
+          config: { deratingFactor: 0.8 },
+          createdAt: "2027-06-01T00:00:00.000Z",
+        },
+      ],
+    });
+    const { cycle } = await submitLookAhead(ports(), body(), ports().clock.nowMs());
+    expect(cycle.schemeVersion).toBe(1);
+    expect(ports().schemes.usedThrough.get(scenario.lookAhead.anmSchemeId)).toBe(
+      scenario.lookAhead.deliveryDate,
+    );
+  });
 });
 
 describe("orders against an open market (R-ORDER-1..3, R-GATE-1)", () => {
