@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, NestedStack, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
@@ -47,6 +47,8 @@ export class MarketStack extends Stack {
   readonly consumers: Readonly<Record<string, MarketConsumer>>;
   readonly api: MarketApi;
   readonly alarms: MarketAlarms;
+  /** The nested stack that holds {@link alarms} and the dashboard (D-293). */
+  readonly alarmsStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: MarketStackProps) {
     super(scope, id, props);
@@ -115,7 +117,13 @@ export class MarketStack extends Stack {
         ...Object.entries(consumers).map(([consumerId, c]) => [consumerId, c.function] as const),
       ].map(([name, fn]) => [name, fn.function]),
     );
-    this.alarms = new MarketAlarms(this, "Alarms", {
+    // Two alarms per function and the dashboard live in a nested stack: with them the market
+    // stack passes CloudFormation's 500 resources per stack (D-293). The topic stays here, where
+    // the consumers' grants name it (D-135).
+    this.alarmsStack = new NestedStack(this, "AlarmsStack", {
+      description: "BiTraDER: the operator's alarms and dashboard",
+    });
+    this.alarms = new MarketAlarms(this.alarmsStack, "Alarms", {
       stateMachines: Object.fromEntries(
         Object.entries(workflows).map(([workflowId, w]) => [workflowId, w.stateMachine]),
       ),
