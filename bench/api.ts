@@ -158,7 +158,7 @@ export async function benchApi(
     const markets = await deps.markets.listMarketsOfCycle(cycleId);
     let ordersStored = 0;
     for (const m of markets)
-      ordersStored += (await deps.orders.listOrdersOfMarket(m.marketId, cycleId)).length;
+      ordersStored += (await deps.orders.ordersOfMarket(m.marketId, cycleId)).length;
     return {
       rate,
       seconds,

@@ -122,6 +122,18 @@ async function main(): Promise<void> {
     sectionMs.api = Date.now() - t0;
   }
 
+  if (wanted("webhooks")) {
+    const t0 = Date.now();
+    log("webhooks");
+    results.webhooks = await inOwnProcess(
+      "webhooks",
+      quick
+        ? { events: 1_000, receivers: 10, slowMs: 500 }
+        : { events: 10_000, receivers: 50, slowMs: 2_000 },
+    );
+    sectionMs.webhooks = Date.now() - t0;
+  }
+
   if (wanted("bundles")) {
     const t0 = Date.now();
     log("bundles");
@@ -233,6 +245,24 @@ function printTable(results: Record<string, unknown>): void {
         "api (autocannon, separate process; POST /orders and GET /health at the same rate)",
         ["rate", "seconds", "ordersSent", "p99OrderMs", "p99HealthMs", "ratio", "non2xx"],
         [results.api as Row],
+      ),
+    );
+  if (results.webhooks)
+    out.push(
+      table(
+        "webhooks (real local receivers, one slow and one failing; separate process)",
+        [
+          "events",
+          "receivers",
+          "eventsPerSecond",
+          "p50FirstAttemptMs",
+          "p99FirstAttemptMs",
+          "attemptsPerEvent",
+          "succeeded",
+          "failed",
+          "lost",
+        ],
+        [results.webhooks as Row],
       ),
     );
   if (results.bundles)

@@ -1,11 +1,13 @@
 /**
- * Runs one section that needs a local stack (`cycle`, `api` or `settlement`) in a process of its
- * own, because the handlers keep their SDK clients for the life of a process (one stack per process). Called by
+ * Runs one section that needs a local stack (`cycle`, `api`, `webhooks` or `settlement`) in a
+ * process of its own, because the handlers keep their SDK clients for the life of a process (one
+ * stack per process). Called by
  * bench/run.ts with the section and its parameters as JSON; prints the result as JSON on stdout.
  */
 import { benchApi } from "./api";
 import { benchCycle, type CycleScale } from "./cycle";
 import { benchSettlementUpload, type SettlementScale } from "./settlement";
+import { benchWebhooks, type WebhookLoad } from "./webhooks";
 
 const [section, json] = process.argv.slice(2);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -15,8 +17,10 @@ const result =
     ? await benchCycle(params as unknown as CycleScale, log)
     : section === "api"
       ? await benchApi(Number(params.rate), Number(params.seconds), log)
-      : section === "settlement"
-        ? await benchSettlementUpload(params as unknown as SettlementScale, log)
-        : undefined;
+      : section === "webhooks"
+        ? await benchWebhooks(params as unknown as WebhookLoad, log)
+        : section === "settlement"
+          ? await benchSettlementUpload(params as unknown as SettlementScale, log)
+          : undefined;
 if (result === undefined) throw new Error(`unknown section ${section}`);
 process.stdout.write(`${JSON.stringify(result)}\n`);

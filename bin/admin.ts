@@ -2,7 +2,12 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { generateApiKey, hashApiKey } from "../functions/adapters/credentials";
+import { KEY_ID_PATTERN } from "../functions/core/access/api-key";
+import { issueAnmKey, issueOperatorKey, revokeApiKey } from "../functions/core/access/api-keys";
+import type { Actor } from "../functions/core/access/roles";
+
+/** Who acts when the admin command changes keys: the operator at a shell (audit log). */
+const CLI: Actor = { role: "operator", principalId: "admin-cli" };
 
 /**
  * `npm run admin -- <command>`: operator tasks against a deployed stack (AWS credentials and
@@ -14,9 +19,13 @@ import { generateApiKey, hashApiKey } from "../functions/adapters/credentials";
 const USAGE = `usage: npm run admin -- <command> [options]
 
 commands:
-  put-key --role operator|anm [--table <name>]
-      Generates a key for the role, stores only its SHA-256 in the table (replacing the role's
-      previous bootstrap key) and prints the key once on stdout.
+  put-key --role operator --name <who> [--table <name>]
+      Issues an operator key to a named person or system: stores only its SHA-256 in the table,
+      prints the key once on stdout and its keyId on stderr. Other operator keys stay valid.
+  put-key --role anm --scheme <anmSchemeId> [--name <system>] [--table <name>]
+      Issues an ANM key bound to a registered scheme (as POST /schemes/{id}/anm-keys does).
+  revoke-key <keyId> [--table <name>]
+      Revokes a key at once (as DELETE /api-keys/{keyId} does).
   executions [--state-machine <arn>] [--limit N]
       The most recent day-ahead cycle executions, as JSON (default 20, at most 1000).
   history [--state-machine <arn>] <executionArn>
@@ -47,6 +56,8 @@ function parse() {
       allowPositionals: true,
       options: {
         role: { type: "string" },
+        name: { type: "string" },
+        scheme: { type: "string" },
         table: { type: "string" },
         "state-machine": { type: "string" },
         limit: { type: "string" },
@@ -106,7 +117,7 @@ setEnv("DYNAMODB_ENDPOINT", values["dynamodb-endpoint"] ?? local?.dynamoDbEndpoi
 setEnv("SFN_ENDPOINT", values["sfn-endpoint"] ?? local?.sfnEndpoint);
 
 const [command, ...rest] = positionals;
-const known = ["put-key", "executions", "history"];
+const known = ["put-key", "revoke-key", "executions", "history"];
 if (command === undefined) fail("a command is required");
 if (!known.includes(command)) fail(`unknown command ${command}`);
 
@@ -117,18 +128,34 @@ async function run(): Promise<void> {
       const role = values.role;
       if (role !== "operator" && role !== "anm") fail("--role must be operator or anm");
       if (!process.env.TABLE_NAME) fail("--table is required (stack output TableName)");
-      const apiKey = generateApiKey();
-      await deps.apiKeys.replaceBootstrapKey({
-        keyHash: hashApiKey(apiKey),
-        role,
-        principalId: role,
-        status: "active",
-        createdAt: new Date().toISOString(),
-      });
+      const name = values.name?.trim();
+      if (name !== undefined && (name === "" || name.length > 200 || /\p{Cc}/u.test(name)))
+        fail("--name must be 1-200 printable characters");
+      const issued =
+        role === "operator"
+          ? await issueOperatorKey(
+              deps,
+              name ?? fail("--name is required for an operator key"),
+              CLI,
+            )
+          : await issueAnmKey(
+              deps,
+              values.scheme ?? fail("--scheme is required for an ANM key"),
+              name,
+              CLI,
+            );
       process.stderr.write(
-        `stored a new ${role} key (its hash only); the previous one is revoked\n`,
+        `stored a new ${role} key ${issued.keyId} (its hash only); revoke it with revoke-key ${issued.keyId}\n`,
       );
-      process.stdout.write(`${apiKey}\n`);
+      process.stdout.write(`${issued.apiKey}\n`);
+      break;
+    }
+    case "revoke-key": {
+      if (!process.env.TABLE_NAME) fail("--table is required (stack output TableName)");
+      if (rest.length !== 1 || !KEY_ID_PATTERN.test(rest[0]!))
+        fail("one keyId (key-…) is required");
+      const revoked = await revokeApiKey(deps, rest[0]!, CLI);
+      process.stdout.write(`${JSON.stringify(revoked, null, 2)}\n`);
       break;
     }
     case "executions": {
@@ -143,6 +170,11 @@ async function run(): Promise<void> {
       if (rest.length !== 1) fail("one execution ARN is required");
       const executionArn = rest[0] as string;
       const summary = await deps.workflow.describe(executionArn);
+      // Not a usage error: the service has no such execution (D-152). One line, exit 1.
+      if (summary === undefined)
+        throw Object.assign(new Error(`no execution ${executionArn}`), {
+          name: "ExecutionDoesNotExist",
+        });
       const steps = await deps.workflow.history(executionArn);
       process.stdout.write(`${JSON.stringify({ ...summary, steps }, null, 2)}\n`);
       break;

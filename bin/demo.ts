@@ -4,7 +4,8 @@
  * and are approved, register and qualify their assets, the ANM posts the look-ahead with a gate
  * closure a few seconds ahead, the traders see their opportunities and submit their orders, the
  * workflow matches at gate closure — and prints the opportunities, the trades and the
- * re-ordered MOL as tables.
+ * re-ordered MOL as tables, and the events each generator's webhook receiver (a small local HTTP
+ * server the demo starts) got, each signature verified with the `standardwebhooks` package.
  *
  * Finds the stack from `.local/stack.json` (written by `npm start`), or BITRADER_URL,
  * BITRADER_OPERATOR_KEY and BITRADER_ANM_KEY.
@@ -15,12 +16,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DateTime } from "luxon";
 import { ApiClient, onboard, orderBodyOf, type Trader, waitFor } from "../lib/client/api-client";
+import { verified, WebhookReceivers } from "../lib/client/webhook-receiver";
 
 const USAGE = `usage: npm run demo [-- --help]
 
 Plays the worked example (examples/worked-example.json) against a running local stack: five
 generators register and trade, the ANM posts tomorrow's look-ahead with gate closure 20 s ahead,
-and the trades and the re-ordered MOL are printed. Start the stack first with \`npm start\` in
+and the trades, the re-ordered MOL and the signed webhook events each generator received are printed. Start the stack first with \`npm start\` in
 another terminal; the demo finds it through .local/stack.json (or $BITRADER_DATA_DIR/stack.json),
 or through BITRADER_URL, BITRADER_OPERATOR_KEY and BITRADER_ANM_KEY.`;
 
@@ -113,7 +115,10 @@ async function main(): Promise<void> {
 
   say(`BiTraDER demo: the worked example on ${url}, scheme ${scheme}, delivery ${tomorrow}`);
   say();
-  say("1. Five generators register, are approved, claim their keys and qualify their assets");
+  say("1. Five generators register, are approved, claim their keys, qualify their assets");
+  say("   and register a webhook receiver (a local HTTP server this demo runs, R-NOTIFY-1)");
+  const receivers = await new WebhookReceivers().start();
+  const secrets = new Map<string, string>();
   const traders = new Map<string, Trader>();
   for (const asset of scenario.assets) {
     const trader = await onboard(api, operatorKey, {
@@ -122,6 +127,11 @@ async function main(): Promise<void> {
       entryIds: asset.molEntryIds,
     });
     traders.set(asset.participantId, trader);
+    const endpoint = await api.expect(201, "PUT", "/webhook-endpoint", {
+      key: trader.apiKey,
+      body: { url: receivers.url(`/${asset.participantId}`) },
+    });
+    secrets.set(asset.participantId, endpoint.secret);
     say(
       `   ${trader.name}: participant ${trader.participantId}, asset ${trader.assetId} (${asset.molEntryIds.join(", ")})`,
     );
@@ -243,6 +253,53 @@ async function main(): Promise<void> {
   }
   say();
   say("G3-A and G3-B did not trade and are curtailed exactly as before (R-REORDER-5).");
+
+  say();
+  say("8. The events each generator's receiver got (R-NOTIFY-4, R-DISPATCH-2)");
+  // Events arrive within seconds of their change; wait until none has come for 2 s.
+  let seen = -1;
+  while (seen !== receivers.requests.length) {
+    seen = receivers.requests.length;
+    await new Promise((wake) => setTimeout(wake, 2_000));
+  }
+  const received: string[][] = [];
+  for (const owner of [...traders.keys()].sort()) {
+    const got = receivers.at(`/${owner}`);
+    for (const request of got) {
+      const event = verified(request, secrets.get(owner)!);
+      received.push([owner.toUpperCase(), event.type, summary(event.type, event.data), "verified"]);
+    }
+    if (got.length === 0)
+      received.push([owner.toUpperCase(), "(none)", "no opportunity, no trade, no slice", ""]);
+  }
+  table(["to", "event", "what it says", "signature"], received);
+  say("   (each body signed with the receiver's own whsec_ secret, checked with standardwebhooks;");
+  say("    a counterparty appears by its entry id only)");
+  await receivers.stop();
+}
+
+/** One line of what an event says, for the table. */
+function summary(type: string, data: Record<string, any>): string {
+  const mw = (n: number) => `${n} MW`;
+  switch (type) {
+    case "market.opened":
+      return data.opportunities
+        .map((o: Record<string, any>) => `${o.entryId} ${o.side} up to ${mw(o.maxQuantityMw)}`)
+        .join(", ");
+    case "trade.confirmed":
+      return `${data.side} ${mw(data.quantityMw)} ${data.entryId} ↔ ${data.counterpartyEntryId} at £${data.availabilityPrice}/MW/h + £${data.utilisationPrice}/MWh`;
+    case "merit-order.published":
+      return `${data.constraintId} version ${data.version} (${data.reason})`;
+    case "dispatch.instruction":
+      return data.units
+        .map(
+          (u: Record<string, any>) =>
+            `${String(u.unitId).replace(/trd-(\w{6})\w+/, "trd-$1…")}: ${u.periods.map((p: Record<string, any>) => p.curtailmentMw).join(" ")}`,
+        )
+        .join("; ");
+    default:
+      return JSON.stringify(data);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -2,10 +2,15 @@ import { Console } from "node:console";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { type LocalStack, startLocalStack } from "../lib/local/local-stack";
+import { type ClockChoice, chooseClock, readStackFile } from "../lib/local/trial-clock";
 
 /**
- * `npm start [-- --in-memory]`: the whole platform on this machine (api.md, "The local stack").
+ * `npm start [-- --in-memory] [-- --clock <instant>]`: the whole platform on this machine (api.md,
+ * "The local stack"). `--clock` starts the platform's clock at that instant (the local trial
+ * clock, D-199): it then runs at real speed, as a constant offset kept in the stack file; an
+ * instant earlier than the stored data has seen is refused (exit 2).
  *
  * stdout carries exactly one line, `ready <url>`, once requests are accepted; everything else
  * (endpoints, keys, handler logs) goes to stderr. SIGINT/SIGTERM, or the parent process dying,
@@ -15,15 +20,32 @@ import { type LocalStack, startLocalStack } from "../lib/local/local-stack";
  * BITRADER_DATA_DIR (default .local), BITRADER_OPERATOR_KEY, BITRADER_ANM_KEY.
  */
 const root = fileURLToPath(new URL("..", import.meta.url));
-const args = process.argv.slice(2);
-const unknown = args.filter((arg) => arg !== "--in-memory");
-if (unknown.length > 0) {
-  process.stderr.write(
-    `unknown option(s): ${unknown.join(" ")}\nusage: npm start [-- --in-memory]\n`,
-  );
+const USAGE = "usage: npm start [-- --in-memory] [--clock <ISO 8601 instant with offset>]";
+function usage(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 }
-const inMemory = args.includes("--in-memory");
+let options: { "in-memory"?: boolean; clock?: string };
+try {
+  options = parseArgs({
+    options: { "in-memory": { type: "boolean" }, clock: { type: "string" } },
+    strict: true,
+  }).values;
+} catch (error) {
+  usage(error instanceof Error ? error.message : String(error));
+}
+const inMemory = options["in-memory"] === true;
+const dataDir = process.env.BITRADER_DATA_DIR || ".local";
+const stateFile = resolve(root, dataDir, "stack.json");
+const chosen = chooseClock({
+  requested: options.clock,
+  inMemory,
+  dataDir: resolve(root, dataDir),
+  previous: inMemory ? undefined : readStackFile(stateFile),
+  realNowMs: Date.now(),
+});
+if ("refused" in chosen) usage(chosen.refused);
+const clock: ClockChoice = chosen;
 
 function portFrom(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -85,9 +107,10 @@ try {
   starting = startLocalStack({
     root,
     inMemory,
-    dataDir: process.env.BITRADER_DATA_DIR || ".local",
+    dataDir,
     port,
     sfnPort,
+    clockOffsetMs: clock.offsetMs,
     ...(process.env.BITRADER_OPERATOR_KEY
       ? { operatorKey: process.env.BITRADER_OPERATOR_KEY }
       : {}),
@@ -111,14 +134,20 @@ say(`  console         ${ready.url}/console/`);
 say(`  step functions  ${ready.sfnEndpoint}  state machine ${ready.stateMachineArn}`);
 say(
   `  dynamodb local  ${ready.dynamoDbEndpoint}  table ${ready.tableName}, ${
-    inMemory ? "in memory" : `data in ${process.env.BITRADER_DATA_DIR || ".local"}`
+    inMemory ? "in memory" : `data in ${dataDir}`
   }`,
 );
+say(
+  `  clock           ${new Date(Date.now() + clock.offsetMs).toISOString()}  (${clock.description})`,
+);
+if (ready.resumedCycles.length > 0)
+  say(
+    `  resumed         ${ready.resumedCycles.length} cycle(s): ${ready.resumedCycles.join(", ")}`,
+  );
 say(`  operator key    ${ready.keys.operator}  ${generated("operator")}`);
 say(`  anm key         ${ready.keys.anm}  ${generated("anm")}`);
 // For local tools (`npm run demo`, `npm run admin`): where the stack is and its keys, readable by
-// this user only.
-const stateFile = resolve(root, process.env.BITRADER_DATA_DIR || ".local", "stack.json");
+// this user only; and the trial clock's offset, which the next start keeps (D-199).
 mkdirSync(dirname(stateFile), { recursive: true });
 writeFileSync(
   stateFile,
@@ -132,6 +161,7 @@ writeFileSync(
       tableName: ready.tableName,
       sfnEndpoint: ready.sfnEndpoint,
       stateMachineArn: ready.stateMachineArn,
+      clock: { offsetMs: clock.offsetMs },
     },
     null,
     2,

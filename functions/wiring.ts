@@ -9,8 +9,11 @@
 
 /** Every grant kind and its access levels (least privilege: nothing else is ever granted). */
 export const GRANT_KINDS = {
-  /** The single table (TABLE_SPEC): items by key and index; never Scan. */
-  table: ["read", "readWrite"],
+  /**
+   * The single table (TABLE_SPEC): items by key and index; never Scan. `readUpdate` reads and
+   * updates existing items only (the authorizer's key last use, D-197): no put, no delete.
+   */
+  table: ["read", "readUpdate", "readWrite"],
   /** The table's stream: the records of its changes (stream consumers get it with their trigger). */
   stream: ["read"],
   /** A WORKFLOWS state machine: `start` also reads and stops executions, `read` only reads. */
@@ -21,6 +24,13 @@ export const GRANT_KINDS = {
   queue: ["send", "consume"],
   /** One-off schedules (EventBridge Scheduler) in the platform's schedule group. */
   schedule: ["manage"],
+  /** An SNS topic, by id: publish to it (the operator's alarm topic, `Alarms`, D-135). */
+  topic: ["publish"],
+  /**
+   * A KMS key (by id): `encrypt` makes data keys wrapped by it (GenerateDataKey), `decrypt`
+   * unwraps them (Decrypt). Locally a key file under the data directory stands in for it.
+   */
+  key: ["encrypt", "decrypt", "encryptDecrypt"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type GrantKind = keyof typeof GRANT_KINDS;
@@ -43,6 +53,10 @@ export interface Grants {
   readonly queue?: Readonly<Record<string, GrantLevel<"queue">>>;
   /** @default none */
   readonly schedule?: GrantLevel<"schedule">;
+  /** Topic id → access. @default none */
+  readonly topic?: Readonly<Record<string, GrantLevel<"topic">>>;
+  /** Key id → access. @default none */
+  readonly key?: Readonly<Record<string, GrantLevel<"key">>>;
 }
 
 const snake = (id: string) => id.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
@@ -57,4 +71,6 @@ export const GRANT_VARIABLES = {
   bucket: (id: string) => [`BUCKET_${snake(id)}_NAME`],
   queue: (id: string) => [`QUEUE_${snake(id)}_URL`],
   schedule: () => ["SCHEDULE_GROUP_NAME", "SCHEDULER_ROLE_ARN"],
+  topic: (id: string) => [`TOPIC_${snake(id)}_ARN`],
+  key: (id: string) => [`KEY_${snake(id)}_ARN`],
 } as const satisfies Record<Exclude<GrantKind, "workflow">, (id: string) => readonly string[]>;

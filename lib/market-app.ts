@@ -17,9 +17,15 @@ export interface MarketApp {
  * BitraderConsole (the web console on S3 + CloudFront, calling MarketStack's API).
  */
 export function addMarketStacks(app: App, env: Environment): MarketApp {
+  // D-199: the trial clock is the local stack's only; a deployed platform runs on the real clock.
+  if (app.node.tryGetContext("clock") !== undefined || process.env.BITRADER_CLOCK !== undefined)
+    throw new Error(
+      "The trial clock (npm start -- --clock) exists only on the local stack; the cloud build has no clock option.",
+    );
   const data = new DataStack(app, "BitraderData", {
     env,
-    description: "BiTraDER: the single DynamoDB table and the meter-upload bucket (stateful)",
+    description:
+      "BiTraDER: the single DynamoDB table, the webhook-secrets key and the meter-upload bucket (stateful)",
     terminationProtection: true,
   });
   const market = new MarketStack(app, "BitraderMarket", {
@@ -28,6 +34,7 @@ export function addMarketStacks(app: App, env: Environment): MarketApp {
       "BiTraDER: REST API, functions and the workflows (day-ahead cycle, settlement run)",
     table: data.table,
     bucketNames: data.bucketNames,
+    keys: data.keys,
     // `npx cdk deploy -c alarmEmail=ops@example.org` subscribes the operator to the alarms.
     ...(typeof app.node.tryGetContext("alarmEmail") === "string"
       ? { alarmEmail: app.node.tryGetContext("alarmEmail") as string }

@@ -3,13 +3,13 @@ import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Asset, AssetStatus } from "../core/access/asset";
 import { DomainError } from "../core/errors";
 import type { Page, PageRequest } from "../core/model/paging";
-import type { AssetStore, NewAsset, StatusChange } from "../core/ports";
+import type { AssetStore, NewAsset, OrderCancellation, StatusChange } from "../core/ports";
 import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import { failedConditions } from "./dynamo-errors";
 import { accessKeys } from "./keys";
 import { queryPage } from "./page-token";
-import { changeStatus } from "./status-change";
+import { changeStatusCancelling } from "./status-change";
 import { withoutKeys } from "./table-io";
 
 /**
@@ -132,7 +132,11 @@ export class AssetRepository implements AssetStore {
     );
   }
 
-  async changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset> {
+  async changeStatus(
+    asset: Asset,
+    change: StatusChange<AssetStatus>,
+    cancel?: OrderCancellation,
+  ): Promise<{ asset: Asset; cancelled: readonly string[] }> {
     const release =
       change.to === "rejected"
         ? asset.molEntryIds.map((entryId) => ({
@@ -144,16 +148,21 @@ export class AssetRepository implements AssetStore {
             },
           }))
         : [];
-    await changeStatus(this.client, this.audit, {
-      tableName: this.tableName,
-      key: accessKeys.asset(asset.assetId),
-      noun: "asset",
-      subject: asset.assetId,
-      ...change,
-      alongside: release,
-    });
+    const cancelled = await changeStatusCancelling(
+      this.client,
+      this.audit,
+      {
+        tableName: this.tableName,
+        key: accessKeys.asset(asset.assetId),
+        noun: "asset",
+        subject: asset.assetId,
+        ...change,
+        alongside: release,
+      },
+      cancel,
+    );
     const updated = await this.get(asset.assetId);
     if (updated === undefined) throw new Error("asset vanished after its update");
-    return updated;
+    return { asset: updated, cancelled };
   }
 }

@@ -62,7 +62,11 @@ function toRecord(item: Record<string, unknown>): AuditRecord {
     recordId,
     subject,
     action,
-    actor: { role: actor.role, principalId: actor.principalId },
+    actor: {
+      role: actor.role,
+      principalId: actor.principalId,
+      ...(actor.keyId === undefined ? {} : { keyId: actor.keyId }),
+    },
     at,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),

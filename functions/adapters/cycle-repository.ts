@@ -1,20 +1,40 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { AuditEntry } from "../core/access/audit";
 import type { LookAheadBody } from "../core/model/look-ahead";
+import type { Page, PageRequest } from "../core/model/paging";
 import { toUtcIso } from "../core/model/settlement-periods";
-import type { Cycle, CycleStatus, CycleStore, LookAheadClaim } from "../core/ports";
-import { isConditionFailure } from "./dynamo-errors";
+import type {
+  BeginOutcome,
+  Cycle,
+  CycleFence,
+  CycleStatus,
+  CycleStore,
+  CycleTransition,
+  LookAheadClaim,
+  Replaced,
+} from "../core/ports";
+import type { AuditLog } from "./audit-log";
+import type { ConditionalWrite } from "./conditional-writes";
+import { fenceCheck, whenFenced } from "./cycle-fence";
+import { failedConditions, isConditionFailure, transactWithRetry } from "./dynamo-errors";
 import { CYCLE_PARTS, marketKeys } from "./keys";
+import { queryPage } from "./page-token";
 import { pages, putAll, queryAll, withoutKeys } from "./table-io";
 
 /** MOL entries per stored look-ahead chunk: far below the 400 KB item limit with 50 SPs. */
 const ENTRIES_PER_CHUNK = 100;
 
-/** Cycles, their look-aheads (stored by reference, in chunks) and the scheme-day pointer. */
+/**
+ * Cycles, their look-aheads (stored by reference, in chunks) and the scheme-day pointer. Every
+ * change of a cycle's state is one transaction with its audit record (D-139), fenced on the
+ * cycle being current (D-131).
+ */
 export class CycleRepository implements CycleStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly audit: AuditLog,
   ) {}
 
   async claimLookAhead(claim: {
@@ -105,25 +125,82 @@ export class CycleRepository implements CycleStore {
     return { ...(head.head as object), constraints, mols } as LookAheadBody;
   }
 
-  async createCycle(cycle: Cycle): Promise<Cycle> {
-    try {
-      await this.client.send(
-        new PutCommand({
+  async beginCycle(
+    cycle: Cycle,
+    replaced: Replaced | undefined,
+    receivedAtMs: number,
+    audit: readonly AuditEntry[],
+  ): Promise<BeginOutcome> {
+    const pointer: ConditionalWrite = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...marketKeys.schemeDay(cycle.anmSchemeId, cycle.deliveryDate),
+          cycleId: cycle.cycleId,
+          gateClosureMs: cycle.gateClosureMs,
+          receivedAtMs: cycle.createdAtMs,
+        },
+        // R-IN-3: replace only the cycle read, and only before its gate closure.
+        ConditionExpression:
+          replaced === undefined
+            ? "attribute_not_exists(pk) OR cycleId = :self"
+            : "cycleId = :expected AND gateClosureMs > :received",
+        ExpressionAttributeValues:
+          replaced === undefined
+            ? { ":self": cycle.cycleId }
+            : { ":expected": replaced.cycleId, ":received": receivedAtMs },
+      },
+    };
+    const born = cycle.status === "superseded";
+    const items: ConditionalWrite[] = [
+      {
+        Put: {
           TableName: this.tableName,
-          Item: {
-            ...marketKeys.cycle(cycle.cycleId),
-            gsi1pk: marketKeys.cyclesByDate(cycle.deliveryDate),
-            gsi1sk: `${toUtcIso(cycle.createdAtMs)}#${cycle.cycleId}`,
-            ...cycle,
-          },
+          Item: this.cycleItem(cycle),
           ConditionExpression: "attribute_not_exists(pk)",
-        }),
+        },
+      },
+      ...(born ? [] : [pointer]),
+      ...(!born && replaced?.status
+        ? [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: marketKeys.cycle(replaced.cycleId),
+                UpdateExpression: "SET #status = :superseded, supersededBy = :by",
+                ConditionExpression: "#status = :from",
+                ExpressionAttributeNames: { "#status": "status" },
+                ExpressionAttributeValues: {
+                  ":superseded": "superseded",
+                  ":by": cycle.cycleId,
+                  ":from": replaced.status,
+                },
+              },
+            },
+          ]
+        : []),
+      ...audit.map((entry) => this.audit.transactItem(entry)),
+    ];
+    try {
+      await transactWithRetry(this.client, () =>
+        this.client.send(new TransactWriteCommand({ TransactItems: items })),
       );
-      return cycle;
+      return { outcome: "begun" };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return (await this.getCycle(cycle.cycleId))!;
+      const failed = failedConditions(error);
+      if (!failed) throw error;
+      if (failed.includes(0)) return { outcome: "exists" };
+      return { outcome: "moved" };
     }
+  }
+
+  private cycleItem(cycle: Cycle): Record<string, unknown> {
+    return {
+      ...marketKeys.cycle(cycle.cycleId),
+      gsi1pk: marketKeys.cyclesByDate(cycle.deliveryDate),
+      gsi1sk: `${toUtcIso(cycle.createdAtMs)}#${cycle.cycleId}`,
+      ...cycle,
+    };
   }
 
   async getCycle(cycleId: string): Promise<Cycle | undefined> {
@@ -137,15 +214,86 @@ export class CycleRepository implements CycleStore {
     return Item ? withoutKeys<Cycle>(Item) : undefined;
   }
 
-  async updateCycle(
+  async recordAttempt(
+    cycleId: string,
+    attempt: { attempt: number; executionArn: string },
+    previous: number | undefined,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: marketKeys.cycle(cycleId),
+          UpdateExpression: "SET attempt = :attempt, executionArn = :arn",
+          ConditionExpression: `#status IN (:running, :open) AND (${
+            previous === undefined ? "attribute_not_exists(attempt)" : "attempt = :previous"
+          } OR (attempt = :attempt AND executionArn = :arn))`,
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":attempt": attempt.attempt,
+            ":arn": attempt.executionArn,
+            ":running": "running",
+            ":open": "markets-open",
+            ...(previous === undefined ? {} : { ":previous": previous }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markStep(fence: CycleFence, step: string, audit: AuditEntry): Promise<void> {
+    await this.annotate(fence, { step }, audit);
+  }
+
+  async annotate(fence: CycleFence, patch: Partial<Cycle>, audit?: AuditEntry): Promise<void> {
+    const update = this.update(fence.cycleId, patch, undefined);
+    if (!update) return;
+    const items = [
+      update,
+      fenceCheck(this.tableName, fence),
+      ...(audit ? [this.audit.transactItem(audit)] : []),
+    ];
+    await whenFenced(fence, 1, () =>
+      transactWithRetry(this.client, () =>
+        this.client.send(new TransactWriteCommand({ TransactItems: items })),
+      ),
+    );
+  }
+
+  async transition(fence: CycleFence, change: CycleTransition): Promise<boolean> {
+    const update = this.update(fence.cycleId, { ...change.patch, status: change.to }, change.from);
+    const items = [
+      update!,
+      fenceCheck(this.tableName, fence),
+      this.audit.transactItem(change.audit),
+    ];
+    try {
+      await whenFenced(fence, 1, () =>
+        transactWithRetry(this.client, () =>
+          this.client.send(new TransactWriteCommand({ TransactItems: items })),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (failedConditions(error)?.includes(0)) return false;
+      throw error;
+    }
+  }
+
+  /** An Update of the cycle's fields, conditional on its status being one of `ifStatus`. */
+  private update(
     cycleId: string,
     patch: Partial<Cycle>,
-    ifStatus?: CycleStatus[],
-  ): Promise<boolean> {
+    ifStatus: readonly CycleStatus[] | undefined,
+  ): ConditionalWrite | undefined {
     const fields = Object.entries(patch).filter(
       ([name, value]) => value !== undefined && name !== "cycleId",
     );
-    if (fields.length === 0) return true;
+    if (fields.length === 0) return undefined;
     const names: Record<string, string> = { "#pk": "pk" };
     const values: Record<string, unknown> = {};
     fields.forEach(([name, value], i) => {
@@ -160,25 +308,40 @@ export class CycleRepository implements CycleStore {
         values[`:s${i}`] = s;
       });
     }
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: marketKeys.cycle(cycleId),
-          UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: marketKeys.cycle(cycleId),
+        UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
-  async listCycles(deliveryDate: string): Promise<Cycle[]> {
+  async listCycles(
+    deliveryDate: string,
+    status: CycleStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<Cycle>> {
+    return queryPage(
+      this.client,
+      this.tableName,
+      { index: "gsi1", attribute: "gsi1pk", value: marketKeys.cyclesByDate(deliveryDate) },
+      page,
+      (item) => withoutKeys<Cycle>(item),
+      status === undefined
+        ? undefined
+        : {
+            expression: "#status = :status",
+            names: { "#status": "status" },
+            values: { ":status": status },
+          },
+    );
+  }
+
+  async cyclesOfDay(deliveryDate: string): Promise<Cycle[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       IndexName: "gsi1",
@@ -197,36 +360,11 @@ export class CycleRepository implements CycleStore {
       }),
     );
     return Item
-      ? { cycleId: String(Item.cycleId), gateClosureMs: Number(Item.gateClosureMs) }
+      ? {
+          cycleId: String(Item.cycleId),
+          gateClosureMs: Number(Item.gateClosureMs),
+          ...(Item.receivedAtMs === undefined ? {} : { receivedAtMs: Number(Item.receivedAtMs) }),
+        }
       : undefined;
-  }
-
-  async switchCurrent(
-    anmSchemeId: string,
-    deliveryDate: string,
-    next: { cycleId: string; gateClosureMs: number },
-    expected: string | undefined,
-    receivedAtMs: number,
-  ): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...marketKeys.schemeDay(anmSchemeId, deliveryDate), ...next },
-          // R-IN-3: replace only the cycle we read, and only before its gate closure.
-          ConditionExpression:
-            expected === undefined
-              ? "attribute_not_exists(pk)"
-              : "cycleId = :expected AND gateClosureMs > :received",
-          ...(expected === undefined
-            ? {}
-            : { ExpressionAttributeValues: { ":expected": expected, ":received": receivedAtMs } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
   }
 }

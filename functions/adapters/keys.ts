@@ -6,7 +6,8 @@ import type { Role } from "../core/access/roles";
  *
  * | item | pk | sk |
  * |---|---|---|
- * | API key (hashed) | `APIKEY#<sha256 hex>` | `APIKEY` |
+ * | API key (hashed; gsi1 `APIKEYS` / `<createdAt>#<keyId>`) | `APIKEY#<sha256 hex>` | `APIKEY` |
+ * | key id → hash | `APIKEYID#<keyId>` | `APIKEYID` |
  * | bootstrap key pointer | `BOOTSTRAPKEY#<role>` | `BOOTSTRAPKEY` |
  */
 export interface ItemKey {
@@ -18,6 +19,10 @@ export const keys = {
   /** An API key, looked up by the hash of the presented key. */
   apiKey(keyHash: string): ItemKey {
     return { pk: `APIKEY#${keyHash}`, sk: "APIKEY" };
+  },
+  /** Which key hash a key id names (revocation by id, D-196). */
+  apiKeyId(keyId: string): ItemKey {
+    return { pk: `APIKEYID#${keyId}`, sk: "APIKEYID" };
   },
   /** Which hash the operator/ANM key bootstrapped for a role currently has (replaced on rotation). */
   bootstrapKey(role: Role): ItemKey {
@@ -43,6 +48,7 @@ export interface IndexedItemKey extends ItemKey {
  * | MOL entry claim | `ENTRYCLAIMS#<anmSchemeId>` | `ENTRY#<entryId>` | | |
  * | audit record | `AUDIT#<subject>` | `<at>#<recordId>` | `AUDIT` / `<at>#<recordId>` | |
  * | idempotency record | `IDEMPOTENCY#<sha256(caller, key)>` | `IDEMPOTENCY` | | |
+ * | rate counter (D-150) | `RATE#<bucket>#<window start ms>` | `RATE` | | |
  */
 export const accessKeys = {
   participant(participantId: string): ItemKey {
@@ -60,6 +66,11 @@ export const accessKeys = {
     };
   },
   participantsByStatus: (status: string) => `PARTICIPANTS#${status}`,
+  /** The listing attributes of an API key item (gsi1: every key by creation time). */
+  apiKeyListing(createdAt: string, keyId: string) {
+    return { gsi1pk: accessKeys.allApiKeys(), gsi1sk: `${createdAt}#${keyId}` };
+  },
+  allApiKeys: () => "APIKEYS",
   allParticipants: () => "PARTICIPANTS",
   asset(assetId: string): ItemKey {
     return { pk: `ASSET#${assetId}`, sk: "ASSET" };
@@ -93,10 +104,33 @@ export const accessKeys = {
   },
   auditOfSubject: (subject: string) => `AUDIT#${subject}`,
   allAudit: () => "AUDIT",
+  /** A fixed-window counter (D-150): one bucket (e.g. registrations of one address) and window. */
+  rateCounter(bucket: string, windowStartMs: number): ItemKey {
+    return { pk: `RATE#${bucket}#${windowStartMs}`, sk: "RATE" };
+  },
   /** An idempotency record, by a hash of (caller, Idempotency-Key) computed by the caller. */
   idempotency(scopeHash: string): ItemKey {
     return { pk: `IDEMPOTENCY#${scopeHash}`, sk: "IDEMPOTENCY" };
   },
+} as const;
+
+/**
+ * Keys of the scheme configurations (D-190, D-191).
+ *
+ * | item | pk | sk | gsi1 (pk / sk) |
+ * |---|---|---|---|
+ * | scheme head (name, latest version, last day with a look-ahead) | `SCHEME#<id>` | `HEAD` | `SCHEMES` / `<id>` (registered schemes only) |
+ * | scheme version | `SCHEME#<id>` | `V#<version>` | |
+ */
+export const schemeKeys = {
+  pk: (anmSchemeId: string) => `SCHEME#${anmSchemeId}`,
+  head: (anmSchemeId: string): ItemKey => ({ pk: `SCHEME#${anmSchemeId}`, sk: "HEAD" }),
+  version: (anmSchemeId: string, version: number): ItemKey => ({
+    pk: `SCHEME#${anmSchemeId}`,
+    sk: `V#${String(version).padStart(6, "0")}`,
+  }),
+  versionPrefix: "V#",
+  allSchemes: () => "SCHEMES",
 } as const;
 
 /** Zero-padded sort-key number, so that string order is numeric order. */
@@ -119,7 +153,6 @@ const pad = (n: number, width = 6) => String(n).padStart(width, "0");
  * | market | `MARKET#<marketId>` | `MARKET` | `MARKETS#<date>` / `<windowStart>#<marketId>` | `CYCLEMKT#<cycleId>` / `<marketId>` |
  * | order | `ORDER#<orderId>` | `ORDER` | `MKTORD#<market>#<cycleId>` / `<orderId>` | `PORD#<participant>` / `<market>#<orderId>` |
  * | published MOL | `MOL#<scheme>#<date>#<constraint>` | `LATEST`, `V#<ver>`, `V#<ver>#S#<seg>#<page>` | | |
- * | outbox event | `OUTBOX#<participant>` | `<eventId>` | | |
  */
 /** Sort-key prefixes of the items in a cycle's partition, for `begins_with` queries. */
 export const CYCLE_PARTS = {
@@ -194,9 +227,33 @@ export const marketKeys = {
   /** A page of a version's segments, under the run (cycle and kind) that wrote it. */
   meritOrderSegmentPage: (version: number, run: string, segment: number, page: number) =>
     `V#${pad(version)}#R#${run}#S#${pad(segment, 4)}#${pad(page, 4)}`,
-  outbox: (participantId: string, eventId: string): ItemKey => ({
-    pk: `OUTBOX#${participantId}`,
-    sk: eventId,
+} as const;
+
+/**
+ * Keys of the outbox and of webhooks (R-NOTIFY). Every outbox item's `pk` starts with
+ * `OUTBOX#`: the dispatcher's stream filter (CONSUMERS) passes exactly their INSERTs.
+ *
+ * | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
+ * |---|---|---|---|---|
+ * | outbox event | `OUTBOX#<changeId>` | `EVT#<eventId>` | | |
+ * | a change's release (its events deliverable) | `OUTBOX#<changeId>` | `RELEASE` | | |
+ * | manual retry request | `OUTBOX#RETRY#<deliveryId>` | `<requestedAt>` | | |
+ * | endpoint | `WHEP#<owner>` | `ENDPOINT` | | |
+ * | delivery | `WHDLV#<deliveryId>` | `DELIVERY` | `WHDLVS#<owner>` / `<createdAt>#<deliveryId>` | `WHDUE#<shard>` / `<dueAt>#<deliveryId>` (while due) |
+ */
+export const OUTBOX_PREFIX = "OUTBOX#";
+
+export const outboxKeys = {
+  event: (changeId: string, eventId: string): ItemKey => ({
+    pk: `${OUTBOX_PREFIX}${changeId}`,
+    sk: `EVT#${eventId}`,
+  }),
+  changePk: (changeId: string) => `${OUTBOX_PREFIX}${changeId}`,
+  eventPrefix: "EVT#",
+  release: (changeId: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${changeId}`, sk: "RELEASE" }),
+  retry: (deliveryId: string, requestedAt: string): ItemKey => ({
+    pk: `${OUTBOX_PREFIX}RETRY#${deliveryId}`,
+    sk: requestedAt,
   }),
 } as const;
 
@@ -321,4 +378,18 @@ export const postTradeKeys = {
     sk: `V#${pad(version)}#${runId}#P#${pad(page, 4)}`,
   }),
   statementLinesPrefix: (version: number, runId: string) => `V#${pad(version)}#${runId}#P#`,
+} as const;
+
+/** Shards of the due-deliveries index, so that its writes spread over partitions. */
+export const DUE_SHARDS = 8;
+
+export const webhookKeys = {
+  endpoint: (owner: string): ItemKey => ({ pk: `WHEP#${owner}`, sk: "ENDPOINT" }),
+  delivery: (deliveryId: string): ItemKey => ({ pk: `WHDLV#${deliveryId}`, sk: "DELIVERY" }),
+  deliveriesOf: (owner: string) => `WHDLVS#${owner}`,
+  deliveryOrder: (createdAt: string, deliveryId: string) => `${createdAt}#${deliveryId}`,
+  dueShard: (shard: number) => `WHDUE#${shard}`,
+  /** The shard of a delivery: from its id's last hex digits. */
+  shardOf: (deliveryId: string) => Number.parseInt(deliveryId.slice(-4), 16) % DUE_SHARDS,
+  dueOrder: (dueAt: string, deliveryId: string) => `${dueAt}#${deliveryId}`,
 } as const;

@@ -1,9 +1,17 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { Page, PageRequest } from "../core/model/paging";
 import { toUtcIso } from "../core/model/settlement-periods";
-import type { MarketStatus, MarketStore, StoredMarket, StoredOpportunity } from "../core/ports";
+import type {
+  CycleFence,
+  MarketStatus,
+  MarketStore,
+  StoredMarket,
+  StoredOpportunity,
+} from "../core/ports";
 import { applyConditionalWrites } from "./conditional-writes";
 import { CYCLE_PARTS, marketKeys } from "./keys";
+import { queryPage } from "./page-token";
 import { putAll, queryAll, withoutKeys } from "./table-io";
 
 /** Markets (one item each, owned by the newest cycle that derived them) and opportunities. */
@@ -25,10 +33,11 @@ export class MarketRepository implements MarketStore {
   }
 
   async saveBook(
-    cycleId: string,
+    fence: CycleFence,
     markets: StoredMarket[],
     opportunities: StoredOpportunity[],
   ): Promise<void> {
+    const { cycleId } = fence;
     await putAll(
       this.client,
       this.tableName,
@@ -59,6 +68,7 @@ export class MarketRepository implements MarketStore {
           },
         },
       })),
+      { tableName: this.tableName, fence },
     );
   }
 
@@ -96,17 +106,19 @@ export class MarketRepository implements MarketStore {
     return Item ? withoutKeys<StoredMarket>(Item) : undefined;
   }
 
-  async listMarkets(deliveryDate: string): Promise<StoredMarket[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :pk",
-      ExpressionAttributeValues: { ":pk": marketKeys.marketsByDate(deliveryDate) },
-    });
-    return items.map((i) => withoutKeys<StoredMarket>(i));
+  async listMarkets(deliveryDate: string, page: PageRequest): Promise<Page<StoredMarket>> {
+    // gsi1 sorts by window start then market id: one Query with Limit per page (D-140).
+    return queryPage(
+      this.client,
+      this.tableName,
+      { index: "gsi1", attribute: "gsi1pk", value: marketKeys.marketsByDate(deliveryDate) },
+      page,
+      (item) => withoutKeys<StoredMarket>(item),
+    );
   }
 
   async setMarketStatus(
+    fence: CycleFence,
     cycleId: string,
     marketIds: string[],
     to: MarketStatus,
@@ -129,13 +141,15 @@ export class MarketRepository implements MarketStore {
           },
         },
       })),
+      { tableName: this.tableName, fence },
     );
   }
 
   async setMarketResults(
-    cycleId: string,
+    fence: CycleFence,
     results: { marketId: string; tradeCount: number; tradedKw: number }[],
   ): Promise<void> {
+    const { cycleId } = fence;
     await applyConditionalWrites(
       this.client,
       results.map(({ marketId, tradeCount, tradedKw }) => ({
@@ -153,6 +167,7 @@ export class MarketRepository implements MarketStore {
           },
         },
       })),
+      { tableName: this.tableName, fence },
     );
   }
 
@@ -175,15 +190,18 @@ export class MarketRepository implements MarketStore {
   async listOpportunitiesOfParticipant(
     participantId: string,
     deliveryDate: string,
-  ): Promise<StoredOpportunity[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :pk",
-      ExpressionAttributeValues: {
-        ":pk": marketKeys.participantOpportunities(participantId, deliveryDate),
+    page: PageRequest,
+  ): Promise<Page<StoredOpportunity>> {
+    return queryPage(
+      this.client,
+      this.tableName,
+      {
+        index: "gsi1",
+        attribute: "gsi1pk",
+        value: marketKeys.participantOpportunities(participantId, deliveryDate),
       },
-    });
-    return items.map((i) => withoutKeys<StoredOpportunity>(i));
+      page,
+      (item) => withoutKeys<StoredOpportunity>(item),
+    );
   }
 }

@@ -1,9 +1,12 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { AuditEntry } from "../core/access/audit";
 import type { ConstraintMeritOrder, MeritOrderSegment } from "../core/merit-order/reorder";
-import type { MeritOrderStore, PublishedMeritOrder } from "../core/ports";
+import type { CycleFence, MeritOrderStore, PublishedMeritOrder } from "../core/ports";
+import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
 import type { ConditionalWrite } from "./conditional-writes";
+import { fenceCheck, whenFenced } from "./cycle-fence";
 import { cancellationCodes } from "./dynamo-errors";
 import { CYCLE_PARTS, marketKeys } from "./keys";
 import { pages, putAll, queryAll, withoutKeys } from "./table-io";
@@ -54,6 +57,7 @@ export class MeritOrderRepository implements MeritOrderStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly audit: AuditLog,
   ) {}
 
   async saveDraft(cycleId: string, meritOrders: ConstraintMeritOrder[]): Promise<void> {
@@ -98,7 +102,51 @@ export class MeritOrderRepository implements MeritOrderStore {
    * constraints. A cancelled transaction wrote nothing; its constraints are then published one
    * by one by `publish`, which re-reads the pointers.
    */
-  async publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]> {
+  async publishAll(
+    fence: CycleFence,
+    mols: Omit<PublishedMeritOrder, "version">[],
+    audit?: AuditEntry,
+  ): Promise<number[]> {
+    const check = fenceCheck(this.tableName, fence);
+    // The publication's audit record goes with the first transaction that writes a version, so
+    // a re-run that finds everything published writes none (D-139).
+    let record = audit === undefined ? [] : [this.audit.transactItem(audit)];
+    const { versions, todo } = await this.prepare(mols);
+    await putAll(
+      this.client,
+      this.tableName,
+      todo.flatMap((t) => t.pages),
+    );
+    // 49 header + pointer pairs, the fence and the audit record: ≤ 100 items (D-131).
+    for (let i = 0; i < todo.length; i += 49) {
+      const chunk = todo.slice(i, i + 49);
+      const items = [...chunk.flatMap((t) => t.pairs), check, ...record];
+      try {
+        await whenFenced(fence, chunk.length * 2, () =>
+          this.client.send(new TransactWriteCommand({ TransactItems: items })),
+        );
+        record = [];
+      } catch (error) {
+        if (!cancellationCodes(error)) throw error;
+        for (const t of chunk) {
+          versions[t.index] = await this.publish(fence, mols[t.index]!, record);
+          record = [];
+        }
+      }
+    }
+    return versions;
+  }
+
+  /**
+   * What publishing `mols` writes, without writing it: the version each constraint gets (the
+   * one this run already published, else the next), the pages of the new versions, and their
+   * header + LATEST pointer pairs (conditional on the pointer read). Pages go first (a version's
+   * pages are invisible until its pointer is written), the pairs in the caller's transaction.
+   */
+  async prepare(mols: Omit<PublishedMeritOrder, "version">[]): Promise<{
+    versions: number[];
+    todo: { index: number; pairs: ConditionalWrite[]; pages: Record<string, unknown>[] }[];
+  }> {
     const pkOf = (mol: Omit<PublishedMeritOrder, "version">) =>
       marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     const pointers = new Map(
@@ -125,23 +173,7 @@ export class MeritOrderRepository implements MeritOrderStore {
       const { pages, pairs } = this.versionWrites(pk, mol, version, latest);
       todo.push({ index, pairs, pages });
     });
-    await putAll(
-      this.client,
-      this.tableName,
-      todo.flatMap((t) => t.pages),
-    );
-    for (let i = 0; i < todo.length; i += 50) {
-      const chunk = todo.slice(i, i + 50);
-      try {
-        await this.client.send(
-          new TransactWriteCommand({ TransactItems: chunk.flatMap((t) => t.pairs) }),
-        );
-      } catch (error) {
-        if (!cancellationCodes(error)) throw error;
-        for (const t of chunk) versions[t.index] = await this.publish(mols[t.index]!);
-      }
-    }
-    return versions;
+    return { versions, todo };
   }
 
   /** A new version's pages, and its header and LATEST pointer (conditional on `latest`). */
@@ -193,7 +225,12 @@ export class MeritOrderRepository implements MeritOrderStore {
     return { pages, pairs };
   }
 
-  async publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number> {
+  /** One constraint's version, fenced; re-reads the pointer when another version won. */
+  private async publish(
+    fence: CycleFence,
+    mol: Omit<PublishedMeritOrder, "version">,
+    record: ConditionalWrite[] = [],
+  ): Promise<number> {
     const pk = marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const { Item: latest } = await this.client.send(
@@ -211,8 +248,11 @@ export class MeritOrderRepository implements MeritOrderStore {
       // Pages first (a new version's pages are invisible until LATEST points at it), then the
       // header and the pointer in one conditional transaction: versions are never overwritten.
       await putAll(this.client, this.tableName, pageItems);
+      const items = [...pairs, fenceCheck(this.tableName, fence), ...record];
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: pairs }));
+        await whenFenced(fence, pairs.length, () =>
+          this.client.send(new TransactWriteCommand({ TransactItems: items })),
+        );
         return version;
       } catch (error) {
         if (!cancellationCodes(error)) throw error;
@@ -256,25 +296,43 @@ export class MeritOrderRepository implements MeritOrderStore {
           );
     const byPk = new Map(pointers.map((p) => [String(p.pk), p]));
     const out: PublishedMeritOrder[] = [];
-    for (const pk of pks) {
+    for (const [i, pk] of pks.entries()) {
       const pointer = byPk.get(pk);
       if (!pointer) continue;
-      const version = Number(pointer.version);
-      const items = await queryAll(this.client, {
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",
-        ExpressionAttributeValues: { ":pk": pk, ":v": marketKeys.meritOrderVersion(version) },
-        ConsistentRead: true,
-      });
-      const head = items.find((i) => i.sk === marketKeys.meritOrderVersion(version));
-      if (!head) continue;
-      const {
-        pages: _pages,
-        run,
-        ...rest
-      } = withoutKeys<PublishedMeritOrder & { pages: number; run?: string }>(head);
-      out.push({ ...rest, segments: fromPages(items.filter((i) => i !== head && i.run === run)) });
+      const mol = await this.version(
+        anmSchemeId,
+        deliveryDate,
+        constraintIds[i]!,
+        Number(pointer.version),
+      );
+      if (mol) out.push(mol);
     }
     return out;
+  }
+
+  async version(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintId: string,
+    version: number,
+  ): Promise<PublishedMeritOrder | undefined> {
+    const pk = marketKeys.meritOrderPk(anmSchemeId, deliveryDate, constraintId);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",
+      ExpressionAttributeValues: { ":pk": pk, ":v": marketKeys.meritOrderVersion(version) },
+      ConsistentRead: true,
+    });
+    const head = items.find((i) => i.sk === marketKeys.meritOrderVersion(version));
+    if (!head) return undefined;
+    const {
+      pages: _pages,
+      run,
+      ...rest
+    } = withoutKeys<PublishedMeritOrder & { pages: number; run?: string }>(head);
+    return {
+      ...rest,
+      segments: fromPages(items.filter((i) => i !== head && i.run === run)),
+    };
   }
 }

@@ -42,10 +42,20 @@ export interface ListPartition {
   readonly value: string;
 }
 
+/** A filter applied by DynamoDB to the items a page reads (a page may then hold fewer). */
+export interface ListFilter {
+  readonly expression: string;
+  readonly names?: Record<string, string>;
+  readonly values: Record<string, unknown>;
+}
+
 /**
  * One page of a partition, read by DynamoDB itself (`Limit`, `ExclusiveStartKey`): at most
  * `limit` items (default {@link DEFAULT_PAGE_LIMIT}) from where `nextToken` left off, each made
- * into `T` by `toItem`. A token of another partition is refused (400).
+ * into `T` by `toItem`. A token of another partition is refused (400). With a sort-key
+ * `prefix`, only items whose sort key starts with it; with a `filter`, DynamoDB drops the items
+ * that do not match after reading them, so a page may hold fewer than `limit` (and `nextToken`
+ * still says whether more may follow).
  */
 export async function queryPage<T>(
   client: DynamoDBDocumentClient,
@@ -53,16 +63,30 @@ export async function queryPage<T>(
   partition: ListPartition,
   page: PageRequest,
   toItem: (item: Record<string, unknown>) => T,
+  filter?: ListFilter,
+  prefix?: { readonly attribute: string; readonly value: string },
 ): Promise<Page<T>> {
+  const start = decodePageToken(page.nextToken, partition);
+  if (start && prefix && !String(start[prefix.attribute] ?? "").startsWith(prefix.value))
+    throw invalidPageToken();
   const result = await client.send(
     new QueryCommand({
       TableName: tableName,
       ...(partition.index ? { IndexName: partition.index } : {}),
-      KeyConditionExpression: "#p = :p",
-      ExpressionAttributeNames: { "#p": partition.attribute },
-      ExpressionAttributeValues: { ":p": partition.value },
+      KeyConditionExpression: prefix ? "#p = :p AND begins_with(#s, :s)" : "#p = :p",
+      ExpressionAttributeNames: {
+        "#p": partition.attribute,
+        ...(prefix ? { "#s": prefix.attribute } : {}),
+        ...(filter?.names ?? {}),
+      },
+      ExpressionAttributeValues: {
+        ":p": partition.value,
+        ...(prefix ? { ":s": prefix.value } : {}),
+        ...(filter?.values ?? {}),
+      },
+      ...(filter ? { FilterExpression: filter.expression } : {}),
       Limit: page.limit ?? DEFAULT_PAGE_LIMIT,
-      ExclusiveStartKey: decodePageToken(page.nextToken, partition),
+      ExclusiveStartKey: start,
     }),
   );
   const nextToken = encodePageToken(result.LastEvaluatedKey);

@@ -7,25 +7,28 @@ import type { SettlementLine } from "../core/settlement/lines";
 import type { Statement } from "../core/settlement/settlement-run";
 import type { AuditLog } from "./audit-log";
 import { getAll } from "./batch-get";
-import { applyConditionalWrites, type ConditionalWrite } from "./conditional-writes";
+import { releasePut, writeChange } from "./change-writer";
+import type { ConditionalWrite } from "./conditional-writes";
 import { cancellationCodes, isConditionFailure, transactWithRetry } from "./dynamo-errors";
-import { marketKeys, postTradeKeys } from "./keys";
+import { postTradeKeys } from "./keys";
 import { type LineCells, lineCells, lineOf } from "./post-trade-codec";
 import { pages, putAll, queryAll, withoutKeys } from "./table-io";
 
 /** Lines per stored page (well below the 400 KB item limit). */
 const LINES_PER_PAGE = 300;
-/** Statements staged per transaction: head, event and audit record of each (99 items). */
-const STATEMENTS_PER_TRANSACTION = 33;
-
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The outbox change of a run's statements (their `statement.issued` events). */
+const statementsChangeId = (settlementRunId: string) => `settlement-run:${settlementRunId}`;
 
 /**
  * Settlement runs and statements (R-SETTLE-7). A run is one item, mirrored in its month's
  * partition (so the month's runs are read consistently); the month's lock is the one-run-at-a-
  * time guarantee. Lines are staged under the run by day; statement versions are staged as heads
- * in their month's partition, lines in their statement's, each head with its `statement.issued`
- * outbox record; they count as issued once their run is completed (readers filter by run).
+ * in their month's partition, lines in their statement's, each head with its audit record and
+ * its `statement.issued` event in the run's outbox change (`writeChange`, events gated); they
+ * count as issued once their run is completed (readers filter by run), which also releases the
+ * change's events.
  */
 export class SettlementRepository implements SettlementStore {
   constructor(
@@ -241,14 +244,19 @@ export class SettlementRepository implements SettlementStore {
     );
     const eventOf = new Map(events.map((e) => [`${e.subject}#${e.version}`, e]));
     const auditOf = new Map(audits.map((a) => [`${a.subject}#${a.to}`, a]));
-    for (const chunk of pages(statements, STATEMENTS_PER_TRANSACTION)) {
-      if (chunk.length === 0) continue;
-      const writes = chunk.flatMap(({ statement: s, linesHash }): ConditionalWrite[] => {
+    const runId = statements[0]?.statement.settlementRunId;
+    if (runId === undefined) return;
+    // One change per run (R-NOTIFY-3): each head with its audit record (D-139) and its event in
+    // one group; the events stay gated until CompleteRun writes the change's release.
+    await writeChange(this.client, this.tableName, {
+      changeId: statementsChangeId(runId),
+      deferRelease: true,
+      writes: statements.map(({ statement: s, linesHash }) => {
         const { lines, ...head } = s;
-        const event = eventOf.get(`${s.statementId}#${s.version}`);
         const audit = auditOf.get(`${s.statementId}#v${s.version}`);
-        return [
-          {
+        return {
+          group: `${s.statementId}#${s.version}`,
+          write: {
             Put: {
               TableName: this.tableName,
               Item: {
@@ -266,39 +274,14 @@ export class SettlementRepository implements SettlementStore {
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
-          ...(event ? [this.outboxWrite(event, s.settlementRunId)] : []),
-          ...(audit ? [this.audit.transactItem(audit)] : []),
-        ];
-      });
-      await applyConditionalWrites(this.client, writes);
-    }
-  }
-
-  /**
-   * A `statement.issued` event in the day-ahead outbox's item shape, with its deterministic id
-   * (R-NOTIFY-3) and the run it waits for: it may be delivered once that run is completed.
-   */
-  private outboxWrite(event: PlatformEvent, settlementRunId: string): ConditionalWrite {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...marketKeys.outbox(event.recipient, event.id),
-          participantId: event.recipient,
-          eventId: event.id,
-          event: {
-            id: event.id,
-            type: event.type,
-            timestamp: iso(event.timestampMs),
-            data: event.data,
-          },
-          atMs: event.timestampMs,
-          delivered: false,
-          settlementRunId,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    };
+          ...(audit ? { companions: [this.audit.transactItem(audit)] } : {}),
+        };
+      }),
+      events: statements.flatMap(({ statement: s }) => {
+        const event = eventOf.get(`${s.statementId}#${s.version}`);
+        return event ? [{ event, group: `${s.statementId}#${s.version}` }] : [];
+      }),
+    });
   }
 
   async end(
@@ -337,6 +320,10 @@ export class SettlementRepository implements SettlementStore {
         },
       },
       this.audit.transactItem(audit),
+      // A completed run releases its statements' events (gated since IssueStatements).
+      ...(outcome.status === "completed"
+        ? [releasePut(this.tableName, statementsChangeId(settlementRunId))]
+        : []),
     ];
     try {
       await transactWithRetry(this.client, () =>

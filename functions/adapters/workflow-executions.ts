@@ -25,10 +25,11 @@ export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
   ) {}
 
   /**
-   * Starts an execution named `name`; idempotent: while it runs, the same name and input return
-   * the same execution, and once it has ended, the existing execution's ARN is returned.
+   * Starts an execution named `name`; idempotent while it runs (the same name and input return
+   * the same execution, as Step Functions Standard does). An execution of that name that has
+   * ended, or has another input, is `ExecutionAlreadyExists`: undefined, never adopted (D-132).
    */
-  async start(name: string, input: unknown): Promise<string> {
+  async start(name: string, input: unknown): Promise<string | undefined> {
     try {
       const { executionArn } = await this.client.send(
         new StartExecutionCommand({
@@ -39,8 +40,8 @@ export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
       );
       return executionArn!;
     } catch (error) {
-      if (!(error instanceof Error) || error.name !== "ExecutionAlreadyExists") throw error;
-      return this.executionArnOf(name);
+      if (nameOf(error) === "ExecutionAlreadyExists") return undefined;
+      throw error;
     }
   }
 
@@ -52,12 +53,15 @@ export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
   /** Stops a running execution; one that has already ended is left as it is. */
   async stop(executionArn: string, cause: string): Promise<void> {
     const current = await this.describe(executionArn);
-    if (current.status !== "RUNNING") return;
+    if (current?.status !== "RUNNING") return;
     await this.client.send(new StopExecutionCommand({ executionArn, cause, error: "Superseded" }));
   }
 
-  async describe(executionArn: string): Promise<ExecutionSummary> {
-    const execution = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+  async describe(executionArn: string): Promise<ExecutionSummary | undefined> {
+    const execution = await this.client
+      .send(new DescribeExecutionCommand({ executionArn }))
+      .catch(missingAsUndefined);
+    if (execution === undefined) return undefined;
     return {
       executionArn,
       name: execution.name ?? "",
@@ -70,13 +74,17 @@ export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
   }
 
   /** The whole history, oldest first, every page read (the SDK's paginator). */
-  async history(executionArn: string): Promise<ExecutionStep[]> {
+  async history(executionArn: string): Promise<ExecutionStep[] | undefined> {
     const steps: ExecutionStep[] = [];
-    for await (const page of paginateGetExecutionHistory(
-      { client: this.client, pageSize: 1000 },
-      { executionArn },
-    ))
-      steps.push(...(page.events ?? []).map(step));
+    try {
+      for await (const page of paginateGetExecutionHistory(
+        { client: this.client, pageSize: 1000 },
+        { executionArn },
+      ))
+        steps.push(...(page.events ?? []).map(step));
+    } catch (error) {
+      return missingAsUndefined(error);
+    }
     return steps;
   }
 
@@ -93,6 +101,16 @@ export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
       ...(execution.stopDate ? { stoppedAt: execution.stopDate.toISOString() } : {}),
     }));
   }
+}
+
+function nameOf(error: unknown): unknown {
+  return (error as { name?: unknown } | null)?.name;
+}
+
+/** D-152: an execution the service no longer has (local endpoint restarted, 90 days passed). */
+function missingAsUndefined(error: unknown): undefined {
+  if (nameOf(error) === "ExecutionDoesNotExist") return undefined;
+  throw error;
 }
 
 function step(event: HistoryEvent): ExecutionStep {

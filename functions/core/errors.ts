@@ -106,6 +106,18 @@ export class CycleStateError extends DomainError {
 }
 
 /**
+ * D-131: a workflow step's write was fenced on its cycle being the scheme-day's current one, and
+ * it is not (a newer look-ahead superseded it): nothing of the write was stored. The workflow
+ * sends this error to its `Superseded` state, where the execution waits to be stopped.
+ */
+export class CycleSupersededError extends DomainError {
+  constructor(cycleId: string) {
+    super("CYCLE_SUPERSEDED", `Cycle ${cycleId} is no longer the current cycle of its day.`);
+    this.name = "CycleSupersededError";
+  }
+}
+
+/**
  * A write met contention (another request changing the same items) or throttling and could not
  * be made within its bounded retries; nothing was changed. The caller may retry the request.
  */

@@ -4,8 +4,9 @@ import type { AuditEntry, AuditRecord } from "./access/audit";
 import type { Participant, ParticipantRegistration, ParticipantStatus } from "./access/participant";
 import type { Actor } from "./access/roles";
 import type { SchemeSettings } from "./config/market-config";
+import type { SchemeConfigInput } from "./config/scheme-config";
 import type { DayCurtailment } from "./curtailment-index/ledger";
-import type { PlatformEvent } from "./events/platform-event";
+import type { EventType, PlatformEvent } from "./events/platform-event";
 import type { Trade } from "./matching/match";
 import type { ConstraintMeritOrder } from "./merit-order/reorder";
 import type { LookAheadBody } from "./model/look-ahead";
@@ -17,6 +18,16 @@ import type { MeterDay, MeterUpload } from "./performance/meter-readings";
 import type { Nomination } from "./performance/nominations";
 import type { SettlementLine } from "./settlement/lines";
 import type { SettlementRun, Statement } from "./settlement/settlement-run";
+import type {
+  AttemptResult,
+  DeliveryStatus,
+  DeliveryUpdate,
+  OutboxEvent,
+  UrlPolicy,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookTarget,
+} from "./webhooks/model";
 
 /**
  * Ports: everything the use cases need from the outside world, in one place. Adapters implement
@@ -67,6 +78,16 @@ export interface StatusChange<S extends string> {
   readonly actor: Actor;
 }
 
+/**
+ * D-136: open orders cancelled with an operator's decision (a rejected asset, a suspended or
+ * rejected participant): in the decision's own transaction when they fit in it.
+ */
+export interface OrderCancellation {
+  readonly orders: readonly StoredOrder[];
+  readonly atMs: number;
+  readonly audit: (order: StoredOrder) => AuditEntry;
+}
+
 /** A participant to store: pending, with its claim secret's hash, and who registered it. */
 export interface NewParticipant {
   participantId: string;
@@ -84,6 +105,24 @@ export interface KeyClaim {
   actor: Actor;
 }
 
+/** A participant's key rotation: the key that asked is replaced by `key` (D-198). */
+export interface KeyRotation {
+  participantId: string;
+  previousKeyHash: string;
+  key: ApiKeyRecord;
+  at: string;
+  actor: Actor;
+}
+
+/** The operator's re-issue: a new claim secret; the current key stops (D-198). */
+export interface KeyReissue {
+  participantId: string;
+  claimSecretHash: string;
+  at: string;
+  actor: Actor;
+  reason?: string;
+}
+
 export interface ParticipantStore {
   /** Stores a new pending participant and its audit record, in one conditional transaction. */
   register(input: NewParticipant): Promise<Participant>;
@@ -93,24 +132,51 @@ export interface ParticipantStore {
   getMany(participantIds: readonly string[]): Promise<Participant[]>;
   /** By status (or all), oldest registration first. */
   list(status: ParticipantStatus | undefined, page: PageRequest): Promise<Page<Participant>>;
-  /** The participant and its claim-secret hash, for the key claim only. */
+  /**
+   * The participant, its claim-secret hash and when that secret was issued (at registration, or
+   * at the operator's last re-issue), for the key claim only.
+   */
   claimState(
     participantId: string,
-  ): Promise<{ participant: Participant; claimSecretHash: string } | undefined>;
+  ): Promise<
+    { participant: Participant; claimSecretHash: string; claimSecretIssuedAt: string } | undefined
+  >;
   /**
    * Moves the status conditionally on `from`, with its audit record; a concurrent change makes it
-   * fail with 409 `DECISION_NOT_ALLOWED` and change nothing.
+   * fail with 409 `DECISION_NOT_ALLOWED` and change nothing. The orders of `cancel` are
+   * cancelled in the same transaction when they all fit in it (then listed in `cancelled`);
+   * otherwise none is, and the caller cancels them in batches (D-136).
    */
   changeStatus(
     participantId: string,
     change: StatusChange<ParticipantStatus>,
-  ): Promise<Participant>;
+    cancel?: OrderCancellation,
+  ): Promise<{ participant: Participant; cancelled: readonly string[] }>;
   /**
    * Marks the claim and stores the key's record with its audit record, in one transaction,
    * conditional on the participant being approved and not having claimed yet (409
    * `ALREADY_CLAIMED` / `NOT_APPROVED` otherwise).
    */
   claimApiKey(input: KeyClaim): Promise<void>;
+  /**
+   * What the authorizer checks of a participant key (D-22, D-198): the status and the hash of
+   * the participant's current key (undefined for a key claimed before keys were tracked).
+   */
+  keyState(
+    participantId: string,
+  ): Promise<{ status: ParticipantStatus; currentKeyHash?: string } | undefined>;
+  /**
+   * Replaces the participant's current key in one transaction: the new key stored, the previous
+   * one revoked (conditional on being active and the participant's), the audit record.
+   * 409 `KEY_NOT_CURRENT` when the previous key is not active any more.
+   */
+  rotateApiKey(input: KeyRotation): Promise<void>;
+  /**
+   * Gives the participant a new claim secret and no current key (its key stops at once and is
+   * marked revoked), so that the secret claims a new key; one transaction with the audit record.
+   * 409 `DECISION_NOT_ALLOWED` for a rejected participant; undefined for an unknown one.
+   */
+  reissueKey(input: KeyReissue): Promise<Participant | undefined>;
 }
 
 /** An asset to store: pending, owned by the participant, claiming its MOL entries. */
@@ -136,7 +202,11 @@ export interface AssetStore {
   /** One participant's assets, or every asset when `participantId` is undefined; oldest first. */
   list(participantId: string | undefined, page: PageRequest): Promise<Page<Asset>>;
   /** As {@link ParticipantStore.changeStatus}; to `rejected` also releases the asset's claims. */
-  changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset>;
+  changeStatus(
+    asset: Asset,
+    change: StatusChange<AssetStatus>,
+    cancel?: OrderCancellation,
+  ): Promise<{ asset: Asset; cancelled: readonly string[] }>;
 }
 
 /** Which asset holds each MOL entry of a scheme (one claim per entry, D-19). */
@@ -149,13 +219,24 @@ export interface EntryClaimStore {
 export interface ApiKeyStore {
   /** The key with this hash, if one was issued. Strongly consistent, so revocation is immediate. */
   findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
-  /** Stores a new key; conditional: never overwrites an existing one. */
-  put(record: ApiKeyRecord): Promise<void>;
+  /** The key with this id, if one was issued (strongly consistent). */
+  findById(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Stores a new key with its audit record; conditional: never overwrites an existing one. */
+  issue(record: ApiKeyRecord, audit: AuditEntry): Promise<void>;
   /**
    * Makes `record` the one bootstrapped key of its role (operator, ANM), deleting the key it
    * replaces in the same transaction. Re-running with the same key changes nothing.
    */
   replaceBootstrapKey(record: ApiKeyRecord): Promise<void>;
+  /** Every issued key, oldest first, a page at a time. */
+  list(page: PageRequest): Promise<Page<ApiKeyRecord>>;
+  /**
+   * Revokes the key with its audit record (one transaction); a key already revoked is returned
+   * as it is. Undefined when there is no such key.
+   */
+  revoke(keyId: string, at: string, actor: Actor): Promise<ApiKeyRecord | undefined>;
+  /** Records the key's use at `nowMs`, at most once a minute per key; never fails the caller. */
+  touch(keyHash: string, nowMs: number): Promise<void>;
 }
 
 /** The append-only audit log (D-24); records are written with the change they describe. */
@@ -192,11 +273,79 @@ export interface IdempotencyRecords {
   release(scopeHash: string, token: string): Promise<void>;
 }
 
+/** Fixed-window counters (D-150): how many times a client did something in a window. */
+export interface RateLimits {
+  /**
+   * Counts one more use of `bucket` in the window starting at `windowStartMs`, if fewer than
+   * `limit` were counted there; false (nothing counted) once the limit is reached.
+   */
+  take(bucket: string, windowStartMs: number, windowMs: number, limit: number): Promise<boolean>;
+}
+
 // ── Scheme configuration ─────────────────────────────────────────────────────────────────────
 
 export interface SchemeConfigSource {
-  /** What the scheme has set for that delivery day (its version in force), or undefined. */
+  /**
+   * What the scheme has set for that delivery day (its version in force: the highest version
+   * whose `effectiveFrom` is on or before the day, D-190), or undefined. Strongly consistent.
+   */
   settingsFor(anmSchemeId: string, deliveryDate: string): Promise<SchemeSettings | undefined>;
+}
+
+/** One stored version of a scheme's configuration: immutable once written. */
+export interface SchemeVersion {
+  readonly version: number;
+  readonly effectiveFrom: string;
+  /** The configuration as the operator gave it (validated; absent fields take defaults). */
+  readonly config: SchemeConfigInput;
+  readonly createdAt: string;
+}
+
+/** A registered scheme: its name and every version, oldest first. */
+export interface SchemeRecord {
+  readonly anmSchemeId: string;
+  readonly name: string;
+  readonly versions: readonly SchemeVersion[];
+}
+
+/** A new version to store (`PUT /schemes/{id}`), with who asked and when. */
+export interface NewSchemeVersion {
+  readonly anmSchemeId: string;
+  readonly name: string;
+  readonly effectiveFrom: string;
+  readonly config: SchemeConfigInput;
+  readonly at: string;
+  readonly actor: Actor;
+}
+
+/** What storing a version found (D-191). */
+export type SchemeVersionOutcome =
+  | { readonly outcome: "stored"; readonly version: number }
+  /** A day on or after `effectiveFrom` already has a look-ahead: nothing was stored. */
+  | { readonly outcome: "in-use"; readonly usedThrough: string }
+  /** Another version was stored since `expectedLatest` was read: read again. */
+  | { readonly outcome: "moved" };
+
+/** The versioned scheme configurations (D-190, D-191) behind {@link SchemeConfigSource}. */
+export interface SchemeStore extends SchemeConfigSource {
+  get(anmSchemeId: string): Promise<SchemeRecord | undefined>;
+  /** Registered schemes by id, a page at a time. */
+  list(page: PageRequest): Promise<Page<SchemeRecord>>;
+  /**
+   * Stores the next version with its audit record, in one transaction conditional on the latest
+   * version still being `expectedLatest` (undefined: none) and on no day from `effectiveFrom` on
+   * having a look-ahead.
+   */
+  putVersion(
+    input: NewSchemeVersion,
+    expectedLatest: number | undefined,
+  ): Promise<SchemeVersionOutcome>;
+  /**
+   * Records that `deliveryDate` has a look-ahead, before the version in force is read for it:
+   * from then on no version can be stored with an `effectiveFrom` on or before that day, so the
+   * version a cycle records is the one every later read of that day finds (idempotent).
+   */
+  markDayInUse(anmSchemeId: string, deliveryDate: string): Promise<void>;
 }
 
 // ── The day-ahead market ─────────────────────────────────────────────────────────────────────
@@ -214,7 +363,15 @@ export interface Cycle {
   /** SHA-256 of the canonical look-ahead body (R-IN-2). */
   bodyHash: string;
   createdAtMs: number;
+  /**
+   * The scheme configuration version the day runs under (D-190); absent when the scheme has
+   * stored none (the defaults).
+   */
+  schemeVersion?: number;
+  /** The cycle's current execution (D-132): the latest attempt started for it. */
   executionArn?: string;
+  /** Which attempt `executionArn` is (1, 2, …): its execution is named `<cycleId>-<attempt>`. */
+  attempt?: number;
   /** The step running now or last (progress, and the failing step for the operator). */
   step?: string;
   failure?: { step: string; error: string; cause: string };
@@ -284,6 +441,55 @@ export type LookAheadClaim =
   | { created: true }
   | { created: false; bodyHash: string; cycleId: string };
 
+/**
+ * D-131: a cycle's writes are fenced on it being its scheme-day's current cycle: a
+ * `ConditionCheck` on the scheme-day pointer in the same transaction as the write.
+ */
+export interface CycleFence {
+  readonly cycleId: string;
+  readonly anmSchemeId: string;
+  readonly deliveryDate: string;
+}
+
+/** The fence of a cycle. */
+export function fenceOf(
+  cycle: Pick<Cycle, "cycleId" | "anmSchemeId" | "deliveryDate">,
+): CycleFence {
+  return {
+    cycleId: cycle.cycleId,
+    anmSchemeId: cycle.anmSchemeId,
+    deliveryDate: cycle.deliveryDate,
+  };
+}
+
+/** What a look-ahead's cycle replaces when it becomes current (R-IN-3, D-130). */
+export interface Replaced {
+  readonly cycleId: string;
+  /**
+   * The replaced cycle's status as read: the supersession is conditional on it. Undefined when
+   * the pointer names a cycle whose item is gone (a restore that lost it): only the pointer moves.
+   */
+  readonly status: CycleStatus | undefined;
+}
+
+/** Outcome of {@link CycleStore.beginCycle}. */
+export type BeginOutcome =
+  /** The cycle is stored and current; `replaced` was superseded in the same transaction. */
+  | { readonly outcome: "begun" }
+  /** The cycle already existed (a replay): nothing was written. */
+  | { readonly outcome: "exists" }
+  /** The pointer or the replaced cycle changed since they were read: read again and retry. */
+  | { readonly outcome: "moved" };
+
+/** A cycle status change, conditional on the status read, with its audit record (D-139). */
+export interface CycleTransition {
+  readonly from: readonly CycleStatus[];
+  readonly to: CycleStatus;
+  /** Further fields set with the status. */
+  readonly patch?: Partial<Cycle>;
+  readonly audit: AuditEntry;
+}
+
 export interface CycleStore {
   /** Claims `lookAheadId` for this body and cycle; conditional: never overwrites. */
   claimLookAhead(claim: {
@@ -295,51 +501,86 @@ export interface CycleStore {
   /** Stores the look-ahead body under the cycle (idempotent: same keys, same content). */
   saveLookAhead(cycleId: string, body: LookAheadBody): Promise<void>;
   loadLookAhead(cycleId: string): Promise<LookAheadBody | undefined>;
-  /** Creates the cycle if absent (conditional); returns the stored one either way. */
-  createCycle(cycle: Cycle): Promise<Cycle>;
+  /**
+   * R-IN-3, D-130, in one transaction: stores the new cycle (conditional: absent), points the
+   * scheme's day at it (conditional: the pointer still names `replaced`, or is absent when
+   * `replaced` is undefined, and the receive time is before its gate closure), marks `replaced`
+   * superseded by it (conditional on the status read) and writes the audit records. A cycle
+   * given as already `superseded` (a look-ahead older than the day's current one) is stored with
+   * its audit records only; the pointer is not touched.
+   */
+  beginCycle(
+    cycle: Cycle,
+    replaced: Replaced | undefined,
+    receivedAtMs: number,
+    audit: readonly AuditEntry[],
+  ): Promise<BeginOutcome>;
   getCycle(cycleId: string): Promise<Cycle | undefined>;
-  /** Sets fields; with `ifStatus`, only when the status is one of those (false otherwise). */
-  updateCycle(cycleId: string, patch: Partial<Cycle>, ifStatus?: CycleStatus[]): Promise<boolean>;
-  listCycles(deliveryDate: string): Promise<Cycle[]>;
-  /** The current cycle of a scheme's delivery day. */
+  /**
+   * D-132: records `attempt` as the cycle's current execution, only while the cycle is running
+   * or open and its current attempt is still `previous` (or already this one). False otherwise.
+   */
+  recordAttempt(
+    cycleId: string,
+    attempt: { attempt: number; executionArn: string },
+    previous: number | undefined,
+  ): Promise<boolean>;
+  /**
+   * Records the step now running with its audit record (from the previous step), fenced
+   * (D-131): `CycleSupersededError` when the cycle is not current, and nothing is written.
+   */
+  markStep(fence: CycleFence, step: string, audit: AuditEntry): Promise<void>;
+  /** Sets fields that are no state change (counts, flags), fenced. */
+  annotate(fence: CycleFence, patch: Partial<Cycle>): Promise<void>;
+  /**
+   * Moves the cycle's status with its audit record in one fenced transaction. False when the
+   * status is not one of `from` (nothing written); `CycleSupersededError` when not current.
+   */
+  transition(fence: CycleFence, change: CycleTransition): Promise<boolean>;
+  /** A delivery day's cycles (optionally of one status), oldest first, a page at a time. */
+  listCycles(
+    deliveryDate: string,
+    status: CycleStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<Cycle>>;
+  /** Every cycle of a delivery day, oldest first (all pages). */
+  cyclesOfDay(deliveryDate: string): Promise<Cycle[]>;
+  /** The current cycle of a scheme's delivery day (`receivedAtMs`: its look-ahead's). */
   currentCycle(
     anmSchemeId: string,
     deliveryDate: string,
-  ): Promise<{ cycleId: string; gateClosureMs: number } | undefined>;
-  /**
-   * Points the scheme's day at `next` if the current one is still `expected` (undefined: none)
-   * and, when there is one, the receive time is before its gate closure (R-IN-3). Conditional.
-   */
-  switchCurrent(
-    anmSchemeId: string,
-    deliveryDate: string,
-    next: { cycleId: string; gateClosureMs: number },
-    expected: string | undefined,
-    receivedAtMs: number,
-  ): Promise<boolean>;
+  ): Promise<{ cycleId: string; gateClosureMs: number; receivedAtMs?: number } | undefined>;
 }
 
 export interface MarketStore {
-  /** Writes markets and opportunities of a cycle (idempotent: deterministic keys). */
+  /**
+   * Writes markets and opportunities of a cycle (idempotent: deterministic keys); the market
+   * items are fenced on the cycle (D-131).
+   */
   saveBook(
-    cycleId: string,
+    fence: CycleFence,
     markets: StoredMarket[],
     opportunities: StoredOpportunity[],
   ): Promise<void>;
   listMarketsOfCycle(cycleId: string): Promise<StoredMarket[]>;
   listOpportunitiesOfCycle(cycleId: string): Promise<StoredOpportunity[]>;
   getMarket(marketId: string): Promise<StoredMarket | undefined>;
-  listMarkets(deliveryDate: string): Promise<StoredMarket[]>;
-  /** Moves the cycle's markets from one of `from` to `to` (conditional per market). */
+  /** A delivery day's markets by window start then id, a page at a time (D-140). */
+  listMarkets(deliveryDate: string, page: PageRequest): Promise<Page<StoredMarket>>;
+  /**
+   * Moves markets owned by `cycleId` from one of `from` to `to` (conditional per market), each
+   * transaction fenced on `fence` (the cycle doing the change, D-131).
+   */
   setMarketStatus(
+    fence: CycleFence,
     cycleId: string,
     marketIds: string[],
     to: MarketStatus,
     from: MarketStatus[],
   ): Promise<void>;
-  /** Records each market's matching result and moves it to `matched` (conditional per market). */
+  /** Records each market's matching result and moves it to `matched` (conditional, fenced). */
   setMarketResults(
-    cycleId: string,
+    fence: CycleFence,
     results: { marketId: string; tradeCount: number; tradedKw: number }[],
   ): Promise<void>;
   getOpportunity(
@@ -348,41 +589,90 @@ export interface MarketStore {
     entryId: string,
     side: string,
   ): Promise<StoredOpportunity | undefined>;
+  /** A participant's opportunities of a day by market, side and entry, a page at a time. */
   listOpportunitiesOfParticipant(
     participantId: string,
     deliveryDate: string,
-  ): Promise<StoredOpportunity[]>;
+    page: PageRequest,
+  ): Promise<Page<StoredOpportunity>>;
 }
 
 /** Why an order write was refused by its conditions. */
-export type OrderWriteRefusal = "GATE_CLOSED" | "QUANTITY_EXCEEDS_CAPACITY" | "ORDER_NOT_OPEN";
+export type OrderWriteRefusal =
+  | "GATE_CLOSED"
+  | "QUANTITY_EXCEEDS_CAPACITY"
+  | "ORDER_NOT_OPEN"
+  /** D-136: the entry's asset is no longer qualified, or the participant no longer approved. */
+  | "NOT_ELIGIBLE";
+
+/** Who may trade an order's entry, checked in the order's transaction (D-136). */
+export interface OrderEligibility {
+  readonly anmSchemeId: string;
+  readonly deliveryDate: string;
+  /** The asset whose claim makes the entry the participant's (R-ELIG-1). */
+  readonly assetId: string;
+}
 
 export interface OrderStore {
   /**
-   * Places an order in one transaction: the order (new id), the entry's open quantity in the
-   * market raised by its quantity only while it stays within `maxKw` (R-ORDER-2), and a check
-   * that the market is open in this cycle and the cycle is current (R-GATE-1, R-IN-3).
+   * Places an order in one transaction (R-ORDER-2, R-GATE-1, R-IN-3, D-136, D-139): the order
+   * (new id), the entry's open quantity raised only while it stays within `maxKw`, checks that
+   * the market is open in this cycle, that the cycle is current, that the entry's claim is
+   * still the asset's and the asset qualified, that the participant is approved, and the audit
+   * record.
    */
   placeOrder(
     order: StoredOrder,
     maxKw: number,
-    scheme: { anmSchemeId: string; deliveryDate: string },
+    eligibility: OrderEligibility,
+    audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined>;
-  /** Replaces an open order (amend/withdraw) adjusting the open quantity by the difference. */
+  /**
+   * Replaces an open order (amend/withdraw) adjusting the open quantity by the difference, with
+   * the same checks as {@link placeOrder} (withdrawals skip the eligibility ones) and its audit
+   * record.
+   */
   replaceOrder(
     before: StoredOrder,
     after: StoredOrder,
     maxKw: number,
+    eligibility: OrderEligibility | undefined,
+    scheme: { anmSchemeId: string; deliveryDate: string },
+    audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined>;
   getOrder(orderId: string): Promise<StoredOrder | undefined>;
   /** The orders with these ids that exist (any order), read in batches. */
   getOrders(orderIds: ReadonlyArray<string>): Promise<StoredOrder[]>;
-  listOrdersOfParticipant(participantId: string, marketId?: string): Promise<StoredOrder[]>;
-  listOrdersOfMarket(marketId: string, cycleId: string): Promise<StoredOrder[]>;
+  /** A participant's orders (of one market, or all) by market then order id, a page at a time. */
+  listOrdersOfParticipant(
+    participantId: string,
+    marketId: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<StoredOrder>>;
+  /** Every order of a participant that is still open (all pages; D-136). */
+  openOrdersOfParticipant(participantId: string): Promise<StoredOrder[]>;
+  /** The orders of a market in one cycle, a page at a time (operator, D-151). */
+  listOrdersOfMarket(
+    marketId: string,
+    cycleId: string,
+    page: PageRequest,
+  ): Promise<Page<StoredOrder>>;
+  /** Every order of a market in one cycle (all pages). */
+  ordersOfMarket(marketId: string, cycleId: string): Promise<StoredOrder[]>;
   /** Open quantity per `marketId|side|entryId` of a cycle, read strongly consistently. */
   openQuantities(cycleId: string): Promise<Map<string, number>>;
   /** Writes final states (matched/unmatched/cancelled) of many orders (idempotent). */
   settleOrders(orders: StoredOrder[]): Promise<void>;
+  /**
+   * D-136: cancels open orders, each conditional on being as read and lowering its open
+   * quantity, with one audit record per order; in transactions of whole orders, in order id
+   * order. An order that moved on meanwhile is left as it is. Returns the ids cancelled.
+   */
+  cancelOrders(
+    orders: readonly StoredOrder[],
+    cancelledAtMs: number,
+    audit: (order: StoredOrder) => AuditEntry,
+  ): Promise<string[]>;
 }
 
 export interface TradeStore {
@@ -397,12 +687,16 @@ export interface MeritOrderStore {
   saveDraft(cycleId: string, meritOrders: ConstraintMeritOrder[]): Promise<void>;
   loadDraft(cycleId: string): Promise<ConstraintMeritOrder[] | undefined>;
   /**
-   * Publishes a new immutable version for a constraint unless this cycle already published one
-   * (then returns that version). Conditional: versions are never overwritten.
+   * Publishes a new immutable version for each constraint unless this cycle already published
+   * that kind (then returns that version); versions are never overwritten. Every version is
+   * fenced on the publishing cycle being current (D-131): a superseded cycle publishes nothing.
    */
-  publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number>;
-  /** `publish` for many constraints at once (same outcome, far fewer requests). */
-  publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]>;
+  publishAll(
+    fence: CycleFence,
+    mols: Omit<PublishedMeritOrder, "version">[],
+    /** Written with the first version this call publishes (none when all were published). */
+    audit?: AuditEntry,
+  ): Promise<number[]>;
   latest(
     anmSchemeId: string,
     deliveryDate: string,
@@ -414,27 +708,227 @@ export interface MeritOrderStore {
     deliveryDate: string,
     constraintIds: ReadonlyArray<string>,
   ): Promise<PublishedMeritOrder[]>;
+  /** One published version (immutable), or undefined when there is no such version. */
+  version(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintId: string,
+    version: number,
+  ): Promise<PublishedMeritOrder | undefined>;
 }
 
-/** A message for a participant, kept in the outbox until delivered. */
-export interface Notification {
-  participantId: string;
-  /** Unique per participant: the same notification is stored once. */
-  eventId: string;
-  event: Record<string, unknown>;
-  atMs: number;
+/** A constraint's version as a publication wrote it, and the version it replaced (if any). */
+export interface PublishedVersionRef {
+  constraintId: string;
+  version: number;
+  previous?: PublishedMeritOrder;
 }
 
+/**
+ * The day-ahead steps' state changes that report events (R-NOTIFY-3): each is one change,
+ * written with its events in one transaction, or in batches released when the change is applied
+ * (R-VERIFY-6 §19). Idempotent: a re-run writes the same items and completes.
+ */
+export interface CycleChanges {
+  /**
+   * R-IN-3: the superseded cycle's open orders become `cancelled` (each with its
+   * `order.cancelled` event and audit record; an order no longer open keeps its state and gets
+   * neither) and its markets `cancelled`. Fenced on the new cycle (D-131).
+   */
+  cancelSuperseded(input: {
+    fence: CycleFence;
+    cycleId: string;
+    superseded: string;
+    orders: ReadonlyArray<StoredOrder>;
+    marketIds: ReadonlyArray<string>;
+    events: ReadonlyArray<PlatformEvent>;
+    auditOf: (order: StoredOrder) => AuditEntry;
+    atMs: number;
+  }): Promise<void>;
+  /**
+   * OpenMarkets: each market open with its `market.opened` events; then the cycle
+   * `markets-open` with `audit` (once). Fenced on the cycle (D-131).
+   */
+  openMarkets(input: {
+    fence: CycleFence;
+    cycleId: string;
+    marketIds: ReadonlyArray<string>;
+    events: ReadonlyArray<PlatformEvent>;
+    audit: AuditEntry;
+  }): Promise<void>;
+  /**
+   * Publishes a version for each constraint (as {@link MeritOrderStore.publishAll}) with the
+   * events `eventsFor` derives from the versions written and `audit` with the first version
+   * written, and sets the cycle's status last (with its own audit record). Fenced on the cycle:
+   * a superseded cycle publishes nothing ({@link CycleSupersededError}, D-131).
+   */
+  publish(input: {
+    fence: CycleFence;
+    cycleId: string;
+    mols: Omit<PublishedMeritOrder, "version">[];
+    eventsFor: (versions: ReadonlyArray<PublishedVersionRef>) => PlatformEvent[];
+    audit: AuditEntry;
+    status?: { to: CycleStatus; from: CycleStatus[]; audit: AuditEntry };
+  }): Promise<number[]>;
+}
+
+// ── Events and webhooks (R-NOTIFY, R-DISPATCH) ───────────────────────────────────────────────
+
+/** What the outbox holds: an event, the release of a change's gated events, a manual retry. */
+export type OutboxRecord =
+  | { kind: "event"; changeId: string; gated: boolean; event: OutboxEvent }
+  | { kind: "release"; changeId: string }
+  | { kind: "retry"; deliveryId: string; requestedAtMs: number };
+
+/**
+ * The transactional outbox (R-NOTIFY-3). State changes write their events through the stores'
+ * own methods, in the same transaction (`functions/adapters/change-writer.ts`); this port writes
+ * events that have no other state (`webhook.test`) and reads a released change's events.
+ */
 export interface Outbox {
-  /** Idempotent: a notification whose `eventId` the participant already has is not stored again. */
-  notifyAll(notifications: Notification[]): Promise<void>;
+  /** Writes the events of a change with nothing else to write (conditional on each id). */
+  append(changeId: string, events: ReadonlyArray<PlatformEvent>): Promise<void>;
+  /** The gated events of a change (written in batches, released with the change: §19). */
+  gatedEvents(changeId: string): Promise<OutboxEvent[]>;
+}
+
+/** A secret sealed by the {@link SecretBox} (an opaque envelope). */
+export type SealedSecret = Record<string, string>;
+
+/** Webhook secrets (R-NOTIFY-2): made at random, stored sealed (KMS in the cloud), opened to sign. */
+export interface SecretBox {
+  /** `whsec_` + base64 of 32 random bytes. */
+  newSecret(): string;
+  /** Encrypts for one endpoint owner (bound to it: it opens for that owner only). */
+  seal(secret: string, owner: string): Promise<SealedSecret>;
+  open(sealed: SealedSecret, owner: string): Promise<string>;
+}
+
+export interface WebhookEndpointStore {
+  /** Strongly consistent. */
+  get(owner: string): Promise<WebhookEndpoint<SealedSecret> | undefined>;
+  /**
+   * Writes the endpoint if its stored revision is still `expectedRevision` (undefined: none
+   * stored), with its audit record, in one transaction; false when it changed meanwhile.
+   */
+  put(
+    endpoint: WebhookEndpoint<SealedSecret>,
+    expectedRevision: number | undefined,
+    audit: AuditEntry,
+  ): Promise<boolean>;
+  /** Deletes it if still at `expectedRevision`, with its audit record; false otherwise. */
+  delete(owner: string, expectedRevision: number, audit: AuditEntry): Promise<boolean>;
+}
+
+/** A lease on a delivery: one dispatcher attempts it at a time; a crashed one's lease lapses. */
+export interface DeliveryLease {
+  token: string;
+  untilMs: number;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  type?: EventType;
+  fromMs?: number;
+  toMs?: number;
+}
+
+export interface DeliveryStore {
+  /**
+   * Creates each delivery unless it exists (conditional), a pending one with `lease` held by the
+   * creator for its first attempt; returns the ids this call created.
+   */
+  createAll(deliveries: ReadonlyArray<WebhookDelivery>, lease: DeliveryLease): Promise<Set<string>>;
+  /** Strongly consistent. */
+  get(deliveryId: string): Promise<WebhookDelivery | undefined>;
+  /** An owner's deliveries, newest first, a page at a time. */
+  list(owner: string, filter: DeliveryFilter, page: PageRequest): Promise<Page<WebhookDelivery>>;
+  /** Ids of deliveries due at `nowMs` (a scheduled attempt or a manual retry) and not leased. */
+  due(nowMs: number, limit: number): Promise<string[]>;
+  /** Takes the lease when the delivery is due and not leased; the delivery, or undefined. */
+  claim(
+    deliveryId: string,
+    lease: DeliveryLease,
+    nowMs: number,
+  ): Promise<WebhookDelivery | undefined>;
+  /** Gives a lease back without an attempt (it becomes due for any dispatcher at once). */
+  release(deliveryId: string, token: string): Promise<void>;
+  /** Records an attempt and the next state while `token` still holds the lease; false if not. */
+  complete(claimed: WebhookDelivery, token: string, update: DeliveryUpdate): Promise<boolean>;
+  /** Ends a delivery without an attempt (no endpoint any more: undeliverable; endpoint gone: failed), under the lease. */
+  settle(deliveryId: string, token: string, status: "failed" | "undeliverable"): Promise<void>;
+  /**
+   * R-NOTIFY-8: asks for one attempt now (due at once, status unchanged), writing a retry
+   * record to the outbox and the audit record in the same transaction.
+   */
+  requestRetry(delivery: WebhookDelivery, atMs: number, audit: AuditEntry): Promise<void>;
+  /** Ends a pending delivery no dispatcher holds (the sweep after a 410); leaves any other as it is. */
+  settleIdle(deliveryId: string, status: "failed" | "undeliverable", nowMs: number): Promise<void>;
+  /** An owner's pending deliveries (ids), for the sweep after a 410 or a deletion. */
+  pendingOf(owner: string): Promise<string[]>;
+}
+
+/** Resolves, checks and calls receivers (R-NOTIFY-1, R-NOTIFY-5, R-NOTIFY-6). */
+export interface WebhookTransport {
+  /**
+   * R-NOTIFY-1 at registration: the host must resolve, and only to allowed addresses (a
+   * loopback target of the local stack to loopback only). Undefined, or why the URL is refused.
+   */
+  check(target: WebhookTarget): Promise<string | undefined>;
+  /**
+   * One attempt: resolves the host again, refuses a disallowed address (`address-not-allowed`,
+   * no connection made), connects to the checked address, POSTs the body signed with each
+   * secret (Standard Webhooks), no redirects, within `timeoutMs`.
+   */
+  send(request: {
+    target: WebhookTarget;
+    eventId: string;
+    body: string;
+    secrets: ReadonlyArray<string>;
+    timeoutMs: number;
+  }): Promise<Omit<AttemptResult, "startedAtMs">>;
+}
+
+/** Settings of delivery that an operator (or a test) may change; defaults are R-NOTIFY-6's. */
+export interface WebhookSettings {
+  /** Delays before attempts 2–10. */
+  readonly retryDelaysMs: ReadonlyArray<number>;
+  readonly timeoutMs: number;
+  /** How long a claim holds (longer than an attempt can take). */
+  readonly leaseMs: number;
+  /** Attempts in flight at once in one dispatcher, and per endpoint. */
+  readonly concurrency: number;
+  readonly perEndpoint: number;
+  /** Pause between looks at the due deliveries when none are due. */
+  readonly pollMs: number;
+  readonly urlPolicy: UrlPolicy;
+}
+
+/** Random fractions in [0, 1) (jitter). */
+export interface RandomSource {
+  fraction(): number;
+}
+
+/** Waiting (the retry dispatcher's pause between looks). */
+export interface Sleeper {
+  sleep(ms: number): Promise<void>;
+}
+
+/** The operator's alert channel (the alarm topic in the cloud, D-135). */
+export interface Alerts {
+  /** Sends one alert; `subject` is a short line, `message` the details. */
+  alert(subject: string, message: Record<string, unknown>): Promise<void>;
 }
 
 // ── Workflows ────────────────────────────────────────────────────────────────────────────────
 
 export interface WorkflowStarter {
-  /** Starts (or finds, when already started with this name) an execution. */
-  start(name: string, input: unknown): Promise<string>;
+  /**
+   * Starts an execution named `name`; the running execution of that name and input is the same
+   * start (Standard workflows' idempotency). Undefined when an execution of that name exists
+   * otherwise (ended, or another input): never adopted (D-132).
+   */
+  start(name: string, input: unknown): Promise<string | undefined>;
   /** Stops a running execution; one that has already ended is left as it is. */
   stop(executionArn: string, cause: string): Promise<void>;
 }
@@ -460,9 +954,10 @@ export interface ExecutionSummary {
 }
 
 export interface WorkflowInspector {
-  describe(executionArn: string): Promise<ExecutionSummary>;
-  /** The whole history, oldest first. */
-  history(executionArn: string): Promise<ExecutionStep[]>;
+  /** Undefined when the service has no such execution (D-152). */
+  describe(executionArn: string): Promise<ExecutionSummary | undefined>;
+  /** The whole history, oldest first; undefined when the service has no such execution. */
+  history(executionArn: string): Promise<ExecutionStep[] | undefined>;
   /** The most recent executions first. */
   list(limit?: number): Promise<ExecutionSummary[]>;
 }

@@ -42,12 +42,27 @@ export interface ScheduleTrigger {
   readonly everyMinutes: number;
 }
 
+/** How a workflow execution can end (Step Functions execution statuses). */
+export type ExecutionEndStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+/**
+ * A function invoked when an execution of a WORKFLOWS state machine ends in one of `statuses`:
+ * an EventBridge rule on the "Step Functions Execution Status Change" event in the cloud, and
+ * the same event from the local Step Functions endpoint when an execution ends there (D-134).
+ */
+export interface ExecutionStatusTrigger {
+  readonly kind: "execution-status";
+  /** The WORKFLOWS row id whose executions are watched. */
+  readonly workflow: string;
+  readonly statuses: readonly ExecutionEndStatus[];
+}
+
 export interface Consumer {
   /** PascalCase, identical to the handler file in kebab-case. */
   readonly id: string;
   readonly entry: string;
   readonly description: string;
-  readonly trigger: StreamTrigger | ScheduleTrigger;
+  readonly trigger: StreamTrigger | ScheduleTrigger | ExecutionStatusTrigger;
   /** What the handler touches besides its trigger (functions/wiring.ts). */
   readonly grants: Grants;
   /** @default 60 */
@@ -55,6 +70,43 @@ export interface Consumer {
 }
 
 export const CONSUMERS: readonly Consumer[] = [
+  {
+    id: "CycleExecutionEnded",
+    entry: "functions/events/handlers/cycle-execution-ended.ts",
+    description:
+      "a day-ahead execution failed, timed out or was stopped: publish the fallback MOL, mark the cycle failed, alert the operator",
+    trigger: {
+      kind: "execution-status",
+      workflow: "DayAheadCycle",
+      statuses: ["FAILED", "TIMED_OUT", "ABORTED"],
+    },
+    grants: { table: "readWrite", topic: { Alarms: "publish" } },
+  },
+  {
+    id: "WebhookDispatcher",
+    entry: "functions/events/handlers/webhook-dispatcher.ts",
+    description:
+      "fans each outbox event out to its endpoints' deliveries and makes the first attempts (R-NOTIFY-3..7)",
+    trigger: {
+      kind: "stream",
+      startingPosition: "TRIM_HORIZON",
+      batchSize: 100,
+      maxBatchingWindowSeconds: 0,
+      retryAttempts: 10_000,
+      filter: { eventNames: ["INSERT"], partitionKeyPrefix: "OUTBOX#" },
+    },
+    grants: { table: "readWrite", key: { WebhookSecrets: "decrypt" } },
+    timeoutSeconds: 120,
+  },
+  {
+    id: "WebhookRetries",
+    entry: "functions/events/handlers/webhook-retries.ts",
+    description:
+      "makes the due webhook attempts (R-NOTIFY-6 schedule, manual retries, lapsed leases)",
+    trigger: { kind: "schedule", everyMinutes: 1 },
+    grants: { table: "readWrite", key: { WebhookSecrets: "decrypt" } },
+    timeoutSeconds: 90,
+  },
   {
     id: "ScheduleSettlement",
     entry: "functions/events/handlers/schedule-settlement.ts",

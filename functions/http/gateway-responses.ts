@@ -69,6 +69,17 @@ export const GATEWAY_PROBLEMS = {
     title: "Bad Request",
     detail: "The request could not be processed.",
   },
+  /**
+   * D-145: the authorizer could not run (its table read failed: an outage). Nothing was decided,
+   * so the client may retry: 503, not API Gateway's default 500.
+   */
+  authorizerFailure: {
+    responseType: "AUTHORIZER_FAILURE",
+    status: 503,
+    code: "TEMPORARILY_UNAVAILABLE",
+    title: "Service Unavailable",
+    detail: "The service is busy; nothing was changed. Retry shortly.",
+  },
   internalError: {
     responseType: "DEFAULT_5XX",
     status: 500,

@@ -63,6 +63,7 @@ export function cycleView(c: Cycle) {
     deliveryDate: c.deliveryDate,
     status: c.status,
     gateClosureAt: toUtcIso(c.gateClosureMs),
+    schemeVersion: c.schemeVersion ?? null,
     ...(c.executionArn ? { executionArn: c.executionArn } : {}),
     ...(c.step ? { step: c.step } : {}),
     ...(c.failure ? { failure: c.failure } : {}),

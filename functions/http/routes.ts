@@ -33,7 +33,7 @@ export const ROUTES = [
     path: "/health",
     roles: "none",
     entry: "functions/http/handlers/get-health.ts",
-    grants: {},
+    grants: { table: "read" },
   },
   {
     id: "GetOpenApi",
@@ -133,6 +133,71 @@ export const ROUTES = [
     grants: { table: "readWrite" },
   },
   {
+    id: "ReissueParticipantKey",
+    method: "POST",
+    path: "/participants/{participantId}/key-reissues",
+    roles: ["operator"],
+    entry: "functions/http/handlers/reissue-participant-key.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "RotateOwnApiKey",
+    method: "POST",
+    path: "/me/api-key-rotations",
+    roles: ["participant"],
+    entry: "functions/http/handlers/rotate-own-api-key.ts",
+    grants: { table: "readWrite" },
+  },
+  // Schemes and keys (operator): versioned configuration, scheme-bound ANM keys, revocation.
+  {
+    id: "PutScheme",
+    method: "PUT",
+    path: "/schemes/{anmSchemeId}",
+    roles: ["operator"],
+    entry: "functions/http/handlers/put-scheme.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "ListSchemes",
+    method: "GET",
+    path: "/schemes",
+    roles: ["operator", "anm"],
+    entry: "functions/http/handlers/list-schemes.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "GetScheme",
+    method: "GET",
+    path: "/schemes/{anmSchemeId}",
+    roles: ["operator", "anm"],
+    entry: "functions/http/handlers/get-scheme.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "IssueAnmKey",
+    method: "POST",
+    path: "/schemes/{anmSchemeId}/anm-keys",
+    roles: ["operator"],
+    entry: "functions/http/handlers/issue-anm-key.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "ListApiKeys",
+    method: "GET",
+    path: "/api-keys",
+    roles: ["operator"],
+    entry: "functions/http/handlers/list-api-keys.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "RevokeApiKey",
+    method: "DELETE",
+    path: "/api-keys/{keyId}",
+    roles: ["operator"],
+    entry: "functions/http/handlers/revoke-api-key.ts",
+    grants: { table: "readWrite" },
+  },
+  {
     id: "ListAuditRecords",
     method: "GET",
     path: "/audit",
@@ -193,7 +258,7 @@ export const ROUTES = [
     id: "ListOrders",
     method: "GET",
     path: "/orders",
-    roles: ["participant"],
+    roles: ["participant", "operator"],
     entry: "functions/http/handlers/list-orders.ts",
     grants: { table: "read" },
   },
@@ -252,6 +317,79 @@ export const ROUTES = [
     roles: ["operator"],
     entry: "functions/http/handlers/get-cycle-execution.ts",
     grants: { table: "read", workflow: { DayAheadCycle: "read" } },
+  },
+  // Webhooks (R-NOTIFY, R-DISPATCH): one endpoint per participant or ANM scheme.
+  {
+    id: "PutWebhookEndpoint",
+    method: "PUT",
+    path: "/webhook-endpoint",
+    roles: ["participant", "anm"],
+    entry: "functions/http/handlers/put-webhook-endpoint.ts",
+    grants: { table: "readWrite", key: { WebhookSecrets: "encrypt" } },
+  },
+  {
+    id: "GetWebhookEndpoint",
+    method: "GET",
+    path: "/webhook-endpoint",
+    roles: ["participant", "anm"],
+    entry: "functions/http/handlers/get-webhook-endpoint.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "DeleteWebhookEndpoint",
+    method: "DELETE",
+    path: "/webhook-endpoint",
+    roles: ["participant", "anm"],
+    entry: "functions/http/handlers/delete-webhook-endpoint.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "RotateWebhookSecret",
+    method: "POST",
+    path: "/webhook-endpoint/secret-rotations",
+    roles: ["participant", "anm"],
+    entry: "functions/http/handlers/rotate-webhook-secret.ts",
+    grants: { table: "readWrite", key: { WebhookSecrets: "encrypt" } },
+  },
+  {
+    id: "TestWebhookEndpoint",
+    method: "POST",
+    path: "/webhook-endpoint/test",
+    roles: ["participant", "anm"],
+    entry: "functions/http/handlers/test-webhook-endpoint.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "ListWebhookDeliveries",
+    method: "GET",
+    path: "/webhook-deliveries",
+    roles: ["participant", "anm"],
+    entry: "functions/http/handlers/list-webhook-deliveries.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "GetWebhookDelivery",
+    method: "GET",
+    path: "/webhook-deliveries/{deliveryId}",
+    roles: ["participant", "anm"],
+    entry: "functions/http/handlers/get-webhook-delivery.ts",
+    grants: { table: "read" },
+  },
+  {
+    id: "RetryWebhookDelivery",
+    method: "POST",
+    path: "/webhook-deliveries/{deliveryId}/retry",
+    roles: ["participant", "anm"],
+    entry: "functions/http/handlers/retry-webhook-delivery.ts",
+    grants: { table: "readWrite" },
+  },
+  {
+    id: "ListMeritOrderInstructions",
+    method: "GET",
+    path: "/merit-order-instructions",
+    roles: ["participant", "anm", "operator"],
+    entry: "functions/http/handlers/list-merit-order-instructions.ts",
+    grants: { table: "read" },
   },
   // After delivery: actuals, participants' data, performance, settlement, the Curtailment Index.
   {
@@ -380,14 +518,15 @@ export type RouteId = (typeof ROUTES)[number]["id"];
 
 /**
  * The REQUEST authorizer: maps the `x-api-key` header to a role and an identity. It reads the
- * hashed key from the table and nothing else.
+ * hashed key (and a participant's status) from the table, and updates the key's last use at most
+ * once a minute (D-197), hence `readUpdate`: it can neither put nor delete an item.
  */
 export const AUTHORIZER = {
   id: "Authorize",
   entry: "functions/http/handlers/authorize.ts",
   /** The header the key travels in (api.md, Conventions). */
   header: "x-api-key",
-  grants: { table: "read" },
+  grants: { table: "readUpdate" },
 } as const satisfies { id: string; entry: string; header: string; grants: Grants };
 
 /** True when the route needs a key. */

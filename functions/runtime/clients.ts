@@ -1,6 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { env } from "./env";
 
@@ -19,6 +21,7 @@ function localOverrides(endpoint: string | undefined) {
 let dynamo: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
 let s3: S3Client | undefined;
+let kms: KMSClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   if (dynamo === undefined) {
@@ -53,4 +56,19 @@ export function s3Client(): S3Client {
     });
   }
   return s3;
+}
+
+let sns: SNSClient | undefined;
+
+export function snsClient(): SNSClient {
+  if (sns === undefined) {
+    const { AWS_REGION, SNS_ENDPOINT } = env();
+    sns = new SNSClient({ region: AWS_REGION, ...localOverrides(SNS_ENDPOINT) });
+  }
+  return sns;
+}
+
+export function kmsClient(): KMSClient {
+  kms ??= new KMSClient({ region: env().AWS_REGION });
+  return kms;
 }

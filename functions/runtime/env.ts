@@ -31,6 +31,34 @@ export const EnvSchema = z.object({
   S3_ENDPOINT: z.url().optional(),
   /** The meter upload bucket; set by a `bucket: { MeterUploads }` grant. */
   BUCKET_METER_UPLOADS_NAME: z.string().min(1).optional(),
+  /** The operator's alarm topic (a `topic: { Alarms: "publish" }` grant, D-135). */
+  TOPIC_ALARMS_ARN: z.string().startsWith("arn:").optional(),
+  /** Local only: the local SNS endpoint's URL. */
+  SNS_ENDPOINT: z.url().optional(),
+  /** D-150: registrations one client address may make per hour. */
+  REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  /** The KMS key that wraps webhook secrets' data keys; set by a key grant (WebhookSecrets). */
+  KEY_WEBHOOK_SECRETS_ARN: z.string().startsWith("arn:").optional(),
+  /** Local only: the directory of the local stack's key files (instead of KMS). */
+  LOCAL_KEY_DIR: z.string().min(1).optional(),
+  /** Local only: receivers at http://127.0.0.1:<port> and http://localhost:<port> (R-NOTIFY-1). */
+  WEBHOOK_ALLOW_LOCAL_HTTP: z.enum(["true", "false"]).optional(),
+  /**
+   * Delivery settings (defaults: R-NOTIFY-6). Delays before attempts 2–10 in ms, comma-separated
+   * (tests shorten them); one attempt's timeout; the lease of a claim; attempts in flight per
+   * dispatcher and per endpoint; the pause between looks at due deliveries; DNS servers
+   * (`host:port`, comma-separated) instead of the system's.
+   */
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+){8}$/, { message: "nine delays in ms, comma-separated" })
+    .optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
+  WEBHOOK_LEASE_MS: z.coerce.number().int().min(1_000).max(900_000).optional(),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  WEBHOOK_PER_ENDPOINT: z.coerce.number().int().min(1).max(64).optional(),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).optional(),
+  WEBHOOK_DNS_SERVERS: z.string().min(1).optional(),
   /**
    * Authorizer only: role → API Gateway usage-plan key (JSON). A throttling bucket, not a
    * credential: with API key source AUTHORIZER, API Gateway never accepts it from a client.

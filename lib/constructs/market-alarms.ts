@@ -44,6 +44,22 @@ export interface MarketAlarmsProps {
   readonly email?: string;
   /** How long one evaluation period is. @default 5 minutes */
   readonly period?: Duration;
+  /**
+   * The topic to notify, when the stack made it first (functions may publish to it, D-135).
+   * @default a new topic ({@link alarmTopic})
+   */
+  readonly topic?: Topic;
+}
+
+/** The operator's alarm topic: TLS enforced, encrypted with the AWS-managed SNS key. */
+export function alarmTopic(scope: Construct, id: string): Topic {
+  return new Topic(scope, id, {
+    displayName: "BiTraDER operator alarms",
+    enforceSSL: true,
+    // Server-side encryption with the AWS-managed SNS key: CloudWatch alarms may publish to
+    // it without a key policy of ours.
+    masterKey: Alias.fromAliasName(scope, `${id}SnsKey`, "alias/aws/sns"),
+  });
 }
 
 /**
@@ -66,13 +82,7 @@ export class MarketAlarms extends Construct {
   constructor(scope: Construct, id: string, props: MarketAlarmsProps) {
     super(scope, id);
     const period = props.period ?? Duration.minutes(5);
-    this.topic = new Topic(this, "Topic", {
-      displayName: "BiTraDER operator alarms",
-      enforceSSL: true,
-      // Server-side encryption with the AWS-managed SNS key: CloudWatch alarms may publish to
-      // it without a key policy of ours.
-      masterKey: Alias.fromAliasName(this, "SnsKey", "alias/aws/sns"),
-    });
+    this.topic = props.topic ?? alarmTopic(this, "Topic");
     if (props.email !== undefined) this.topic.addSubscription(new EmailSubscription(props.email));
 
     const sum = (metric: Metric) => metric.with({ statistic: "Sum", period });

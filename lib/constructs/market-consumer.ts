@@ -23,7 +23,8 @@ export interface MarketConsumerProps {
 /**
  * One CONSUMERS row: its MarketFunction and its trigger — an event source mapping on the table's
  * stream (the row's batch size, window, retries and filter; partial batch failures reported by
- * the handler), or an EventBridge rule on the row's rate.
+ * the handler), an EventBridge rule on the row's rate, or an EventBridge rule on the status
+ * changes of a workflow's executions.
  */
 export class MarketConsumer extends Construct {
   readonly function: MarketFunction;
@@ -57,6 +58,26 @@ export class MarketConsumer extends Construct {
         ...(trigger.filter ? { filters: [streamFilter(trigger.filter)] } : {}),
       });
       this.rule = undefined;
+    } else if (trigger.kind === "execution-status") {
+      const workflow = resources.workflows?.[trigger.workflow];
+      if (workflow === undefined)
+        throw new Error(
+          `MarketConsumer ${consumer.id}: needs the state machine ${trigger.workflow}`,
+        );
+      // D-134: EventBridge's own event for an execution's status change, for this machine only.
+      this.rule = new Rule(this, "ExecutionStatus", {
+        description: `BiTraDER ${consumer.id}: ${trigger.workflow} executions ${trigger.statuses.join(", ")}`,
+        eventPattern: {
+          source: ["aws.states"],
+          detailType: ["Step Functions Execution Status Change"],
+          detail: {
+            status: [...trigger.statuses],
+            stateMachineArn: [workflow.stateMachine.stateMachineArn],
+          },
+        },
+        targets: [new LambdaFunction(this.function.function, { retryAttempts: 8 })],
+      });
+      this.eventSourceMapping = undefined;
     } else {
       this.rule = new Rule(this, "Schedule", {
         description: `BiTraDER ${consumer.id}: every ${trigger.everyMinutes} min`,
@@ -94,6 +115,9 @@ function validate(consumer: Consumer): void {
       throw new Error(`MarketConsumer ${consumer.id}: maxBatchingWindowSeconds must be 0-300`);
     if (!Number.isInteger(trigger.retryAttempts) || trigger.retryAttempts < 0)
       throw new Error(`MarketConsumer ${consumer.id}: retryAttempts must be a whole number ≥ 0`);
+  } else if (trigger.kind === "execution-status") {
+    if (trigger.statuses.length === 0)
+      throw new Error(`MarketConsumer ${consumer.id}: name at least one execution status`);
   } else if (!Number.isInteger(trigger.everyMinutes) || trigger.everyMinutes < 1) {
     throw new Error(`MarketConsumer ${consumer.id}: everyMinutes must be a whole number ≥ 1`);
   }

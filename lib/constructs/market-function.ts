@@ -2,11 +2,21 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import {
+  type AddToPrincipalPolicyResult,
+  Effect,
+  PolicyDocument,
+  PolicyStatement,
+  Role,
+  type RoleProps,
+  ServicePrincipal,
+} from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
@@ -24,10 +34,14 @@ const RESERVED_ENVIRONMENT = [
   "USAGE_KEYS",
   "DYNAMODB_ENDPOINT",
   "SFN_ENDPOINT",
+  "SNS_ENDPOINT",
+  "LOCAL_KEY_DIR",
+  "WEBHOOK_ALLOW_LOCAL_HTTP",
   "AWS_REGION",
 ];
-/** Bucket and queue variables, whatever their id. */
-const RESERVED_PATTERN = /^(BUCKET_[A-Z0-9_]+_NAME|QUEUE_[A-Z0-9_]+_URL)$/;
+/** Bucket, queue, topic and key variables, whatever their id. */
+const RESERVED_PATTERN =
+  /^(BUCKET_[A-Z0-9_]+_NAME|QUEUE_[A-Z0-9_]+_URL|TOPIC_[A-Z0-9_]+_ARN|KEY_[A-Z0-9_]+_ARN)$/;
 
 /** A WORKFLOWS row's state machine, and the variable that names it. */
 export interface GrantedWorkflow {
@@ -52,6 +66,10 @@ export interface GrantResources {
   readonly buckets?: Readonly<Record<string, IBucket>>;
   readonly queues?: Readonly<Record<string, IQueue>>;
   readonly schedules?: ScheduleGroup;
+  /** Topic id → its SNS topic (`Alarms`: the operator's alarm topic). */
+  readonly topics?: Readonly<Record<string, ITopic>>;
+  /** KMS keys a `key` grant may name, by id. */
+  readonly keys?: Readonly<Record<string, IKey>>;
 }
 
 /** DynamoDB actions per access level. Scan is never granted: every read goes by key or index. */
@@ -61,6 +79,13 @@ const TABLE_ACTIONS = {
     "dynamodb:BatchGetItem",
     "dynamodb:Query",
     "dynamodb:ConditionCheckItem",
+  ],
+  readUpdate: [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:UpdateItem",
   ],
   readWrite: [
     "dynamodb:GetItem",
@@ -109,6 +134,30 @@ export interface MarketFunctionProps {
 }
 
 /**
+ * A role that keeps every statement granted to it in one inline policy of its own (D-230): the
+ * grants read the same, and a function costs no separate AWS::IAM::Policy resource (the market
+ * stack must stay within CloudFormation's 500 resources). The role is created with its
+ * permissions, so the function (which needs the role) never starts without them.
+ */
+class InlinePolicyRole extends Role {
+  private readonly grantsDocument: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: RoleProps) {
+    const grantsDocument = new PolicyDocument();
+    super(scope, id, {
+      ...props,
+      inlinePolicies: { ...props.inlinePolicies, grants: grantsDocument },
+    });
+    this.grantsDocument = grantsDocument;
+  }
+
+  override addToPrincipalPolicy(statement: PolicyStatement): AddToPrincipalPolicyResult {
+    this.grantsDocument.addStatements(statement);
+    return { statementAdded: true, policyDependable: this };
+  }
+}
+
+/**
  * The house Lambda function: Node.js 24 (the latest Lambda runtime) on arm64, bundled locally by esbuild (no Docker) as ESM
  * with the pinned AWS SDK inside, X-Ray tracing, JSON logs to its own log group, and access
  * granted only through {@link MarketFunction.grant} (least privilege, from the grants of ROUTES,
@@ -126,7 +175,7 @@ export class MarketFunction extends Construct {
     });
     // Its own role, allowed to write to its own log group only (instead of the managed
     // AWSLambdaBasicExecutionRole, which allows every log group).
-    const role = new Role(this, "Role", {
+    const role = new InlinePolicyRole(this, "Role", {
       assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
       description: `BiTraDER ${props.entry}`,
     });
@@ -170,7 +219,7 @@ export class MarketFunction extends Construct {
   }
 
   /** Lets the function use the table with the given access, and tells it the table's name. */
-  bindTable(table: ITable, access: "read" | "readWrite"): this {
+  bindTable(table: ITable, access: keyof typeof TABLE_ACTIONS): this {
     const indexes = TABLE_SPEC.globalSecondaryIndexes.map(
       (index) => `${table.tableArn}/index/${index.indexName}`,
     );
@@ -282,6 +331,24 @@ export class MarketFunction extends Construct {
       if (access === "send") queue.grantSendMessages(this.function);
       else queue.grantConsumeMessages(this.function);
       this.function.addEnvironment(GRANT_VARIABLES.queue(id)[0]!, queue.queueUrl);
+    }
+    for (const id of Object.keys(grants.topic ?? {})) {
+      const topic = this.need(resources.topics?.[id], `the topic ${id}`);
+      topic.grantPublish(this.function);
+      this.function.addEnvironment(GRANT_VARIABLES.topic(id)[0]!, topic.topicArn);
+    }
+    for (const [id, access] of Object.entries(grants.key ?? {})) {
+      const key = this.need(resources.keys?.[id], `the key ${id}`);
+      // Data keys only: GenerateDataKey to seal, Decrypt to open; never the key's policy.
+      if (access === "encrypt" || access === "encryptDecrypt")
+        this.function.addToRolePolicy(
+          new PolicyStatement({ actions: ["kms:GenerateDataKey"], resources: [key.keyArn] }),
+        );
+      if (access === "decrypt" || access === "encryptDecrypt")
+        this.function.addToRolePolicy(
+          new PolicyStatement({ actions: ["kms:Decrypt"], resources: [key.keyArn] }),
+        );
+      this.function.addEnvironment(GRANT_VARIABLES.key(id)[0]!, key.keyArn);
     }
     if (grants.schedule !== undefined) {
       const group = this.need(resources.schedules, "the schedule group");

@@ -115,8 +115,13 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
     if (match === undefined) return send(res, gatewayProblem(GATEWAY_PROBLEMS.routeNotFound));
     const { route, parameters } = match.compiled;
     routeOf.set(res, route.id);
+    // D-144: a path that is not valid %-encoding, or a header or query name that would name an
+    // object's own machinery, is the client's malformed request: 400, never a 500.
+    const decoded = parameters.map((_, index) => decodedOrUndefined(match.values[index]!));
+    if (decoded.includes(undefined) || hasReservedName(req, url))
+      return send(res, gatewayProblem(GATEWAY_PROBLEMS.badRequest));
     const pathParameters = Object.fromEntries(
-      parameters.map((name, index) => [name, decodeURIComponent(match.values[index]!)]),
+      parameters.map((name, index) => [name, decoded[index]!]),
     );
     const event = proxyEvent({ req, url, method, route, pathParameters, body, requestId, stage });
 
@@ -133,7 +138,7 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
         return send(
           res,
           gatewayProblem(
-            unauthorized ? GATEWAY_PROBLEMS.unauthenticated : GATEWAY_PROBLEMS.internalError,
+            unauthorized ? GATEWAY_PROBLEMS.unauthenticated : GATEWAY_PROBLEMS.authorizerFailure,
           ),
         );
       }
@@ -217,6 +222,25 @@ function gatewayProblem(spec: GatewayProblem): APIGatewayProxyResult {
 function sourceIp(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? "127.0.0.1";
   return address.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+/** `decodeURIComponent`, or undefined for a malformed %-sequence. */
+function decodedOrUndefined(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names no header or query parameter may have (they are JavaScript objects' own machinery). */
+const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+
+function hasReservedName(req: IncomingMessage, url: URL): boolean {
+  for (let index = 0; index < req.rawHeaders.length; index += 2)
+    if (RESERVED_NAMES.has(req.rawHeaders[index]!.toLowerCase())) return true;
+  for (const name of url.searchParams.keys()) if (RESERVED_NAMES.has(name)) return true;
+  return false;
 }
 
 /** The REST v1 proxy event API Gateway would send for this request. */

@@ -53,6 +53,8 @@ export interface LocalResources {
   readonly stateMachineArns: Readonly<Record<string, string>>;
   /** Bucket id → the local bucket's name (served by the object route, `object-route.ts`). */
   readonly buckets?: Readonly<Record<string, string>>;
+  /** Topic id → its ARN on the local SNS endpoint. */
+  readonly topicArns: Readonly<Record<string, string>>;
 }
 
 /** The local name of a bucket a grant names by id (`MeterUploads` → `bitrader-meter-uploads`). */
@@ -88,6 +90,17 @@ export const LOCAL_GRANTS: Readonly<
   schedule: {
     unavailable: "no local EventBridge Scheduler endpoint is part of the local stack yet",
   },
+  topic: (r, id) => {
+    const arn = r.topicArns[id];
+    if (arn === undefined)
+      throw new Error(`a grant names topic ${id}, which the local stack has not`);
+    return { [GRANT_VARIABLES.topic(id)[0]!]: arn };
+  },
+  // A key file under the data directory stands in for the KMS key (LOCAL_KEY_DIR, set by the
+  // local stack); the variable names the key as the cloud's does.
+  key: (_r, id) => ({
+    [GRANT_VARIABLES.key(id)[0]!]: `arn:aws:kms:eu-west-2:000000000000:key/local-${id}`,
+  }),
 };
 
 /** The grant kinds and resource ids a set of grants names. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,7 +13,15 @@ import type {
 import { ensureTable } from "../../functions/adapters/create-tables";
 import { generateApiKey, hashApiKey } from "../../functions/adapters/credentials";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
-import type { Consumer, ScheduleTrigger, StreamTrigger } from "../../functions/events/consumers";
+import { newKeyRecord } from "../../functions/core/access/api-key";
+import { recordInstant } from "../../functions/core/model/settlement-periods";
+import { resumeCycle } from "../../functions/core/use-cases/cycle-attempts";
+import type {
+  Consumer,
+  ExecutionStatusTrigger,
+  ScheduleTrigger,
+  StreamTrigger,
+} from "../../functions/events/consumers";
 import { AUTHORIZER, type Route } from "../../functions/http/routes";
 import type { Workflow } from "../../functions/workflow/workflows";
 import { aslPlaceholders, substituteAsl } from "../asl-placeholders";
@@ -26,9 +35,18 @@ import {
 } from "./bindings";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
 import { freePort } from "./free-port";
-import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, loadHandler } from "./lambda-context";
+import {
+  type LambdaHandler,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  lambdaContext,
+  loadHandler,
+} from "./lambda-context";
 import { type ObjectRoute, objectRoute } from "./object-route";
+import { liveCycleIds } from "./resume";
+import { type LocalAlert, LocalTopics } from "./sns-endpoint";
 import { LocalStepFunctions } from "./step-functions/api";
+import type { Execution } from "./step-functions/registry";
 import { LocalStreamRunner, type StreamRunnerOptions } from "./stream-runner";
 import { LocalTimer, type TimerRunnerOptions } from "./timer-runner";
 
@@ -64,12 +82,24 @@ export interface LocalStackOptions {
   readonly extraWorkflows?: readonly Workflow[];
   /** Extra consumers (tests), run like the CONSUMERS rows. */
   readonly extraConsumers?: readonly Consumer[];
+  /**
+   * Consumers (by id) this stack does not run, because the test runs them in a process of its
+   * own (to kill it); their environment is set all the same.
+   */
+  readonly withoutConsumers?: readonly string[];
   /** Wait state → milliseconds instead of its real wait (tests). */
   readonly waitTimeOverrides?: Readonly<Record<string, number>>;
+  /** Workflow id → its ASL's top-level `TimeoutSeconds` instead (tests of D-134). */
+  readonly workflowTimeoutOverrides?: Readonly<Record<string, number>>;
   /** Schedule consumer id → milliseconds between runs instead of its rate (tests). */
   readonly scheduleOverrides?: Readonly<Record<string, number>>;
   /** Wraps each Task state's handler (fault-injection tests); the cloud has no such hook. */
   readonly wrapTask?: (state: string, handler: LambdaHandler) => LambdaHandler;
+  /**
+   * The platform clock's offset from the real time, ms (the local trial clock, D-199): every use
+   * case, record instant and Wait state reads `Date.now() + clockOffsetMs`. @default 0
+   */
+  readonly clockOffsetMs?: number;
   /**
    * Called once with the DynamoDB client the handlers share, before any request is served, so a
    * test or the bench can add SDK middleware to it (request counting, faults in the middle of a
@@ -91,10 +121,17 @@ export interface LocalStack {
   /** Workflow id → its local state machine. */
   readonly stateMachineArns: Readonly<Record<string, string>>;
   readonly keys: { readonly operator: string; readonly anm: string };
+  /** The cycles whose workflow had not ended and that got their next attempt at start (D-201). */
+  readonly resumedCycles: readonly string[];
   /** Which of the keys were generated (not given). */
   readonly generatedKeys: readonly ("operator" | "anm")[];
+  /** What was published to the local alarm topic (D-135), oldest first. */
+  readonly alerts: readonly LocalAlert[];
   stop(): Promise<void>;
 }
+
+/** The local alarm topic's name (the cloud's is the `Alarms` construct's topic). */
+const ALARM_TOPIC = "bitrader-alarms";
 
 /** Something the stack started and stops on the way down, last started first. */
 interface Running {
@@ -121,7 +158,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const tableName = TABLE_SPEC.name;
     const { streamArn } = await createTable(dynamo.endpoint, tableName);
-    const workflows = await startWorkflows(root, plan, options);
+    const clock = await installClock(root, options.clockOffsetMs ?? 0);
+    const workflows = await startWorkflows(root, plan, options, clock);
     running.push({ stop: () => workflows.sfn.close() });
     // Buckets are served by a route of the API server, so its port is chosen before the
     // handlers read their environment (once, on first use).
@@ -136,31 +174,50 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       buckets: Object.values(buckets),
       ...(options.inMemory ? {} : { dataDir: join(dataDir, "buckets") }),
     });
+    const topics = new LocalTopics();
+    const snsEndpoint = await topics.listen();
+    running.push({ stop: () => topics.close() });
     Object.assign(process.env, {
+      // D-150: every local client (the demo, the tests, the bench) is 127.0.0.1, so the local
+      // stack counts registrations per address with a far higher limit unless one is given.
+      REGISTRATIONS_PER_HOUR: process.env.REGISTRATIONS_PER_HOUR ?? "10000",
       AWS_REGION: LOCAL_REGION,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SFN_ENDPOINT: workflows.endpoint,
       ...(Object.keys(buckets).length > 0 ? { S3_ENDPOINT: objects.endpoint } : {}),
+      SNS_ENDPOINT: snsEndpoint,
+      // A key file stands in for the KMS key of webhook secrets (D-163); receivers on this
+      // machine (http://127.0.0.1:<port>, http://localhost:<port>) are allowed (R-NOTIFY-1).
+      LOCAL_KEY_DIR: join(dataDir, "keys"),
+      WEBHOOK_ALLOW_LOCAL_HTTP: "true",
       ...localEnvironment(plan, {
         tableName,
         streamArn,
         workflows: plan.workflows,
         stateMachineArns: workflows.arns,
         buckets,
+        topicArns: { Alarms: topics.topicArn(ALARM_TOPIC) },
       }),
     });
     if (options.instrumentDynamo) await instrumentHandlersClient(root, options.instrumentDynamo);
-    const keys = await bootstrapKeys(options);
+    const keys = await bootstrapKeys(root, options);
     const api = await startApi(root, plan.routes, port, objects);
     running.push({ stop: () => api.close() });
     running.push(
-      ...(await startConsumers(root, plan.consumers, {
-        endpoint: dynamo.endpoint,
-        streamArn,
-        ...(options.inMemory ? {} : { checkpointDir: join(dataDir, "consumers") }),
-        scheduleOverrides: options.scheduleOverrides ?? {},
-      })),
+      ...(await startConsumerRunners(
+        root,
+        plan.consumers.filter((c) => !options.withoutConsumers?.includes(c.id)),
+        {
+          endpoint: dynamo.endpoint,
+          streamArn,
+          sfn: workflows.sfn,
+          stateMachineArns: workflows.arns,
+          ...(options.inMemory ? {} : { checkpointDir: join(dataDir, "consumers") }),
+          scheduleOverrides: options.scheduleOverrides ?? {},
+        },
+      )),
     );
+    const resumedCycles = await resumeCycles(root, tableName);
     return {
       url: api.url,
       sfnEndpoint: workflows.endpoint,
@@ -171,9 +228,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stateMachineArn: workflows.arns.DayAheadCycle!,
       stateMachineArns: workflows.arns,
       keys,
+      resumedCycles,
       generatedKeys: (["operator", "anm"] as const).filter(
         (role) => !{ operator: options.operatorKey, anm: options.anmKey }[role],
       ),
+      alerts: topics.published,
       stop,
     };
   } catch (error) {
@@ -196,11 +255,50 @@ async function createTable(endpoint: string, tableName: string): Promise<{ strea
   }
 }
 
+/** The handlers' composition root, loaded the way the handlers load it (the same instance). */
+async function handlersDeps(root: string) {
+  return (await import(pathToFileURL(resolve(root, "functions/runtime/deps.ts")).href)) as {
+    deps: typeof import("../../functions/runtime/deps").deps;
+    clockSource: typeof import("../../functions/runtime/deps").clockSource;
+  };
+}
+
+/**
+ * The platform clock (D-199): the real time plus a constant offset, installed as the one clock
+ * every handler reads; the local Step Functions endpoint reads the same one. Returns it.
+ */
+async function installClock(root: string, offsetMs: number): Promise<{ nowMs(): number }> {
+  if (!Number.isSafeInteger(offsetMs)) throw new Error(`invalid clock offset ${offsetMs}`);
+  const { clockSource } = await handlersDeps(root);
+  const clock = { nowMs: () => Date.now() + offsetMs };
+  clockSource.current = clock;
+  return clock;
+}
+
+/** Resume on start (D-201): the next attempt of every cycle whose workflow had not ended. */
+async function resumeCycles(root: string, tableName: string): Promise<string[]> {
+  const { deps } = await handlersDeps(root);
+  const clients = (await import(
+    pathToFileURL(resolve(root, "functions/runtime/clients.ts")).href
+  )) as { dynamoDocumentClient: () => DynamoDBDocumentClient };
+  const resumed: string[] = [];
+  for (const cycleId of await liveCycleIds(clients.dynamoDocumentClient(), tableName)) {
+    const { outcome, cycle } = await resumeCycle(deps, cycleId);
+    if (outcome !== "resumed") continue;
+    resumed.push(cycleId);
+    process.stderr.write(
+      `[resume] cycle ${cycleId} (${cycle?.status}) resumed as attempt ${cycle?.attempt}\n`,
+    );
+  }
+  return resumed;
+}
+
 /** Every workflow's ASL on the local Step Functions endpoint, each Task run by its handler. */
 async function startWorkflows(
   root: string,
   plan: LocalPlan,
   options: LocalStackOptions,
+  clock: { nowMs(): number },
 ): Promise<{ sfn: LocalStepFunctions; endpoint: string; arns: Record<string, string> }> {
   const machines = [];
   for (const workflow of plan.workflows) {
@@ -219,14 +317,17 @@ async function startWorkflows(
       const handler = await loadHandler(root, task.entry);
       tasks[task.state] = options.wrapTask ? options.wrapTask(task.state, handler) : handler;
     }
+    const definition = JSON.parse(substituteAsl(aslText, substitutions));
+    const timeout = options.workflowTimeoutOverrides?.[workflow.id];
+    if (timeout !== undefined) definition.TimeoutSeconds = timeout;
     machines.push({
       name: workflow.name,
-      definition: JSON.parse(substituteAsl(aslText, substitutions)),
+      definition,
       tasks,
       ...(options.waitTimeOverrides ? { waitTimeOverrides: options.waitTimeOverrides } : {}),
     });
   }
-  const sfn = new LocalStepFunctions(machines);
+  const sfn = new LocalStepFunctions(machines, LOCAL_REGION, LOCAL_ACCOUNT, clock);
   const endpoint = await sfn.listen(options.sfnPort ?? 0);
   const arns = Object.fromEntries(
     plan.workflows.map((workflow) => [workflow.id, sfn.stateMachineArn(workflow.name)]),
@@ -248,21 +349,23 @@ async function instrumentHandlersClient(
 
 /** The operator and ANM keys: given, or generated; stored hashed like any other key. */
 async function bootstrapKeys(
+  root: string,
   options: LocalStackOptions,
 ): Promise<{ operator: string; anm: string }> {
-  const { deps } = await import("../../functions/runtime/deps");
+  const { deps } = await handlersDeps(root);
   const keys = {
     operator: options.operatorKey || generateApiKey(),
     anm: options.anmKey || generateApiKey(),
   };
   for (const role of ["operator", "anm"] as const) {
-    await deps.apiKeys.replaceBootstrapKey({
-      keyHash: hashApiKey(keys[role]),
-      role,
-      principalId: role,
-      status: "active",
-      createdAt: new Date().toISOString(),
-    });
+    await deps.apiKeys.replaceBootstrapKey(
+      newKeyRecord(hashApiKey(keys[role]), {
+        role,
+        principalId: role,
+        createdAt: recordInstant(deps.clock.nowMs()),
+        name: `local bootstrap ${role} key`,
+      }),
+    );
   }
   return keys;
 }
@@ -285,13 +388,20 @@ async function startApi(
   return startApiServer({ routes, handlers, authorizer, objects }, port);
 }
 
-/** A runner per consumer: the stream runner over DynamoDB Local's stream, or a timer. */
-async function startConsumers(
+/**
+ * A runner per consumer: the stream runner over DynamoDB Local's stream, or a timer. The
+ * environment of the handlers must be set first (the stack does it; a test process of its own
+ * passes it on).
+ */
+export async function startConsumerRunners(
   root: string,
   consumers: readonly Consumer[],
   local: {
     endpoint: string;
     streamArn: string;
+    /** Needed only by execution-status consumers. */
+    sfn?: LocalStepFunctions;
+    stateMachineArns?: Readonly<Record<string, string>>;
     checkpointDir?: string;
     scheduleOverrides: Readonly<Record<string, number>>;
   },
@@ -301,6 +411,14 @@ async function startConsumers(
   for (const consumer of consumers) {
     const handler = await loadHandler<never, unknown>(root, consumer.entry);
     const { trigger } = consumer;
+    if (trigger.kind === "execution-status") {
+      if (local.sfn === undefined || local.stateMachineArns === undefined)
+        throw new Error(`${consumer.id} needs the local Step Functions endpoint`);
+      runners.push(
+        executionStatusRunner(consumer, trigger, handler, local.sfn, local.stateMachineArns, log),
+      );
+      continue;
+    }
     const runner =
       trigger.kind === "stream"
         ? new LocalStreamRunner({
@@ -326,4 +444,76 @@ async function startConsumers(
     runners.push(runner);
   }
   return runners;
+}
+
+/**
+ * D-134: an execution-status CONSUMER locally. The local Step Functions endpoint tells it when an
+ * execution ends; for the row's machine and statuses it calls the handler with the event
+ * EventBridge would send ("Step Functions Execution Status Change"), so the handler is the
+ * cloud's, unchanged. Stopping waits for the calls in flight.
+ */
+function executionStatusRunner(
+  consumer: Consumer,
+  trigger: ExecutionStatusTrigger,
+  handler: LambdaHandler<never, unknown>,
+  sfn: LocalStepFunctions,
+  stateMachineArns: Readonly<Record<string, string>>,
+  log: (message: string) => void,
+): Running {
+  const machineArn = stateMachineArns[trigger.workflow];
+  if (machineArn === undefined)
+    throw new Error(`${consumer.id}: the local stack does not run workflow ${trigger.workflow}`);
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  sfn.onExecutionEnded((execution) => {
+    if (stopped || execution.stateMachineArn !== machineArn) return;
+    if (!(trigger.statuses as readonly string[]).includes(execution.status)) return;
+    const call = Promise.resolve()
+      .then(() =>
+        handler(executionStatusEvent(execution) as never, lambdaContext(`bitrader-${consumer.id}`)),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          log(
+            `${consumer.id}: handler failed (${error instanceof Error ? error.message : String(error)})`,
+          ),
+      );
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call));
+  });
+  return {
+    stop: async () => {
+      stopped = true;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** The EventBridge event of an execution's status change, as Step Functions sends it. */
+function executionStatusEvent(execution: Execution) {
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Step Functions Execution Status Change",
+    source: "aws.states",
+    account: LOCAL_ACCOUNT,
+    time: new Date(execution.stopDate ?? Date.now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: LOCAL_REGION,
+    resources: [execution.executionArn],
+    detail: {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate,
+      stopDate: execution.stopDate ?? null,
+      input: execution.input,
+      output: execution.output ?? null,
+      inputDetails: { included: true },
+      outputDetails: execution.output === undefined ? null : { included: true },
+      error: execution.error ?? null,
+      cause: execution.cause ?? null,
+    },
+  };
 }

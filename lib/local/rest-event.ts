@@ -91,13 +91,15 @@ export function restProxyEvent(parts: RestEventParts): APIGatewayProxyEvent {
 function valueMaps(
   pairs: ReadonlyArray<readonly [string, string]>,
 ): [Record<string, string>, Record<string, string[]>] {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // Maps, then own properties: a name like `__proto__` or `constructor` is a name, never a
+  // property inherited from Object.prototype (D-144).
+  const single = new Map<string, string>();
+  const multi = new Map<string, string[]>();
   for (const [name, value] of pairs) {
-    single[name] = value;
-    multi[name] = [...(multi[name] ?? []), value];
+    single.set(name, value);
+    multi.set(name, [...(multi.get(name) ?? []), value]);
   }
-  return [single, multi];
+  return [Object.fromEntries(single), Object.fromEntries(multi)];
 }
 
 /** API Gateway's `requestTime`, e.g. `09/Apr/2015:12:34:56 +0000`. */

@@ -195,10 +195,14 @@ export class LocalStreamRunner {
       if (this.stopped) return false;
       let failedFrom: number;
       try {
-        const answer = await this.options.handler(
-          { Records: pending },
-          lambdaContext(`bitrader-${consumer.id}`, (consumer.timeoutSeconds ?? 60) * 1000),
+        const context = lambdaContext(
+          `bitrader-${consumer.id}`,
+          (consumer.timeoutSeconds ?? 60) * 1000,
         );
+        // On stop the invocation's time is up, as a function's at its timeout.
+        const remaining = context.getRemainingTimeInMillis;
+        context.getRemainingTimeInMillis = () => (this.stopped ? 0 : remaining());
+        const answer = await this.options.handler({ Records: pending }, context);
         const failed = new Set(
           (answer?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier),
         );

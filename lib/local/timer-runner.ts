@@ -5,8 +5,11 @@ import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from "
 
 /**
  * The local runner of a schedule CONSUMER: a timer on the row's rate that invokes the handler
- * with the event an EventBridge rule gives it (`ScheduledEvent`). A run still going when the
- * next is due makes the timer skip that tick (logged), rather than pile runs up.
+ * with the event an EventBridge rule gives it (`ScheduledEvent`), the first time at start (a
+ * rule's first run comes within one period of its creation). A run still going when the next is
+ * due makes the timer skip that tick, rather than pile runs up. On stop, the running
+ * invocation's remaining time drops to 0 (as a function's would at its timeout), so a handler
+ * that works until its time runs short ends at once.
  */
 export interface TimerRunnerOptions {
   readonly consumer: Consumer & { readonly trigger: ScheduleTrigger };
@@ -19,16 +22,19 @@ export interface TimerRunnerOptions {
 export class LocalTimer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(private readonly options: TimerRunnerOptions) {}
 
   async start(): Promise<void> {
     const everyMs = this.options.everyMs ?? this.options.consumer.trigger.everyMinutes * 60_000;
+    if (this.timer === undefined) setImmediate(() => this.tick());
     this.timer ??= setInterval(() => this.tick(), everyMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
@@ -36,12 +42,16 @@ export class LocalTimer {
 
   private tick(): void {
     const { consumer } = this.options;
-    if (this.running) {
-      this.options.log(`${consumer.id}: still running; this tick is skipped`);
-      return;
-    }
+    if (this.stopping) return;
+    if (this.running) return;
+    const context = lambdaContext(
+      `bitrader-${consumer.id}`,
+      (consumer.timeoutSeconds ?? 60) * 1000,
+    );
+    const remaining = context.getRemainingTimeInMillis;
+    context.getRemainingTimeInMillis = () => (this.stopping ? 0 : remaining());
     this.running = this.options
-      .handler(scheduledEvent(consumer.id), lambdaContext(`bitrader-${consumer.id}`))
+      .handler(scheduledEvent(consumer.id), context)
       .then(
         () => undefined,
         (error: unknown) =>

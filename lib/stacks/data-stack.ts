@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { type IKey, Key } from "aws-cdk-lib/aws-kms";
 import {
   BlockPublicAccess,
   Bucket,
@@ -13,11 +14,15 @@ import { MarketTable } from "../constructs/market-table";
 
 /**
  * The stateful stack, deployed once and rarely changed: the single table (on-demand, PITR,
- * RETAIN) and the meter-upload bucket (files over the API's 1 MiB body limit, put through
- * pre-signed URLs and kept as received: private, encrypted, TLS only, RETAIN, access-logged).
+ * RETAIN), the KMS key that wraps the data keys of webhook secrets (R-NOTIFY-2; yearly rotation,
+ * RETAIN: without it no stored secret could be opened) and the meter-upload bucket (files over
+ * the API's 1 MiB body limit, put through pre-signed URLs and kept as received: private,
+ * encrypted, TLS only, RETAIN, access-logged).
  */
 export class DataStack extends Stack {
   readonly table: ITable;
+  /** KMS keys by the id `key` grants name them with. */
+  readonly keys: Readonly<Record<string, IKey>>;
   /** Buckets the grants name by id (`bucket: { MeterUploads: … }`). */
   readonly buckets: Readonly<Record<string, IBucket>>;
   /** The same buckets' names (fixed: `bitrader-<id>-<account>-<region>`), for other stacks. */
@@ -56,5 +61,12 @@ export class DataStack extends Stack {
     });
     this.buckets = { MeterUploads: uploads };
     this.bucketNames = { MeterUploads: uploadsName };
+    this.keys = {
+      WebhookSecrets: new Key(this, "WebhookSecretsKey", {
+        description: "BiTraDER: wraps the data keys that encrypt webhook endpoint secrets",
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+    };
   }
 }

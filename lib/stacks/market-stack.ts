@@ -1,12 +1,13 @@
 import { CfnOutput, NestedStack, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import { Bucket, type IBucket } from "aws-cdk-lib/aws-s3";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { CONSUMERS, type Consumer } from "../../functions/events/consumers";
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { WORKFLOWS, type Workflow } from "../../functions/workflow/workflows";
-import { MarketAlarms } from "../constructs/market-alarms";
+import { alarmTopic, MarketAlarms } from "../constructs/market-alarms";
 import { MarketApi } from "../constructs/market-api";
 import { MarketConsumer } from "../constructs/market-consumer";
 import type { GrantedWorkflow, GrantResources, ScheduleGroup } from "../constructs/market-function";
@@ -32,6 +33,8 @@ export interface MarketStackProps extends StackProps {
   readonly queues?: Readonly<Record<string, IQueue>>;
   /** The schedule group a `schedule` grant manages. @default none */
   readonly schedules?: ScheduleGroup;
+  /** KMS keys a `key` grant may name, by id (stateful: from the DataStack). @default none */
+  readonly keys?: Readonly<Record<string, IKey>>;
   /** Subscribed to the alarm topic. @default none (subscribe after deployment) */
   readonly alarmEmail?: string;
 }
@@ -49,7 +52,7 @@ export class MarketStack extends Stack {
   readonly consumers: Readonly<Record<string, MarketConsumer>>;
   readonly api: MarketApi;
   readonly alarms: MarketAlarms;
-  /** The nested stack that holds {@link alarms}. */
+  /** The nested stack that holds {@link alarms} and the dashboard (D-293). */
   readonly alarmsStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: MarketStackProps) {
@@ -58,12 +61,16 @@ export class MarketStack extends Stack {
     const buckets: Record<string, IBucket> = { ...props.buckets };
     for (const [bucketId, name] of Object.entries(props.bucketNames ?? {}))
       buckets[bucketId] = Bucket.fromBucketName(this, `${bucketId}Bucket`, name);
+    // The alarm topic comes first: a consumer alerts the operator on it (D-135).
+    const topic = alarmTopic(this, "AlarmTopic");
     const resources = (): GrantResources => ({
       table: props.table,
       workflows: { ...granted },
+      topics: { Alarms: topic },
       ...(Object.keys(buckets).length > 0 ? { buckets } : {}),
       ...(props.queues ? { queues: props.queues } : {}),
       ...(props.schedules ? { schedules: props.schedules } : {}),
+      ...(props.keys ? { keys: props.keys } : {}),
     });
 
     const workflows: Record<string, MarketWorkflow> = {};
@@ -118,10 +125,11 @@ export class MarketStack extends Stack {
         ...Object.entries(consumers).map(([consumerId, c]) => [consumerId, c.function] as const),
       ].map(([name, fn]) => [name, fn.function]),
     );
-    // The alarms (two per function, and the dashboard) live in a nested stack: with them the
-    // market stack would pass CloudFormation's 500 resources per stack (D-230).
+    // Two alarms per function and the dashboard live in a nested stack: with them the market
+    // stack passes CloudFormation's 500 resources per stack (D-293). The topic stays here, where
+    // the consumers' grants name it (D-135).
     this.alarmsStack = new NestedStack(this, "AlarmsStack", {
-      description: "BiTraDER: the operator's alarms, their topic and the dashboard",
+      description: "BiTraDER: the operator's alarms and dashboard",
     });
     this.alarms = new MarketAlarms(this.alarmsStack, "Alarms", {
       stateMachines: Object.fromEntries(
@@ -131,6 +139,7 @@ export class MarketStack extends Stack {
       table: props.table,
       api: this.api.api,
       stageName: this.api.api.deploymentStage.stageName,
+      topic,
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
     new CfnOutput(this, "ApiUrl", { value: this.api.api.url });

@@ -17,6 +17,8 @@ const NOT_OBSERVABLE_OVER_HTTP: Readonly<Record<string, string>> = {
     "a hidden fault; test/unit/http/problem-errors.test.ts checks nothing of it leaks",
   TEMPORARILY_UNAVAILABLE:
     "DynamoDB Local never throttles or conflicts; test/unit/http/order-write-faults.test.ts and the adapter fault tests provoke it with aws-sdk-client-mock",
+  TOO_MANY_REGISTRATIONS:
+    "the local stack raises the per-address limit to 10,000 (every local client is 127.0.0.1, D-150); test/unit/core/access-use-cases.test.ts provokes it",
   IDEMPOTENCY_IN_PROGRESS:
     "a race between two requests under one key; the idempotency store's tests hold one in progress",
 };
@@ -54,7 +56,10 @@ describe("documented responses equal observed responses", () => {
 
   it("every answer observed is documented for its route, with its status and code", () => {
     const undocumented = new Set<string>();
+    // Routes of test fixtures (extra routes a test adds to its own stack) are not the API's.
+    const apiRoutes = new Set<string>(ROUTES.map((r) => r.id));
     for (const { route, status, code } of observed) {
+      if (!apiRoutes.has(route)) continue;
       const statuses = docs.get(route);
       if (statuses === undefined) {
         undocumented.add(`${route}: not in the OpenAPI document`);

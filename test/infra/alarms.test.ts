@@ -5,8 +5,8 @@ import { ROUTES } from "../../functions/http/routes";
 import { WORKFLOWS } from "../../functions/workflow/workflows";
 import { marketTemplates } from "../support/cdk-app";
 
-const { alarms: market } = marketTemplates();
-const alarms = market.findResources("AWS::CloudWatch::Alarm");
+const { market, alarms: nested, stacks } = marketTemplates();
+const alarms = nested.findResources("AWS::CloudWatch::Alarm");
 const topics = market.findResources("AWS::SNS::Topic");
 const topicId = Object.keys(topics)[0] as string;
 const alarmList = Object.values(alarms).map((a) => a.Properties);
@@ -27,7 +27,14 @@ describe("the operator's alarms", () => {
         ]),
       },
     });
-    for (const alarm of alarmList) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    // The topic reaches the nested alarms stack as one parameter, which every alarm notifies.
+    const actions = new Set(alarmList.map((a) => JSON.stringify(a.AlarmActions)));
+    expect(actions.size).toBe(1);
+    const [action] = alarmList[0]?.AlarmActions ?? [];
+    const parameter = String(action?.Ref);
+    const nestedStacks = Object.values(market.findResources("AWS::CloudFormation::Stack"));
+    expect(nestedStacks).toHaveLength(1);
+    expect(nestedStacks[0]?.Properties.Parameters[parameter]).toEqual({ Ref: topicId });
   });
 
   it("fire on the first occurrence in five minutes, and no traffic is no alarm", () => {
@@ -45,11 +52,20 @@ describe("the operator's alarms", () => {
 
   it("watch every workflow (the day-ahead cycle, the settlement run) for failed and timed-out executions", () => {
     // Each machine's ARN reaches the nested alarms stack as a parameter: one alarm per machine.
+    const parameters = Object.values(market.findResources("AWS::CloudFormation::Stack"))[0]
+      ?.Properties.Parameters as Record<string, unknown>;
+    const machines = WORKFLOWS.map((w) => {
+      const built = stacks.market.workflows[w.id];
+      expect(built, w.id).toBeDefined();
+      return { Ref: stacks.market.getLogicalId(built!.stateMachine.node.defaultChild as never) };
+    });
     for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
       const found = byMetric("AWS/States", metric);
       expect(found).toHaveLength(WORKFLOWS.length);
       for (const alarm of found) expect(alarm.Dimensions[0].Name).toBe("StateMachineArn");
-      expect(new Set(found.map((a) => JSON.stringify(a.Dimensions))).size).toBe(WORKFLOWS.length);
+      const watched = found.map((a) => parameters[String(a.Dimensions[0]?.Value?.Ref)]);
+      expect(watched).toEqual(expect.arrayContaining(machines));
+      expect(new Set(watched.map((m) => JSON.stringify(m))).size).toBe(WORKFLOWS.length);
     }
   });
 
@@ -75,6 +91,6 @@ describe("the operator's alarms", () => {
   });
 
   it("are shown on one dashboard", () => {
-    expect(Object.keys(market.findResources("AWS::CloudWatch::Dashboard"))).toHaveLength(1);
+    expect(Object.keys(nested.findResources("AWS::CloudWatch::Dashboard"))).toHaveLength(1);
   });
 });

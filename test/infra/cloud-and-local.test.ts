@@ -1,7 +1,9 @@
 import { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AttributeType, StreamViewType, Table } from "aws-cdk-lib/aws-dynamodb";
+import { Key } from "aws-cdk-lib/aws-kms";
 import { Bucket } from "aws-cdk-lib/aws-s3";
+import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { DefinitionBody, Pass, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { describe, expect, it } from "vitest";
@@ -14,6 +16,7 @@ import { DataStack } from "../../lib/stacks/data-stack";
 import { MarketStack } from "../../lib/stacks/market-stack";
 import { ECHO_WORKFLOW, SCHEDULE_CONSUMER, STREAM_CONSUMER } from "../fixtures/rows/rooms";
 import { marketTemplates, testApp } from "../support/cdk-app";
+import { roleStatements } from "../support/iam-statements";
 
 /**
  * The cloud and the local stack read the same tables (WORKFLOWS, CONSUMERS, the grant kinds of
@@ -50,6 +53,7 @@ function localVariables(plan: ReturnType<typeof localPlan>): string[] {
         plan.workflows.map((w) => [w.id, `arn:aws:states:eu-west-2:0:stateMachine:${w.name}`]),
       ),
       buckets: { MeterUploads: "bitrader-meter-uploads" },
+      topicArns: { Alarms: "arn:aws:sns:eu-west-2:000000000000:bitrader-alarms" },
     }),
   ).sort();
 }
@@ -106,8 +110,9 @@ describe("a second workflow and a consumer of each kind (fixture rows)", () => {
     env,
     table: data.table,
     bucketNames: data.bucketNames,
+    keys: data.keys,
     workflows: [...WORKFLOWS, ECHO_WORKFLOW],
-    consumers: [STREAM_CONSUMER, SCHEDULE_CONSUMER],
+    consumers: [...CONSUMERS, STREAM_CONSUMER, SCHEDULE_CONSUMER],
   });
   const template = Template.fromStack(stack);
   const plan = localPlan({
@@ -188,6 +193,8 @@ describe("every grant kind (functions/wiring.ts)", () => {
     buckets: { Uploads: new Bucket(scope, "B") },
     queues: { Deliveries: new Queue(scope, "Q") },
     schedules: { name: "bitrader", roleArn: "arn:aws:iam::123456789012:role/scheduler" },
+    topics: { Alarms: new Topic(scope, "Alarms") },
+    keys: { Secrets: new Key(scope, "K", { enableKeyRotation: true }) },
   };
   /** One grant per kind and level, and what it must give: an action it allows and its variables. */
   const cases: Record<
@@ -196,6 +203,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
   > = {
     table: [
       ["read", { table: "read" }, "dynamodb:Query", GRANT_VARIABLES.table()],
+      ["readUpdate", { table: "readUpdate" }, "dynamodb:UpdateItem", GRANT_VARIABLES.table()],
       ["readWrite", { table: "readWrite" }, "dynamodb:PutItem", GRANT_VARIABLES.table()],
     ],
     stream: [["read", { stream: "read" }, "dynamodb:GetRecords", GRANT_VARIABLES.stream()]],
@@ -235,6 +243,24 @@ describe("every grant kind (functions/wiring.ts)", () => {
     schedule: [
       ["manage", { schedule: "manage" }, "scheduler:CreateSchedule", GRANT_VARIABLES.schedule()],
     ],
+    topic: [
+      ["publish", { topic: { Alarms: "publish" } }, "sns:Publish", GRANT_VARIABLES.topic("Alarms")],
+    ],
+    key: [
+      [
+        "encrypt",
+        { key: { Secrets: "encrypt" } },
+        "kms:GenerateDataKey",
+        GRANT_VARIABLES.key("Secrets"),
+      ],
+      ["decrypt", { key: { Secrets: "decrypt" } }, "kms:Decrypt", GRANT_VARIABLES.key("Secrets")],
+      [
+        "encryptDecrypt",
+        { key: { Secrets: "encryptDecrypt" } },
+        "kms:Decrypt",
+        GRANT_VARIABLES.key("Secrets"),
+      ],
+    ],
   };
   const functions = Object.entries(cases).flatMap(([kind, levels]) =>
     levels.map(([level, grants, action, variables]) => ({
@@ -260,11 +286,9 @@ describe("every grant kind (functions/wiring.ts)", () => {
     "%s: allows what it says on its resource and sets its variables",
     (_, { fn, action, variables }) => {
       const roleId = scope.getLogicalId(fn.function.role!.node.defaultChild as never);
-      const actions = Object.values(json)
-        .filter((r) => r.Type === "AWS::IAM::Policy")
-        .filter((p) => p.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement)
-        .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+      const actions = roleStatements<{ Action: string | string[] }>(json, roleId).flatMap((s) =>
+        [s.Action].flat(),
+      );
       expect(actions).toContain(action);
       const props = json[scope.getLogicalId(fn.function.node.defaultChild as never)]!.Properties;
       expect(Object.keys(props.Environment.Variables)).toEqual(expect.arrayContaining(variables));
@@ -282,6 +306,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
         workflows: [{ ...ECHO_WORKFLOW, id: "W", arnVariable: "W_ARN" }],
         stateMachineArns: { W: "arn:w" },
         buckets: { Uploads: "bitrader-uploads" },
+        topicArns: { Alarms: "arn:t" },
       };
       if (typeof provider === "function")
         expect(Object.keys(localEnvironment(plan, local)).sort()).toEqual([...variables].sort());

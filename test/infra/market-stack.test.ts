@@ -12,6 +12,7 @@ import { aslPlaceholders } from "../../lib/asl-placeholders";
 import type { MarketFunction } from "../../lib/constructs/market-function";
 import { REPO_ROOT } from "../../lib/repo-root";
 import { marketTemplates } from "../support/cdk-app";
+import { allStatements, roleStatements } from "../support/iam-statements";
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -22,15 +23,9 @@ const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stacks.market.getLogicalId(construct.node.defaultChild as CfnResource);
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-/** Every statement of the inline policies attached to a function's role. */
+/** Every statement granted to a function's role. */
 function statementsOf(fn: MarketFunction): Statement[] {
-  const roleId = logicalId(fn.function.role as never);
-  return Object.values(resources)
-    .filter((resource) => resource.Type === "AWS::IAM::Policy")
-    .filter((policy) =>
-      policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
-    )
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  return roleStatements<Statement>(resources, logicalId(fn.function.role as never));
 }
 const actionsOf = (fn: MarketFunction) =>
   statementsOf(fn).flatMap((statement) => list(statement.Action));
@@ -161,12 +156,7 @@ describe("the day-ahead cycle state machine", () => {
 
   it("may invoke the task functions, by unqualified ARN, and nothing else", () => {
     const roleId = properties.RoleArn["Fn::GetAtt"][0];
-    const statements = Object.values(resources)
-      .filter((resource) => resource.Type === "AWS::IAM::Policy")
-      .filter((policy) =>
-        policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
-      )
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    const statements = roleStatements<Statement>(resources, roleId);
     const invoke = statements.filter((statement) =>
       list(statement.Action).includes("lambda:InvokeFunction"),
     );
@@ -203,9 +193,7 @@ describe("the functions", () => {
 });
 
 describe("least privilege", () => {
-  const statements = Object.values(resources)
-    .filter((resource) => resource.Type === "AWS::IAM::Policy")
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  const statements = allStatements<Statement>(resources);
 
   it("grants no service-wide wildcard action and never dynamodb:Scan", () => {
     for (const statement of statements) {
@@ -216,17 +204,17 @@ describe("least privilege", () => {
     }
   });
 
-  it("grants on Resource * only what supports no resource-level permission (X-Ray, log delivery)", () => {
+  it("grants on Resource * only what supports no resource-level permission (X-Ray, log delivery, ListStreams)", () => {
     for (const statement of statements.filter((s) => list(s.Resource).includes("*"))) {
       for (const action of list(statement.Action)) {
         expect(action).toMatch(
-          /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))/,
+          /^(xray:|dynamodb:ListStreams$|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))/,
         );
       }
     }
   });
 
-  it("gives the authorizer read access to the table and nothing to write", () => {
+  it("gives the authorizer read access to the table and only the update of D-197 (no put, no delete)", () => {
     const authorizer = stacks.market.api.authorizerFunction!;
     const dynamo = actionsOf(authorizer).filter((action) => action.startsWith("dynamodb:"));
     expect(dynamo.sort()).toEqual(
@@ -235,6 +223,7 @@ describe("least privilege", () => {
         "dynamodb:ConditionCheckItem",
         "dynamodb:GetItem",
         "dynamodb:Query",
+        "dynamodb:UpdateItem",
       ].sort(),
     );
   });

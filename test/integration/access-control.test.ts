@@ -36,7 +36,7 @@ describe("the authorization matrix", () => {
     const expected = row.expect[caller];
     const request = await row.request(world, caller);
     const answer = await world.call(route.method, request.path, {
-      key: world.keys[caller],
+      key: request.key ?? world.keys[caller],
       ...(request.query ? { query: request.query } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
     });

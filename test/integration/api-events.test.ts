@@ -6,6 +6,7 @@ import {
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "../../functions/adapters/credentials";
+import { keyIdOf, newKeyRecord } from "../../functions/core/access/api-key";
 import type { Route } from "../../functions/http/routes";
 import { authorizerEvent } from "../../lib/local/api-server";
 import { useLocalStack } from "../support/use-local-stack";
@@ -58,15 +59,16 @@ const events: APIGatewayProxyEvent[] = [];
 beforeAll(async () => {
   const { deps } = await import("../../functions/runtime/deps");
   const createdAt = new Date().toISOString();
-  await deps.apiKeys.put({
-    keyHash: hashApiKey(PARTICIPANT),
-    role: "participant",
-    principalId: "P-0001",
-    status: "active",
-    createdAt,
-  });
-  // A participant's key works only while the participant is approved (R-AUTH).
   const actor = { role: "operator", principalId: "operator" } as const;
+  await deps.apiKeys.issue(
+    newKeyRecord(hashApiKey(PARTICIPANT), {
+      role: "participant",
+      principalId: "P-0001",
+      createdAt,
+    }),
+    { subject: "P-0001", action: "test.key", actor, at: createdAt },
+  );
+  // A participant's key works only while the participant is approved (R-AUTH).
   await deps.participants.register({
     participantId: "P-0001",
     registration: {
@@ -88,13 +90,17 @@ beforeAll(async () => {
     at: createdAt,
     actor,
   });
-  await deps.apiKeys.put({
-    keyHash: hashApiKey(REVOKED),
-    role: "participant",
-    principalId: "P-0002",
-    status: "revoked",
-    createdAt,
-  });
+  await deps.apiKeys.issue(
+    {
+      ...newKeyRecord(hashApiKey(REVOKED), {
+        role: "participant",
+        principalId: "P-0002",
+        createdAt,
+      }),
+      status: "revoked",
+    },
+    { subject: "P-0002", action: "test.key", actor, at: createdAt },
+  );
 });
 
 async function call(path: string, init: RequestInit = {}) {
@@ -217,7 +223,12 @@ describe("the authorizer, as the local API server runs it", () => {
   it("tells a participant who it is", async () => {
     const { status, body } = await call("/whoami", { headers: { "x-api-key": PARTICIPANT } });
     expect(status).toBe(200);
-    expect(body).toEqual({ role: "participant", principalId: "P-0001" });
+    // D-196: the key's id, never the key.
+    expect(body).toEqual({
+      role: "participant",
+      principalId: "P-0001",
+      keyId: keyIdOf(hashApiKey(PARTICIPANT)),
+    });
   });
 });
 

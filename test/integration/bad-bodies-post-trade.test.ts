@@ -1,4 +1,3 @@
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +6,7 @@ import { METER_CSV_HEADER } from "../../functions/core/performance/meter-reading
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { clockSource } from "../../functions/runtime/deps";
 import { lambdaContext } from "../../lib/local/lambda-context";
-import { anyJson, get, type Json, kind, paths, setAt } from "../support/json-mutations";
+import { anyJson, get, type Json, kind, paths, setAt, tableItems } from "../support/body-fuzz";
 import { propertyParams } from "../support/property";
 import { leaksIn } from "../support/response-scan";
 import { restEvent } from "../support/rest-event";
@@ -55,20 +54,6 @@ interface Target {
   readonly bodies: fc.Arbitrary<{ kind: string; text: string }>;
   /** How a 2xx answer's body names what it created (an accepted valid body may store that). */
   readonly acceptedId?: (body: Record<string, unknown>) => string;
-}
-
-async function tableItems(): Promise<Map<string, string>> {
-  const { dynamoDocumentClient } = await import("../../functions/runtime/clients");
-  const items = new Map<string, string>();
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamoDocumentClient().send(
-      new ScanCommand({ TableName: local.stack.tableName, ExclusiveStartKey }),
-    );
-    for (const item of page.Items ?? []) items.set(`${item.pk}|${item.sk}`, JSON.stringify(item));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
 }
 
 const targets: Target[] = [];
@@ -433,7 +418,7 @@ describe("bad bodies at every write route after delivery", () => {
         const after = Date.parse("2027-06-15T09:00:00+01:00");
         clockSource.current = { nowMs: () => after };
       }
-      const before = await tableItems();
+      const before = await tableItems(local.stack.tableName);
       const accepted = new Set<string>();
       const statuses = new Map<string, number>();
       const kinds = new Map<string, number>();
@@ -467,7 +452,7 @@ describe("bad bodies at every write route after delivery", () => {
         propertyParams(`BI ${name}`, RUNS),
       );
       const ms = performance.now() - started;
-      const after = await tableItems();
+      const after = await tableItems(local.stack.tableName);
       const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
         (k) => before.get(k) !== after.get(k),
       );
@@ -488,7 +473,7 @@ describe("bad bodies at every write route after delivery", () => {
 
   it("answers 415 for a body that is neither JSON nor CSV, storing nothing", async () => {
     const target = targets.find((t) => t.name === "SubmitMeterReadings (CSV)")!;
-    const before = await tableItems();
+    const before = await tableItems(local.stack.tableName);
     for (const type of ["text/plain", "application/xml", "text/tab-separated-values"]) {
       const response = await send(target, "a\tb", { "Content-Type": type });
       expect([response.statusCode, JSON.parse(response.body).code]).toEqual([
@@ -496,7 +481,7 @@ describe("bad bodies at every write route after delivery", () => {
         "UNSUPPORTED_MEDIA_TYPE",
       ]);
     }
-    expect(await tableItems()).toEqual(before);
+    expect(await tableItems(local.stack.tableName)).toEqual(before);
   });
 });
 

@@ -158,7 +158,8 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
     ...structuredClone(scenario.lookAhead),
     anmSchemeId: scheme,
     lookAheadId: `LA-${name}`,
-    gateClosureAt: new Date(Date.now() + 9_000).toISOString(),
+    // Generous: nine runs at once on a shared machine took over 9 s from look-ahead to orders.
+    gateClosureAt: new Date(Date.now() + 20_000).toISOString(),
   };
   // Plans are in place before the look-ahead arrives: the execution starts with the request.
   const cycleId = cycleIdOf(scheme, body.lookAheadId);
@@ -176,7 +177,7 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
   const cycle = await waitFor(
     () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
     (c) => c.status !== "running",
-    30_000,
+    120_000,
   );
   if (cycle.status === "markets-open") {
     const { items } = await local.api.expect(
@@ -194,7 +195,7 @@ async function runCycle(name: string, faults: Record<string, Omit<Plan, "crashes
   const done = await waitFor(
     () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: local.stack.keys.operator }),
     (c) => c.status === "published" || c.status === "failed",
-    40_000,
+    60_000,
   );
   // A task can crash after marking the cycle published (Publish's later writes); the cycle's
   // attempts are complete only when the execution has ended.

@@ -9,6 +9,8 @@ import {
 } from "@aws-sdk/client-sfn";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashApiKey } from "../../functions/adapters/credentials";
+import { keyIdOf } from "../../functions/core/access/api-key";
 import { periodCount } from "../../functions/core/model/settlement-periods";
 import { ROUTES } from "../../functions/http/routes";
 import {
@@ -57,7 +59,7 @@ describe("npm start -- --in-memory", () => {
     const response = await get("/health");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
-    expect(await response.json()).toEqual({ status: "ok" });
+    expect(await response.json()).toEqual({ status: "ok", database: "ok" });
   });
 
   it("serves a valid OpenAPI 3.1 document describing every route", async () => {
@@ -99,7 +101,11 @@ describe("npm start -- --in-memory", () => {
   ])("accepts %s from the environment, whatever the header's casing", async (_, key, role) => {
     const response = await get("/whoami", { "X-Api-Key": key });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ role, principalId: role });
+    expect(await response.json()).toEqual({
+      role,
+      principalId: role,
+      keyId: keyIdOf(hashApiKey(key)),
+    });
   });
 
   it("answers an unknown route with 404 ROUTE_NOT_FOUND", async () => {
@@ -126,7 +132,7 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
 
   it("runs the day-ahead cycle through every state and reads its history back", async () => {
     // A real cycle: the ANM posts a look-ahead (no constraint events, so no markets) whose gate
-    // closure is moments away; the API starts the execution, named after the cycle.
+    // closure is moments away; the API starts the execution, named after the cycle's attempt.
     const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     const accepted = await fetch(`${stack.url}/anm/look-aheads`, {
       method: "POST",
@@ -136,17 +142,19 @@ describe("the local Step Functions endpoint, through @aws-sdk/client-sfn", () =>
         anmSchemeId: "LOCAL-STACK-TEST",
         deliveryDate: date,
         issuedAt: new Date().toISOString(),
-        gateClosureAt: new Date(Date.now() + 300).toISOString(),
+        // Generous: under load the request itself can take longer than a few hundred ms.
+        gateClosureAt: new Date(Date.now() + 3_000).toISOString(),
         constraints: [
           { constraintId: "C1", requiredCurtailmentMw: Array(periodCount(date)).fill(0) },
         ],
         mols: [],
       }),
     });
-    expect(accepted.status).toBe(202);
+    expect(accepted.status, await accepted.clone().text()).toBe(202);
     const { cycleId } = (await accepted.json()) as { cycleId: string };
-    const executionArn = `${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${cycleId}`;
-    cycleExecution = cycleId;
+    // D-132 (D-200): the first attempt of the cycle's workflow.
+    const executionArn = `${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${cycleId}-1`;
+    cycleExecution = `${cycleId}-1`;
     const execution = await finished(executionArn!);
     expect(execution.status).toBe("SUCCEEDED");
     expect(JSON.parse(execution.output!)).toMatchObject({ cycleId });

@@ -86,8 +86,8 @@ const byRoleAndEntry = (a: Item, b: Item) =>
 describe("the post-trade worked example through the API, against simulate --post-trade", () => {
   it("runs each variant's day-ahead market: onboarding, look-ahead, orders, publication", async () => {
     clockSource.current = systemClock;
-    const gateClosureAt = new Date(Date.now() + 25_000).toISOString();
-    for (const w of worlds) {
+    // Onboarding first: on a loaded machine it alone can take longer than the market stays open.
+    for (const w of worlds)
       for (const asset of example.assets)
         w.traders.set(
           asset.participantId,
@@ -97,6 +97,8 @@ describe("the post-trade worked example through the API, against simulate --post
             entryIds: asset.molEntryIds,
           }),
         );
+    const gateClosureAt = new Date(Date.now() + 40_000).toISOString();
+    for (const w of worlds) {
       const accepted = await local.api.expect(202, "POST", "/anm/look-aheads", {
         key: local.stack.keys.anm,
         body: { ...forWorld(w, example.lookAhead), gateClosureAt },

@@ -134,7 +134,7 @@ async function dayAhead(months: Month[]) {
         }),
       );
   // Gate closure once everyone is onboarded, far enough ahead for 5 × 5 orders on a slow machine.
-  const gateClosureAt = new Date(Date.now() + 30_000).toISOString();
+  const gateClosureAt = new Date(Date.now() + 45_000).toISOString();
   const cycles: string[] = [];
   for (const m of months) {
     const accepted = await local.api.expect(202, "POST", "/anm/look-aheads", {
@@ -277,26 +277,39 @@ async function statementsOf(m: Month) {
   return out.sort((a, b) => a.participant.localeCompare(b.participant));
 }
 
-/** `statement.issued` outbox items per statement version of these participants. */
+/**
+ * `statement.issued` events per statement version of these participants that are deliverable:
+ * in the outbox, and their change released (a run's change is released when it completes).
+ */
 async function issuedEvents(m: Month): Promise<Map<string, number>> {
   const { dynamoDocumentClient } = await import("../../functions/runtime/clients");
   const ids = new Set([...m.traders.values()].map((t) => t.participantId));
-  const counts = new Map<string, number>();
+  const events: { changeId: string; label: string }[] = [];
+  const released = new Set<string>();
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamoDocumentClient().send(
       new ScanCommand({ TableName: local.stack.tableName, ExclusiveStartKey }),
     );
     for (const item of page.Items ?? []) {
-      const text = JSON.stringify(item);
-      if (!String(item.pk).startsWith("OUTBOX#") || !text.includes("statement.issued")) continue;
-      const owner = String(item.pk).slice("OUTBOX#".length);
+      if (!String(item.pk).startsWith("OUTBOX#")) continue;
+      if (item.kind === "release") released.add(String(item.changeId));
+      if (item.kind !== "event" || item.event?.type !== "statement.issued") continue;
+      const owner = String(item.event.recipient);
       if (!ids.has(owner)) continue;
-      const label = `${owner}|${String(text.match(/stm-[0-9a-f]{20}/)?.[0])}|${String(text.match(/"version":(\d+)/)?.[1])}`;
-      counts.set(label, (counts.get(label) ?? 0) + 1);
+      const { data } = JSON.parse(String(item.event.body)) as {
+        data: { statementId: string; version: number };
+      };
+      events.push({
+        changeId: String(item.changeId),
+        label: `${owner}|${data.statementId}|${data.version}`,
+      });
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+  const counts = new Map<string, number>();
+  for (const { changeId, label } of events)
+    if (released.has(changeId)) counts.set(label, (counts.get(label) ?? 0) + 1);
   return counts;
 }
 

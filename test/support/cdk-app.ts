@@ -14,6 +14,7 @@ export function marketTemplates() {
   return {
     data: Template.fromStack(stacks.data),
     market: Template.fromStack(stacks.market),
+    /** The market stack's nested stack of alarms and the dashboard (D-293). */
     alarms: Template.fromStack(stacks.market.alarmsStack),
     stacks,
   };

@@ -2,8 +2,11 @@ import type { ApiKeyRecord } from "../../functions/core/access/api-key";
 import type { Asset, AssetStatus, EntryClaimRecord } from "../../functions/core/access/asset";
 import type { AuditEntry, AuditRecord } from "../../functions/core/access/audit";
 import type { Participant, ParticipantStatus } from "../../functions/core/access/participant";
+import type { Actor } from "../../functions/core/access/roles";
 import type { SchemeSettings } from "../../functions/core/config/market-config";
-import { DomainError } from "../../functions/core/errors";
+import { settingsOfVersion } from "../../functions/core/config/scheme-config";
+import { CycleSupersededError, DomainError } from "../../functions/core/errors";
+import type { PlatformEvent } from "../../functions/core/events/platform-event";
 import type { ConstraintMeritOrder } from "../../functions/core/merit-order/reorder";
 import type { LookAheadBody } from "../../functions/core/model/look-ahead";
 import { type Page, type PageRequest, pageOf } from "../../functions/core/model/paging";
@@ -11,11 +14,15 @@ import type {
   ApiKeyStore,
   AssetStore,
   AuditTrail,
+  BeginOutcome,
   Clock,
   Credentials,
   Cycle,
+  CycleChanges,
+  CycleFence,
   CycleStatus,
   CycleStore,
+  CycleTransition,
   EntryClaimStore,
   ExecutionStep,
   ExecutionSummary,
@@ -25,19 +32,28 @@ import type {
   IdGenerator,
   IdKind,
   KeyClaim,
+  KeyReissue,
+  KeyRotation,
   LookAheadClaim,
   MarketStatus,
   MarketStore,
   MeritOrderStore,
   NewAsset,
   NewParticipant,
-  Notification,
+  NewSchemeVersion,
+  OrderEligibility,
   OrderStore,
   OrderWriteRefusal,
   Outbox,
   ParticipantStore,
   PublishedMeritOrder,
-  SchemeConfigSource,
+  PublishedVersionRef,
+  RateLimits,
+  Replaced,
+  SchemeRecord,
+  SchemeStore,
+  SchemeVersion,
+  SchemeVersionOutcome,
   StatusChange,
   StoredMarket,
   StoredOpportunity,
@@ -47,6 +63,7 @@ import type {
   WorkflowInspector,
   WorkflowStarter,
 } from "../../functions/core/ports";
+import { type OutboxEvent, outboxEventOf } from "../../functions/core/webhooks/model";
 
 /**
  * In-memory fakes of every port of `functions/core/ports.ts`, for use-case tests that need no
@@ -135,9 +152,18 @@ export class InMemoryApiKeys implements ApiKeyStore {
     const key = this.keys.get(keyHash);
     return key && copy(key);
   }
-  async put(record: ApiKeyRecord): Promise<void> {
+  async findById(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const key = [...this.keys.values()].find((k) => k.keyId === keyId);
+    return key && copy(key);
+  }
+  /** Stores a key (no audit record): what the adapters do inside their transactions. */
+  put(record: ApiKeyRecord): void {
     if (this.keys.has(record.keyHash)) throw new Error("the key already exists");
     this.keys.set(record.keyHash, copy(record));
+  }
+  async issue(record: ApiKeyRecord, audit: AuditEntry): Promise<void> {
+    this.put(record);
+    this.audit?.record(audit);
   }
   async replaceBootstrapKey(record: ApiKeyRecord): Promise<void> {
     const previous = this.bootstrap.get(record.role);
@@ -146,6 +172,33 @@ export class InMemoryApiKeys implements ApiKeyStore {
     this.keys.set(record.keyHash, copy(record));
     this.bootstrap.set(record.role, record.keyHash);
   }
+  async list(page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    return pageOf([...this.keys.values()].map(copy), page, {
+      list: "api-keys",
+      scope: "",
+      keyTypes: ["string", "string"],
+      keyOf: (k) => [k.createdAt, k.keyId],
+    });
+  }
+  async revoke(keyId: string, at: string, actor: Actor): Promise<ApiKeyRecord | undefined> {
+    const key = [...this.keys.values()].find((k) => k.keyId === keyId);
+    if (key === undefined) return undefined;
+    if (key.status === "active") {
+      this.revokeHash(key.keyHash, at);
+      this.audit?.record({ subject: keyId, action: "api-key.revoked", actor, at });
+    }
+    return this.findById(keyId);
+  }
+  revokeHash(keyHash: string, at: string): void {
+    const key = this.keys.get(keyHash);
+    if (key && key.status === "active")
+      this.keys.set(keyHash, { ...key, status: "revoked", revokedAt: at });
+  }
+  readonly touched: string[] = [];
+  async touch(keyHash: string): Promise<void> {
+    this.touched.push(keyHash);
+  }
+  constructor(private readonly audit?: InMemoryAudit) {}
 }
 
 /** The race a conditional status change loses: the status read is no longer there. */
@@ -169,7 +222,15 @@ function applyChange<S extends string, R extends { status: S; statusReason?: str
 }
 
 export class InMemoryParticipants implements ParticipantStore {
-  readonly stored = new Map<string, { participant: Participant; claimSecretHash: string }>();
+  readonly stored = new Map<
+    string,
+    {
+      participant: Participant;
+      claimSecretHash: string;
+      claimSecretIssuedAt?: string;
+      currentKeyHash?: string;
+    }
+  >();
 
   constructor(
     private readonly audit: InMemoryAudit,
@@ -220,17 +281,22 @@ export class InMemoryParticipants implements ParticipantStore {
   async claimState(participantId: string) {
     const stored = this.stored.get(participantId);
     return (
-      stored && { participant: copy(stored.participant), claimSecretHash: stored.claimSecretHash }
+      stored && {
+        participant: copy(stored.participant),
+        claimSecretHash: stored.claimSecretHash,
+        claimSecretIssuedAt: stored.claimSecretIssuedAt ?? stored.participant.createdAt,
+      }
     );
   }
+  /** The decision only: the orders of a cancellation are left to the caller's batches. */
   async changeStatus(
     participantId: string,
     change: StatusChange<ParticipantStatus>,
-  ): Promise<Participant> {
+  ): Promise<{ participant: Participant; cancelled: readonly string[] }> {
     const stored = this.stored.get(participantId);
     if (stored?.participant.status !== change.from) throw changedMeanwhile("participant");
     applyChange(stored.participant, participantId, change, this.audit);
-    return copy(stored.participant);
+    return { participant: copy(stored.participant), cancelled: [] };
   }
   async claimApiKey(input: KeyClaim): Promise<void> {
     const stored = this.stored.get(input.participantId);
@@ -238,15 +304,64 @@ export class InMemoryParticipants implements ParticipantStore {
       throw new DomainError("ALREADY_CLAIMED", "The API key was already issued.");
     if (stored?.participant.status !== "approved")
       throw new DomainError("NOT_APPROVED", "The participant is not approved.");
-    await this.apiKeys.put(input.key);
+    this.apiKeys.put(input.key);
     stored.participant.apiKeyIssued = true;
     stored.participant.updatedAt = input.at;
+    stored.currentKeyHash = input.key.keyHash;
     this.audit.record({
       subject: input.participantId,
       action: "participant.api-key-issued",
       actor: input.actor,
       at: input.at,
     });
+  }
+  async keyState(participantId: string) {
+    const stored = this.stored.get(participantId);
+    return (
+      stored && {
+        status: stored.participant.status,
+        ...(stored.currentKeyHash === undefined ? {} : { currentKeyHash: stored.currentKeyHash }),
+      }
+    );
+  }
+  async rotateApiKey(input: KeyRotation): Promise<void> {
+    const stored = this.stored.get(input.participantId);
+    const previous = await this.apiKeys.findByHash(input.previousKeyHash);
+    if (
+      stored?.participant.status !== "approved" ||
+      previous?.status !== "active" ||
+      previous.principalId !== input.participantId
+    )
+      throw new DomainError("KEY_NOT_CURRENT", "The key is not current.");
+    this.apiKeys.revokeHash(input.previousKeyHash, input.at);
+    this.apiKeys.put(input.key);
+    stored.currentKeyHash = input.key.keyHash;
+    this.audit.record({
+      subject: input.participantId,
+      action: "participant.api-key-rotated",
+      actor: input.actor,
+      at: input.at,
+    });
+  }
+  async reissueKey(input: KeyReissue): Promise<Participant | undefined> {
+    const stored = this.stored.get(input.participantId);
+    if (stored === undefined) return undefined;
+    if (stored.participant.status === "rejected")
+      throw new DomainError("DECISION_NOT_ALLOWED", "The participant is rejected.");
+    if (stored.currentKeyHash !== undefined)
+      this.apiKeys.revokeHash(stored.currentKeyHash, input.at);
+    stored.currentKeyHash = "none";
+    stored.claimSecretHash = input.claimSecretHash;
+    stored.claimSecretIssuedAt = input.at;
+    stored.participant.apiKeyIssued = false;
+    stored.participant.updatedAt = input.at;
+    this.audit.record({
+      subject: input.participantId,
+      action: "participant.api-key-reissued",
+      actor: input.actor,
+      at: input.at,
+    });
+    return copy(stored.participant);
   }
 }
 
@@ -331,7 +446,11 @@ export class InMemoryAssets implements AssetStore {
       keyOf: (a) => [a.createdAt, a.assetId],
     });
   }
-  async changeStatus(asset: Asset, change: StatusChange<AssetStatus>): Promise<Asset> {
+  /** The decision only: the orders of a cancellation are left to the caller's batches. */
+  async changeStatus(
+    asset: Asset,
+    change: StatusChange<AssetStatus>,
+  ): Promise<{ asset: Asset; cancelled: readonly string[] }> {
     const stored = this.assets.get(asset.assetId);
     if (stored?.status !== change.from) throw changedMeanwhile("asset");
     applyChange(stored, asset.assetId, change, this.audit);
@@ -340,15 +459,85 @@ export class InMemoryAssets implements AssetStore {
         const key = `${stored.anmSchemeId}|${entryId}`;
         if (this.claims.claims.get(key)?.assetId === stored.assetId) this.claims.claims.delete(key);
       }
-    return copy(stored);
+    return { asset: copy(stored), cancelled: [] };
   }
 }
 
-export class InMemorySchemeSettings implements SchemeConfigSource {
+export class InMemoryRateLimits implements RateLimits {
+  readonly counts = new Map<string, number>();
+  async take(bucket: string, windowStartMs: number, _windowMs: number, limit: number) {
+    const key = `${bucket}|${windowStartMs}`;
+    const used = this.counts.get(key) ?? 0;
+    if (used >= limit) return false;
+    this.counts.set(key, used + 1);
+    return true;
+  }
+}
+
+/**
+ * Scheme configurations in memory: the stored versions (as the adapter keeps them), and
+ * `settings`, which a unit test may set directly to run a scheme under given settings.
+ */
+export class InMemorySchemes implements SchemeStore {
   readonly settings = new Map<string, SchemeSettings>();
-  async settingsFor(anmSchemeId: string): Promise<SchemeSettings | undefined> {
+  readonly records = new Map<string, { name: string; versions: SchemeVersion[] }>();
+  readonly usedThrough = new Map<string, string>();
+  constructor(private readonly audit?: InMemoryAudit) {}
+
+  async settingsFor(
+    anmSchemeId: string,
+    deliveryDate: string,
+  ): Promise<SchemeSettings | undefined> {
     const settings = this.settings.get(anmSchemeId);
-    return settings && copy(settings);
+    if (settings) return copy(settings);
+    const inForce = this.records
+      .get(anmSchemeId)
+      ?.versions.filter((v) => v.effectiveFrom <= deliveryDate)
+      .at(-1);
+    return inForce && settingsOfVersion(inForce.version, copy(inForce.config));
+  }
+  async get(anmSchemeId: string): Promise<SchemeRecord | undefined> {
+    const record = this.records.get(anmSchemeId);
+    return record && copy({ anmSchemeId, ...record });
+  }
+  async list(page: PageRequest): Promise<Page<SchemeRecord>> {
+    return pageOf(
+      [...this.records.entries()].map(([anmSchemeId, r]) => copy({ anmSchemeId, ...r })),
+      page,
+      { list: "schemes", scope: "", keyTypes: ["string"], keyOf: (s) => [s.anmSchemeId] },
+    );
+  }
+  async putVersion(
+    input: NewSchemeVersion,
+    expectedLatest: number | undefined,
+  ): Promise<SchemeVersionOutcome> {
+    const record = this.records.get(input.anmSchemeId);
+    if (record?.versions.at(-1)?.version !== expectedLatest) return { outcome: "moved" };
+    const used = this.usedThrough.get(input.anmSchemeId);
+    if (used !== undefined && used >= input.effectiveFrom)
+      return { outcome: "in-use", usedThrough: used };
+    const version = (expectedLatest ?? 0) + 1;
+    const stored = {
+      version,
+      effectiveFrom: input.effectiveFrom,
+      config: copy(input.config),
+      createdAt: input.at,
+    };
+    this.records.set(input.anmSchemeId, {
+      name: input.name,
+      versions: [...(record?.versions ?? []), stored],
+    });
+    this.audit?.record({
+      subject: input.anmSchemeId,
+      action: version === 1 ? "scheme.registered" : "scheme.version-added",
+      actor: input.actor,
+      at: input.at,
+    });
+    return { outcome: "stored", version };
+  }
+  async markDayInUse(anmSchemeId: string, deliveryDate: string): Promise<void> {
+    const used = this.usedThrough.get(anmSchemeId);
+    if (used === undefined || used < deliveryDate) this.usedThrough.set(anmSchemeId, deliveryDate);
   }
 }
 
@@ -386,7 +575,12 @@ export class InMemoryCycles implements CycleStore {
   readonly cycles = new Map<string, Cycle>();
   readonly lookAheads = new Map<string, LookAheadBody>();
   readonly claims = new Map<string, { bodyHash: string; cycleId: string }>();
-  readonly current = new Map<string, { cycleId: string; gateClosureMs: number }>();
+  readonly current = new Map<
+    string,
+    { cycleId: string; gateClosureMs: number; receivedAtMs?: number }
+  >();
+
+  constructor(private readonly audit?: InMemoryAudit) {}
 
   async claimLookAhead(claim: {
     lookAheadId: string;
@@ -405,27 +599,97 @@ export class InMemoryCycles implements CycleStore {
     const body = this.lookAheads.get(cycleId);
     return body && copy(body);
   }
-  async createCycle(cycle: Cycle): Promise<Cycle> {
-    if (!this.cycles.has(cycle.cycleId)) this.cycles.set(cycle.cycleId, copy(cycle));
-    return copy(this.cycles.get(cycle.cycleId)!);
+  async beginCycle(
+    cycle: Cycle,
+    replaced: Replaced | undefined,
+    receivedAtMs: number,
+    audit: readonly AuditEntry[],
+  ): Promise<BeginOutcome> {
+    if (this.cycles.has(cycle.cycleId)) return { outcome: "exists" };
+    if (cycle.status === "superseded") {
+      this.cycles.set(cycle.cycleId, copy(cycle));
+      for (const entry of audit) this.audit?.record(entry);
+      return { outcome: "begun" };
+    }
+    const key = `${cycle.anmSchemeId}|${cycle.deliveryDate}`;
+    const held = this.current.get(key);
+    const pointerOk =
+      replaced === undefined
+        ? held === undefined || held.cycleId === cycle.cycleId
+        : held?.cycleId === replaced.cycleId && held.gateClosureMs > receivedAtMs;
+    const old = replaced?.status ? this.cycles.get(replaced.cycleId) : undefined;
+    if (!pointerOk || (replaced?.status && old?.status !== replaced.status))
+      return { outcome: "moved" };
+    this.cycles.set(cycle.cycleId, copy(cycle));
+    this.current.set(key, {
+      cycleId: cycle.cycleId,
+      gateClosureMs: cycle.gateClosureMs,
+      receivedAtMs: cycle.createdAtMs,
+    });
+    if (old) {
+      old.status = "superseded";
+      old.supersededBy = cycle.cycleId;
+    }
+    for (const entry of audit) this.audit?.record(entry);
+    return { outcome: "begun" };
   }
   async getCycle(cycleId: string): Promise<Cycle | undefined> {
     const cycle = this.cycles.get(cycleId);
     return cycle && copy(cycle);
   }
-  async updateCycle(
+  async recordAttempt(
     cycleId: string,
-    patch: Partial<Cycle>,
-    ifStatus?: CycleStatus[],
+    attempt: { attempt: number; executionArn: string },
+    previous: number | undefined,
   ): Promise<boolean> {
     const cycle = this.cycles.get(cycleId);
-    if (!cycle || (ifStatus && !ifStatus.includes(cycle.status))) return false;
+    if (!cycle || (cycle.status !== "running" && cycle.status !== "markets-open")) return false;
+    const same = cycle.attempt === attempt.attempt && cycle.executionArn === attempt.executionArn;
+    if (cycle.attempt !== previous && !same) return false;
+    cycle.attempt = attempt.attempt;
+    cycle.executionArn = attempt.executionArn;
+    return true;
+  }
+  /** D-131's fence: the cycle is its day's current one. */
+  fenced(fence: CycleFence): void {
+    if (this.current.get(`${fence.anmSchemeId}|${fence.deliveryDate}`)?.cycleId !== fence.cycleId)
+      throw new CycleSupersededError(fence.cycleId);
+  }
+  async markStep(fence: CycleFence, step: string, audit: AuditEntry): Promise<void> {
+    await this.annotate(fence, { step }, audit);
+  }
+  async annotate(fence: CycleFence, patch: Partial<Cycle>, audit?: AuditEntry): Promise<void> {
+    this.fenced(fence);
+    const cycle = this.cycles.get(fence.cycleId);
+    if (!cycle) throw new Error(`no cycle ${fence.cycleId}`);
     for (const [name, value] of Object.entries(patch))
       if (value !== undefined && name !== "cycleId")
         (cycle as never as Record<string, unknown>)[name] = copy(value);
+    if (audit) this.audit?.record(audit);
+  }
+  async transition(fence: CycleFence, change: CycleTransition): Promise<boolean> {
+    const cycle = this.cycles.get(fence.cycleId);
+    this.fenced(fence);
+    if (!cycle || !change.from.includes(cycle.status)) return false;
+    await this.annotate(fence, { ...change.patch, status: change.to }, change.audit);
     return true;
   }
-  async listCycles(deliveryDate: string): Promise<Cycle[]> {
+  async listCycles(
+    deliveryDate: string,
+    status: CycleStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<Cycle>> {
+    const cycles = (await this.cyclesOfDay(deliveryDate)).filter(
+      (c) => status === undefined || c.status === status,
+    );
+    return pageOf(cycles, page, {
+      list: "cycles",
+      scope: `${deliveryDate}|${status ?? ""}`,
+      keyTypes: ["number", "string"],
+      keyOf: (c) => [c.createdAtMs, c.cycleId],
+    });
+  }
+  async cyclesOfDay(deliveryDate: string): Promise<Cycle[]> {
     return [...this.cycles.values()]
       .filter((c) => c.deliveryDate === deliveryDate)
       .sort((a, b) => a.createdAtMs - b.createdAtMs)
@@ -434,22 +698,6 @@ export class InMemoryCycles implements CycleStore {
   async currentCycle(anmSchemeId: string, deliveryDate: string) {
     const current = this.current.get(`${anmSchemeId}|${deliveryDate}`);
     return current && copy(current);
-  }
-  async switchCurrent(
-    anmSchemeId: string,
-    deliveryDate: string,
-    next: { cycleId: string; gateClosureMs: number },
-    expected: string | undefined,
-    receivedAtMs: number,
-  ): Promise<boolean> {
-    const key = `${anmSchemeId}|${deliveryDate}`;
-    const held = this.current.get(key);
-    const ok =
-      expected === undefined
-        ? held === undefined
-        : held?.cycleId === expected && held.gateClosureMs > receivedAtMs;
-    if (ok) this.current.set(key, copy(next));
-    return ok;
   }
 }
 
@@ -461,13 +709,17 @@ export class InMemoryMarkets implements MarketStore {
     return `${cycleId}|${marketId}|${side}|${entryId}`;
   }
 
+  constructor(private readonly cycles: InMemoryCycles) {}
+
   async saveBook(
-    cycleId: string,
+    fence: CycleFence,
     markets: StoredMarket[],
     opportunities: StoredOpportunity[],
   ): Promise<void> {
+    const { cycleId } = fence;
     for (const o of opportunities)
       this.opportunities.set(InMemoryMarkets.key(cycleId, o.marketId, o.side, o.entryId), copy(o));
+    if (markets.length > 0) this.cycles.fenced(fence);
     for (const m of markets) {
       const held = this.markets.get(m.marketId);
       if (
@@ -488,24 +740,37 @@ export class InMemoryMarkets implements MarketStore {
     const market = this.markets.get(marketId);
     return market && copy(market);
   }
-  async listMarkets(deliveryDate: string): Promise<StoredMarket[]> {
-    return [...this.markets.values()].filter((m) => m.deliveryDate === deliveryDate).map(copy);
+  async listMarkets(deliveryDate: string, page: PageRequest): Promise<Page<StoredMarket>> {
+    return pageOf(
+      [...this.markets.values()].filter((m) => m.deliveryDate === deliveryDate).map(copy),
+      page,
+      {
+        list: "markets",
+        scope: deliveryDate,
+        keyTypes: ["number", "string"],
+        keyOf: (m) => [m.windowStartMs, m.marketId],
+      },
+    );
   }
   async setMarketStatus(
+    fence: CycleFence,
     cycleId: string,
     marketIds: string[],
     to: MarketStatus,
     from: MarketStatus[],
   ): Promise<void> {
+    if (marketIds.length > 0) this.cycles.fenced(fence);
     for (const id of marketIds) {
       const m = this.markets.get(id);
       if (m && m.cycleId === cycleId && from.includes(m.status)) m.status = to;
     }
   }
   async setMarketResults(
-    cycleId: string,
+    fence: CycleFence,
     results: { marketId: string; tradeCount: number; tradedKw: number }[],
   ): Promise<void> {
+    const { cycleId } = fence;
+    if (results.length > 0) this.cycles.fenced(fence);
     for (const { marketId, tradeCount, tradedKw } of results) {
       const m = this.markets.get(marketId);
       if (m && m.cycleId === cycleId && (m.status === "closed" || m.status === "matched")) {
@@ -518,10 +783,23 @@ export class InMemoryMarkets implements MarketStore {
     const o = this.opportunities.get(InMemoryMarkets.key(cycleId, marketId, side, entryId));
     return o && copy(o);
   }
-  async listOpportunitiesOfParticipant(participantId: string, deliveryDate: string) {
-    return [...this.opportunities.values()]
-      .filter((o) => o.participantId === participantId && o.deliveryDate === deliveryDate)
-      .map(copy);
+  async listOpportunitiesOfParticipant(
+    participantId: string,
+    deliveryDate: string,
+    page: PageRequest,
+  ): Promise<Page<StoredOpportunity>> {
+    return pageOf(
+      [...this.opportunities.values()]
+        .filter((o) => o.participantId === participantId && o.deliveryDate === deliveryDate)
+        .map(copy),
+      page,
+      {
+        list: "opportunities",
+        scope: `${participantId}|${deliveryDate}`,
+        keyTypes: ["string", "string", "string"],
+        keyOf: (o) => [o.marketId, o.side, o.entryId],
+      },
+    );
   }
 }
 
@@ -532,6 +810,8 @@ export class InMemoryOrders implements OrderStore {
   constructor(
     private readonly markets: InMemoryMarkets,
     private readonly cycles: InMemoryCycles,
+    private readonly audit?: InMemoryAudit,
+    private readonly access?: { claims: InMemoryEntryClaims; participants: InMemoryParticipants },
   ) {}
 
   private static capacityKey(o: StoredOrder) {
@@ -542,10 +822,19 @@ export class InMemoryOrders implements OrderStore {
     return m?.cycleId === o.cycleId && m.status === "open";
   }
 
+  /** D-136: the claim is still the asset's and the participant approved (when given). */
+  private eligible(order: StoredOrder, eligibility: OrderEligibility | undefined): boolean {
+    if (!this.access || !eligibility) return true;
+    const claim = this.access.claims.claims.get(`${eligibility.anmSchemeId}|${order.entryId}`);
+    const participant = this.access.participants.stored.get(order.participantId)?.participant;
+    return claim?.assetId === eligibility.assetId && participant?.status === "approved";
+  }
+
   async placeOrder(
     order: StoredOrder,
     maxKw: number,
-    scheme: { anmSchemeId: string; deliveryDate: string },
+    eligibility: OrderEligibility,
+    audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined> {
     const held = this.orders.get(order.orderId);
     if (held) {
@@ -553,28 +842,37 @@ export class InMemoryOrders implements OrderStore {
         return undefined;
       throw new Error(`order id ${order.orderId} is already taken by another order`);
     }
-    const current = this.cycles.current.get(`${scheme.anmSchemeId}|${scheme.deliveryDate}`);
+    const current = this.cycles.current.get(
+      `${eligibility.anmSchemeId}|${eligibility.deliveryDate}`,
+    );
     if (!this.marketOpen(order) || current?.cycleId !== order.cycleId) return "GATE_CLOSED";
+    if (!this.eligible(order, eligibility)) return "NOT_ELIGIBLE";
     const key = InMemoryOrders.capacityKey(order);
     const open = this.openKw.get(key) ?? 0;
     if (open + order.quantityKw > maxKw) return "QUANTITY_EXCEEDS_CAPACITY";
     this.openKw.set(key, open + order.quantityKw);
     this.orders.set(order.orderId, copy(order));
+    this.audit?.record(audit);
     return undefined;
   }
   async replaceOrder(
     before: StoredOrder,
     after: StoredOrder,
     maxKw: number,
+    eligibility: OrderEligibility | undefined,
+    scheme: { anmSchemeId: string; deliveryDate: string },
+    audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined> {
     const held = this.orders.get(before.orderId);
-    if (!this.marketOpen(after)) return "GATE_CLOSED";
+    const current = this.cycles.current.get(`${scheme.anmSchemeId}|${scheme.deliveryDate}`);
+    if (!this.marketOpen(after) || current?.cycleId !== after.cycleId) return "GATE_CLOSED";
     if (
       held?.status !== "open" ||
       held.quantityKw !== before.quantityKw ||
       held.updatedAtMs !== before.updatedAtMs
     )
       return "ORDER_NOT_OPEN";
+    if (!this.eligible(after, eligibility)) return "NOT_ELIGIBLE";
     const delta =
       (after.status === "open" ? after.quantityKw : 0) -
       (before.status === "open" ? before.quantityKw : 0);
@@ -583,6 +881,7 @@ export class InMemoryOrders implements OrderStore {
     if (delta > 0 && open + delta > maxKw) return "QUANTITY_EXCEEDS_CAPACITY";
     this.openKw.set(key, open + delta);
     this.orders.set(after.orderId, copy(after));
+    this.audit?.record(audit);
     return undefined;
   }
   async getOrder(orderId: string): Promise<StoredOrder | undefined> {
@@ -595,15 +894,62 @@ export class InMemoryOrders implements OrderStore {
       return order ? [copy(order)] : [];
     });
   }
-  async listOrdersOfParticipant(participantId: string, marketId?: string) {
+  async listOrdersOfParticipant(
+    participantId: string,
+    marketId: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<StoredOrder>> {
+    return pageOf(
+      [...this.orders.values()]
+        .filter((o) => o.participantId === participantId && (!marketId || o.marketId === marketId))
+        .map(copy),
+      page,
+      {
+        list: "orders",
+        scope: marketId ?? "",
+        keyTypes: ["string", "string"],
+        keyOf: (o) => [o.marketId, o.orderId],
+      },
+    );
+  }
+  async openOrdersOfParticipant(participantId: string): Promise<StoredOrder[]> {
     return [...this.orders.values()]
-      .filter((o) => o.participantId === participantId && (!marketId || o.marketId === marketId))
+      .filter((o) => o.participantId === participantId && o.status === "open")
       .map(copy);
   }
-  async listOrdersOfMarket(marketId: string, cycleId: string) {
+  async listOrdersOfMarket(
+    marketId: string,
+    cycleId: string,
+    page: PageRequest,
+  ): Promise<Page<StoredOrder>> {
+    return pageOf(await this.ordersOfMarket(marketId, cycleId), page, {
+      list: "market-orders",
+      scope: `${marketId}|${cycleId}`,
+      keyTypes: ["string"],
+      keyOf: (o) => [o.orderId],
+    });
+  }
+  async ordersOfMarket(marketId: string, cycleId: string): Promise<StoredOrder[]> {
     return [...this.orders.values()]
       .filter((o) => o.marketId === marketId && o.cycleId === cycleId)
       .map(copy);
+  }
+  async cancelOrders(
+    orders: readonly StoredOrder[],
+    cancelledAtMs: number,
+    audit: (order: StoredOrder) => AuditEntry,
+  ): Promise<string[]> {
+    const cancelled: string[] = [];
+    for (const order of [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : 1))) {
+      const held = this.orders.get(order.orderId);
+      if (held?.status !== "open" || held.updatedAtMs !== order.updatedAtMs) continue;
+      const key = InMemoryOrders.capacityKey(held);
+      this.openKw.set(key, (this.openKw.get(key) ?? 0) - held.quantityKw);
+      this.orders.set(order.orderId, { ...held, status: "cancelled", updatedAtMs: cancelledAtMs });
+      this.audit?.record(audit(order));
+      cancelled.push(order.orderId);
+    }
+    return cancelled;
   }
   async openQuantities(cycleId: string): Promise<Map<string, number>> {
     const out = new Map<string, number>();
@@ -638,6 +984,11 @@ export class InMemoryTrades implements TradeStore {
 }
 
 export class InMemoryMeritOrders implements MeritOrderStore {
+  constructor(
+    private readonly cycles?: InMemoryCycles,
+    private readonly audit?: InMemoryAudit,
+  ) {}
+
   readonly drafts = new Map<string, ConstraintMeritOrder[]>();
   /** `<scheme>|<date>|<constraint>` → versions, oldest first. */
   readonly versions = new Map<string, PublishedMeritOrder[]>();
@@ -649,7 +1000,7 @@ export class InMemoryMeritOrders implements MeritOrderStore {
     const draft = this.drafts.get(cycleId);
     return draft && copy(draft);
   }
-  async publish(mol: Omit<PublishedMeritOrder, "version">): Promise<number> {
+  private publish(mol: Omit<PublishedMeritOrder, "version">): number {
     const key = `${mol.anmSchemeId}|${mol.deliveryDate}|${mol.constraintId}`;
     const versions = this.versions.get(key) ?? [];
     const latest = versions.at(-1);
@@ -660,10 +1011,17 @@ export class InMemoryMeritOrders implements MeritOrderStore {
     this.versions.set(key, versions);
     return version;
   }
-  async publishAll(mols: Omit<PublishedMeritOrder, "version">[]): Promise<number[]> {
-    const out: number[] = [];
-    for (const mol of mols) out.push(await this.publish(mol));
-    return out;
+  async publishAll(
+    fence: CycleFence,
+    mols: Omit<PublishedMeritOrder, "version">[],
+    audit?: AuditEntry,
+  ): Promise<number[]> {
+    this.cycles?.fenced(fence);
+    const before = [...this.versions.values()].reduce((n, v) => n + v.length, 0);
+    const versions = mols.map((mol) => this.publish(mol));
+    const after = [...this.versions.values()].reduce((n, v) => n + v.length, 0);
+    if (audit && after > before) this.audit?.record(audit);
+    return versions;
   }
   async latest(anmSchemeId: string, deliveryDate: string, constraintId: string) {
     const latest = this.versions.get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)?.at(-1);
@@ -677,15 +1035,121 @@ export class InMemoryMeritOrders implements MeritOrderStore {
     }
     return out;
   }
+  async version(anmSchemeId: string, deliveryDate: string, constraintId: string, version: number) {
+    const found = this.versions
+      .get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)
+      ?.find((v) => v.version === version);
+    return found && copy(found);
+  }
 }
 
+/** The outbox: events by change, each stored once (by id); gated ones until released. */
 export class InMemoryOutbox implements Outbox {
-  readonly notifications = new Map<string, Notification>();
-  async notifyAll(notifications: Notification[]): Promise<void> {
-    for (const n of notifications) {
-      const key = `${n.participantId}|${n.eventId}`;
-      if (!this.notifications.has(key)) this.notifications.set(key, copy(n));
+  /** Every event written, by id, with its change and whether it is gated. */
+  readonly events = new Map<string, { changeId: string; event: PlatformEvent; gated: boolean }>();
+  readonly released = new Set<string>();
+  write(changeId: string, events: ReadonlyArray<PlatformEvent>, gated = false): void {
+    for (const event of events)
+      if (!this.events.has(event.id))
+        this.events.set(event.id, { changeId, event: copy(event), gated });
+    this.released.add(changeId);
+  }
+  async append(changeId: string, events: ReadonlyArray<PlatformEvent>): Promise<void> {
+    this.write(changeId, events);
+  }
+  async gatedEvents(changeId: string): Promise<OutboxEvent[]> {
+    return [...this.events.values()]
+      .filter((e) => e.changeId === changeId && e.gated)
+      .map((e) => outboxEventOf(e.event));
+  }
+  /** Every event written, in the order written. */
+  all(): PlatformEvent[] {
+    return [...this.events.values()].map((e) => e.event);
+  }
+}
+
+/**
+ * The cycle's changes with their events, applied to the in-memory stores as the adapter applies
+ * them (a refused write takes its events with it).
+ */
+export class InMemoryCycleChanges implements CycleChanges {
+  constructor(
+    private readonly stores: {
+      cycles: InMemoryCycles;
+      markets: InMemoryMarkets;
+      orders: InMemoryOrders;
+      meritOrders: InMemoryMeritOrders;
+      outbox: InMemoryOutbox;
+      audit?: InMemoryAudit;
+    },
+  ) {}
+  async cancelSuperseded(input: Parameters<CycleChanges["cancelSuperseded"]>[0]): Promise<void> {
+    this.stores.cycles.fenced(input.fence);
+    const cancelled = new Set<string>();
+    for (const o of input.orders) {
+      const held = this.stores.orders.orders.get(o.orderId);
+      if (held?.status !== "open" || held.cycleId !== input.superseded) continue;
+      held.status = "cancelled";
+      held.updatedAtMs = input.atMs;
+      cancelled.add(o.orderId);
+      this.stores.audit?.record(input.auditOf(o));
     }
+    this.stores.outbox.write(
+      `cycle:${input.cycleId}:supersede`,
+      input.events.filter((e) => cancelled.has(String(e.data.orderId))),
+    );
+    await this.stores.markets.setMarketStatus(
+      input.fence,
+      input.superseded,
+      [...input.marketIds],
+      "cancelled",
+      ["pending", "open", "closed"],
+    );
+  }
+  async openMarkets(input: Parameters<CycleChanges["openMarkets"]>[0]): Promise<void> {
+    this.stores.cycles.fenced(input.fence);
+    const opened = new Set<string>();
+    for (const id of input.marketIds) {
+      const m = this.stores.markets.markets.get(id);
+      if (m && m.cycleId === input.cycleId && (m.status === "pending" || m.status === "open")) {
+        m.status = "open";
+        opened.add(id);
+      }
+    }
+    this.stores.outbox.write(
+      `cycle:${input.cycleId}:open-markets`,
+      input.events.filter((e) => opened.has(String(e.data.marketId))),
+    );
+    await this.stores.cycles.transition(input.fence, {
+      from: ["running"],
+      to: "markets-open",
+      audit: input.audit,
+    });
+  }
+  async publish(input: Parameters<CycleChanges["publish"]>[0]): Promise<number[]> {
+    const versions = await this.stores.meritOrders.publishAll(input.fence, input.mols, input.audit);
+    const refs: PublishedVersionRef[] = [];
+    for (const [i, mol] of input.mols.entries()) {
+      const version = versions[i]!;
+      const previous =
+        version > 1
+          ? await this.stores.meritOrders.version(
+              mol.anmSchemeId,
+              mol.deliveryDate,
+              mol.constraintId,
+              version - 1,
+            )
+          : undefined;
+      refs.push({ constraintId: mol.constraintId, version, ...(previous ? { previous } : {}) });
+    }
+    this.stores.outbox.write(`cycle:${input.cycleId}:publish`, input.eventsFor(refs));
+    if (input.status)
+      await this.stores.cycles.transition(input.fence, {
+        from: input.status.from,
+        to: input.status.to,
+        audit: input.status.audit,
+      });
+    return versions;
   }
 }
 
@@ -694,8 +1158,14 @@ export class FakeWorkflow implements WorkflowStarter, WorkflowInspector {
   readonly started = new Map<string, unknown>();
   readonly stopped: string[] = [];
 
-  async start(name: string, input: unknown): Promise<string> {
-    if (!this.started.has(name)) this.started.set(name, copy(input));
+  /** Names of executions that exist but have ended (a restore's leftovers). */
+  readonly ended = new Set<string>();
+
+  async start(name: string, input: unknown): Promise<string | undefined> {
+    if (this.ended.has(name)) return undefined;
+    const held = this.started.get(name);
+    if (held !== undefined && JSON.stringify(held) !== JSON.stringify(input)) return undefined;
+    if (held === undefined) this.started.set(name, copy(input));
     return `arn:aws:states:eu-west-2:000000000000:execution:fake:${name}`;
   }
   async stop(executionArn: string): Promise<void> {
@@ -726,27 +1196,34 @@ export class FakeWorkflow implements WorkflowStarter, WorkflowInspector {
 export function fakePorts() {
   const ids = new SequentialIds();
   const audit = new InMemoryAudit(ids);
-  const apiKeys = new InMemoryApiKeys();
+  const apiKeys = new InMemoryApiKeys(audit);
   const claims = new InMemoryEntryClaims();
-  const cycles = new InMemoryCycles();
-  const markets = new InMemoryMarkets();
+  const cycles = new InMemoryCycles(audit);
+  const markets = new InMemoryMarkets(cycles);
+  const participants = new InMemoryParticipants(audit, apiKeys);
+  const orders = new InMemoryOrders(markets, cycles, audit, { claims, participants });
+  const meritOrders = new InMemoryMeritOrders(cycles, audit);
+  const outbox = new InMemoryOutbox();
   return {
     clock: new FakeClock(),
     ids,
     credentials: new FakeCredentials(),
     audit,
     apiKeys,
-    participants: new InMemoryParticipants(audit, apiKeys),
+    participants,
     assets: new InMemoryAssets(audit, claims),
     claims,
     idempotency: new InMemoryIdempotency(),
-    schemes: new InMemorySchemeSettings(),
+    rateLimits: new InMemoryRateLimits(),
+    limits: { registrationsPerHour: 1_000 },
+    schemes: new InMemorySchemes(audit),
     cycles,
     markets,
-    orders: new InMemoryOrders(markets, cycles),
+    orders,
     trades: new InMemoryTrades(),
-    meritOrders: new InMemoryMeritOrders(),
-    outbox: new InMemoryOutbox(),
+    meritOrders,
+    outbox,
+    changes: new InMemoryCycleChanges({ cycles, markets, orders, meritOrders, outbox, audit }),
     workflow: new FakeWorkflow(),
   };
 }

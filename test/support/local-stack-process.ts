@@ -3,7 +3,8 @@ import { REPO_ROOT } from "../../lib/repo-root";
 
 /**
  * `npm start -- --in-memory` as a child process in its own process group, the way a user or CI
- * runs it: PORT=0, the `ready <url>` line read from stdout, endpoints read from stderr.
+ * runs it: PORT=0, the `ready <url>` line read from stdout, endpoints read from stderr. `script`
+ * and `args` choose another entry (a test fixture) or other options (a data directory, --clock).
  */
 export interface LocalStackProcess {
   readonly child: ChildProcess;
@@ -14,15 +15,20 @@ export interface LocalStackProcess {
   readonly readyAfterMs: number;
   /** Everything printed on stdout so far. */
   stdout(): string;
+  /** Everything printed on stderr so far. */
+  stderr(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export async function spawnLocalStack(
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  options: { script?: string; args?: readonly string[] } = {},
 ): Promise<LocalStackProcess> {
   const started = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "bin/local.ts", "--in-memory"], {
+  const script = options.script ?? "bin/local.ts";
+  const args = options.args ?? ["--in-memory"];
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: "0", SFN_PORT: "0", ...env },
     detached: true,
@@ -66,6 +72,7 @@ export async function spawnLocalStack(
     stateMachineArn: sfn[2]!,
     readyAfterMs,
     stdout: () => stdout,
+    stderr: () => stderr,
     exited,
   };
 }

@@ -1,3 +1,5 @@
+import { hashApiKey } from "../../functions/adapters/credentials";
+import { keyIdOf } from "../../functions/core/access/api-key";
 import type { RouteId } from "../../functions/http/routes";
 import { type AccessWorld, CALLERS, type Caller, type HttpAnswer } from "./access-world";
 
@@ -19,6 +21,11 @@ export type Expectation = number | "allowed";
 
 export interface AccessRequest {
   readonly path: string;
+  /**
+   * The key to call with instead of the caller's own: a route that uses its caller's key up
+   * (rotation) gets a fresh participant's key, so the matrix's keys stay valid.
+   */
+  readonly key?: string;
   readonly query?: Record<string, string>;
   readonly body?: unknown;
 }
@@ -67,6 +74,18 @@ export function everyone(status: number): Record<Caller, Expectation> {
     Caller,
     Expectation
   >;
+}
+
+/** A scheme of the matrix's own, with one configuration version (stored once, then replayed). */
+const ACCESS_SCHEME = "ACCESS-SCHEME";
+async function registeredScheme(world: AccessWorld): Promise<string> {
+  const answer = await world.call("PUT", `/schemes/${ACCESS_SCHEME}`, {
+    key: world.keys.operator,
+    body: { name: "Access matrix", effectiveFrom: "2030-01-01", config: {} },
+  });
+  if (answer.status !== 201 && answer.status !== 200)
+    throw new Error(`PUT /schemes/${ACCESS_SCHEME}: ${answer.status} ${answer.text}`);
+  return ACCESS_SCHEME;
 }
 
 export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string, RouteAccess> = {
@@ -152,6 +171,58 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
     },
     expect: byRoles(["operator"], { operator: 200 }),
   },
+  // Schemes and keys (D-190, D-195..D-198).
+  ReissueParticipantKey: {
+    request: async (world, caller) => ({
+      path: `/participants/${caller === "operator" ? (await world.newKeyholder()).participantId : world.participantB.participantId}/key-reissues`,
+      body: {},
+    }),
+    expect: byRoles(["operator"], { operator: 201 }),
+  },
+  RotateOwnApiKey: {
+    request: async (world, caller) => ({
+      path: "/me/api-key-rotations",
+      body: {},
+      ...(caller.startsWith("participant") ? { key: (await world.newKeyholder()).apiKey } : {}),
+    }),
+    expect: byRoles(["participant"], { participantA: 201 }),
+  },
+  PutScheme: {
+    request: (_world, caller) => ({
+      path: `/schemes/ACCESS-PUT-${caller}`,
+      body: { name: "Access matrix", effectiveFrom: "2030-01-01", config: {} },
+    }),
+    expect: byRoles(["operator"], { operator: 201 }),
+  },
+  ListSchemes: {
+    request: () => ({ path: "/schemes" }),
+    expect: byRoles(["operator", "anm"], { operator: 200, anm: 200 }),
+  },
+  GetScheme: {
+    request: async (world) => ({ path: `/schemes/${await registeredScheme(world)}` }),
+    // The local stack's bootstrap ANM key acts for every scheme (D-195).
+    expect: byRoles(["operator", "anm"], { operator: 200, anm: 200 }),
+  },
+  IssueAnmKey: {
+    request: async (world) => ({
+      path: `/schemes/${await registeredScheme(world)}/anm-keys`,
+      body: {},
+    }),
+    expect: byRoles(["operator"], { operator: 201 }),
+  },
+  ListApiKeys: {
+    request: () => ({ path: "/api-keys" }),
+    expect: byRoles(["operator"], { operator: 200 }),
+    check: (_world, _caller, answer) => {
+      if (answer.text.includes("btr_")) throw new Error("GET /api-keys shows a key");
+    },
+  },
+  RevokeApiKey: {
+    request: async (world, caller) => ({
+      path: `/api-keys/${keyIdOf(hashApiKey(caller === "operator" ? (await world.newKeyholder()).apiKey : world.participantB.apiKey))}`,
+    }),
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
   ListAuditRecords: {
     request: (world) => ({ path: "/audit", query: { subject: world.participantA.participantId } }),
     expect: byRoles(["operator"], { operator: 200 }),
@@ -187,8 +258,9 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
     expect: byRoles(["participant"], { participantA: 400 }),
   },
   ListOrders: {
+    // Without marketId the operator is asked to name one (D-151).
     request: () => ({ path: "/orders" }),
-    expect: byRoles(["participant"], { participantA: 200 }),
+    expect: byRoles(["participant", "operator"], { participantA: 200, operator: 400 }),
   },
   GetOrder: {
     request: () => ({ path: "/orders/ord-none" }),
@@ -217,6 +289,52 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
   GetCycleExecution: {
     request: () => ({ path: "/cycles/cyc-none/execution" }),
     expect: byRoles(["operator"], { operator: 404 }),
+  },
+  // Webhooks: one endpoint per participant or ANM; nothing is registered in this world, so
+  // the endpoint routes answer 404 (409 for the test event) to the callers they let through,
+  // and a URL the platform may not call is 422 after the authorizer.
+  PutWebhookEndpoint: {
+    request: () => ({ path: "/webhook-endpoint", body: { url: "https://10.0.0.1/hook" } }),
+    expect: byRoles(["participant", "anm"], { participantA: 422, anm: 422 }),
+  },
+  GetWebhookEndpoint: {
+    request: () => ({ path: "/webhook-endpoint" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  DeleteWebhookEndpoint: {
+    request: () => ({ path: "/webhook-endpoint" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  RotateWebhookSecret: {
+    request: () => ({ path: "/webhook-endpoint/secret-rotations" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  TestWebhookEndpoint: {
+    request: () => ({ path: "/webhook-endpoint/test" }),
+    expect: byRoles(["participant", "anm"], { participantA: 409, anm: 409 }),
+  },
+  ListWebhookDeliveries: {
+    request: () => ({ path: "/webhook-deliveries" }),
+    expect: byRoles(["participant", "anm"], { participantA: 200, anm: 200 }),
+  },
+  GetWebhookDelivery: {
+    request: () => ({ path: "/webhook-deliveries/dlv_00000000000000000000" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  RetryWebhookDelivery: {
+    request: () => ({ path: "/webhook-deliveries/dlv_00000000000000000000/retry" }),
+    expect: byRoles(["participant", "anm"], { participantA: 404, anm: 404 }),
+  },
+  ListMeritOrderInstructions: {
+    request: () => ({
+      path: "/merit-order-instructions",
+      query: { deliveryDate: "2027-06-14", constraintId: "C1" },
+    }),
+    expect: byRoles(["participant", "anm", "operator"], {
+      participantA: 200,
+      anm: 404,
+      operator: 404,
+    }),
   },
   // After delivery. Nothing is delivered in this world: reads answer empty pages (or 404 for
   // a scheme-day without a published day-ahead, or an entry the participant does not own) and

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { calendarDate } from "../model/fields";
 import { hasAtMostDecimals } from "../model/units";
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from "./bank-holidays-england-wales";
-import type { SchemeSettings } from "./market-config";
 
 /** A mid-X-of-Y rule (R-PERF-5): the X values kept out of the Y most recent days. */
 export interface MidXOfY {
@@ -85,15 +84,44 @@ export const xOfYField = z
  */
 export function postTradeScalarFields() {
   return {
-    verificationNoticeMinutes: z.number().int().min(0).max(1440).optional(),
-    vetoDeadline: localTimeField.nullable().optional(),
-    graceFactor: fractionField.optional(),
-    performanceFloor: fractionField.optional(),
-    pmMode: z.enum(["linear", "step"]).optional(),
-    meterDataDeadlineDays: z.number().int().min(0).max(60).optional(),
-    baselineDeadline: localTimeField.nullable().optional(),
-    shortfallCompensation: z.boolean().optional(),
-    bankHolidays: z.array(calendarDate).max(1000).optional(),
+    verificationNoticeMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1440)
+      .optional()
+      .meta({ description: "R-VERIFY-3 notice, minutes. Default 30." }),
+    vetoDeadline: localTimeField.nullable().optional().meta({
+      description:
+        "R-VERIFY-8 veto deadline, HH:MM local on the day before delivery; null: no vetoes. Default 14:00.",
+    }),
+    graceFactor: fractionField
+      .optional()
+      .meta({ description: "R-SETTLE-2 grace factor GF, 0–1, ≤ 3 decimals. Default 0.05." }),
+    performanceFloor: fractionField.optional().meta({
+      description:
+        "R-SETTLE-2 performance floor, 0–1, ≤ 3 decimals, below 1 − graceFactor. Default 0.5.",
+    }),
+    pmMode: z
+      .enum(["linear", "step"])
+      .optional()
+      .meta({ description: "R-SETTLE-2 performance multiplier: linear or step. Default linear." }),
+    meterDataDeadlineDays: z.number().int().min(0).max(60).optional().meta({
+      description:
+        "R-PERF-2 days after delivery for meter data (5: deadline 00:00 on D+6). Default 5.",
+    }),
+    baselineDeadline: localTimeField.nullable().optional().meta({
+      description:
+        "R-PERF-3 baseline deadline, HH:MM local on the day before delivery; null: the day's gate closure. Default null.",
+    }),
+    shortfallCompensation: z
+      .boolean()
+      .optional()
+      .meta({ description: "R-SETTLE-6 shortfall compensation. Default false." }),
+    bankHolidays: z.array(calendarDate).max(1000).optional().meta({
+      description:
+        "R-PERF-5 bank holidays (YYYY-MM-DD); replaces the default list (England and Wales, 2026–2030) whole.",
+    }),
   };
 }
 
@@ -102,31 +130,65 @@ export function postTradeScalarFields() {
  * configuration"): every field optional, the §18 default where absent.
  */
 export const PostTradeConfigSchema = z
-  .strictObject({
+  .strictObject(postTradeFields())
+  .superRefine((c, ctx) => floorBelowGraceIssue(c, ctx));
+
+/** Every §18 field of a scheme's `config` (each optional), nested baseline fields included. */
+export function postTradeFields() {
+  return {
     ...postTradeScalarFields(),
     baseline: z
       .strictObject({
-        working: xOfYField.optional(),
-        nonWorking: xOfYField.optional(),
-        lookbackDays: z.number().int().min(1).max(366).optional(),
+        working: xOfYField
+          .optional()
+          .meta({ description: "R-PERF-5 working days: mid x of y, [x, y]. Default [8, 10]." }),
+        nonWorking: xOfYField
+          .optional()
+          .meta({ description: "R-PERF-5 non-working days: mid x of y, [x, y]. Default [4, 5]." }),
+        lookbackDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(366)
+          .optional()
+          .meta({ description: "R-PERF-5 days looked back for baseline days. Default 60." }),
         adjustment: z
           .strictObject({
-            spans: z.number().int().min(1).max(48).optional(),
-            gap: z.number().int().min(0).max(48).optional(),
-            cap: fractionField.optional(),
+            spans: z.number().int().min(1).max(48).optional().meta({
+              description: "SPs of the window W the adjustment is measured over. Default 4.",
+            }),
+            gap: z.number().int().min(0).max(48).optional().meta({
+              description:
+                "SPs between the end of W and the start of the trade's window. Default 1.",
+            }),
+            cap: fractionField.optional().meta({
+              description:
+                "The adjustment is clamped to ± this fraction of the mean baseline over W, 0–1. Default 0.2.",
+            }),
           })
-          .optional(),
+          .optional()
+          .meta({
+            description:
+              "R-PERF-5 adjustment of the baseline to the metered values just before the trade's window.",
+          }),
       })
-      .optional(),
-  })
-  .superRefine((c, ctx) => {
-    if (!floorBelowGrace(c.graceFactor, c.performanceFloor))
-      ctx.addIssue({
-        code: "custom",
-        path: ["performanceFloor"],
-        message: "must be below 1 − graceFactor (R-SETTLE-2)",
-      });
-  });
+      .optional()
+      .meta({ description: "R-PERF-5 baseline settings; absent fields take their defaults." }),
+  };
+}
+
+/** R-SETTLE-2 as a zod refinement: the floor must be below 1 − GF (defaults where absent). */
+export function floorBelowGraceIssue(
+  c: { graceFactor?: number | undefined; performanceFloor?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!floorBelowGrace(c.graceFactor, c.performanceFloor))
+    ctx.addIssue({
+      code: "custom",
+      path: ["performanceFloor"],
+      message: "must be below 1 − graceFactor (R-SETTLE-2)",
+    });
+}
 
 /** R-SETTLE-2: 0 ≤ floor < 1 − GF (defaults where absent). */
 export function floorBelowGrace(graceFactor?: number, performanceFloor?: number): boolean {
@@ -172,7 +234,7 @@ export function toPostTradeConfig(input: PostTradeConfigInput = {}): PostTradeCo
   };
 }
 
-/** The post-trade configuration a scheme-day runs under: its own §18 settings over the defaults. */
-export function postTradeConfigOf(settings?: SchemeSettings): PostTradeConfig {
+/** The post-trade configuration a scheme runs under on a day: its own §18 fields over the defaults. */
+export function postTradeConfigOf(settings?: { readonly postTrade?: PostTradeConfigInput }) {
   return toPostTradeConfig(settings?.postTrade ?? {});
 }

@@ -1,14 +1,21 @@
 import { hash } from "node:crypto";
 
-/** R-NOTIFY-4 event types. */
-export type EventType =
-  | "market.opened"
-  | "order.cancelled"
-  | "trade.confirmed"
-  | "trade.cancelled"
-  | "merit-order.published"
-  | "dispatch.instruction"
-  | "statement.issued";
+/** R-NOTIFY-4 event types an endpoint can subscribe to (`eventTypes`). */
+export const EVENT_TYPES = [
+  "market.opened",
+  "order.cancelled",
+  "trade.confirmed",
+  "trade.cancelled",
+  "merit-order.published",
+  "dispatch.instruction",
+  "statement.issued",
+] as const;
+
+/**
+ * R-NOTIFY-4 event types, and `webhook.test` (`POST /webhook-endpoint/test`), which every
+ * endpoint gets whatever it subscribes to.
+ */
+export type EventType = (typeof EVENT_TYPES)[number] | "webhook.test";
 
 /** The ANM scheme's own endpoint as a recipient (R-NOTIFY-1 §19: one per scheme). */
 export const ANM_RECIPIENT = "anm";

@@ -226,22 +226,47 @@ export function lookAheadRuleProblems(body: LookAheadBody): FieldProblem[] {
   return problems;
 }
 
-/** The gate closure of a look-ahead: its own `gateClosureAt`, else the R-GATE-1 default. */
+/**
+ * The gate closure of a look-ahead: its own `gateClosureAt`, else the R-GATE-1 default of its
+ * scheme (`rule`, from the scheme configuration; 12:00 local on D-1 when not given).
+ */
 export function gateClosureMsOf(
   body: Pick<LookAheadBody, "gateClosureAt" | "deliveryDate">,
+  rule?: { daysBefore: number; localTime: string },
 ): number {
   const own = body.gateClosureAt ? parseInstant(body.gateClosureAt) : undefined;
-  return own ?? defaultGateClosureMs(body.deliveryDate);
+  return own ?? defaultGateClosureMs(body.deliveryDate, rule?.localTime, rule?.daysBefore);
 }
 
 /**
- * R-IN-1, the clock-dependent part: a gate closure in the past (at or before `nowMs`) is refused.
- * Skipped by offline simulation (api.md "Offline simulation").
+ * D-133: the longest lead time the platform accepts, gate closure − receive time: 96 hours (a
+ * Thursday look-ahead for Monday). The day-ahead workflow's timeout is this plus the worst case
+ * of its steps plus a margin (`test/unit/workflow/lead-time.test.ts` proves the sum from the
+ * ASL), so a cycle can never time out waiting for its gate closure.
  */
-export function checkGateClosureNotPast(body: LookAheadBody, nowMs: number): void {
-  if (gateClosureMsOf(body) <= nowMs)
+export const MAX_LEAD_TIME_MS = 96 * 3_600_000;
+
+/**
+ * R-IN-1, the clock-dependent part: a gate closure in the past (at or before `nowMs`) is refused,
+ * and so is one further ahead than {@link MAX_LEAD_TIME_MS} (D-133). Skipped by offline
+ * simulation (api.md "Offline simulation").
+ */
+export function checkGateClosureNotPast(
+  body: LookAheadBody,
+  nowMs: number,
+  rule?: { daysBefore: number; localTime: string },
+): void {
+  const gate = gateClosureMsOf(body, rule);
+  if (gate <= nowMs)
     throw new LookAheadInvalidError([
       { path: "gateClosureAt", message: "gate closure is in the past (R-IN-1)" },
+    ]);
+  if (gate - nowMs > MAX_LEAD_TIME_MS)
+    throw new LookAheadInvalidError([
+      {
+        path: "gateClosureAt",
+        message: `gate closure is more than ${MAX_LEAD_TIME_MS / 3_600_000} hours ahead (D-133)`,
+      },
     ]);
 }
 

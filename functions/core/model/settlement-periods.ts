@@ -83,14 +83,19 @@ export function parseInstant(value: string): number | undefined {
 }
 
 /**
- * R-GATE-1 default: 12:00 Europe/London on the day before delivery, as epoch milliseconds.
+ * R-GATE-1 default: 12:00 Europe/London on the day before delivery, as epoch milliseconds; a
+ * scheme may set another local time and number of days before (its configuration).
  */
-export function defaultGateClosureMs(deliveryDate: string, localTime = "12:00"): number {
+export function defaultGateClosureMs(
+  deliveryDate: string,
+  localTime = "12:00",
+  daysBefore = 1,
+): number {
   const start = localMidnight(deliveryDate);
   if (!start) throw new RangeError(`not a calendar date: ${deliveryDate}`);
   const [hour, minute] = localTime.split(":").map(Number);
   return start
-    .minus({ days: 1 })
+    .minus({ days: daysBefore })
     .set({ hour: hour ?? 12, minute: minute ?? 0, second: 0, millisecond: 0 })
     .toMillis();
 }

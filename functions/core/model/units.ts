@@ -13,8 +13,12 @@ export const MAX_GBP = 1_000_000;
 /** True when `value` has at most `decimals` decimal places (tolerating binary float noise). */
 export function hasAtMostDecimals(value: number, decimals: number): boolean {
   if (!Number.isFinite(value)) return false;
-  const scaled = value * 10 ** decimals;
-  return Math.abs(scaled - Math.round(scaled)) <= 1e-7 * Math.max(1, Math.abs(scaled));
+  // D-148: count the decimals of the number as written — JavaScript's shortest representation
+  // that reads back as the same double, which is the JSON text a client sent — instead of a
+  // relative tolerance, which let 123456.78901 pass as 3 decimals.
+  const [digits = "", exponent = "0"] = String(Math.abs(value)).split("e");
+  const fraction = digits.split(".")[1] ?? "";
+  return Math.max(0, fraction.length - Number(exponent)) <= decimals;
 }
 
 /** MW with ≤ 3 decimals → integer kW (R-UNIT-1). Callers validate the decimals first. */

@@ -1,20 +1,29 @@
+import type { AuditEntry } from "../access/audit";
 import { eligibleClaimsOfScheme } from "../access/entry-claims";
+import { systemActor } from "../access/roles";
 import { marketConfigOf } from "../config/market-config";
-import { CycleStateError, DomainError } from "../errors";
+import { CycleStateError, CycleSupersededError, DomainError } from "../errors";
+import { marketOpenedEvents, orderCancelledEvent } from "../events/cycle-events";
+import type { PlatformEvent } from "../events/platform-event";
+import { publicationEvents } from "../events/publication-events";
+import { tradeConfirmedEvents } from "../events/trade-events";
 import type { Trade } from "../matching/match";
 import { type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
+import { recordInstant } from "../model/settlement-periods";
 import { type DayAheadBook, deriveOpportunities } from "../opportunities/derive";
 import type {
   AssetStore,
   Clock,
   Cycle,
+  CycleChanges,
+  CycleStatus,
   CycleStore,
   EntryClaimStore,
   MarketStore,
   MeritOrderStore,
   OrderStore,
-  Outbox,
   ParticipantStore,
+  PublishedVersionRef,
   SchemeConfigSource,
   StoredMarket,
   StoredOpportunity,
@@ -22,6 +31,8 @@ import type {
   StoredTrade,
   TradeStore,
 } from "../ports";
+import { fenceOf } from "../ports";
+import type { DayTrade } from "../verification/day";
 import { matchDay, reorderDay } from "./day-ahead";
 
 /** Everything the workflow steps touch. */
@@ -32,7 +43,8 @@ export interface CyclePorts {
   orders: OrderStore;
   trades: TradeStore;
   meritOrders: MeritOrderStore;
-  outbox: Outbox;
+  /** The steps' changes that report events, each written with its events (R-NOTIFY-3). */
+  changes: CycleChanges;
   /** R-ELIG-1: the entry claims, assets and participants of the registry. */
   claims: EntryClaimStore;
   assets: Pick<AssetStore, "getMany">;
@@ -40,21 +52,65 @@ export interface CyclePorts {
   schemes: SchemeConfigSource;
 }
 
+/**
+ * The cycle a step runs for, with the step recorded on it (progress for the operator, and the
+ * step named if this one fails) — fenced on the cycle being current (D-131): a superseded
+ * cycle's step stops here with `CycleSupersededError` and changes nothing.
+ */
 async function cycleOf(ports: CyclePorts, cycleId: string, step: string): Promise<Cycle> {
   const cycle = await ports.cycles.getCycle(cycleId);
   if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
-  // A superseded cycle's execution is stopped; if a step still runs, it must change nothing.
-  if (cycle.status === "superseded")
-    throw new CycleStateError(`cycle ${cycleId} was superseded by ${cycle.supersededBy}`);
-  // Progress for the operator, and the step named if this one fails.
-  await ports.cycles.updateCycle(cycleId, { step });
+  if (cycle.status === "superseded") throw new CycleSupersededError(cycleId);
+  await ports.cycles.markStep(fenceOf(cycle), step, {
+    subject: cycleId,
+    action: "cycle.step-started",
+    actor: systemActor(step),
+    at: recordInstant(ports.clock.nowMs()),
+    ...(cycle.step ? { from: cycle.step } : {}),
+    to: step,
+  });
   return cycle;
 }
 
-async function lookAheadOf(ports: CyclePorts, cycleId: string): Promise<LookAhead> {
-  const body = await ports.cycles.loadLookAhead(cycleId);
-  if (!body) throw new CycleStateError(`the look-ahead of cycle ${cycleId} is not stored`);
-  return toLookAhead(LookAheadSchema.parse(body));
+/** The audit record of a cycle's status change made by a step (D-139). */
+function stepAudit(
+  ports: CyclePorts,
+  cycle: Cycle,
+  step: string,
+  action: string,
+  to: CycleStatus,
+  reason?: string,
+): AuditEntry {
+  return {
+    subject: cycle.cycleId,
+    action,
+    actor: systemActor(step),
+    at: recordInstant(ports.clock.nowMs()),
+    from: cycle.status,
+    to,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** The cycle's look-ahead in core units, with the gate closure the cycle holds (its scheme's default where the look-ahead gives none). */
+async function lookAheadOf(ports: CyclePorts, cycle: Cycle): Promise<LookAhead> {
+  const body = await ports.cycles.loadLookAhead(cycle.cycleId);
+  if (!body) throw new CycleStateError(`the look-ahead of cycle ${cycle.cycleId} is not stored`);
+  return { ...toLookAhead(LookAheadSchema.parse(body)), gateClosureMs: cycle.gateClosureMs };
+}
+
+/**
+ * The scheme settings of the cycle's day: the version the cycle recorded (D-190). The day was
+ * marked before the version was read, so the version in force cannot have moved; if it has,
+ * the data is not what the cycle ran under and the step fails loudly.
+ */
+async function settingsOfCycle(ports: CyclePorts, cycle: Cycle) {
+  const settings = await ports.schemes.settingsFor(cycle.anmSchemeId, cycle.deliveryDate);
+  if (settings?.version !== cycle.schemeVersion)
+    throw new CycleStateError(
+      `cycle ${cycle.cycleId} ran under scheme version ${cycle.schemeVersion ?? "defaults"}, but version ${settings?.version ?? "defaults"} is in force`,
+    );
+  return settings;
 }
 
 /**
@@ -93,38 +149,34 @@ async function bookOf(
  */
 export async function ingestStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "IngestLookAhead");
-  await lookAheadOf(ports, cycleId);
+  await lookAheadOf(ports, cycle);
   if (!cycle.supersedes) return;
   const old = cycle.supersedes;
   const markets = await ports.markets.listMarketsOfCycle(old);
   const now = ports.clock.nowMs();
-  for (const market of markets) {
-    const orders = (await ports.orders.listOrdersOfMarket(market.marketId, old)).filter(
-      (o) => o.status === "open",
-    );
-    await ports.orders.settleOrders(
-      orders.map((o) => ({ ...o, status: "cancelled", updatedAtMs: now })),
-    );
-    await ports.outbox.notifyAll(
-      orders.map((o) => ({
-        participantId: o.participantId,
-        eventId: `ORDER_CANCELLED#${o.orderId}`,
-        event: {
-          type: "order-cancelled",
-          orderId: o.orderId,
-          marketId: o.marketId,
-          reason: "look-ahead superseded (R-IN-3)",
-        },
-        atMs: now,
-      })),
-    );
-  }
-  await ports.markets.setMarketStatus(
-    old,
-    markets.map((m) => m.marketId),
-    "cancelled",
-    ["pending", "open", "closed"],
-  );
+  const orders = (
+    await Promise.all(markets.map((m) => ports.orders.ordersOfMarket(m.marketId, old)))
+  )
+    .flat()
+    .filter((o) => o.status === "open");
+  await ports.changes.cancelSuperseded({
+    fence: fenceOf(cycle),
+    cycleId,
+    superseded: old,
+    orders,
+    marketIds: markets.map((m) => m.marketId),
+    events: orders.map((o) => orderCancelledEvent(o, now)),
+    auditOf: (o) => ({
+      subject: o.orderId,
+      action: "order.cancelled",
+      actor: systemActor("IngestLookAhead"),
+      at: recordInstant(now),
+      from: "open",
+      to: "cancelled",
+      reason: `look-ahead superseded by cycle ${cycleId} (R-IN-3)`,
+    }),
+    atMs: now,
+  });
 }
 
 /** DeriveOpportunities: R-ALLOC, R-EVENT, R-ELIG on the stored look-ahead; stores the book. */
@@ -133,13 +185,11 @@ export async function deriveStep(
   cycleId: string,
 ): Promise<{ markets: number; opportunities: number }> {
   const cycle = await cycleOf(ports, cycleId, "DeriveOpportunities");
-  const lookAhead = await lookAheadOf(ports, cycleId);
+  const lookAhead = await lookAheadOf(ports, cycle);
   const claims = new Map(
     (await eligibleClaimsOfScheme(ports, cycle.anmSchemeId)).map((c) => [c.entryId, c]),
   );
-  const config = marketConfigOf(
-    await ports.schemes.settingsFor(cycle.anmSchemeId, cycle.deliveryDate),
-  );
+  const config = marketConfigOf(await settingsOfCycle(ports, cycle));
   const book = deriveOpportunities(lookAhead, claims, config);
   const markets: StoredMarket[] = book.markets.map((m) => ({
     ...m,
@@ -153,37 +203,30 @@ export async function deriveStep(
     deliveryDate: lookAhead.deliveryDate,
     gateClosureMs: lookAhead.gateClosureMs,
   }));
-  await ports.markets.saveBook(cycleId, markets, opportunities);
-  await ports.cycles.updateCycle(cycleId, {
+  await ports.markets.saveBook(fenceOf(cycle), markets, opportunities);
+  await ports.cycles.annotate(fenceOf(cycle), {
     unresolvable: book.unresolvable,
     marketCount: markets.length,
   });
   return { markets: markets.length, opportunities: opportunities.length };
 }
 
-/** OpenMarkets: markets open for orders; every participant with an opportunity is notified. */
+/**
+ * OpenMarkets: markets open for orders; every participant with an opportunity in one gets its
+ * `market.opened`, written with the market's change (R-NOTIFY-3).
+ */
 export async function openStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "OpenMarkets");
   const markets = await marketsOf(ports, cycle);
-  await ports.markets.setMarketStatus(
-    cycleId,
-    markets.map((m) => m.marketId),
-    "open",
-    ["pending", "open"],
-  );
-  await ports.cycles.updateCycle(cycleId, { status: "markets-open" }, ["running", "markets-open"]);
+  const opportunities = await ports.markets.listOpportunitiesOfCycle(cycleId);
   const now = ports.clock.nowMs();
-  const participants = new Set(
-    (await ports.markets.listOpportunitiesOfCycle(cycleId)).map((o) => o.participantId),
-  );
-  await ports.outbox.notifyAll(
-    [...participants].sort().map((participantId) => ({
-      participantId,
-      eventId: `MARKETS_OPEN#${cycleId}`,
-      event: { type: "markets-open", cycleId },
-      atMs: now,
-    })),
-  );
+  await ports.changes.openMarkets({
+    fence: fenceOf(cycle),
+    cycleId,
+    marketIds: markets.map((m) => m.marketId),
+    events: markets.flatMap((m) => marketOpenedEvents(cycleId, m, opportunities, now)),
+    audit: stepAudit(ports, cycle, "OpenMarkets", "cycle.markets-opened", "markets-open"),
+  });
 }
 
 /** CloseMarkets: at gate closure, markets stop taking orders (R-GATE-1). */
@@ -191,6 +234,7 @@ export async function closeStep(ports: CyclePorts, cycleId: string): Promise<voi
   const cycle = await cycleOf(ports, cycleId, "CloseMarkets");
   const markets = await marketsOf(ports, cycle);
   await ports.markets.setMarketStatus(
+    fenceOf(cycle),
     cycleId,
     markets.map((m) => m.marketId),
     "closed",
@@ -210,18 +254,18 @@ export async function matchStep(ports: CyclePorts, cycleId: string): Promise<{ t
   const cycle = await cycleOf(ports, cycleId, "Match");
   const { book, markets } = await bookOf(ports, cycle);
   const orders = (
-    await Promise.all(markets.map((m) => ports.orders.listOrdersOfMarket(m.marketId, cycleId)))
+    await Promise.all(markets.map((m) => ports.orders.ordersOfMarket(m.marketId, cycleId)))
   ).flat();
-  const live = matchable(orders);
   // Fence: the orders read through the index must add up to the open quantities held by the
   // conditional writes (read consistently); if the index lags, fail so that the Retry re-reads.
   const held = await ports.orders.openQuantities(cycleId);
   const seen = new Map<string, number>();
-  for (const o of live) {
+  for (const o of matchable(orders)) {
     const key = `${o.marketId}|${o.side}|${o.entryId}`;
     seen.set(key, (seen.get(key) ?? 0) + o.quantityKw);
   }
   for (const [key, kw] of held) if ((seen.get(key) ?? 0) !== kw) throw new OrderIndexLagError(key);
+  const live = await withoutIneligible(ports, cycle, matchable(orders));
   const trades = matchDay(book, live);
   const byMarket = new Map(markets.map((m) => [m.marketId, m]));
   const stored: StoredTrade[] = trades.map((t) => ({
@@ -258,8 +302,40 @@ export async function matchStep(ports: CyclePorts, cycleId: string): Promise<{ t
     result.tradeCount += 1;
     result.tradedKw += t.quantityKw;
   }
-  await ports.markets.setMarketResults(cycleId, [...results.values()]);
+  await ports.markets.setMarketResults(fenceOf(cycle), [...results.values()]);
   return { trades: trades.length };
+}
+
+/**
+ * D-137: at gate closure, open orders whose entry is no longer eligible (its asset rejected, so
+ * its claim released, or its participant suspended or rejected) take no part in matching and
+ * are cancelled — the backstop behind the cancellations made with the operator's decision.
+ */
+async function withoutIneligible(
+  ports: CyclePorts,
+  cycle: Cycle,
+  orders: StoredOrder[],
+): Promise<StoredOrder[]> {
+  const eligible = new Set(
+    (await eligibleClaimsOfScheme(ports, cycle.anmSchemeId)).map(
+      (c) => `${c.entryId}\u0000${c.participantId}`,
+    ),
+  );
+  const ok = (o: StoredOrder) => eligible.has(`${o.entryId}\u0000${o.participantId}`);
+  const stale = orders.filter((o) => o.status === "open" && !ok(o));
+  if (stale.length > 0) {
+    const now = ports.clock.nowMs();
+    await ports.orders.cancelOrders(stale, now, (o) => ({
+      subject: o.orderId,
+      action: "order.cancelled",
+      actor: systemActor("Match"),
+      at: recordInstant(now),
+      from: "open",
+      to: "cancelled",
+      reason: "the entry or its participant is no longer eligible (R-ELIG-1)",
+    }));
+  }
+  return orders.filter((o) => o.status !== "open" || ok(o));
 }
 
 /** The stored trades of a cycle in the order matching made them. */
@@ -275,7 +351,7 @@ export async function reorderStep(
   cycleId: string,
 ): Promise<{ constraints: number }> {
   const cycle = await cycleOf(ports, cycleId, "ReorderMeritOrder");
-  const lookAhead = await lookAheadOf(ports, cycleId);
+  const lookAhead = await lookAheadOf(ports, cycle);
   const { book } = await bookOf(ports, cycle);
   const trades = inMatchingOrder(await ports.trades.listTradesOfCycle(cycleId));
   const meritOrders = reorderDay(lookAhead, book, trades);
@@ -283,17 +359,74 @@ export async function reorderStep(
   return { constraints: meritOrders.length };
 }
 
+/**
+ * Publishes a version of every constraint of the look-ahead (D-28) with the publication's events
+ * (R-NOTIFY-4, R-DISPATCH-2, D-68): `trade.confirmed` to each party of each trade and, per
+ * version with segments or replacing one, `merit-order.published` and `dispatch.instruction`.
+ * Events are stamped at gate closure, so a retried step writes the same bodies.
+ */
 async function publishAll(
   ports: CyclePorts,
   cycle: Cycle,
   lookAhead: LookAhead,
   fallback: boolean,
+  step: string,
+  status?: { to: CycleStatus; from: CycleStatus[] },
 ): Promise<void> {
   const draft = fallback ? [] : ((await ports.meritOrders.loadDraft(cycle.cycleId)) ?? []);
   const byConstraint = new Map(draft.map((c) => [c.constraintId, c.segments]));
   const now = ports.clock.nowMs();
-  await ports.meritOrders.publishAll(
-    lookAhead.constraints.map((constraint) => ({
+  const [claims, trades, markets] = await Promise.all([
+    eligibleClaimsOfScheme(ports, cycle.anmSchemeId),
+    fallback ? Promise.resolve([]) : ports.trades.listTradesOfCycle(cycle.cycleId),
+    fallback ? Promise.resolve([]) : marketsOf(ports, cycle),
+  ]);
+  const owners = new Map(claims.map((c) => [c.entryId, c.participantId]));
+  const byMarket = new Map(markets.map((m) => [m.marketId, m]));
+  const atMs = cycle.gateClosureMs;
+  const day = {
+    lookAhead,
+    owners,
+    trades: inMatchingOrder(trades).map(
+      (t): DayTrade => ({
+        trade: t,
+        market: byMarket.get(t.marketId)!,
+        serviceType: "generation-turn-down",
+        constraintIds: [],
+        status: "confirmed",
+      }),
+    ),
+  };
+  const eventsFor = (versions: ReadonlyArray<PublishedVersionRef>): PlatformEvent[] => [
+    ...(fallback ? [] : tradeConfirmedEvents(day, atMs)),
+    ...versions.flatMap((v) =>
+      publicationEvents(
+        day,
+        {
+          constraintId: v.constraintId,
+          version: v.version,
+          reason: fallback ? "fallback" : "day-ahead",
+          supersedesVersion: v.previous?.version ?? null,
+          cancelledTradeIds: [],
+          segments: byConstraint.get(v.constraintId) ?? [],
+          publishedAtMs: atMs,
+        },
+        v.previous && {
+          constraintId: v.constraintId,
+          version: v.previous.version,
+          reason: v.previous.fallback ? "fallback" : "day-ahead",
+          supersedesVersion: null,
+          cancelledTradeIds: [],
+          segments: v.previous.segments,
+          publishedAtMs: v.previous.publishedAtMs,
+        },
+      ),
+    ),
+  ];
+  await ports.changes.publish({
+    fence: fenceOf(cycle),
+    cycleId: cycle.cycleId,
+    mols: lookAhead.constraints.map((constraint) => ({
       anmSchemeId: cycle.anmSchemeId,
       deliveryDate: cycle.deliveryDate,
       constraintId: constraint.constraintId,
@@ -303,47 +436,59 @@ async function publishAll(
       fallback,
       segments: byConstraint.get(constraint.constraintId) ?? [],
     })),
-  );
+    eventsFor,
+    audit: {
+      subject: cycle.cycleId,
+      action: fallback ? "merit-order.fallback-published" : "merit-order.published",
+      actor: systemActor(step),
+      at: recordInstant(now),
+      to: `${lookAhead.constraints.length} constraint(s)${fallback ? ", the MOL as received" : ""}`,
+    },
+    ...(status
+      ? {
+          status: {
+            ...status,
+            audit: stepAudit(ports, cycle, step, `cycle.${status.to}`, status.to),
+          },
+        }
+      : {}),
+  });
 }
 
-/** Publish: the re-ordered MOLs become immutable versions for the ANM; traders are told. */
+/**
+ * Publish: the re-ordered MOLs become immutable versions for the ANM, the cycle `published`,
+ * and the traders and the ANM are told — one change with its events (R-NOTIFY-3).
+ */
 export async function publishStep(ports: CyclePorts, cycleId: string): Promise<void> {
   const cycle = await cycleOf(ports, cycleId, "Publish");
-  const lookAhead = await lookAheadOf(ports, cycleId);
-  await publishAll(ports, cycle, lookAhead, false);
-  await ports.cycles.updateCycle(cycleId, { status: "published" }, [
-    "running",
-    "markets-open",
-    "published",
-  ]);
-  const now = ports.clock.nowMs();
-  const parties = new Set(
-    (await ports.trades.listTradesOfCycle(cycleId)).flatMap((t) => [
-      t.buyParticipantId,
-      t.sellParticipantId,
-    ]),
-  );
-  await ports.outbox.notifyAll(
-    [...parties].sort().map((participantId) => ({
-      participantId,
-      eventId: `TRADES_PUBLISHED#${cycleId}`,
-      event: { type: "trades-published", cycleId },
-      atMs: now,
-    })),
-  );
+  const lookAhead = await lookAheadOf(ports, cycle);
+  await publishAll(ports, cycle, lookAhead, false, "Publish", {
+    to: "published",
+    from: ["running", "markets-open"],
+  });
 }
 
 /**
  * PublishOriginal (§10 fallback): the MOL as received is published for every constraint, so the
  * ANM always has one. Does not record a step of its own: the failing step stays named.
  */
-export async function publishOriginalStep(ports: CyclePorts, cycleId: string): Promise<void> {
+export async function publishOriginalStep(
+  ports: CyclePorts,
+  cycleId: string,
+  step = "PublishOriginal",
+): Promise<void> {
   const cycle = await ports.cycles.getCycle(cycleId);
   if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
-  if (cycle.status === "superseded") return; // the newer cycle publishes for the day
+  if (cycle.status === "superseded" || cycle.status === "published") return;
   const body = await ports.cycles.loadLookAhead(cycleId);
   if (!body) return; // nothing was accepted, so there is nothing to fall back to
-  await publishAll(ports, cycle, toLookAhead(LookAheadSchema.parse(body)), true);
+  try {
+    await publishAll(ports, cycle, toLookAhead(LookAheadSchema.parse(body)), true, step);
+  } catch (error) {
+    // D-131: a superseded cycle never publishes over its successor; the successor publishes.
+    if (error instanceof CycleSupersededError) return;
+    throw error;
+  }
 }
 
 /** Lambda's error document in a Catch `Cause`; only its type and message are kept. */
@@ -364,19 +509,34 @@ export async function markFailedStep(
   ports: CyclePorts,
   cycleId: string,
   error: { Error: string; Cause?: string } | undefined,
-): Promise<void> {
+  step = "MarkFailed",
+): Promise<boolean> {
   const cycle = await ports.cycles.getCycle(cycleId);
   if (!cycle) throw new CycleStateError(`cycle ${cycleId} does not exist`);
+  if (cycle.status !== "running" && cycle.status !== "markets-open") return false;
   const failure = {
     step: cycle.step ?? "unknown",
     error: error?.Error ?? "Unknown",
     cause: causeMessage(error?.Cause),
   };
-  await ports.cycles.updateCycle(cycleId, { status: "failed", failure }, [
-    "running",
-    "markets-open",
-    "failed",
-  ]);
+  try {
+    return await ports.cycles.transition(fenceOf(cycle), {
+      from: ["running", "markets-open"],
+      to: "failed",
+      patch: { failure },
+      audit: stepAudit(
+        ports,
+        cycle,
+        step,
+        "cycle.failed",
+        "failed",
+        `${failure.step}: ${failure.error}; the original MOL was published as the fallback`,
+      ),
+    });
+  } catch (error) {
+    if (error instanceof CycleSupersededError) return false; // its successor runs the day
+    throw error;
+  }
 }
 
 /** The order index has not caught up with the conditional writes yet: retried by the workflow. */

@@ -1,8 +1,9 @@
 import type { Caller } from "../access/roles";
-import { NotFoundError } from "../errors";
+import { DomainError, NotFoundError } from "../errors";
 import { type Page, type PageRequest, pageOf } from "../model/paging";
 import type {
   Cycle,
+  CycleStatus,
   CycleStore,
   ExecutionStep,
   ExecutionSummary,
@@ -42,24 +43,20 @@ export async function getMarket(ports: Ports<"markets">, marketId: string): Prom
   return market;
 }
 
-/** `GET /markets`: a delivery day's markets in window order, then by market id. */
-export async function listMarkets(
+/** `GET /markets`: a delivery day's markets in window order, then by market id (one Query). */
+export function listMarkets(
   ports: Ports<"markets">,
   deliveryDate: string,
   page: PageRequest,
 ): Promise<Page<StoredMarket>> {
-  return pageOf(await ports.markets.listMarkets(deliveryDate), page, {
-    list: "markets",
-    scope: deliveryDate,
-    keyTypes: ["number", "string"],
-    keyOf: (m) => [m.windowStartMs, m.marketId],
-  });
+  return ports.markets.listMarkets(deliveryDate, page);
 }
 
 /**
  * `GET /opportunities` (R-ELIG-6): the participant's own opportunities in live markets — of the
  * cycle that owns the market now (a superseded cycle's are gone) and not cancelled — by market,
- * side and entry, each with its market.
+ * side and entry, each with its market. One query per page (D-140): opportunities of markets no
+ * longer live are dropped from the page they fall in, so a page may hold fewer than `limit`.
  */
 export async function listOpportunities(
   ports: Ports<"markets">,
@@ -67,11 +64,15 @@ export async function listOpportunities(
   deliveryDate: string,
   page: PageRequest,
 ): Promise<Page<{ opportunity: StoredOpportunity; market: StoredMarket }>> {
-  const mine = await ports.markets.listOpportunitiesOfParticipant(participantId, deliveryDate);
+  const mine = await ports.markets.listOpportunitiesOfParticipant(
+    participantId,
+    deliveryDate,
+    page,
+  );
   const markets = new Map<string, StoredMarket | undefined>();
-  for (const marketId of new Set(mine.map((o) => o.marketId)))
+  for (const marketId of new Set(mine.items.map((o) => o.marketId)))
     markets.set(marketId, await ports.markets.getMarket(marketId));
-  const live = mine.flatMap((opportunity) => {
+  const live = mine.items.flatMap((opportunity) => {
     const market = markets.get(opportunity.marketId);
     return market !== undefined &&
       market.cycleId === opportunity.cycleId &&
@@ -79,27 +80,28 @@ export async function listOpportunities(
       ? [{ opportunity, market }]
       : [];
   });
-  return pageOf(live, page, {
-    list: "opportunities",
-    scope: deliveryDate,
-    keyTypes: ["string", "string", "string", "string"],
-    keyOf: ({ opportunity: o }) => [o.marketId, o.side, o.entryId, o.opportunityId],
-  });
+  return { items: live, ...(mine.nextToken ? { nextToken: mine.nextToken } : {}) };
 }
 
-/** `GET /orders`: the participant's own orders, of one market or all, by market and order id. */
+/**
+ * `GET /orders`: a participant's own orders, of one market or all, by market and order id; for
+ * the operator (D-151), the orders of one market in the cycle that owns it now.
+ */
 export async function listOrders(
-  ports: Ports<"orders">,
-  participantId: string,
+  ports: Ports<"orders" | "markets">,
+  caller: Caller,
   marketId: string | undefined,
   page: PageRequest,
 ): Promise<Page<StoredOrder>> {
-  return pageOf(await ports.orders.listOrdersOfParticipant(participantId, marketId), page, {
-    list: "orders",
-    scope: marketId ?? "",
-    keyTypes: ["string", "string"],
-    keyOf: (o) => [o.marketId, o.orderId],
-  });
+  if (caller.role !== "operator")
+    return ports.orders.listOrdersOfParticipant(caller.principalId, marketId, page);
+  if (marketId === undefined)
+    throw new DomainError("VALIDATION_FAILED", "The operator lists the orders of one market.", [
+      { path: "marketId", message: "is required for the operator" },
+    ]);
+  const market = await ports.markets.getMarket(marketId);
+  if (!market) throw new NotFoundError(`Market ${marketId}`);
+  return ports.orders.listOrdersOfMarket(marketId, market.cycleId, page);
 }
 
 /** `GET /orders/{orderId}`: the participant's own order; anyone else's is 404. */
@@ -125,7 +127,7 @@ export async function listTrades(
 ): Promise<Page<StoredTrade>> {
   let found: StoredTrade[];
   if (caller.role === "operator") {
-    const cycles = await ports.cycles.listCycles(deliveryDate);
+    const cycles = await ports.cycles.cyclesOfDay(deliveryDate);
     found = (
       await Promise.all(cycles.map((c) => ports.trades.listTradesOfCycle(c.cycleId)))
     ).flat();
@@ -141,18 +143,14 @@ export async function listTrades(
   });
 }
 
-/** `GET /cycles`: a delivery day's cycles, oldest first (then by cycle id). */
-export async function listCycles(
+/** `GET /cycles`: a delivery day's cycles (optionally of one status), oldest first (D-151). */
+export function listCycles(
   ports: Ports<"cycles">,
   deliveryDate: string,
+  status: CycleStatus | undefined,
   page: PageRequest,
 ): Promise<Page<Cycle>> {
-  return pageOf(await ports.cycles.listCycles(deliveryDate), page, {
-    list: "cycles",
-    scope: deliveryDate,
-    keyTypes: ["number", "string"],
-    keyOf: (c) => [c.createdAtMs, c.cycleId],
-  });
+  return ports.cycles.listCycles(deliveryDate, status, page);
 }
 
 /** `GET /cycles/{cycleId}`: status, current step, failure. */
@@ -176,6 +174,9 @@ export async function cycleExecution(
     ports.workflow.describe(cycle.executionArn),
     ports.workflow.history(cycle.executionArn),
   ]);
+  // D-152: the workflow service no longer has it (the local endpoint keeps executions in memory).
+  if (summary === undefined || events === undefined)
+    throw new NotFoundError(`The execution of cycle ${cycleId}`);
   const clean = <T extends { cause?: string }>(e: T): T =>
     e.cause === undefined ? e : { ...e, cause: causeMessage(e.cause) };
   return { ...clean(summary), events: events.map(clean) };

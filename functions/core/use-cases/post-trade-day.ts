@@ -38,7 +38,7 @@ import { placeTrades } from "./day-ahead";
  * `npm run simulate -- --post-trade`.
  */
 export interface PostTradeDayPorts {
-  cycles: Pick<CycleStore, "currentCycle" | "getCycle" | "loadLookAhead" | "listCycles">;
+  cycles: Pick<CycleStore, "currentCycle" | "getCycle" | "loadLookAhead" | "cyclesOfDay">;
   markets: Pick<MarketStore, "listMarketsOfCycle" | "listOpportunitiesOfCycle">;
   trades: Pick<TradeStore, "listTradesOfCycle" | "listTradesOfParticipant">;
   orders: Pick<OrderStore, "getOrders">;
@@ -245,7 +245,7 @@ export async function publishedSchemeDays(
 ): Promise<SchemeDay[]> {
   const out: SchemeDay[] = [];
   for (const deliveryDate of dates) {
-    const cycles = await ports.cycles.listCycles(deliveryDate);
+    const cycles = await ports.cycles.cyclesOfDay(deliveryDate);
     const schemes = [...new Set(cycles.map((c) => c.anmSchemeId))].sort();
     for (const anmSchemeId of schemes) {
       const current = cycles.find(

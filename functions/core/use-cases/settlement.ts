@@ -78,7 +78,8 @@ async function deadlinesOf(ports: SettlementPorts, month: string): Promise<numbe
 async function stillRunning(ports: SettlementPorts, run: StoredSettlementRun): Promise<boolean> {
   if (!run.executionArn) return true;
   try {
-    return (await ports.settlementWorkflow.describe(run.executionArn)).status === "RUNNING";
+    // D-152: an execution the service does not have is not running.
+    return (await ports.settlementWorkflow.describe(run.executionArn))?.status === "RUNNING";
   } catch {
     return true;
   }
@@ -129,7 +130,11 @@ export async function startSettlementRun(
   if (holder !== undefined) assertMonthSettleable(month, nowMs, [], true);
   let executionArn: string;
   try {
-    executionArn = await ports.settlementWorkflow.start(settlementRunId, { settlementRunId });
+    const started = await ports.settlementWorkflow.start(settlementRunId, { settlementRunId });
+    // D-132: an execution of this name that is not this start is never adopted.
+    if (started === undefined)
+      throw new Error(`an execution named ${settlementRunId} exists already`);
+    executionArn = started;
   } catch (error) {
     await ports.settlement.end(
       settlementRunId,

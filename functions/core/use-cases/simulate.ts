@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_MARKET_CONFIG, type MarketConfig } from "../config/market-config";
+import { type MarketConfig, marketConfigOf } from "../config/market-config";
 import { DomainError, type FieldProblem } from "../errors";
 import { calendarDate, clientId, gbpPrice, instant, mwNumber } from "../model/fields";
 import { isRuleIssue, type LookAhead, LookAheadSchema, toLookAhead } from "../model/look-ahead";
@@ -180,11 +180,12 @@ export function parseScenario(input: unknown): Parsed<Scenario> {
       claims,
       participants,
       orders: body.orders,
-      config: {
-        deratingPermille:
-          k === undefined ? DEFAULT_MARKET_CONFIG.deratingPermille : Math.round(k * 1000),
-        priceCapPence: cap === undefined ? DEFAULT_MARKET_CONFIG.priceCapPence : gbpToPence(cap),
-      },
+      config: marketConfigOf({
+        market: {
+          ...(k === undefined ? {} : { deratingPermille: Math.round(k * 1000) }),
+          ...(cap === undefined ? {} : { priceCapPence: gbpToPence(cap) }),
+        },
+      }),
     },
   };
 }

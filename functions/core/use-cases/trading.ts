@@ -1,4 +1,6 @@
+import type { AuditEntry } from "../access/audit";
 import { entryOwner } from "../access/entry-claims";
+import type { Actor } from "../access/roles";
 import { marketConfigOf } from "../config/market-config";
 import {
   ConflictError,
@@ -7,7 +9,8 @@ import {
   NotFoundError,
   QuantityExceedsCapacityError,
 } from "../errors";
-import { kwToMw } from "../model/units";
+import { recordInstant } from "../model/settlement-periods";
+import { kwToMw, penceToGbp } from "../model/units";
 import {
   amendOrder as amendCore,
   assertGateOpen,
@@ -41,8 +44,9 @@ async function configOf(ports: TradingPorts, market: StoredMarket) {
   return marketConfigOf(await ports.schemes.settingsFor(market.anmSchemeId, market.deliveryDate));
 }
 
-function refusal(code: OrderWriteRefusal, maxKw: number): Error {
+function refusal(code: OrderWriteRefusal, maxKw: number, order: StoredOrder): Error {
   if (code === "GATE_CLOSED") return new GateClosedError();
+  if (code === "NOT_ELIGIBLE") return new NotEligibleError(order.entryId, order.side);
   if (code === "QUANTITY_EXCEEDS_CAPACITY") return new QuantityExceedsCapacityError(kwToMw(maxKw));
   return new ConflictError("ORDER_NOT_OPEN", "The order is no longer open; nothing was changed.");
 }
@@ -70,6 +74,7 @@ export async function submitOrder(
   participantId: string,
   request: OrderRequest,
   ids: { orderId: string; receivedAtMs: number },
+  actor: Actor = { role: "participant", principalId: participantId },
 ): Promise<StoredOrder> {
   const market = await openMarket(ports, request.marketId, ids.receivedAtMs);
   const opportunity = await ports.markets.getOpportunity(
@@ -98,12 +103,50 @@ export async function submitOrder(
     status: "open",
     updatedAtMs: ids.receivedAtMs,
   };
-  const refused = await ports.orders.placeOrder(stored, opportunity.maxQuantityKw, {
-    anmSchemeId: market.anmSchemeId,
-    deliveryDate: market.deliveryDate,
-  });
-  if (refused) throw refusal(refused, opportunity.maxQuantityKw);
+  const refused = await ports.orders.placeOrder(
+    stored,
+    opportunity.maxQuantityKw,
+    eligibilityOf(market, opportunity.assetId),
+    {
+      subject: stored.orderId,
+      action: "order.placed",
+      actor,
+      at: recordInstant(ids.receivedAtMs),
+      to: `open ${describeOrder(stored)}`,
+    },
+  );
+  if (refused) throw refusal(refused, opportunity.maxQuantityKw, stored);
   return stored;
+}
+
+/** D-136: what the order transaction checks about the entry's claim and its participant. */
+function eligibilityOf(market: StoredMarket, assetId: string) {
+  return { anmSchemeId: market.anmSchemeId, deliveryDate: market.deliveryDate, assetId };
+}
+
+/** An order's terms as the audit trail records them (D-139): from/to of an amendment. */
+export function describeOrder(
+  order: Pick<StoredOrder, "quantityKw" | "availabilityPence" | "utilisationPence">,
+): string {
+  return `${kwToMw(order.quantityKw)} MW at £${penceToGbp(order.availabilityPence)}/MW/h + £${penceToGbp(order.utilisationPence)}/MWh`;
+}
+
+/** The audit record of an order write (D-139). */
+function orderAudit(
+  before: StoredOrder,
+  after: StoredOrder,
+  action: string,
+  actor: Actor,
+  atMs: number,
+): AuditEntry {
+  return {
+    subject: after.orderId,
+    action,
+    actor,
+    at: recordInstant(atMs),
+    from: `${before.status} ${describeOrder(before)}`,
+    to: `${after.status} ${describeOrder(after)}`,
+  };
 }
 
 async function ownOpenOrder(ports: TradingPorts, participantId: string, orderId: string) {
@@ -119,6 +162,7 @@ export async function amendOrder(
   orderId: string,
   amendment: OrderAmendment,
   receivedAtMs: number,
+  actor: Actor = { role: "participant", principalId: participantId },
 ): Promise<StoredOrder> {
   const before = await ownOpenOrder(ports, participantId, orderId);
   const market = await openMarket(ports, before.marketId, receivedAtMs);
@@ -137,8 +181,15 @@ export async function amendOrder(
   const amended = amendCore(before, amendment, receivedAtMs);
   assertOrderAcceptable(amended, opportunity, 0, await configOf(ports, market));
   const after: StoredOrder = { ...before, ...amended, updatedAtMs: receivedAtMs };
-  const refused = await ports.orders.replaceOrder(before, after, opportunity.maxQuantityKw);
-  if (refused) throw refusal(refused, opportunity.maxQuantityKw);
+  const refused = await ports.orders.replaceOrder(
+    before,
+    after,
+    opportunity.maxQuantityKw,
+    eligibilityOf(market, opportunity.assetId),
+    market,
+    orderAudit(before, after, "order.amended", actor, receivedAtMs),
+  );
+  if (refused) throw refusal(refused, opportunity.maxQuantityKw, after);
   return after;
 }
 
@@ -148,9 +199,10 @@ export async function withdrawOrder(
   participantId: string,
   orderId: string,
   receivedAtMs: number,
+  actor: Actor = { role: "participant", principalId: participantId },
 ): Promise<StoredOrder> {
   const before = await ownOpenOrder(ports, participantId, orderId);
-  await openMarket(ports, before.marketId, receivedAtMs);
+  const market = await openMarket(ports, before.marketId, receivedAtMs);
   if (before.status === "withdrawn") return before;
   if (before.status !== "open")
     throw new ConflictError(
@@ -158,7 +210,14 @@ export async function withdrawOrder(
       `Order ${orderId} is ${before.status}; nothing was changed.`,
     );
   const after: StoredOrder = { ...before, status: "withdrawn", updatedAtMs: receivedAtMs };
-  const refused = await ports.orders.replaceOrder(before, after, Number.MAX_SAFE_INTEGER);
-  if (refused) throw refusal(refused, 0);
+  const refused = await ports.orders.replaceOrder(
+    before,
+    after,
+    Number.MAX_SAFE_INTEGER,
+    undefined,
+    market,
+    orderAudit(before, after, "order.withdrawn", actor, receivedAtMs),
+  );
+  if (refused) throw refusal(refused, 0, after);
   return after;
 }

@@ -9,7 +9,7 @@ export class MissingCallerError extends Error {
 /** Who is calling, as the authorizer put it in the request context (protected routes). */
 export function callerOf(event: APIGatewayProxyEvent): Caller {
   const authorizer = event.requestContext.authorizer as
-    | { role?: unknown; principalId?: unknown }
+    | { role?: unknown; principalId?: unknown; keyId?: unknown; anmSchemeId?: unknown }
     | null
     | undefined;
   const role = authorizer?.role;
@@ -17,7 +17,13 @@ export function callerOf(event: APIGatewayProxyEvent): Caller {
   if (!isRole(role) || typeof principalId !== "string" || principalId === "") {
     throw new MissingCallerError("no authorizer context on a protected route");
   }
-  return { role, principalId };
+  const { keyId, anmSchemeId } = authorizer ?? {};
+  return {
+    role,
+    principalId,
+    ...(typeof keyId === "string" && keyId !== "" ? { keyId } : {}),
+    ...(typeof anmSchemeId === "string" && anmSchemeId !== "" ? { anmSchemeId } : {}),
+  };
 }
 
 /** The caller as an audit actor: the authorizer's identity, or `anonymous` on public routes. */
@@ -27,5 +33,6 @@ export function actorOf(event: APIGatewayProxyEvent): Actor {
     | null
     | undefined;
   if (typeof authorizer?.principalId !== "string") return ANONYMOUS;
-  return callerOf(event);
+  const { role, principalId, keyId } = callerOf(event);
+  return { role, principalId, ...(keyId === undefined ? {} : { keyId }) };
 }

@@ -31,18 +31,24 @@ export function authorizerFor(routes: readonly Route[]) {
         headerValue(event.headers, AUTHORIZER.header),
       );
       if ("refused" in authentication) return unauthorized(authentication.refused);
-      const { role, principalId } = authentication.caller;
+      const { role, principalId, keyId, anmSchemeId } = authentication.caller;
       const allow = mayCall(role, event.httpMethod, event.resource, routes);
       logger.info(allow ? "key accepted" : "role refused", {
         role,
         principalId,
+        keyId,
         route: `${event.httpMethod} ${event.resource}`,
       });
       const usageIdentifierKey = env().USAGE_KEYS[role];
       return {
         principalId,
         policyDocument: policyFor(allow, event.methodArn),
-        context: { role, principalId },
+        context: {
+          role,
+          principalId,
+          ...(keyId === undefined ? {} : { keyId }),
+          ...(anmSchemeId === undefined ? {} : { anmSchemeId }),
+        },
         ...(usageIdentifierKey === undefined ? {} : { usageIdentifierKey }),
       };
     });

@@ -18,6 +18,7 @@ export const handler = httpHandler(
       deps,
       registration,
       actorOf(event),
+      event.requestContext?.identity?.sourceIp ?? "unknown",
     );
     return json(201, {
       participantId: participant.participantId,

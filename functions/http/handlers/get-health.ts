@@ -1,6 +1,18 @@
+import { checkHealth } from "../../core/use-cases/health";
+import { deps } from "../../runtime/deps";
 import { httpHandler } from "../middleware/http-handler";
 import { json } from "../responses";
 import type { Health } from "../schemas/health";
 
-/** GET /health — 200 `{ "status": "ok" }`; touches nothing, so it says only that the API runs. */
-export const handler = httpHandler(async () => json(200, { status: "ok" } satisfies Health));
+/**
+ * GET /health — 200 `{ "status": "ok", "database": "ok" }` when the API runs and its table
+ * answers a read; 503 with `Retry-After` and `"status": "unavailable"` when the table cannot be
+ * read (D-145).
+ */
+export const handler = httpHandler(async () => {
+  const report = (await checkHealth(deps)) satisfies Health;
+  const response = json(report.status === "ok" ? 200 : 503, report);
+  return report.status === "ok"
+    ? response
+    : { ...response, headers: { ...response.headers, "Retry-After": "5" } };
+});

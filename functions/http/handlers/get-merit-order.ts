@@ -1,6 +1,8 @@
+import { assertSchemeAccess } from "../../core/access/scheme-access";
 import { meritOrderOf } from "../../core/use-cases/market-queries";
 import { segmentView } from "../../core/use-cases/views";
 import { deps } from "../../runtime/deps";
+import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
@@ -12,6 +14,12 @@ import { MeritOrderQuerySchema } from "../schemas/market";
  */
 export const handler = httpHandler(async (event) => {
   const { anmSchemeId, deliveryDate, constraintId } = parseQuery(event, MeritOrderQuerySchema);
+  // D-195: another scheme than the ANM key's is 404, exactly as an unknown scheme.
+  assertSchemeAccess(
+    callerOf(event),
+    anmSchemeId,
+    `A merit order for ${anmSchemeId} ${deliveryDate} ${constraintId}`,
+  );
   const { base, published } = await meritOrderOf(deps, anmSchemeId, deliveryDate, constraintId);
   return json(200, {
     anmSchemeId,

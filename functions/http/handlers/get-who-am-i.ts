@@ -5,6 +5,5 @@ import type { WhoAmI } from "../schemas/who-am-i";
 
 /** GET /whoami — the role and identity of the presented key; a way to check a key works. */
 export const handler = httpHandler(async (event) => {
-  const { role, principalId } = callerOf(event);
-  return json(200, { role, principalId } satisfies WhoAmI);
+  return json(200, callerOf(event) satisfies WhoAmI);
 });

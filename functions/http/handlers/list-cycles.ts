@@ -4,14 +4,14 @@ import { cycleView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { DeliveryDateQuerySchema } from "../schemas/market";
+import { CyclesQuerySchema } from "../schemas/market";
 
 /**
- * GET /cycles (operator): the cycles of a delivery day, oldest first (then by cycle id);
- * `limit` (default 100) a page, `nextToken` the next.
+ * GET /cycles (operator): the cycles of a delivery day, optionally of one `status` (D-151),
+ * oldest first (then by cycle id); `limit` (default 100) a page, `nextToken` the next.
  */
 export const handler = httpHandler(async (event) => {
-  const { deliveryDate, limit, nextToken } = parseQuery(event, DeliveryDateQuerySchema);
-  const page = await listCycles(deps, deliveryDate, { limit, nextToken });
+  const { deliveryDate, status, limit, nextToken } = parseQuery(event, CyclesQuerySchema);
+  const page = await listCycles(deps, deliveryDate, status, { limit, nextToken });
   return json(200, { ...page, items: page.items.map(cycleView) });
 });

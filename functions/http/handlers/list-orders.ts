@@ -8,12 +8,13 @@ import { json } from "../responses";
 import { OrdersQuerySchema } from "../schemas/market";
 
 /**
- * GET /orders (participant): the caller's own orders, optionally of one market, by market and
- * order id; `limit` (default 100) a page, `nextToken` the next.
+ * GET /orders: a participant's own orders, optionally of one market, by market and order id; the
+ * operator's view of one market's orders (`marketId` required, D-151). `limit` (default 100) a
+ * page, `nextToken` the next.
  */
 export const handler = httpHandler(async (event) => {
-  const { principalId } = callerOf(event);
+  const caller = callerOf(event);
   const { marketId, limit, nextToken } = parseQuery(event, OrdersQuerySchema);
-  const page = await listOrders(deps, principalId, marketId, { limit, nextToken });
+  const page = await listOrders(deps, caller, marketId, { limit, nextToken });
   return json(200, { ...page, items: page.items.map(orderView) });
 });

@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { assertSchemeAccess } from "../../core/access/scheme-access";
 import { DomainError } from "../../core/errors";
 import { isRuleIssue, LookAheadSchema } from "../../core/model/look-ahead";
 import { fieldProblems, validationProblem } from "../../core/problem";
 import { submitLookAhead } from "../../core/use-cases/submit-look-ahead";
 import { deps } from "../../runtime/deps";
+import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { bodyText } from "../middleware/parse-body";
@@ -41,6 +43,8 @@ async function accept(event: APIGatewayProxyEvent, receivedAtMs: number) {
     const problem = validationProblem(parsed.error.issues);
     throw new DomainError("VALIDATION_FAILED", problem.detail, problem.errors ?? []);
   }
+  // D-195: a key bound to another scheme is told nothing: 404, as for an unknown scheme.
+  assertSchemeAccess(callerOf(event), parsed.data.anmSchemeId);
   const { cycle } = await submitLookAhead(deps, parsed.data, receivedAtMs);
   return json(202, { cycleId: cycle.cycleId, status: cycle.status });
 }

@@ -19,7 +19,8 @@ import { headerOf } from "./parse-body";
  * ```
  *
  * - No header: the route just runs.
- * - Scope: per caller (role + principal from the authorizer; `anonymous` on public routes).
+ * - Scope: per caller (role + principal from the authorizer; on public routes the client's
+ *   source address, D-146).
  * - Same key + same request (method, path, JSON body compared canonically) after a success:
  *   the first response is replayed (status, headers, body) with `idempotent-replayed: true`,
  *   and the route does not run again.
@@ -119,9 +120,12 @@ function callerScope(event: APIGatewayProxyEvent): string {
     | { role?: unknown; principalId?: unknown }
     | null
     | undefined;
-  return typeof authorizer?.role === "string" && typeof authorizer.principalId === "string"
-    ? `${authorizer.role}:${authorizer.principalId}`
-    : "anonymous";
+  if (typeof authorizer?.role === "string" && typeof authorizer.principalId === "string")
+    return `${authorizer.role}:${authorizer.principalId}`;
+  // D-146: without a key the client is its source address (API Gateway's `identity.sourceIp`),
+  // so another client replaying a key and body gets nothing of the first one's answer (a claim
+  // secret, an API key): it runs as a request of its own.
+  return `anonymous:${event.requestContext?.identity?.sourceIp ?? "unknown"}`;
 }
 
 /** Method, path and body; a JSON body canonically (key order and whitespace do not count). */

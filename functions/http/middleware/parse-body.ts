@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { z } from "zod";
+import { z } from "zod";
 import { DomainError } from "../../core/errors";
 import { validationProblem } from "../../core/problem";
 
@@ -42,6 +42,32 @@ export function jsonOf(raw: string): unknown {
       { path: "body", message: "must be a JSON document" },
     ]);
   }
+}
+
+/**
+ * A write that takes no body (rotations, tests, retries): none, or the JSON `{}`; anything else
+ * is refused like any bad body (after the size and media-type checks).
+ */
+export function parseOptionalEmptyBody(event: APIGatewayProxyEvent): void {
+  const body = event.body ?? "";
+  const text = event.isBase64Encoded ? Buffer.from(body, "base64").toString("utf8") : body;
+  if (text.trim() === "" && !event.isBase64Encoded) return;
+  parseBody(event, EMPTY_BODY);
+}
+
+const EMPTY_BODY = z.strictObject({});
+
+/**
+ * {@link parseBody} for a route whose body is optional: no body (or an empty one) is `{}`; any
+ * body sent goes through every check of {@link parseBody}.
+ */
+export function parseOptionalBody<S extends z.ZodType>(
+  event: APIGatewayProxyEvent,
+  schema: S,
+): z.output<S> {
+  const raw = event.body ?? "";
+  if (raw === "") return validate({}, schema);
+  return parseBody(event, schema);
 }
 
 /** Validates a parsed value against a schema: 400 VALIDATION_FAILED naming each field. */

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { z } from "zod";
 import { NotFoundError } from "../../core/errors";
+import { clientId } from "../../core/model/fields";
 
 /**
  * A path parameter that must have the shape of a platform id; any other value is a 404, like any
@@ -17,7 +18,13 @@ export function pathId(
   return parsed.data;
 }
 
-/** A path parameter of a client-chosen or derived id (orders, markets, cycles), as sent. */
+/**
+ * A path parameter of a client-chosen or derived id (orders, markets, cycles). One that cannot be
+ * such an id — over-long (a DynamoDB key holds at most 1 KB, D-143), or with other characters —
+ * is a 404 like any unknown id, before anything is read.
+ */
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
-  return event.pathParameters?.[name] ?? "";
+  const parsed = clientId.safeParse(event.pathParameters?.[name]);
+  if (!parsed.success) throw new NotFoundError(`The ${name.replace(/Id$/, "")}`);
+  return parsed.data;
 }

@@ -67,6 +67,7 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     responses: {
       "201": ok("The pending participant and its claim secret.", RegistrationSchema),
     },
+    errors: ["TOO_MANY_REGISTRATIONS"],
   },
   ListParticipants: {
     summary: "List participants, by status",
@@ -103,7 +104,7 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
       "201": ok("The API key, shown once; only its hash is stored.", ApiKeySchema),
     },
     // NOT_FOUND also for a wrong claim secret (D-20).
-    errors: ["NOT_APPROVED", "ALREADY_CLAIMED"],
+    errors: ["NOT_APPROVED", "ALREADY_CLAIMED", "CLAIM_SECRET_EXPIRED"],
   },
   GetMe: {
     summary: "The caller's own participant record",

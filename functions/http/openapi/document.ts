@@ -4,12 +4,14 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponseObject,
 } from "zod-openapi";
+import { ROLES } from "../../core/access/roles";
 import { ERROR_STATUS, STATUS_TITLE } from "../error-status";
 import { PROBLEM_CONTENT_TYPE } from "../problem";
 import { isProtected, ROUTES, type Route, type RouteId } from "../routes";
 import { ProblemSchema } from "../schemas/problem";
 import { ERROR_MEANINGS } from "./error-meanings";
 import { OPERATIONS, type RouteContract } from "./operations";
+import { webhookDocs } from "./webhook-operations";
 
 type OpenApiDocument = ReturnType<typeof createDocument>;
 
@@ -20,21 +22,25 @@ export const CODES_EXTENSION = "x-bitrader-codes";
 
 /**
  * The error codes a route can answer besides its own (`RouteContract.errors`), from its shape:
- * a key (401, 403), a body (400 MALFORMED_JSON/VALIDATION_FAILED, 413, 415), parameters (400),
- * path parameters (404), an Idempotency-Key header (422 reuse, 409 in progress), the table
+ * a key (401, 403), a body (400 MALFORMED_JSON/VALIDATION_FAILED, 413, 415), query parameters (400),
+ * path parameters (404: an id that cannot be one is unknown, D-143), an Idempotency-Key header (422 reuse, 409 in progress), the table
  * (503 after the retries), and for every route API Gateway's throttle (429) and the hidden 500.
  */
 export function genericErrorCodes(route: Route, contract: RouteContract): string[] {
   const params = contract.requestParams ?? {};
   const codes = new Set<string>();
-  if (isProtected(route)) codes.add("UNAUTHENTICATED").add("FORBIDDEN");
+  if (isProtected(route)) {
+    codes.add("UNAUTHENTICATED");
+    // A key of a role the route does not take; a route every role may call never answers it.
+    if (route.roles !== "none" && route.roles.length < ROLES.length) codes.add("FORBIDDEN");
+  }
   if (contract.requestBody !== undefined)
     codes
       .add("MALFORMED_JSON")
       .add("VALIDATION_FAILED")
       .add("PAYLOAD_TOO_LARGE")
       .add("UNSUPPORTED_MEDIA_TYPE");
-  if (params.query !== undefined || params.path !== undefined) codes.add("VALIDATION_FAILED");
+  if (params.query !== undefined) codes.add("VALIDATION_FAILED");
   if (params.path !== undefined) codes.add("NOT_FOUND");
   const header = params.header as { shape?: Record<string, unknown> } | undefined;
   if (header?.shape !== undefined && "idempotency-key" in header.shape)
@@ -115,6 +121,7 @@ export function buildOpenApiDocument(routes: readonly Route[] = ROUTES): OpenApi
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     paths,
+    webhooks: webhookDocs(),
     components: {
       securitySchemes: {
         [API_KEY_SCHEME]: {

@@ -15,6 +15,10 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
     "received at or after the day's gate closure (R-GATE-1), or the market's cycle is no longer the current one; nothing changed",
   NOT_APPROVED: "the participant has not been approved (or was suspended or rejected)",
   ALREADY_CLAIMED: "the participant's API key was claimed already",
+  CLAIM_SECRET_EXPIRED:
+    "the claim secret is more than 30 days old (D-149); the operator can re-issue one (D-198)",
+  TOO_MANY_REGISTRATIONS:
+    "this source address has registered too often in the last hour (D-150); the detail says when to try again",
   ENTRY_ALREADY_CLAIMED:
     "a MOL entry named by the asset is held by another asset of the scheme that is not rejected",
   DECISION_NOT_ALLOWED:
@@ -27,6 +31,10 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   NOT_ELIGIBLE: "the entry has no opportunity on that side in that market (R-ELIG, R-ORDER-1)",
   QUANTITY_EXCEEDS_CAPACITY:
     "the entry's open orders in the market would exceed its max quantity (R-ORDER-2)",
+  WEBHOOK_URL_NOT_ALLOWED:
+    "the endpoint URL is not https, does not resolve, or resolves to an address that is not public (D-162)",
+  WEBHOOK_ENDPOINT_NOT_CONFIGURED:
+    "the caller has no enabled webhook endpoint (register one with PUT /webhook-endpoint)",
   TOO_MANY_REQUESTS: "the key's request rate or quota is exceeded; slow down",
   LOOK_AHEAD_INVALID:
     "the look-ahead breaks R-IN-1 (array lengths, negatives, duplicates, gaps, unknown constraint, gate closure); every fault is listed in `errors[]`",
@@ -47,6 +55,11 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   MONTH_NOT_SETTLEABLE:
     "the month's meter deadline has not passed (00:00 local on the 6th of the next month by default, R-SETTLE-7)",
   SETTLEMENT_RUN_IN_PROGRESS: "a run of the month is still running; wait for it to end",
+  SCHEME_CONFIG_INVALID:
+    "a configuration value breaks a rule (range, decimals, or settings that contradict each other); every fault is listed in `errors[]`",
+  SCHEME_VERSION_IN_USE:
+    "a delivery day on or after `effectiveFrom` already has a look-ahead, so its version cannot change (D-191); nothing was stored",
+  KEY_NOT_CURRENT: "the key that asked was revoked or replaced meanwhile (D-198); nothing changed",
   INTERNAL_ERROR: "an unexpected fault of the platform; no detail is exposed",
   TEMPORARILY_UNAVAILABLE:
     "contention or throttling outlived the retries, or a store is unreachable; nothing was changed — retry after the `Retry-After` seconds (D-32)",

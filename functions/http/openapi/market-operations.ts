@@ -101,13 +101,16 @@ export const MARKET_OPERATIONS = {
       CycleAcceptedSchema,
       "202",
     ),
-    errors: ["LOOK_AHEAD_INVALID", "LOOK_AHEAD_CONFLICT", "GATE_CLOSED"],
+    // NOT_FOUND: an ANM key bound to another scheme (D-195), exactly as for an unknown scheme.
+    errors: ["LOOK_AHEAD_INVALID", "LOOK_AHEAD_CONFLICT", "GATE_CLOSED", "NOT_FOUND"],
   },
   GetMeritOrder: {
     summary: "The merit order of a constraint: provisional, then the published re-ordered MOL",
     tags: ["ANM interface"],
     requestParams: { query: MeritOrderQuerySchema },
     responses: ok("The MOL as received and its published segments.", MeritOrderSchema),
+    // No MOL for that scheme, day and constraint, or another scheme than the ANM key's (D-195).
+    errors: ["NOT_FOUND"],
   },
   ListOpportunities: {
     summary: "The caller's trading opportunities (R-ELIG-6)",
@@ -171,14 +174,20 @@ export const MARKET_OPERATIONS = {
     requestParams: { path: path("orderId"), header: idempotencyKey },
     requestBody: body(OrderAmendmentSchema, { quantityMw: 2.5 }),
     responses: ok("The amended order.", OrderSchema),
-    errors: ["GATE_CLOSED", "ORDER_NOT_OPEN", "QUANTITY_EXCEEDS_CAPACITY", "PRICE_EXCEEDS_CAP"],
+    errors: [
+      "GATE_CLOSED",
+      "MARKET_NOT_OPEN",
+      "ORDER_NOT_OPEN",
+      "QUANTITY_EXCEEDS_CAPACITY",
+      "PRICE_EXCEEDS_CAP",
+    ],
   },
   WithdrawOrder: {
     summary: "Withdraw an open order until gate closure (R-ORDER-3)",
     tags: ["Trading"],
     requestParams: { path: path("orderId"), header: idempotencyKey },
     responses: ok("The withdrawn order.", OrderSchema),
-    errors: ["GATE_CLOSED", "ORDER_NOT_OPEN"],
+    errors: ["GATE_CLOSED", "MARKET_NOT_OPEN", "ORDER_NOT_OPEN"],
   },
   ListTrades: {
     summary: "Trades of a delivery day (participant: its own; operator: all)",

@@ -5,6 +5,8 @@ import { WhoAmISchema } from "../schemas/who-am-i";
 import { ACCESS_OPERATIONS } from "./access-operations";
 import { MARKET_OPERATIONS } from "./market-operations";
 import { POST_TRADE_OPERATIONS } from "./post-trade-operations";
+import { SCHEME_OPERATIONS } from "./scheme-operations";
+import { WEBHOOK_OPERATIONS } from "./webhook-operations";
 
 /**
  * The documented contract of each route, keyed by route id: summary, parameters, body and
@@ -22,12 +24,18 @@ export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...ACCESS_OPERATIONS,
   ...MARKET_OPERATIONS,
   ...POST_TRADE_OPERATIONS,
+  ...WEBHOOK_OPERATIONS,
+  ...SCHEME_OPERATIONS,
   GetHealth: {
-    summary: "Liveness check",
+    summary: "Liveness and database check",
     tags: ["Health and documentation"],
     responses: {
       "200": {
-        description: "The API answers.",
+        description: "The API and its database answer.",
+        content: { "application/json": { schema: HealthSchema } },
+      },
+      "503": {
+        description: "The database cannot be read (Retry-After says when to ask again).",
         content: { "application/json": { schema: HealthSchema } },
       },
     },

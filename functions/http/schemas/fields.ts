@@ -4,13 +4,22 @@ import { parseInstant } from "../../core/model/settlement-periods";
 
 /**
  * Field schemas of the access-control API (registration, assets): bounded strings with no
- * control characters, so that nothing oversized or unprintable is ever stored.
+ * control characters, so that nothing oversized or unprintable is ever stored. D-147: nor format
+ * characters (Unicode Cf: bidirectional overrides and isolates, zero-width spaces and joiners,
+ * the byte-order mark), which make a name read differently from what is stored; nor a leading
+ * `=`, `+`, `-` or `@`, which a spreadsheet would run as a formula when an operator exports it.
  */
 export function text(max: number) {
   return z
     .string()
     .max(max, { message: `must be at most ${max} characters` })
     .regex(/^[^\p{Cc}]*$/u, { message: "must not contain control characters" })
+    .regex(/^[^\p{Cf}]*$/u, {
+      message: "must not contain bidirectional or zero-width (format) characters",
+    })
+    .refine((value) => !/^\s*[=+\-@]/.test(value), {
+      message: "must not begin with =, +, - or @ (it would run as a spreadsheet formula)",
+    })
     .refine((value) => value.trim() !== "", { message: "must not be blank" });
 }
 
@@ -58,8 +67,12 @@ export const ActorSchema = z
     role: z.enum(ACTOR_ROLES).meta({ description: "The role that acted." }),
     principalId: z.string().meta({
       description:
-        "Who: a participant id, an operator or ANM key's id, or `system:<step>` for the workflow.",
+        "Who: a participant id; `operator`; `anm`, or `anm:<anmSchemeId>` for an ANM key bound to a scheme; or `system:<step>` for the workflow.",
     }),
+    keyId: z
+      .string()
+      .optional()
+      .meta({ description: "The API key that acted (its id, never the key)." }),
   })
   .strict()
   .meta({ id: "Actor", description: "Who did it." });

@@ -27,6 +27,16 @@ const deliveryDate = calendarDate.meta({
 /** GET /opportunities, /markets, /trades, /cycles: one delivery day, a page at a time. */
 export const DeliveryDateQuerySchema = z.strictObject({ deliveryDate, ...paging });
 
+/** GET /cycles: one delivery day's cycles, optionally of one status (D-151). */
+export const CyclesQuerySchema = z.strictObject({
+  deliveryDate: calendarDate,
+  status: z
+    .enum(["running", "markets-open", "published", "failed", "superseded"])
+    .optional()
+    .meta({ description: "Only cycles in this status." }),
+  ...paging,
+});
+
 /** GET /orders: the caller's orders, of one market or all, a page at a time. */
 export const OrdersQuerySchema = z.strictObject({
   marketId: clientId.optional().meta({ description: "Only the orders of this market." }),
@@ -186,6 +196,10 @@ export const CycleSchema = z
         "running, markets-open (waiting for gate closure), published (the re-ordered MOL is out), failed (the original MOL was published instead, §10), superseded (a later look-ahead replaced it, R-IN-3).",
     }),
     gateClosureAt: instant("The day's gate closure"),
+    schemeVersion: z.number().int().nullable().meta({
+      description:
+        "The scheme configuration version the day runs under (GET /schemes/{anmSchemeId}); null: the scheme has none stored, the defaults apply.",
+    }),
     executionArn: id("Its Step Functions execution.").optional(),
     step: id("The workflow step running now, or the last one.").optional(),
     failure: z

@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "../lambda-context";
 import {
   type Execution,
+  type ExecutionEndListener,
   type LocalStateMachine,
+  type RegistryClock,
   SfnApiError,
   StateMachineRegistry,
 } from "./registry";
@@ -27,12 +29,18 @@ export class LocalStepFunctions {
     machines: readonly LocalStateMachine[],
     region = LOCAL_REGION,
     account = LOCAL_ACCOUNT,
+    clock?: RegistryClock,
   ) {
-    this.registry = new StateMachineRegistry(machines, region, account);
+    this.registry = new StateMachineRegistry(machines, region, account, clock);
   }
 
   stateMachineArn(name: string): string {
     return this.registry.stateMachineArn(name);
+  }
+
+  /** Calls `listener` whenever an execution ends, with its final state (D-134). */
+  onExecutionEnded(listener: ExecutionEndListener): void {
+    this.registry.onEnded(listener);
   }
 
   /** Serves the API on 127.0.0.1; port 0 picks a free one. Returns the endpoint URL. */
@@ -90,7 +98,7 @@ export class LocalStepFunctions {
           execution.abort();
           await execution.done;
         }
-        return { stopDate: (execution.stopDate ?? Date.now()) / 1000 };
+        return { stopDate: (execution.stopDate ?? execution.startDate) / 1000 };
       }
       case "ListStateMachines":
         return {

@@ -55,14 +55,28 @@ export class SfnApiError extends Error {
 
 type Machine = LocalStateMachine & { readonly arn: string };
 
+/** Told about every execution that has ended, once its status is final. */
+export type ExecutionEndListener = (execution: Execution) => void;
+/** The platform's clock as the local endpoint reads it (the one clock port; D-199). */
+export interface RegistryClock {
+  nowMs(): number;
+}
+
 export class StateMachineRegistry {
   private readonly machines = new Map<string, Machine>();
   private readonly executions = new Map<string, Execution>();
+  private readonly endListeners: ExecutionEndListener[] = [];
+
+  /** Calls `listener` whenever an execution ends (D-134: the status-change event's source). */
+  onEnded(listener: ExecutionEndListener): void {
+    this.endListeners.push(listener);
+  }
 
   constructor(
     machines: readonly LocalStateMachine[],
     private readonly region = LOCAL_REGION,
     private readonly account = LOCAL_ACCOUNT,
+    private readonly clock: RegistryClock = { nowMs: () => Date.now() },
   ) {
     for (const machine of machines) {
       // Validates the definition once, up front, exactly as each run will.
@@ -155,10 +169,11 @@ export class StateMachineRegistry {
     inputText: string,
     input: unknown,
   ): Execution {
-    const startDate = Date.now();
+    const startDate = this.clock.nowMs();
     const stateMachine = new StateMachine(machine.definition, {
       validationOptions: { checkArn: true },
     });
+    const offsetMs = () => this.clock.nowMs() - Date.now();
     const run = stateMachine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: Object.fromEntries(
@@ -167,9 +182,11 @@ export class StateMachineRegistry {
             invokeLikeLambda(state, handler),
           ]),
         ),
-        ...(machine.waitTimeOverrides
-          ? { waitTimeOverrides: { ...machine.waitTimeOverrides } }
-          : {}),
+        waitTimeOverrides: waitByClock(
+          machine.definition,
+          machine.waitTimeOverrides ?? {},
+          offsetMs,
+        ),
       },
       context: {
         Execution: {
@@ -184,7 +201,12 @@ export class StateMachineRegistry {
     });
     const history = new ExecutionHistory(machine.arn);
     const collect = (async () => {
-      for await (const event of run.eventLogs) history.record(event as InterpreterEvent);
+      // The interpreter stamps events with the real time; the platform's clock may be offset.
+      for await (const event of run.eventLogs)
+        history.record({
+          ...(event as InterpreterEvent),
+          timestamp: (event as InterpreterEvent).timestamp + offsetMs(),
+        });
     })();
     const execution: Execution = {
       executionArn,
@@ -195,31 +217,82 @@ export class StateMachineRegistry {
       status: "RUNNING",
       history,
       abort: () => run.abort(),
-      done: run.result.then(
-        async (output) => {
-          await collect;
-          execution.status = "SUCCEEDED";
-          execution.output = JSON.stringify(output);
-          execution.stopDate = Date.now();
-        },
-        async (error: unknown) => {
-          await collect.catch(() => undefined);
-          execution.stopDate = Date.now();
-          if (error instanceof ExecutionAbortedError) {
-            execution.status = "ABORTED";
-          } else if (error instanceof ExecutionTimeoutError) {
-            execution.status = "TIMED_OUT";
-          } else {
-            execution.status = "FAILED";
-            const details = history.failure();
-            execution.error = details?.error ?? (error instanceof Error ? error.name : "Error");
-            execution.cause = details?.cause ?? (error instanceof Error ? error.message : "");
-          }
-        },
-      ),
+      done: run.result
+        .then(
+          async (output) => {
+            await collect;
+            execution.status = "SUCCEEDED";
+            execution.output = JSON.stringify(output);
+            execution.stopDate = this.clock.nowMs();
+          },
+          async (error: unknown) => {
+            await collect.catch(() => undefined);
+            execution.stopDate = this.clock.nowMs();
+            if (error instanceof ExecutionAbortedError) {
+              execution.status = "ABORTED";
+            } else if (error instanceof ExecutionTimeoutError) {
+              execution.status = "TIMED_OUT";
+            } else {
+              execution.status = "FAILED";
+              const details = history.failure();
+              execution.error = details?.error ?? (error instanceof Error ? error.name : "Error");
+              execution.cause = details?.cause ?? (error instanceof Error ? error.message : "");
+            }
+          },
+        )
+        .then(() => {
+          for (const listener of this.endListeners) listener(execution);
+        }),
     };
     return execution;
   }
+}
+
+/**
+ * D-199: the Wait states of a machine wait by the platform's clock. A test's override (a fixed
+ * time) is used as given. Otherwise a Wait with `Timestamp` or `TimestampPath` must end when the
+ * *platform's* time reaches its timestamp; aws-local-stepfunctions compares the timestamp with
+ * the real time (`Date.now()`) at the moment the Wait starts, in the same synchronous run as its
+ * lookup of this override table. So the lookup of such a Wait, when the platform clock is offset,
+ * lends the interpreter the platform's time for exactly that synchronous run (restored in the
+ * next microtask, before any other code runs): the Wait then sleeps `timestamp − platform now`.
+ * With the real clock nothing is touched.
+ */
+export function waitByClock(
+  definition: StateMachineDefinition,
+  fixed: Readonly<Record<string, number>>,
+  offsetMs: () => number,
+): Record<string, number> {
+  const timed = new Set(
+    Object.entries(definition.States)
+      .filter(
+        ([, state]) => state.Type === "Wait" && ("Timestamp" in state || "TimestampPath" in state),
+      )
+      .map(([name]) => name),
+  );
+  return new Proxy(
+    { ...fixed },
+    {
+      get(target, property) {
+        if (typeof property !== "string") return undefined;
+        if (Object.hasOwn(target, property)) return target[property];
+        const offset = offsetMs();
+        if (timed.has(property) && offset !== 0) lendPlatformTime(offset);
+        return undefined;
+      },
+    },
+  );
+}
+
+const realNow = Date.now;
+
+/** `Date.now()` reads the platform's time until the current synchronous run ends. */
+function lendPlatformTime(offset: number): void {
+  if (Date.now !== realNow) return;
+  Date.now = () => realNow() + offset;
+  queueMicrotask(() => {
+    Date.now = realNow;
+  });
 }
 
 /**

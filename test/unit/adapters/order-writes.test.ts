@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
+import { AuditLog } from "../../../functions/adapters/audit-log";
 import { marketKeys } from "../../../functions/adapters/keys";
 import { OrderRepository } from "../../../functions/adapters/order-repository";
 import { TemporarilyUnavailableError } from "../../../functions/core/errors";
@@ -48,7 +49,14 @@ beforeEach(() => {
   ddb = mockClient(doc);
 });
 
-const place = () => new OrderRepository(doc, TABLE).placeOrder(order, 4500, scheme);
+const audit = {
+  subject: order.orderId,
+  action: "order.placed",
+  actor: { role: "participant" as const, principalId: order.participantId },
+  at: "2026-12-01T00:00:01.000Z",
+};
+const repository = () => new OrderRepository(doc, TABLE, new AuditLog(doc, TABLE));
+const place = () => repository().placeOrder(order, 4500, { ...scheme, assetId: "ast-1" }, audit);
 
 describe("order writes under transaction conflicts", () => {
   it("retries a transaction cancelled by a TransactionConflict and places the order once it goes through", async () => {
@@ -59,9 +67,10 @@ describe("order writes under transaction conflicts", () => {
     await expect(place()).resolves.toBeUndefined();
     const calls = ddb.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(2);
-    // The same write both times: the order, the capacity update, the two checks.
+    // The same write both times: the order, the capacity update, the market, scheme-day, claim
+    // and participant checks, and the audit record (D-136, D-139).
     expect(calls[1]!.args[0].input).toEqual(calls[0]!.args[0].input);
-    expect(calls[0]!.args[0].input.TransactItems).toHaveLength(4);
+    expect(calls[0]!.args[0].input.TransactItems).toHaveLength(7);
   });
 
   it("gives up after the client's max attempts with a clean TemporarilyUnavailableError", async () => {
@@ -148,9 +157,12 @@ describe("order writes refused by a condition (ConditionalCheckFailed), not retr
       .on(TransactWriteCommand)
       .rejects(cancelledTransaction("ConditionalCheckFailed", "None", "None"));
     const after = { ...order, quantityKw: 500, updatedAtMs: 2_000 };
-    await expect(new OrderRepository(doc, TABLE).replaceOrder(order, after, 4500)).resolves.toBe(
-      "ORDER_NOT_OPEN",
-    );
+    await expect(
+      repository().replaceOrder(order, after, 4500, undefined, scheme, {
+        ...audit,
+        action: "order.amended",
+      }),
+    ).resolves.toBe("ORDER_NOT_OPEN");
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 });

@@ -9,12 +9,6 @@ import { describe, expect, it } from "vitest";
  */
 const ROOT = join(import.meta.dirname, "../../..");
 const HOME = "functions/core/config/market-config.ts";
-/**
- * Known reader still to move: the offline simulation builds a scenario's config from its own
- * overrides (that file belongs to the simulation work; `marketConfigOf({ market: … })` replaces
- * the two reads).
- */
-const PENDING = ["functions/core/use-cases/simulate.ts"];
 
 function files(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((d) =>
@@ -23,11 +17,11 @@ function files(dir: string): string[] {
 }
 
 describe("the scheme defaults", () => {
-  it("are read only by their own module (and the one reader listed as still to move)", () => {
+  it("are read only by their own module", () => {
     const readers = ["functions", "lib", "bin"]
       .flatMap(files)
       .filter((file) => file !== HOME)
       .filter((file) => /\bDEFAULT_MARKET_CONFIG\b/.test(readFileSync(join(ROOT, file), "utf8")));
-    expect(readers).toEqual(PENDING);
+    expect(readers).toEqual([]);
   });
 });

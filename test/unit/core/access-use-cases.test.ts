@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { keyIdOf, newKeyRecord } from "../../../functions/core/access/api-key";
+import { reissueParticipantKey } from "../../../functions/core/access/api-keys";
 import type { AssetRegistration } from "../../../functions/core/access/asset";
 import { authenticate } from "../../../functions/core/access/authenticate";
 import { claimApiKey } from "../../../functions/core/access/claim-api-key";
@@ -133,6 +135,20 @@ describe("operator decisions on participants (D-18)", () => {
   });
 });
 
+describe("registrations per address (D-150)", () => {
+  it("takes the deployment's limit an hour from one address, then 429, and counts per address", async () => {
+    const limited = { ...ports, limits: { registrationsPerHour: 2 } };
+    for (let n = 0; n < 2; n += 1)
+      await registerParticipant(limited, registration, ANONYMOUS, "192.0.2.1");
+    const refused = registerParticipant(limited, registration, ANONYMOUS, "192.0.2.1");
+    await expect(refused).rejects.toMatchObject({ code: "TOO_MANY_REGISTRATIONS" });
+    await expect(refused).rejects.toThrow(/At most 2 registrations/);
+    await registerParticipant(limited, registration, ANONYMOUS, "192.0.2.2");
+    ports.clock.now += 3_600_000;
+    await registerParticipant(limited, registration, ANONYMOUS, "192.0.2.1");
+  });
+});
+
 describe("claiming the API key (D-20)", () => {
   it("gives the key once after approval and stores only its hash", async () => {
     const { participantId, claimSecret } = await registered();
@@ -149,6 +165,22 @@ describe("claiming the API key (D-20)", () => {
     expect(await codeOf(claimApiKey(ports, participantId, claimSecret, ANONYMOUS))).toBe(
       "ALREADY_CLAIMED",
     );
+  });
+
+  it("D-149, D-198: a secret expires 30 days after it was issued; a re-issue starts them anew", async () => {
+    const { participantId, claimSecret } = await registered();
+    await decideParticipant(ports, participantId, { decision: "approve" }, OPERATOR);
+    ports.clock.now += 31 * 24 * 3_600_000;
+    expect(await codeOf(claimApiKey(ports, participantId, claimSecret, ANONYMOUS))).toBe(
+      "CLAIM_SECRET_EXPIRED",
+    );
+    const reissued = await reissueParticipantKey(ports, participantId, OPERATOR);
+    ports.clock.now += 29 * 24 * 3_600_000;
+    const { apiKey } = await claimApiKey(ports, participantId, reissued.claimSecret, ANONYMOUS);
+    expect(await ports.apiKeys.findByHash(ports.credentials.hashApiKey(apiKey))).toMatchObject({
+      principalId: participantId,
+      status: "active",
+    });
   });
 
   it("answers a wrong secret exactly as an unknown participant: 404", async () => {
@@ -277,7 +309,11 @@ describe("authenticating a presented key (R-AUTH, D-22)", () => {
     await decideParticipant(ports, participantId, { decision: "approve" }, OPERATOR);
     const { apiKey } = await claimApiKey(ports, participantId, claimSecret, ANONYMOUS);
     expect(await authenticate(ports, apiKey)).toEqual({
-      caller: { role: "participant", principalId: participantId },
+      caller: {
+        role: "participant",
+        principalId: participantId,
+        keyId: keyIdOf(ports.credentials.hashApiKey(apiKey)),
+      },
     });
     await decideParticipant(ports, participantId, { decision: "suspend" }, OPERATOR);
     expect(await authenticate(ports, apiKey)).toEqual({ refused: "participant not approved" });
@@ -288,12 +324,13 @@ describe("authenticating a presented key (R-AUTH, D-22)", () => {
     ["btr_never-issued", "unknown key"],
     ["btr_revoked", "revoked key"],
   ] as const)("refuses %s: %s", async (key, reason) => {
-    await ports.apiKeys.put({
-      keyHash: ports.credentials.hashApiKey("btr_revoked"),
-      role: "anm",
-      principalId: "anm",
+    ports.apiKeys.put({
+      ...newKeyRecord(ports.credentials.hashApiKey("btr_revoked"), {
+        role: "anm",
+        principalId: "anm",
+        createdAt: "2027-06-01T00:00:00.000Z",
+      }),
       status: "revoked",
-      createdAt: "2027-06-01T00:00:00.000Z",
     });
     expect(await authenticate(ports, key)).toEqual({ refused: reason });
   });

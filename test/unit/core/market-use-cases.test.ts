@@ -142,10 +142,11 @@ describe("submitting a look-ahead (R-IN-2, R-IN-3)", () => {
     expect(cycle.cycleId).toBe(
       cycleIdOf(scenario.lookAhead.anmSchemeId, scenario.lookAhead.lookAheadId),
     );
-    expect([...ports().workflow.started.keys()]).toEqual([cycle.cycleId]);
+    expect([...ports().workflow.started.keys()]).toEqual([`${cycle.cycleId}-1`]);
     expect(await ports().cycles.currentCycle(cycle.anmSchemeId, cycle.deliveryDate)).toEqual({
       cycleId: cycle.cycleId,
       gateClosureMs: GATE,
+      receivedAtMs: ports().clock.nowMs(),
     });
   });
 
@@ -170,6 +171,27 @@ describe("submitting a look-ahead (R-IN-2, R-IN-3)", () => {
     const late = body({ lookAheadId: "LA-3", gateClosureAt: "2027-06-13T20:00:00Z" });
     expect(await codeOf(submitLookAhead(ports(), late, GATE))).toBe("GATE_CLOSED");
   });
+
+  it("D-190: a refused look-ahead marks no day in use; an accepted one records the version", async () => {
+    expect(await codeOf(submitLookAhead(ports(), body(), GATE))).toBe("LOOK_AHEAD_INVALID");
+    expect(ports().schemes.usedThrough.size).toBe(0);
+    ports().schemes.records.set(scenario.lookAhead.anmSchemeId, {
+      name: "Scheme",
+      versions: [
+        {
+          version: 1,
+          effectiveFrom: scenario.lookAhead.deliveryDate,
+          config: { deratingFactor: 0.8 },
+          createdAt: "2027-06-01T00:00:00.000Z",
+        },
+      ],
+    });
+    const { cycle } = await submitLookAhead(ports(), body(), ports().clock.nowMs());
+    expect(cycle.schemeVersion).toBe(1);
+    expect(ports().schemes.usedThrough.get(scenario.lookAhead.anmSchemeId)).toBe(
+      scenario.lookAhead.deliveryDate,
+    );
+  });
 });
 
 describe("orders against an open market (R-ORDER-1..3, R-GATE-1)", () => {
@@ -182,11 +204,13 @@ describe("orders against an open market (R-ORDER-1..3, R-GATE-1)", () => {
     expect(items.map((i) => [i.opportunity.entryId, i.opportunity.side, i.market.status])).toEqual([
       ["G4-A", "buy", "open"],
     ]);
-    expect([...ports().outbox.notifications.values()].map((n) => n.participantId).sort()).toEqual([
-      "g1",
-      "g3",
-      "g4",
-      "g5",
+    const opened = ports()
+      .outbox.all()
+      .filter((e) => e.type === "market.opened");
+    expect(opened.map((e) => e.recipient)).toEqual(["g1", "g3", "g4", "g5"]);
+    // R-NOTIFY-4: each sees its own opportunities in the market, nobody else's.
+    expect(opened.find((e) => e.recipient === "g4")?.data.opportunities).toEqual([
+      expect.objectContaining({ entryId: "G4-A", side: "buy", maxQuantityMw: 4.5 }),
     ]);
   });
 
@@ -334,7 +358,7 @@ describe("the cycle's steps, end to end on the worked example", () => {
   it("a superseded cycle's late step changes nothing; the fallback publishes the MOL as received", async () => {
     const cycleId = await openCycle();
     await submitLookAhead(ports(), body({ lookAheadId: "LA-2" }), GATE - 1);
-    await expect(matchStep(ports(), cycleId)).rejects.toMatchObject({ code: "CYCLE_STATE" });
+    await expect(matchStep(ports(), cycleId)).rejects.toMatchObject({ code: "CYCLE_SUPERSEDED" });
     await publishOriginalStep(ports(), cycleId);
     expect(ports().meritOrders.versions.size).toBe(0);
 
@@ -355,5 +379,60 @@ describe("the cycle's steps, end to end on the worked example", () => {
       "C1",
     );
     expect(published).toMatchObject({ fallback: true, cycleId: failing, segments: [] });
+  });
+});
+
+describe("integrity of the day (D-130 … D-139)", () => {
+  it("D-130: of racing look-aheads the latest received stands; an older one is born superseded", async () => {
+    const late = await submitLookAhead(ports(), body({ lookAheadId: "LA-late" }), GATE - 10);
+    const early = await submitLookAhead(ports(), body({ lookAheadId: "LA-early" }), GATE - 20);
+    expect(early.cycle).toMatchObject({ status: "superseded", supersededBy: late.cycle.cycleId });
+    expect(early.cycle.executionArn).toBeUndefined();
+    expect((await ports().cycles.getCycle(late.cycle.cycleId))?.status).toBe("running");
+    const actions = ports().audit.records.map((r) => [r.subject, r.action, r.to]);
+    expect(actions).toContainEqual([early.cycle.cycleId, "cycle.superseded", "superseded"]);
+  });
+
+  it("D-132: after a restore lost the cycle, a re-posted look-ahead starts attempt 2, never adopting the ended attempt 1", async () => {
+    const first = await submitLookAhead(ports(), body(), ports().clock.nowMs());
+    expect(first.cycle.attempt).toBe(1);
+    // The restore: the table lost the cycle; the workflow service still has execution 1 (ended).
+    ports().cycles.cycles.delete(first.cycle.cycleId);
+    ports().workflow.ended.add(`${first.cycle.cycleId}-1`);
+    const again = await submitLookAhead(ports(), body(), ports().clock.nowMs());
+    expect(again.cycle).toMatchObject({ status: "running", attempt: 2 });
+    expect(again.cycle.executionArn).toMatch(/-2$/);
+  });
+
+  it("D-137: an order whose participant was suspended before gate closure takes no part in matching", async () => {
+    const cycleId = await openCycle();
+    for (const o of scenario.orders) await place(o.orderId, Date.parse(o.submittedAt));
+    ports().participants.stored.get("g5")!.participant.status = "suspended";
+    await closeStep(ports(), cycleId);
+    await matchStep(ports(), cycleId);
+    const trades = await ports().trades.listTradesOfCycle(cycleId);
+    expect(trades.some((t) => t.sellParticipantId === "g5")).toBe(false);
+    const g5 = [...ports().orders.orders.values()].filter((o) => o.participantId === "g5");
+    expect(g5.map((o) => o.status)).toEqual(g5.map(() => "cancelled"));
+    expect(ports().audit.records.filter((r) => r.action === "order.cancelled")).toHaveLength(
+      g5.length,
+    );
+  });
+
+  it("D-139: order placement, amendment and withdrawal are audited with from/to", async () => {
+    await openCycle();
+    await place("b1");
+    await amendOrder(ports(), "g4", "b1", { availabilityPrice: 21 }, GATE - 1000);
+    await withdrawOrder(ports(), "g4", "b1", GATE - 500);
+    const trail = ports().audit.records.filter((r) => r.subject === "b1");
+    expect(trail.map((r) => [r.action, r.actor.principalId])).toEqual([
+      ["order.placed", "g4"],
+      ["order.amended", "g4"],
+      ["order.withdrawn", "g4"],
+    ]);
+    expect(trail[1]).toMatchObject({
+      from: "open 4.5 MW at £20/MW/h + £40/MWh",
+      to: "open 4.5 MW at £21/MW/h + £40/MWh",
+    });
   });
 });

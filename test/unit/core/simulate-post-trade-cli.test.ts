@@ -37,8 +37,11 @@ describe("simulate's command line", () => {
   it("--help prints the usage and exits 0", async () => {
     const { code, stdout } = await cli("--help");
     expect(code).toBe(0);
-    expect(stdout).toContain("usage: npm run simulate -- [--post-trade] <scenario.json>");
+    expect(stdout).toContain(
+      "usage: npm run simulate -- [--post-trade | --look-ahead] <file.json>",
+    );
     expect(stdout).toContain("--post-trade");
+    expect(stdout).toContain("--look-ahead");
   });
 
   it.each([

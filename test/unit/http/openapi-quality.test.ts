@@ -57,9 +57,15 @@ describe("the OpenAPI document, as a client codes against it", () => {
       const name = where.split(".").at(-1) ?? "";
       const target = resolve(s) ?? s;
       if (target.type !== "string") continue;
-      if (/(At|Start|End|From|To)$|^(start|end|at)$/.test(name) && target.format !== "date-time")
+      // A version's effectiveFrom is a delivery day (D-190), not an instant.
+      const isDay = /Date$|^effectiveFrom$/.test(name);
+      if (
+        !isDay &&
+        /(At|Start|End|From|To)$|^(start|end|at)$/.test(name) &&
+        target.format !== "date-time"
+      )
         wrong.push(`${where}: ${target.format ?? "no format"} (date-time expected)`);
-      if (/Date$/.test(name) && target.format !== "date")
+      if (isDay && target.format !== "date")
         wrong.push(`${where}: ${target.format ?? "no format"} (date expected)`);
     }
     expect([...new Set(wrong)]).toEqual([]);

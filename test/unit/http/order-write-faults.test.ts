@@ -4,6 +4,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyResult } from "aws-lambda";
@@ -92,6 +93,8 @@ beforeEach(() => {
   ddb.reset();
   clockSource.current = { nowMs: () => NOW };
   ddb.on(GetCommand, { Key: marketKeys.market("mkt-1") }).resolves({ Item: market });
+  // The scheme has stored no configuration: the defaults apply.
+  ddb.on(QueryCommand).resolves({ Items: [] });
   ddb
     .on(GetCommand, { Key: marketKeys.opportunity("cyc-1", "mkt-1", "buy", "G4-A") })
     .resolves({ Item: opportunity });

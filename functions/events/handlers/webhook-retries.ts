@@ -1,0 +1,17 @@
+import type { ScheduledEvent } from "aws-lambda";
+import { dispatchDue } from "../../core/webhooks/dispatch";
+import { deps } from "../../runtime/deps";
+import { logger } from "../../runtime/logger";
+import { consumerHandler } from "../consumer-handler";
+
+/**
+ * WebhookRetries (CONSUMERS, every minute): makes the webhook attempts that are due — the
+ * R-NOTIFY-6 schedule, manual retries (R-NOTIFY-8) and deliveries whose dispatcher died with the
+ * lease (it lapses) — looking again every `pollMs` until the invocation's time runs short.
+ */
+export const handler = consumerHandler<ScheduledEvent, void>(async (_event, context) => {
+  const attempted = await dispatchDue(deps, {
+    remainingMs: () => context.getRemainingTimeInMillis() - 20_000,
+  });
+  logger.info("due webhook attempts made", { attempted });
+});

@@ -1,0 +1,15 @@
+import { listSchemes } from "../../core/use-cases/schemes";
+import { deps } from "../../runtime/deps";
+import { callerOf } from "../auth/caller";
+import { httpHandler } from "../middleware/http-handler";
+import { parseQuery } from "../middleware/parse-query";
+import { json } from "../responses";
+import { SchemeListQuerySchema } from "../schemas/scheme";
+import { schemeView } from "../scheme-views";
+
+/** GET /schemes (operator: every registered scheme; anm: the schemes its key may act for). */
+export const handler = httpHandler(async (event) => {
+  const { limit, nextToken } = parseQuery(event, SchemeListQuerySchema);
+  const page = await listSchemes(deps, callerOf(event), { limit, nextToken });
+  return json(200, { ...page, items: page.items.map(schemeView) });
+});

@@ -1,0 +1,16 @@
+import { testEndpoint } from "../../core/webhooks/endpoints";
+import { deps } from "../../runtime/deps";
+import { webhookCallerOf } from "../auth/webhook-owner";
+import { httpHandler } from "../middleware/http-handler";
+import { idempotent } from "../middleware/idempotent";
+import { parseOptionalEmptyBody } from "../middleware/parse-body";
+import { json } from "../responses";
+
+/** POST /webhook-endpoint/test (participant, anm): a `webhook.test` event; 202 with its delivery. */
+export const handler = httpHandler(
+  idempotent(async (event) => {
+    parseOptionalEmptyBody(event);
+    const { owner } = webhookCallerOf(event);
+    return json(202, await testEndpoint(deps, owner));
+  }),
+);
