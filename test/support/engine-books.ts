@@ -395,8 +395,8 @@ function outcome(run: () => unknown): unknown {
   try {
     return { ok: run() };
   } catch (error) {
-    const e = error as Error & Record<string, unknown>;
-    return { error: e.name, message: e.message, ...e };
+    const { message, ...fields } = error as Error & Record<string, unknown>;
+    return { error: (error as Error).name, message, ...fields };
   }
 }
 
