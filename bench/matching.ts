@@ -1,9 +1,10 @@
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { matchMarket } from "../functions/core/matching/match";
+import { matchMarketColumns } from "../functions/core/matching/match";
 import { compareBids, compareOffers } from "../functions/core/matching/rank";
-import { reorderWindow } from "../functions/core/merit-order/reorder";
+import type { MarketTrades } from "../functions/core/matching/trades";
+import { type ReorderedWindow, reorderWindowColumns } from "../functions/core/merit-order/reorder";
 import type { Mol } from "../functions/core/model/look-ahead";
 import type { Order } from "../functions/core/orders/order";
 import { intBetween, median, seededRandom } from "./random";
@@ -15,6 +16,9 @@ export interface MatchingRow {
   engineMs: number;
   sortMs: number;
   ratio: number;
+  /** The records the engine's columns become where they are stored: every trade (with its id) and MOL line. */
+  outputMs: number;
+  outputRatio: number;
   trades: number;
 }
 
@@ -96,7 +100,10 @@ function time(fn: () => void): number {
 /**
  * Engine (rank + match + re-order) against `Array.prototype.sort` of the same order records by
  * the rank key, measured in the same process after untimed warm-up rounds, each timed section
- * starting from a collected heap; median of `repeats` runs (at least 3).
+ * starting from a collected heap; median of `repeats` runs (at least 3). The engine's result is
+ * its columns (D-120); making the records from them (every trade with its R-MATCH-5 id, every
+ * MOL line with its per-SP arrays), which the cycle does where it stores them, is timed apart
+ * as `outputMs`.
  */
 export function benchMatching(
   orders: number,
@@ -113,9 +120,12 @@ export function benchMatching(
   let trades = 0;
   const engine: number[] = [];
   const sort: number[] = [];
+  const output: number[] = [];
+  let results: { trades: MarketTrades; mol: ReorderedWindow }[] = [];
   // Untimed warm-up rounds first (JIT, inline caches): enough for about 20,000 orders in all.
   const warmUp = Math.max(1, Math.ceil(20_000 / all.length));
   for (let r = -warmUp; r < Math.max(3, repeats); r += 1) {
+    results = [];
     const sorted = time(() => {
       all.filter((o) => o.side === "buy").sort(compareBids);
       all.filter((o) => o.side === "sell").sort(compareOffers);
@@ -123,23 +133,33 @@ export function benchMatching(
     const matched = time(() => {
       trades = 0;
       for (const b of books) {
-        const t = matchMarket(b.marketId, b.orders);
+        const t = matchMarketColumns(b.marketId, b.orders);
         trades += t.length;
-        reorderWindow(b.mol, b.requiredKw, 0, SPS, t);
+        results.push({ trades: t, mol: reorderWindowColumns(b.mol, b.requiredKw, 0, SPS, t) });
+      }
+    });
+    const stored = time(() => {
+      for (const result of results) {
+        result.trades.toTrades();
+        result.mol.lines();
       }
     });
     if (r < 0) continue;
     sort.push(sorted);
     engine.push(matched);
+    output.push(stored);
   }
   const engineMs = median(engine);
   const sortMs = median(sort);
+  const outputMs = median(output);
   return {
     orders: all.length,
     markets,
     engineMs: round(engineMs),
     sortMs: round(sortMs),
     ratio: round(engineMs / sortMs),
+    outputMs: round(outputMs),
+    outputRatio: round(outputMs / sortMs),
     trades,
   };
 }
