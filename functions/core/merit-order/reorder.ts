@@ -3,8 +3,8 @@ import { DomainError, NeutralityViolationError } from "../errors";
 import { type Trade, type TradeColumns, tradeColumnsOf } from "../matching/trades";
 import type { LookAhead, Mol, MolEntry } from "../model/look-ahead";
 import { SP_MS } from "../model/settlement-periods";
-import { EntryRows } from "./entry-rows";
 import type { Market } from "../opportunities/derive";
+import { EntryRows } from "./entry-rows";
 
 /** One line of a re-ordered MOL: an untouched entry, a trade slice `E/T`, or a remainder `E/rem`. */
 export interface MeritOrderLine {
