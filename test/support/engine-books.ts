@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { seededRandom } from "../../bench/random";
 import { DEFAULT_MARKET_CONFIG } from "../../functions/core/config/market-config";
-import { matchMarket } from "../../functions/core/matching/match";
-import { reorderWindow } from "../../functions/core/merit-order/reorder";
+import { matchMarket, matchMarketColumns } from "../../functions/core/matching/match";
+import { reorderWindow, reorderWindowColumns } from "../../functions/core/merit-order/reorder";
 import {
   type LookAhead,
   LookAheadSchema,
@@ -412,6 +412,23 @@ export function windowOutput(c: WindowCase): unknown {
     trades,
     lines: outcome(() => reorderWindow(c.mol, c.requiredKw, c.firstIndex, c.endIndex, trades)),
   };
+}
+
+/**
+ * {@link windowOutput} through the column path the bench times (D-120): the trades matching made
+ * go into re-ordering as columns, and the records are made from both results afterwards.
+ */
+export function windowOutputFromColumns(c: WindowCase): unknown {
+  const groups = c.groups;
+  const trades = matchMarketColumns(
+    c.marketId,
+    c.orders,
+    groups ? (o) => String(groups.get(o.entryId)) : undefined,
+  );
+  const lines = outcome(() =>
+    reorderWindowColumns(c.mol, c.requiredKw, c.firstIndex, c.endIndex, trades).lines(),
+  );
+  return { trades: trades.toTrades(), lines };
 }
 
 /** What the day's rules make of a day: its trades and the re-ordered MOLs (or the refusal). */
