@@ -71,7 +71,8 @@ export interface TradeColumns {
  * once, when first asked for (a slice id, a trade record); {@link toTrades} gives the records.
  */
 export class MarketTrades implements TradeColumns {
-  private readonly ids: (string | undefined)[];
+  /** The ids derived so far, by trade. */
+  private ids: (string | undefined)[] | undefined;
 
   constructor(
     readonly marketId: string,
@@ -82,9 +83,7 @@ export class MarketTrades implements TradeColumns {
     readonly bid: Int32Array,
     readonly offer: Int32Array,
     readonly quantityKw: Float64Array,
-  ) {
-    this.ids = new Array(bid.length);
-  }
+  ) {}
 
   get length(): number {
     return this.bid.length;
@@ -108,6 +107,7 @@ export class MarketTrades implements TradeColumns {
 
   /** R-MATCH-5 (D-1): SHA-256 derived, once per trade. */
   tradeId(k: number): string {
+    this.ids ??= new Array(this.length);
     const known = this.ids[k];
     if (known !== undefined) return known;
     const id = tradeIdOf(

@@ -1,4 +1,4 @@
-import { inOrder, strided, walkAllocation, walkOrder } from "../allocation/allocate";
+import { walkAllocation, walkOrder } from "../allocation/allocate";
 import { DomainError, NeutralityViolationError } from "../errors";
 import { type Trade, type TradeColumns, tradeColumnsOf } from "../matching/trades";
 import type { LookAhead, Mol, MolEntry } from "../model/look-ahead";
@@ -365,18 +365,24 @@ function indexTrades(mol: Mol, window: MolWindow, trades: TradeColumns): TradeIn
     buyStart[row + 1] = buyStart[row + 1]! + buyStart[row]!;
     sellStart[row + 1] = sellStart[row + 1]! + sellStart[row]!;
   }
+  // Each row's list filled in matching order with its start as the cursor, which leaves every
+  // start at the next row's; one shift puts them back.
   const buyTrades = new Int32Array(count);
   const sellTrades = new Int32Array(count);
-  const buyAt = buyStart.slice(0, rows);
-  const sellAt = sellStart.slice(0, rows);
   for (let k = 0; k < count; k += 1) {
     const b = buyerRow[k]!;
     const s = sellerRow[k]!;
-    buyTrades[buyAt[b]!] = k;
-    buyAt[b] = buyAt[b]! + 1;
-    sellTrades[sellAt[s]!] = k;
-    sellAt[s] = sellAt[s]! + 1;
+    buyTrades[buyStart[b]!] = k;
+    buyStart[b] = buyStart[b]! + 1;
+    sellTrades[sellStart[s]!] = k;
+    sellStart[s] = sellStart[s]! + 1;
   }
+  for (let row = rows; row > 0; row -= 1) {
+    buyStart[row] = buyStart[row - 1]!;
+    sellStart[row] = sellStart[row - 1]!;
+  }
+  buyStart[0] = 0;
+  sellStart[0] = 0;
   return {
     count,
     buyerRow,
@@ -534,8 +540,12 @@ function recalculate(
   requiredKw: ReadonlyArray<number>,
 ): Float64Array {
   const { lineCount, at } = order;
-  return walkAllocation(requiredKw, inOrder(lineCount), lineCount, window.kw, at, window.width)
-    .curtailedKw;
+  return walkAllocation(requiredKw, {
+    count: lineCount,
+    forecastKw: window.kw,
+    width: window.width,
+    at,
+  }).curtailedKw;
 }
 
 /** R-REORDER-5: every entry in no trade is curtailed exactly as before re-ordering. */
@@ -550,11 +560,8 @@ function checkNeutrality(
   const spans = requiredKw.length;
   const before = walkAllocation(
     requiredKw,
+    { count: rows, forecastKw: kw, width },
     walkOrder(curtailmentOrder),
-    rows,
-    kw,
-    strided(rows, width),
-    width,
   ).curtailedKw;
   const compared = Math.min(width, spans);
   for (let row = 0; row < rows; row += 1) {
