@@ -26,9 +26,9 @@ export function compatible(bid: Order, offer: Order, key: CompatibilityKey): boo
 }
 
 /**
- * What the walk reads of one side's orders, by position in the side's list: read once, in list
- * order (the order the orders were made for a large book), so that the walk in rank order reads
- * typed arrays instead of order records.
+ * What the walk reads of the bids, by position in the side's list: read once, in list order (the
+ * order the orders were made, for a large book), so that the walk in rank order reads typed
+ * arrays instead of order records (D-123).
  */
 interface SideColumns {
   /** Total price, pence. */
@@ -54,7 +54,10 @@ function sideColumns(orders: ReadonlyArray<Order>): SideColumns {
   return { total, availability, quantityKw, participant };
 }
 
-/** The offers of one R-ELIG-5 group in rank order, as parallel arrays for the walk. */
+/**
+ * The offers of one R-ELIG-5 group in rank order, as parallel arrays for the walk (read once
+ * from the records, which the walk then never touches).
+ */
 interface OfferGroup {
   /** Each offer's position in the side's list. */
   position: Int32Array;
@@ -66,18 +69,18 @@ interface OfferGroup {
   index: OfferIndex;
 }
 
-function offerGroup(columns: SideColumns, position: Int32Array): OfferGroup {
+function offerGroup(offers: ReadonlyArray<Order>, position: Int32Array): OfferGroup {
   const n = position.length;
   const total = new Float64Array(n);
   const availability = new Float64Array(n);
   const left = new Float64Array(n);
   const participant: string[] = new Array(n);
   for (let i = 0; i < n; i += 1) {
-    const p = position[i]!;
-    total[i] = columns.total[p]!;
-    availability[i] = columns.availability[p]!;
-    left[i] = columns.quantityKw[p]!;
-    participant[i] = columns.participant[p]!;
+    const o = offers[position[i]!]!;
+    total[i] = totalPence(o);
+    availability[i] = o.availabilityPence;
+    left[i] = o.quantityKw;
+    participant[i] = o.participantId;
   }
   return { position, total, participant, left, index: new OfferIndex(availability) };
 }
@@ -117,13 +120,12 @@ export function matchMarketColumns(
   const bids = bidRank.orders;
   const offers = offerRank.orders;
   const bidColumns = sideColumns(bids);
-  const offerColumns = sideColumns(offers);
   // R-MATCH-2's key never differs inside a group, so each group of offers is walked on its own;
   // the walk order inside a group is the rank order.
   let only: OfferGroup | undefined;
   const groups = new Map<string, OfferGroup>();
   if (!key) {
-    if (offers.length > 0) only = offerGroup(offerColumns, offerRank.positions);
+    if (offers.length > 0) only = offerGroup(offers, offerRank.positions);
   } else {
     const members = new Map<string, number[]>();
     for (const p of offerRank.positions) {
@@ -132,7 +134,7 @@ export function matchMarketColumns(
       if (list) list.push(p);
       else members.set(k, [p]);
     }
-    for (const [k, list] of members) groups.set(k, offerGroup(offerColumns, Int32Array.from(list)));
+    for (const [k, list] of members) groups.set(k, offerGroup(offers, Int32Array.from(list)));
   }
 
   // Each trade fills its bid or empties its offer, so there are at most bids + offers of them.

@@ -41,9 +41,9 @@ export function rankOffers(offers: ReadonlyArray<Order>): Order[] {
 }
 
 /**
- * A rank order without moving the orders: `orders[positions[0]]` ranks first. `orders` is the
- * list as given (the large books, whose orders are then read in the order they were made) or a
- * sorted copy with `positions` 0, 1, 2, … (small books, sorted by the comparator).
+ * A rank order without moving the orders (D-123): `orders[positions[0]]` ranks first. `orders`
+ * is the list as given (large books, whose orders are then read in the order they were made) or
+ * a sorted copy with `positions` 0, 1, 2, … (small books, sorted by the comparator).
  */
 export interface Ranking {
   orders: ReadonlyArray<Order>;
