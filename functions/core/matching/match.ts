@@ -26,11 +26,10 @@ export function compatible(bid: Order, offer: Order, key: CompatibilityKey): boo
 }
 
 /**
- * What the walk reads of the bids, by position in the side's list: read once, in list order (the
- * order the orders were made, for a large book), so that the walk in rank order reads typed
- * arrays instead of order records (D-123).
+ * What the walk reads of some orders, as parallel arrays: of `orders[at[i]]`, or of `orders[i]`
+ * without `at`. The walk reads these instead of the order records (D-123).
  */
-interface SideColumns {
+interface OrderColumns {
   /** Total price, pence. */
   total: Float64Array;
   availability: Float64Array;
@@ -38,14 +37,14 @@ interface SideColumns {
   participant: string[];
 }
 
-function sideColumns(orders: ReadonlyArray<Order>): SideColumns {
-  const n = orders.length;
+function orderColumns(orders: ReadonlyArray<Order>, at?: Int32Array): OrderColumns {
+  const n = at ? at.length : orders.length;
   const total = new Float64Array(n);
   const availability = new Float64Array(n);
   const quantityKw = new Float64Array(n);
   const participant: string[] = new Array(n);
   for (let i = 0; i < n; i += 1) {
-    const o = orders[i]!;
+    const o = orders[at ? at[i]! : i]!;
     total[i] = totalPence(o);
     availability[i] = o.availabilityPence;
     quantityKw[i] = o.quantityKw;
@@ -55,34 +54,18 @@ function sideColumns(orders: ReadonlyArray<Order>): SideColumns {
 }
 
 /**
- * The offers of one R-ELIG-5 group in rank order, as parallel arrays for the walk (read once
- * from the records, which the walk then never touches).
+ * The offers of one R-ELIG-5 group in rank order, for the walk: their columns (`quantityKw` is
+ * the group's own copy, what is left of each offer), their positions in the side's list and the
+ * index over their availability prices.
  */
-interface OfferGroup {
-  /** Each offer's position in the side's list. */
+interface OfferGroup extends OrderColumns {
   position: Int32Array;
-  /** Total price per offer, pence. */
-  total: Float64Array;
-  participant: string[];
-  /** Quantity left per offer, kW. */
-  left: Float64Array;
   index: OfferIndex;
 }
 
 function offerGroup(offers: ReadonlyArray<Order>, position: Int32Array): OfferGroup {
-  const n = position.length;
-  const total = new Float64Array(n);
-  const availability = new Float64Array(n);
-  const left = new Float64Array(n);
-  const participant: string[] = new Array(n);
-  for (let i = 0; i < n; i += 1) {
-    const o = offers[position[i]!]!;
-    total[i] = totalPence(o);
-    availability[i] = o.availabilityPence;
-    left[i] = o.quantityKw;
-    participant[i] = o.participantId;
-  }
-  return { position, total, participant, left, index: new OfferIndex(availability) };
+  const columns = orderColumns(offers, position);
+  return { ...columns, position, index: new OfferIndex(columns.availability) };
 }
 
 /**
@@ -119,7 +102,8 @@ export function matchMarketColumns(
   const offerRank = offerRanking(sells);
   const bids = bidRank.orders;
   const offers = offerRank.orders;
-  const bidColumns = sideColumns(bids);
+  // The bids' columns in the side's own order (for a large book, the order the orders were made).
+  const bidColumns = orderColumns(bids);
   // R-MATCH-2's key never differs inside a group, so each group of offers is walked on its own;
   // the walk order inside a group is the rank order.
   let only: OfferGroup | undefined;
@@ -147,7 +131,7 @@ export function matchMarketColumns(
     const b = bidRank.positions[r]!;
     const group = key ? groups.get(key(bids[b]!)) : only;
     if (!group) continue;
-    const { position, total, participant, left, index } = group;
+    const { position, total, participant, quantityKw: left, index } = group;
     let need = bidColumns.quantityKw[b]!;
     const bidTotal = bidColumns.total[b]!;
     const limit = bidColumns.availability[b]!;
