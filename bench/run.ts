@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { benchBundles } from "./bundles";
 import { benchMatching } from "./matching";
@@ -61,12 +62,13 @@ async function main(): Promise<void> {
   if (wanted("matching")) {
     const t0 = Date.now();
     log("matching");
+    // Quick: the bars' shapes at a fifth of the size (one market; 200 orders per market).
     const sizes: [number, number][] = quick
       ? [
           [1_000, 1],
           [10_000, 1],
-          [100_000, 1],
-          [100_000, 500],
+          [20_000, 1],
+          [20_000, 100],
         ]
       : [
           [1_000, 1],
@@ -117,8 +119,13 @@ async function main(): Promise<void> {
 
   results.wallMs = Date.now() - started;
   results.sectionMs = sectionMs;
-  // When and how each section was last measured (an `--only` run refreshes only its own).
-  const stamp = { generatedAt: results.generatedAt, mode: results.mode, node: results.node };
+  // When, how and on what each section was last measured (an `--only` run refreshes only its own).
+  const stamp = {
+    generatedAt: results.generatedAt,
+    mode: results.mode,
+    node: results.node,
+    machine: machine(),
+  };
   results.sections = Object.fromEntries(
     Object.entries(sectionMs).map(([name, ms]) => [name, { ...stamp, ms }]),
   );
@@ -137,6 +144,20 @@ async function main(): Promise<void> {
   };
   writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
   printTable(results);
+}
+
+/**
+ * The machine a run measured on: CPU model and count, memory and the load average when the run
+ * ended (a shared machine's other sessions show there; the ratios are measured in one process).
+ */
+function machine(): Record<string, unknown> {
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${platform()} ${release()}`,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -158,7 +179,7 @@ function printTable(results: Record<string, unknown>): void {
   if (results.matching)
     out.push(
       table(
-        "matching (engine = rank + match + re-order; ratio = engine / Array.prototype.sort)",
+        "matching (engine = rank + match + re-order; ratio = engine / Array.prototype.sort; CPU ms)",
         ["orders", "markets", "engineMs", "sortMs", "ratio"],
         results.matching as Row[],
       ),
