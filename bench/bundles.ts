@@ -2,7 +2,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { build } from "esbuild";
 import { CONSUMERS } from "../functions/events/consumers";
 import { AUTHORIZER, ROUTES } from "../functions/http/routes";
@@ -19,23 +18,32 @@ export interface BundleRow {
   importRatio: number;
 }
 
-function timeNode(args: string[], runs: number): number {
+/** What a child prints last: the CPU time it used from its start, µs (every thread). */
+const CPU_REPORT = "const u = process.cpuUsage(); process.stdout.write(String(u.user + u.system));";
+
+/**
+ * The CPU time a fresh `node` takes to start and run `script` (an ES module), ms, median of
+ * `runs`. CPU time rather than wall time: on the shared machine other sessions' load would
+ * otherwise decide the figure (D-124); a cold start is single-threaded parse, compile and run.
+ */
+function timeNode(script: string, runs: number): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
-    const start = performance.now();
-    const result = spawnSync(process.execPath, args, {
-      stdio: "ignore",
-      env: { ...process.env, AWS_REGION: "eu-west-2" },
-    });
-    times.push(performance.now() - start);
-    if (result.status !== 0) throw new Error(`node ${args.join(" ")} exited ${result.status}`);
+    const result = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", `${script}\n${CPU_REPORT}`],
+      { encoding: "utf8", env: { ...process.env, AWS_REGION: "eu-west-2" } },
+    );
+    if (result.status !== 0) throw new Error(`node exited ${result.status}: ${result.stderr}`);
+    times.push(Number(result.stdout.trim().split(/\s+/).pop()) / 1000);
   }
   return median(times);
 }
 
 /**
  * Bundles every function as the stack does (esbuild, ESM, minified, AWS SDK included) and times
- * a cold `import()` of each bundle in a fresh node, against `node -e 0` measured alongside.
+ * a cold `import()` of each bundle in a fresh node, against a bare node start measured alongside
+ * (both in the child's CPU time).
  */
 export async function benchBundles(runs: number): Promise<BundleRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "bitrader-bundles-"));
@@ -47,7 +55,7 @@ export async function benchBundles(runs: number): Promise<BundleRow[]> {
       ...CONSUMERS.map((c) => ({ fn: c.id, entry: c.entry })),
     ];
     const rows: BundleRow[] = [];
-    const nodeMs = timeNode(["-e", "0"], runs);
+    const nodeMs = timeNode("", runs);
     // One esbuild run over every entry point (it builds them in parallel).
     await build({
       entryPoints: Object.fromEntries(
@@ -68,10 +76,7 @@ export async function benchBundles(runs: number): Promise<BundleRow[]> {
     });
     for (const { fn } of functions) {
       const outfile = join(dir, `${fn}.mjs`);
-      const importMs = timeNode(
-        ["--input-type=module", "-e", `await import(${JSON.stringify(outfile)})`],
-        runs,
-      );
+      const importMs = timeNode(`await import(${JSON.stringify(outfile)});`, runs);
       rows.push({
         fn,
         bytes: statSync(outfile).size,
