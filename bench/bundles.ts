@@ -24,7 +24,7 @@ const CPU_REPORT = "const u = process.cpuUsage(); process.stdout.write(String(u.
 /**
  * The CPU time a fresh `node` takes to start and run `script` (an ES module), ms, median of
  * `runs`. CPU time rather than wall time: on the shared machine other sessions' load would
- * otherwise decide the figure (D-124); a cold start is single-threaded parse, compile and run.
+ * otherwise decide the figure (D-125); a cold start is single-threaded parse, compile and run.
  */
 function timeNode(script: string, runs: number): number {
   const times: number[] = [];

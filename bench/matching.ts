@@ -92,7 +92,7 @@ const collectGarbage: () => void = (() => {
 /**
  * The CPU time `fn` takes, ms (user + system, every thread of the process), after a full
  * collection. CPU time, not wall time: on the shared 2-core machine another session's load would
- * otherwise count as the engine's or the sort's time, whichever it happened to overlap (D-124).
+ * otherwise count as the engine's or the sort's time, whichever it happened to overlap (D-125).
  */
 function time(fn: () => void): number {
   collectGarbage();
