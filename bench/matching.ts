@@ -80,18 +80,23 @@ function book(marketId: string, n: number, random: () => number, participants: n
 }
 
 /**
- * A full garbage collection, so that a timed section does not pay for the garbage the previous
- * one left (the engine leaves tens of MB of trades and MOL lines per 100,000 orders, which used to
- * be collected during the next sort and inflate `sortMs`).
+ * A collection of the young generation, so that a timed section does not start with the garbage
+ * the previous one left (the engine leaves tens of MB of trades and MOL lines per 100,000 orders,
+ * which used to be collected during the next sort and inflate `sortMs`). Not a full collection:
+ * a forced full collection (`gc()`) also drops the type feedback V8 keeps for the functions it has
+ * run, so the engine's few dozen functions were deoptimized and compiled again after each one
+ * (1,044 deoptimizations in a 20,000-order run against 72 without, and 5× the engine's time),
+ * while the sort, a builtin with two small comparators, hardly noticed (D-125).
  */
 const collectGarbage: () => void = (() => {
   setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
+  const gc = runInNewContext("gc") as (options: { type: "minor" | "major" }) => void;
+  return () => gc({ type: "minor" });
 })();
 
 /**
- * The CPU time `fn` takes, ms (user + system, every thread of the process), after a full
- * collection. CPU time, not wall time: on the shared 2-core machine another session's load would
+ * The CPU time `fn` takes, ms (user + system, every thread of the process), after a collection
+ * of the young generation. CPU time, not wall time: on the shared 2-core machine another session's load would
  * otherwise count as the engine's or the sort's time, whichever it happened to overlap (D-125).
  */
 function time(fn: () => void): number {
@@ -105,7 +110,7 @@ function time(fn: () => void): number {
 /**
  * Engine (rank + match + re-order) against `Array.prototype.sort` of the same order records by
  * the rank key, measured in the same process after untimed warm-up rounds, each timed section
- * starting from a collected heap and timed in CPU time; median of `repeats` runs (at least 3). The engine's result is
+ * starting from a collected young generation and timed in CPU time; median of `repeats` runs (at least 3). The engine's result is
  * its columns (D-120); making the records from them (every trade with its R-MATCH-5 id, every
  * MOL line with its per-SP arrays), which the cycle does where it stores them, is timed apart
  * as `outputMs`.
