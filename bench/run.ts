@@ -234,7 +234,7 @@ function printTable(results: Record<string, unknown>): void {
         ["fn", "bytes", "importMs", "nodeMs", "importRatio"],
         rows as unknown as Row[],
       ),
-      `median bundle ${Math.round(median(rows.map((r) => r.bytes)) / 1024)} KB (bar 300 KB), ` +
+      `median bundle ${Math.round(median(rows.map((r) => r.bytes)) / 1000)} KB (bar 300 KB), ` +
         `median cold import ${median(rows.map((r) => r.importRatio)).toFixed(2)}x a bare node start (bar 2x)\n`,
     );
   }
