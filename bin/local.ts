@@ -107,6 +107,7 @@ const generated = (role: "operator" | "anm") =>
     : `(from BITRADER_${role.toUpperCase()}_KEY)`;
 say("BiTraDER local stack");
 say(`  api             ${ready.url}`);
+say(`  console         ${ready.url}/console/`);
 say(`  step functions  ${ready.sfnEndpoint}  state machine ${ready.stateMachineArn}`);
 say(
   `  dynamodb local  ${ready.dynamoDbEndpoint}  table ${ready.tableName}, ${

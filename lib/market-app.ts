@@ -1,4 +1,5 @@
-import type { App, Environment } from "aws-cdk-lib";
+import { type App, type Environment, Stack } from "aws-cdk-lib";
+import { ConsoleHosting } from "./constructs/console-hosting";
 import { DataStack } from "./stacks/data-stack";
 import { MarketStack } from "./stacks/market-stack";
 
@@ -8,9 +9,13 @@ export const DEFAULT_REGION = "eu-west-2";
 export interface MarketApp {
   readonly data: DataStack;
   readonly market: MarketStack;
+  readonly console: ConsoleHosting;
 }
 
-/** The platform's stacks: DataStack (the table) and MarketStack (API, functions, workflow). */
+/**
+ * The platform's stacks: DataStack (the table), MarketStack (API, functions, workflow) and
+ * BitraderConsole (the web console on S3 + CloudFront, calling MarketStack's API).
+ */
 export function addMarketStacks(app: App, env: Environment): MarketApp {
   const data = new DataStack(app, "BitraderData", {
     env,
@@ -26,5 +31,10 @@ export function addMarketStacks(app: App, env: Environment): MarketApp {
       ? { alarmEmail: app.node.tryGetContext("alarmEmail") as string }
       : {}),
   });
-  return { data, market };
+  const consoleStack = new Stack(app, "BitraderConsole", {
+    env,
+    description: "BiTraDER: the web console (private S3 bucket behind CloudFront)",
+  });
+  const console = new ConsoleHosting(consoleStack, "Console", { apiUrl: market.api.api.url });
+  return { data, market, console };
 }

@@ -10,8 +10,11 @@ import type {
 import { GATEWAY_PROBLEMS, type GatewayProblem } from "../../functions/http/gateway-responses";
 import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
 import { isProtected, type Route } from "../../functions/http/routes";
+import { serveApiReference } from "./api-reference-page";
+import { serveConsole } from "./console-static";
 import { policyAllows } from "./iam-policy";
 import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from "./lambda-context";
+import { observeResponse } from "./observed-responses";
 import { restProxyEvent } from "./rest-event";
 
 /**
@@ -78,6 +81,7 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (serveConsole(req, res) || serveApiReference(req, res)) return;
     const requestId = randomUUID();
     res.setHeader("x-amzn-requestid", requestId);
     const body = await readBody(req);
@@ -95,6 +99,7 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
     }
     if (match === undefined) return send(res, gatewayProblem(GATEWAY_PROBLEMS.routeNotFound));
     const { route, parameters } = match.compiled;
+    routeOf.set(res, route.id);
     const pathParameters = Object.fromEntries(
       parameters.map((name, index) => [name, decodeURIComponent(match.values[index]!)]),
     );
@@ -161,7 +166,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** The route each response answers, for the test instrumentation. */
+const routeOf = new WeakMap<ServerResponse, string>();
+
 function send(res: ServerResponse, response: APIGatewayProxyResult): void {
+  const route = routeOf.get(res);
+  if (route !== undefined) {
+    observeResponse(
+      route,
+      response.statusCode,
+      response.isBase64Encoded ? undefined : response.body,
+    );
+  }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(response.headers ?? {})) headers[name] = String(value);
   for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) {

@@ -294,7 +294,7 @@ async function startConsumers(
               : { everyMs: local.scheduleOverrides[consumer.id]! }),
             log,
           });
-    runner.start();
+    await runner.start();
     runners.push(runner);
   }
   return runners;

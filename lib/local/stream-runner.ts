@@ -45,6 +45,8 @@ export interface StreamRunnerOptions {
 
 interface ShardState {
   iterator: string | undefined;
+  /** Where the shard is read from while nothing of it has been delivered. */
+  from: "TRIM_HORIZON" | "LATEST";
   /** The shard was read to its end (closed, no further records). */
   done: boolean;
 }
@@ -66,8 +68,19 @@ export class LocalStreamRunner {
     this.checkpoints = readCheckpoints(options.checkpointFile);
   }
 
-  start(): void {
-    this.loop ??= this.run();
+  /**
+   * Takes a position in every shard there is now (the row's starting position, or after the
+   * checkpoint), then polls in the background: a change made once this has resolved is
+   * delivered. Shards that appear later are read from their start, as Lambda reads a child shard.
+   */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    for (const shard of await this.readableShards()) {
+      const state = this.shards.get(shard.ShardId!)!;
+      state.from = this.options.consumer.trigger.startingPosition;
+      state.iterator ??= await this.iteratorOf(shard.ShardId!, state.from);
+    }
+    this.loop = this.run();
   }
 
   async stop(): Promise<void> {
@@ -84,6 +97,8 @@ export class LocalStreamRunner {
         if (delivered) continue;
       } catch (error) {
         if (this.stopped) return;
+        // An expired or trimmed iterator: take the position again (after what was delivered).
+        for (const state of this.shards.values()) state.iterator = undefined;
         this.options.log(
           `${this.options.consumer.id}: stream read failed (${error instanceof Error ? error.message : String(error)}); retrying`,
         );
@@ -101,7 +116,7 @@ export class LocalStreamRunner {
     for (const shard of await this.readableShards()) {
       if (this.stopped) break;
       const state = this.shards.get(shard.ShardId!)!;
-      state.iterator ??= await this.iteratorOf(shard.ShardId!);
+      state.iterator ??= await this.iteratorOf(shard.ShardId!, state.from);
       const page = await this.client.send(
         new GetRecordsCommand({
           ShardIterator: state.iterator,
@@ -134,7 +149,7 @@ export class LocalStreamRunner {
     } while (ExclusiveStartShardId);
     for (const shard of shards)
       if (!this.shards.has(shard.ShardId!))
-        this.shards.set(shard.ShardId!, { iterator: undefined, done: false });
+        this.shards.set(shard.ShardId!, { iterator: undefined, from: "TRIM_HORIZON", done: false });
     const listed = new Set(shards.map((shard) => shard.ShardId!));
     return shards.filter((shard) => {
       const parent = shard.ParentShardId;
@@ -144,7 +159,10 @@ export class LocalStreamRunner {
     });
   }
 
-  private async iteratorOf(shardId: string): Promise<string | undefined> {
+  private async iteratorOf(
+    shardId: string,
+    from: "TRIM_HORIZON" | "LATEST",
+  ): Promise<string | undefined> {
     const after = this.checkpoints[shardId];
     const { ShardIterator } = await this.client.send(
       new GetShardIteratorCommand({
@@ -152,7 +170,7 @@ export class LocalStreamRunner {
         ShardId: shardId,
         ...(after
           ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: after }
-          : { ShardIteratorType: this.options.consumer.trigger.startingPosition }),
+          : { ShardIteratorType: from }),
       }),
     );
     return ShardIterator;

@@ -22,7 +22,7 @@ export class LocalTimer {
 
   constructor(private readonly options: TimerRunnerOptions) {}
 
-  start(): void {
+  async start(): Promise<void> {
     const everyMs = this.options.everyMs ?? this.options.consumer.trigger.everyMinutes * 60_000;
     this.timer ??= setInterval(() => this.tick(), everyMs);
     this.timer.unref();

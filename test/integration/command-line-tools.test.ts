@@ -29,13 +29,13 @@ async function tool(name: string, args: string[], env: Record<string, string> = 
 }
 
 describe("the command-line tools a person runs", () => {
-  it.each(["admin", "demo"])("%s --help prints its usage and exits 0", async (name) => {
+  it.each(["admin", "simulate", "demo"])("%s --help prints its usage and exits 0", async (name) => {
     const { code, stdout } = await tool(name, ["--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^usage: npm run /);
   });
 
-  it.each(["admin", "demo"])(
+  it.each(["admin", "simulate", "demo"])(
     "%s with an unknown option prints the usage on stderr, exits 2, and shows no stack trace",
     async (name) => {
       const { code, stderr } = await tool(name, ["--no-such-option"]);

@@ -13,41 +13,85 @@ import { mwToKw } from "./units";
 /** Tag carried by every issue that is an R-IN-1 rule violation rather than a shape error. */
 const RULE = { rule: "R-IN-1" } as const;
 
-const windowSchema = z.strictObject({ start: instant, end: instant });
+const at = (description: string) => instant.meta({ description, format: "date-time" });
+const perSp = (description: string) =>
+  z.array(mwNumber).meta({
+    description: `${description}, in MW (at most 3 decimals), one value per settlement period of the delivery day (48, or 46/50 on clock-change days).`,
+  });
 
-const entrySchema = z.strictObject({
-  entryId: clientId,
-  resourceId: clientId,
-  capacityMw: mwNumber,
-  forecastMw: z.array(mwNumber).optional(),
-  curtailmentOrder: z.number().int({ message: "must be a whole number" }),
-  tradable: z.boolean().optional(),
-  flexibleServiceWindows: z.array(windowSchema).max(500).optional(),
+const windowSchema = z.strictObject({
+  start: at("Start of the window (ISO 8601 with an offset)."),
+  end: at("End of the window, exclusive."),
 });
 
+const entrySchema = z.strictObject({
+  entryId: clientId.meta({
+    description: "The connection contract (one generator may own several).",
+  }),
+  resourceId: clientId.meta({ description: "The generator (resource) the entry belongs to." }),
+  capacityMw: mwNumber.meta({ description: "The entry's capacity in MW, at most 3 decimals." }),
+  forecastMw: perSp(
+    "The entry's forecast output (default: its capacity); never above capacity (D-3)",
+  ).optional(),
+  curtailmentOrder: z
+    .number()
+    .int({ message: "must be a whole number" })
+    .meta({ description: "Position in the MOL: 1 is curtailed first; 1…n without gaps (R-IN-1)." }),
+  tradable: z
+    .boolean()
+    .optional()
+    .meta({ description: "The DNO's flag; false keeps the entry out of trading (default true)." }),
+  flexibleServiceWindows: z.array(windowSchema).max(500).optional().meta({
+    description:
+      "Windows in which the entry is contracted to the DNO for flexibility services (R-ELIG-1).",
+  }),
+});
+
+/** The shape of one MOL entry as the ANM sends it; topology changes use it too (R-VERIFY-1). */
+export const MolEntryBodySchema = entrySchema;
+
 const constraintSchema = z.strictObject({
-  constraintId: clientId,
-  name: z.string().max(256).optional(),
-  requiredCurtailmentMw: z.array(mwNumber),
+  constraintId: clientId.meta({ description: "The constraint (a circuit or transformer)." }),
+  name: z.string().max(256).optional().meta({ description: "A readable name." }),
+  requiredCurtailmentMw: perSp(
+    "How much generation behind the constraint must be curtailed (the CLA), ≥ 0",
+  ),
 });
 
 const molSchema = z.strictObject({
-  constraintId: clientId,
-  version: z.number().int().min(0).optional(),
-  entries: z.array(entrySchema),
+  constraintId: clientId.meta({ description: "The constraint this MOL curtails for." }),
+  version: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({ description: "The ANM's MOL version (echoed as baseVersion)." }),
+  entries: z.array(entrySchema).meta({ description: "The MOL's entries, each once." }),
 });
 
 /** The body of `POST /anm/look-aheads` as received (api.md "ANM interface"). */
 export type LookAheadBody = z.infer<typeof lookAheadShape>;
 
 const lookAheadShape = z.strictObject({
-  lookAheadId: clientId,
-  anmSchemeId: clientId,
-  deliveryDate: calendarDate,
-  issuedAt: instant,
-  gateClosureAt: instant.optional(),
-  constraints: z.array(constraintSchema).min(1).max(1000),
-  mols: z.array(molSchema).max(1000),
+  lookAheadId: clientId.meta({
+    description:
+      "The idempotency key (R-IN-2): the same id with the same body replays, with another body 409.",
+  }),
+  anmSchemeId: clientId.meta({ description: "The ANM scheme." }),
+  deliveryDate: calendarDate.meta({
+    description: "The delivery day, a calendar date in Europe/London (YYYY-MM-DD).",
+    format: "date",
+  }),
+  issuedAt: at("When the ANM issued it."),
+  gateClosureAt: at(
+    "Gate closure (default 12:00 Europe/London the day before, R-GATE-1); before the delivery day starts and not in the past.",
+  ).optional(),
+  constraints: z
+    .array(constraintSchema)
+    .min(1)
+    .max(1000)
+    .meta({ description: "The constraints and their required curtailment." }),
+  mols: z.array(molSchema).max(1000).meta({ description: "One MOL per constraint." }),
 });
 
 /**

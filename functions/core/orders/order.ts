@@ -17,19 +17,39 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
 /** A positive quantity in MW with at most 3 decimals. */
 const positiveMw = mwNumber.refine((v) => v > 0, { message: "must be > 0" });
 
+/** Documentation of the two prices: units, decimals and the default cap (R-UNIT-2, R-ORDER-1). */
+const AVAILABILITY_PRICE = {
+  description:
+    "Availability price in £/MW/h, ≥ 0, at most 2 decimals, at most the scheme's price cap (default £10,000; above it 422 PRICE_EXCEEDS_CAP, D-12).",
+  maximum: 10_000,
+} as const;
+const UTILISATION_PRICE = {
+  description:
+    "Utilisation price in £/MWh, ≥ 0, at most 2 decimals, at most the scheme's price cap (default £10,000; above it 422 PRICE_EXCEEDS_CAP, D-12).",
+  maximum: 10_000,
+} as const;
+
 /**
  * The body of `POST /orders` (api.md "Trading"). An offer must name its `serviceType`
  * (R-ORDER-1); a bid must not.
  */
 export const OrderRequestSchema = z
   .strictObject({
-    marketId: clientId,
-    entryId: clientId,
-    side: z.enum(["buy", "sell"]),
-    quantityMw: positiveMw,
-    availabilityPrice: gbpPrice,
-    utilisationPrice: gbpPrice,
-    serviceType: z.enum(SERVICE_TYPES).optional(),
+    marketId: clientId.meta({ description: "The market (from GET /opportunities)." }),
+    entryId: clientId.meta({
+      description: "One of the caller's entries with an opportunity on this side.",
+    }),
+    side: z.enum(["buy", "sell"]).meta({ description: "buy: a bid; sell: an offer." }),
+    quantityMw: positiveMw.meta({
+      description:
+        "Quantity in MW, > 0, at most 3 decimals; the entry's open orders in the market never exceed its max quantity (R-ORDER-2).",
+    }),
+    availabilityPrice: gbpPrice.meta(AVAILABILITY_PRICE),
+    utilisationPrice: gbpPrice.meta(UTILISATION_PRICE),
+    serviceType: z.enum(SERVICE_TYPES).optional().meta({
+      description:
+        "An offer's service: generation-turn-down or demand-turn-up (required on offers, refused on bids; D-11).",
+    }),
   })
   .superRefine((o, ctx) => {
     if (o.side === "sell" && !o.serviceType)
@@ -50,9 +70,12 @@ export type OrderRequest = z.infer<typeof OrderRequestSchema>;
 /** The body of `PATCH /orders/{orderId}` (R-ORDER-3): any of quantity and prices. */
 export const OrderAmendmentSchema = z
   .strictObject({
-    quantityMw: positiveMw.optional(),
-    availabilityPrice: gbpPrice.optional(),
-    utilisationPrice: gbpPrice.optional(),
+    quantityMw: positiveMw.optional().meta({
+      description:
+        "New quantity in MW (> 0, at most 3 decimals); raising it loses time priority (R-ORDER-3).",
+    }),
+    availabilityPrice: gbpPrice.optional().meta(AVAILABILITY_PRICE),
+    utilisationPrice: gbpPrice.optional().meta(UTILISATION_PRICE),
   })
   .refine((a) => Object.keys(a).length > 0, { message: "name at least one field to change" });
 export type OrderAmendment = z.infer<typeof OrderAmendmentSchema>;

@@ -1,6 +1,5 @@
 import * as z from "zod";
-import type { ZodOpenApiOperationObject, ZodOpenApiResponseObject } from "zod-openapi";
-import { PROBLEM_CONTENT_TYPE } from "../problem";
+import type { ZodOpenApiResponseObject } from "zod-openapi";
 import {
   AssetBodySchema,
   AssetDecisionBodySchema,
@@ -19,10 +18,10 @@ import {
   RegistrationBodySchema,
   RegistrationSchema,
 } from "../schemas/participant";
-import { ProblemSchema } from "../schemas/problem";
+import type { RouteContract } from "./operations";
 
 /** The documented contract of the registration, participant, asset and audit routes. */
-type Contract = Omit<ZodOpenApiOperationObject, "operationId" | "security">;
+type Contract = RouteContract;
 
 export type AccessRouteId =
   | "CreateRegistration"
@@ -41,10 +40,6 @@ function ok(description: string, schema: z.ZodType): ZodOpenApiResponseObject {
   return { description, content: { "application/json": { schema } } };
 }
 
-function problem(description: string): ZodOpenApiResponseObject {
-  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } };
-}
-
 function body(schema: z.ZodType) {
   return { required: true, content: { "application/json": { schema } } };
 }
@@ -56,21 +51,10 @@ const idempotencyKey = z.object({
   }),
 });
 
-/** What every write route may answer besides its own codes. */
-const WRITE_ERRORS = {
-  "400": problem(
-    "MALFORMED_JSON, or VALIDATION_FAILED with one errors[] item per field (unknown fields too).",
-  ),
-  "409": problem(
-    "A conflict with the current state; see the route's codes. IDEMPOTENCY_IN_PROGRESS.",
-  ),
-  "413": problem("The body is over 1 MiB (PAYLOAD_TOO_LARGE)."),
-  "415": problem("The body is not JSON (UNSUPPORTED_MEDIA_TYPE)."),
-  "422": problem("IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another request."),
-};
-
-const participantPath = z.object({ participantId: z.string() });
-const assetPath = z.object({ assetId: z.string() });
+const participantPath = z.object({
+  participantId: z.string().meta({ description: "The participant (`par-…`)." }),
+});
+const assetPath = z.object({ assetId: z.string().meta({ description: "The asset (`ast-…`)." }) });
 
 export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
   CreateRegistration: {
@@ -82,7 +66,6 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     requestBody: body(RegistrationBodySchema),
     responses: {
       "201": ok("The pending participant and its claim secret.", RegistrationSchema),
-      ...WRITE_ERRORS,
     },
   },
   ListParticipants: {
@@ -91,14 +74,13 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     requestParams: { query: ParticipantListQuerySchema },
     responses: {
       "200": ok("Participants, oldest registration first.", ParticipantListSchema),
-      "400": problem("VALIDATION_FAILED: a query parameter."),
     },
   },
   GetParticipant: {
     summary: "One participant",
     tags: ["Registration"],
     requestParams: { path: participantPath },
-    responses: { "200": ok("The participant.", ParticipantSchema), "404": problem("NOT_FOUND.") },
+    responses: { "200": ok("The participant.", ParticipantSchema) },
   },
   DecideParticipant: {
     summary: "Approve, reject or suspend a participant",
@@ -109,9 +91,8 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     requestBody: body(ParticipantDecisionBodySchema),
     responses: {
       "200": ok("The participant after the decision.", ParticipantSchema),
-      "404": problem("NOT_FOUND."),
-      ...WRITE_ERRORS,
     },
+    errors: ["DECISION_NOT_ALLOWED"],
   },
   ClaimApiKey: {
     summary: "Claim the participant's API key (once, after approval)",
@@ -120,10 +101,9 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     requestBody: body(ApiKeyClaimBodySchema),
     responses: {
       "201": ok("The API key, shown once; only its hash is stored.", ApiKeySchema),
-      "404": problem("Unknown participant or wrong claim secret (NOT_FOUND)."),
-      ...WRITE_ERRORS,
-      "409": problem("NOT_APPROVED before approval; ALREADY_CLAIMED the second time."),
     },
+    // NOT_FOUND also for a wrong claim secret (D-20).
+    errors: ["NOT_APPROVED", "ALREADY_CLAIMED"],
   },
   GetMe: {
     summary: "The caller's own participant record",
@@ -137,11 +117,8 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     requestBody: body(AssetBodySchema),
     responses: {
       "201": ok("The pending asset.", AssetSchema),
-      ...WRITE_ERRORS,
-      "409": problem(
-        "ENTRY_ALREADY_CLAIMED: a MOL entry is held by another asset that is not rejected.",
-      ),
     },
+    errors: ["ENTRY_ALREADY_CLAIMED"],
   },
   ListAssets: {
     summary: "List assets (participant: own; operator: all)",
@@ -149,7 +126,6 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     requestParams: { query: AssetListQuerySchema },
     responses: {
       "200": ok("Assets, oldest first.", AssetListSchema),
-      "400": problem("VALIDATION_FAILED: a query parameter."),
     },
   },
   GetAsset: {
@@ -157,8 +133,7 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     tags: ["Assets"],
     requestParams: { path: assetPath },
     responses: {
-      "200": ok("The asset.", AssetSchema),
-      "404": problem("NOT_FOUND, also for another participant's asset."),
+      "200": ok("The asset (another participant's is NOT_FOUND).", AssetSchema),
     },
   },
   DecideAsset: {
@@ -170,9 +145,8 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     requestBody: body(AssetDecisionBodySchema),
     responses: {
       "200": ok("The asset after the decision.", AssetSchema),
-      "404": problem("NOT_FOUND."),
-      ...WRITE_ERRORS,
     },
+    errors: ["DECISION_NOT_ALLOWED"],
   },
   ListAuditRecords: {
     summary: "The audit log (who changed what, when)",
@@ -180,7 +154,6 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
     requestParams: { query: AuditListQuerySchema },
     responses: {
       "200": ok("Audit records, oldest first.", AuditListSchema),
-      "400": problem("VALIDATION_FAILED: a query parameter."),
     },
   },
 };

@@ -2,23 +2,82 @@ import {
   createDocument,
   type ZodOpenApiOperationObject,
   type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
 } from "zod-openapi";
+import { ERROR_STATUS, STATUS_TITLE } from "../error-status";
 import { PROBLEM_CONTENT_TYPE } from "../problem";
 import { isProtected, ROUTES, type Route, type RouteId } from "../routes";
 import { ProblemSchema } from "../schemas/problem";
-import { OPERATIONS } from "./operations";
+import { ERROR_MEANINGS } from "./error-meanings";
+import { OPERATIONS, type RouteContract } from "./operations";
 
 type OpenApiDocument = ReturnType<typeof createDocument>;
 
 const API_KEY_SCHEME = "ApiKey";
 
-function problemResponse(description: string) {
-  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } };
+/** Extension naming the stable `code`s an error response of an operation can carry. */
+export const CODES_EXTENSION = "x-bitrader-codes";
+
+/**
+ * The error codes a route can answer besides its own (`RouteContract.errors`), from its shape:
+ * a key (401, 403), a body (400 MALFORMED_JSON/VALIDATION_FAILED, 413, 415), parameters (400),
+ * path parameters (404), an Idempotency-Key header (422 reuse, 409 in progress), the table
+ * (503 after the retries), and for every route API Gateway's throttle (429) and the hidden 500.
+ */
+export function genericErrorCodes(route: Route, contract: RouteContract): string[] {
+  const params = contract.requestParams ?? {};
+  const codes = new Set<string>();
+  if (isProtected(route)) codes.add("UNAUTHENTICATED").add("FORBIDDEN");
+  if (contract.requestBody !== undefined)
+    codes
+      .add("MALFORMED_JSON")
+      .add("VALIDATION_FAILED")
+      .add("PAYLOAD_TOO_LARGE")
+      .add("UNSUPPORTED_MEDIA_TYPE");
+  if (params.query !== undefined || params.path !== undefined) codes.add("VALIDATION_FAILED");
+  if (params.path !== undefined) codes.add("NOT_FOUND");
+  const header = params.header as { shape?: Record<string, unknown> } | undefined;
+  if (header?.shape !== undefined && "idempotency-key" in header.shape)
+    codes.add("IDEMPOTENCY_KEY_REUSED").add("IDEMPOTENCY_IN_PROGRESS");
+  if (route.grants.table !== undefined) codes.add("TEMPORARILY_UNAVAILABLE");
+  codes.add("TOO_MANY_REQUESTS").add("INTERNAL_ERROR");
+  return [...codes];
+}
+
+/** Every error code a route can answer, grouped by status (ascending), codes sorted. */
+export function errorCodesByStatus(route: Route, contract: RouteContract): Map<number, string[]> {
+  const all = new Set([...genericErrorCodes(route, contract), ...(contract.errors ?? [])]);
+  const byStatus = new Map<number, string[]>();
+  for (const code of [...all].sort()) {
+    const status = ERROR_STATUS[code];
+    if (status === undefined) throw new Error(`${route.id}: error code ${code} has no status`);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return new Map([...byStatus].sort(([a], [b]) => a - b));
+}
+
+function errorResponse(codes: readonly string[], status: number): ZodOpenApiResponseObject {
+  const lines = codes.map((code) => {
+    const meaning = ERROR_MEANINGS[code];
+    if (meaning === undefined) throw new Error(`error code ${code} has no meaning`);
+    return `- \`${code}\`: ${meaning}.`;
+  });
+  return {
+    description: `${STATUS_TITLE[status] ?? "Error"} (application/problem+json):\n${lines.join("\n")}`,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+    [CODES_EXTENSION]: codes,
+  };
 }
 
 function operation(route: Route): ZodOpenApiOperationObject {
-  const contract = OPERATIONS[route.id as RouteId];
+  const { errors: _errors, ...contract } = OPERATIONS[route.id as RouteId];
   const roles = isProtected(route) ? route.roles : [];
+  const errorResponses = Object.fromEntries(
+    [...errorCodesByStatus(route, OPERATIONS[route.id as RouteId])].map(([status, codes]) => [
+      String(status),
+      errorResponse(codes, status),
+    ]),
+  );
   return {
     ...contract,
     operationId: route.id,
@@ -31,17 +90,7 @@ function operation(route: Route): ZodOpenApiOperationObject {
             .join("\n\n"),
         }
       : { security: [] }),
-    responses: {
-      ...contract.responses,
-      ...(isProtected(route)
-        ? {
-            "401": problemResponse("Missing or unknown API key (UNAUTHENTICATED)."),
-            "403": problemResponse("The key's role may not call this route (FORBIDDEN)."),
-          }
-        : {}),
-      "429": problemResponse("Throttled (TOO_MANY_REQUESTS)."),
-      "500": problemResponse("Unexpected failure (INTERNAL_ERROR); details are never exposed."),
-    },
+    responses: { ...contract.responses, ...errorResponses },
   };
 }
 
@@ -59,8 +108,10 @@ export function buildOpenApiDocument(routes: readonly Route[] = ROUTES): OpenApi
     info: {
       title: "BiTraDER API",
       version: "1.0.0",
-      description:
-        "Bilateral trading of curtailment obligations between generators on flexible connections.",
+      description: [
+        "Bilateral trading of curtailment obligations between generators on flexible connections (the BiTraDER model).",
+        "Conventions (docs/api.md): JSON bodies with camelCase fields; errors are application/problem+json with a stable `code`; unknown fields are refused; writes accept an Idempotency-Key header; lists return `{ items, nextToken? }` with `limit` ≤ 100. Power in MW with at most 3 decimals, prices in GBP with at most 2 (availability £/MW/h, utilisation £/MWh); instants ISO 8601 with an offset; per-SP arrays have one value per settlement period of the Europe/London delivery day (48, or 46/50 on clock-change days). Rules cited `R-…` are in docs/market-rules.md.",
+      ].join("\n\n"),
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     paths,

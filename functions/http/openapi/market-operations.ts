@@ -1,8 +1,6 @@
 import * as z from "zod";
-import type { ZodOpenApiOperationObject } from "zod-openapi";
 import { LookAheadSchema } from "../../core/model/look-ahead";
 import { OrderAmendmentSchema, OrderRequestSchema } from "../../core/orders/order";
-import { PROBLEM_CONTENT_TYPE } from "../problem";
 import {
   CycleAcceptedSchema,
   CycleSchema,
@@ -17,47 +15,79 @@ import {
   OrdersQuerySchema,
   TradeSchema,
 } from "../schemas/market";
-import { ProblemSchema } from "../schemas/problem";
+import type { RouteContract } from "./operations";
 
-type Contract = Omit<ZodOpenApiOperationObject, "operationId" | "security">;
+type Contract = RouteContract;
 
 const ok = (description: string, schema: z.ZodType, status = "200") => ({
   [status]: { description, content: { "application/json": { schema } } },
 });
-const body = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
-const path = (name: string) => z.object({ [name]: z.string() });
+const body = (schema: z.ZodType, example: unknown) => ({
+  required: true,
+  content: { "application/json": { schema, example } },
+});
+
+/** One value per SP of a 48-period day, from the SP number (1…48). */
+const perSp = (value: (sp: number) => number) => Array.from({ length: 48 }, (_, i) => value(i + 1));
+const inWindow = (sp: number, values: number[]) => (sp >= 25 && sp <= 28 ? values[sp - 25]! : 0);
+
+/** The worked example's look-ahead (docs/worked-example.md), as an ANM system would post it. */
+const LOOK_AHEAD_EXAMPLE = {
+  lookAheadId: "LA-2027-06-14-001",
+  anmSchemeId: "ENWL-ANM-01",
+  deliveryDate: "2027-06-14",
+  issuedAt: "2027-06-13T08:00:00+01:00",
+  gateClosureAt: "2027-06-13T12:00:00+01:00",
+  constraints: [
+    {
+      constraintId: "C1",
+      name: "Bolton 33kV circuit 2",
+      requiredCurtailmentMw: perSp((sp) => inWindow(sp, [4, 7, 7, 4])),
+    },
+  ],
+  mols: [
+    {
+      constraintId: "C1",
+      version: 17,
+      entries: [
+        ["G4-A", "G4", 5, 4.5],
+        ["G3-B", "G3", 2, 1.5],
+        ["G3-A", "G3", 4, 3.5],
+        ["G2-A", "G2", 8, 6],
+        ["G5-A", "G5", 3, 3],
+        ["G1-A", "G1", 10, 8],
+      ].map(([entryId, resourceId, capacityMw, forecast], i) => ({
+        entryId,
+        resourceId,
+        capacityMw,
+        forecastMw: perSp(() => forecast as number),
+        curtailmentOrder: i + 1,
+        ...(entryId === "G2-A"
+          ? {
+              flexibleServiceWindows: [
+                { start: "2027-06-14T11:00:00+01:00", end: "2027-06-14T15:00:00+01:00" },
+              ],
+            }
+          : {}),
+      })),
+    },
+  ],
+};
+const path = (name: string) =>
+  z.object({ [name]: z.string().meta({ description: `The ${name.replace(/Id$/, "")}'s id.` }) });
 const idempotencyKey = z.object({
   "idempotency-key": z.string().max(255).optional().meta({
     description:
       "Optional. The same key (per caller) with the same body replays the first response; with another body 422 IDEMPOTENCY_KEY_REUSED.",
   }),
 });
-const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-});
-/** What the order writes may answer besides success (their own codes are in api.md). */
-const ORDER_WRITE_ERRORS = {
-  "422": problem(
-    "NOT_ELIGIBLE, QUANTITY_EXCEEDS_CAPACITY, PRICE_EXCEEDS_CAP, or IDEMPOTENCY_KEY_REUSED.",
-  ),
-  "503": problem(
-    "TEMPORARILY_UNAVAILABLE: contention or throttling outlived the retries; nothing was changed. Retry after the Retry-After header's seconds.",
-  ),
-};
 
 /** The market lists: `{ items, nextToken? }`, a page of `limit` (1–100, default 100) at a time. */
-const list = (description: string, item: z.ZodType) => ({
-  ...ok(
+const list = (description: string, item: z.ZodType) =>
+  ok(
     `${description} A page of \`limit\` items (default 100); \`nextToken\` when more follow.`,
     listOf(item),
-  ),
-  "400": {
-    description:
-      "VALIDATION_FAILED: a query parameter (its name is the error's path): a limit outside 1–100, a nextToken not of this list, or an unknown parameter.",
-    content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-  },
-});
+  );
 
 /** The documented contract of the day-ahead market routes. */
 export const MARKET_OPERATIONS = {
@@ -65,12 +95,13 @@ export const MARKET_OPERATIONS = {
     summary: "Post tomorrow's constraint look-ahead and MOLs (R-IN-1..3)",
     tags: ["ANM interface"],
     requestParams: { header: idempotencyKey },
-    requestBody: body(LookAheadSchema),
+    requestBody: body(LookAheadSchema, LOOK_AHEAD_EXAMPLE),
     responses: ok(
       "Accepted: the cycle it started (or the original one on a replay).",
       CycleAcceptedSchema,
       "202",
     ),
+    errors: ["LOOK_AHEAD_INVALID", "LOOK_AHEAD_CONFLICT", "GATE_CLOSED"],
   },
   GetMeritOrder: {
     summary: "The merit order of a constraint: provisional, then the published re-ordered MOL",
@@ -103,8 +134,24 @@ export const MARKET_OPERATIONS = {
     summary: "Submit a bid or an offer (R-ORDER-1/2, R-GATE-1)",
     tags: ["Trading"],
     requestParams: { header: idempotencyKey },
-    requestBody: body(OrderRequestSchema),
-    responses: { ...ok("The order, open.", OrderSchema, "201"), ...ORDER_WRITE_ERRORS },
+    requestBody: body(OrderRequestSchema, {
+      marketId: "mkt-3f9a0c2b71d4e5a6b8c9",
+      entryId: "G5-A",
+      side: "sell",
+      quantityMw: 3,
+      availabilityPrice: 10,
+      utilisationPrice: 25,
+      serviceType: "generation-turn-down",
+    }),
+    responses: ok("The order, open.", OrderSchema, "201"),
+    errors: [
+      "NOT_FOUND",
+      "GATE_CLOSED",
+      "MARKET_NOT_OPEN",
+      "NOT_ELIGIBLE",
+      "QUANTITY_EXCEEDS_CAPACITY",
+      "PRICE_EXCEEDS_CAP",
+    ],
   },
   ListOrders: {
     summary: "The caller's orders",
@@ -122,14 +169,16 @@ export const MARKET_OPERATIONS = {
     summary: "Amend an open order until gate closure (R-ORDER-3)",
     tags: ["Trading"],
     requestParams: { path: path("orderId"), header: idempotencyKey },
-    requestBody: body(OrderAmendmentSchema),
-    responses: { ...ok("The amended order.", OrderSchema), ...ORDER_WRITE_ERRORS },
+    requestBody: body(OrderAmendmentSchema, { quantityMw: 2.5 }),
+    responses: ok("The amended order.", OrderSchema),
+    errors: ["GATE_CLOSED", "ORDER_NOT_OPEN", "QUANTITY_EXCEEDS_CAPACITY", "PRICE_EXCEEDS_CAP"],
   },
   WithdrawOrder: {
     summary: "Withdraw an open order until gate closure (R-ORDER-3)",
     tags: ["Trading"],
     requestParams: { path: path("orderId"), header: idempotencyKey },
-    responses: { ...ok("The withdrawn order.", OrderSchema), ...ORDER_WRITE_ERRORS },
+    responses: ok("The withdrawn order.", OrderSchema),
+    errors: ["GATE_CLOSED", "ORDER_NOT_OPEN"],
   },
   ListTrades: {
     summary: "Trades of a delivery day (participant: its own; operator: all)",

@@ -7,10 +7,15 @@ import { MARKET_OPERATIONS } from "./market-operations";
 
 /**
  * The documented contract of each route, keyed by route id: summary, parameters, body and
- * success responses from the zod schemas. Error responses are added for every route by
- * `document.ts`. Typed against RouteId, so a route without a contract does not compile.
+ * success responses from the zod schemas, and `errors`: the stable codes the route's use case
+ * may refuse with. `document.ts` adds the codes every route of its shape can answer (a key, a
+ * body, parameters, the table) and groups them by status. Typed against RouteId, so a route
+ * without a contract does not compile; the contract test compares it with what the
+ * integration tests observed.
  */
-export type RouteContract = Omit<ZodOpenApiOperationObject, "operationId" | "security">;
+export type RouteContract = Omit<ZodOpenApiOperationObject, "operationId" | "security"> & {
+  readonly errors?: readonly string[];
+};
 
 export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...ACCESS_OPERATIONS,

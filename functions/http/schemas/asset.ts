@@ -16,7 +16,9 @@ import { participantId } from "./participant";
  * `core/access/asset.ts`; a test keeps their types equal.
  */
 
-export const assetId = platformId("ast");
+export const assetId = platformId("ast").meta({
+  description: "The asset (`ast-` and 20 hex digits).",
+});
 
 /** MW with ≤ 3 decimals (R-UNIT-1), ≥ 0. */
 const capacityMw = z
@@ -39,7 +41,14 @@ const mpan = z
   );
 
 export const FlexibleServiceContractSchema = z
-  .object({ contractId: clientId, start: instantString, end: instantString })
+  .object({
+    contractId: clientId.meta({ description: "The DNO's contract reference." }),
+    start: instantString.meta({
+      description: "Start of the contracted window.",
+      format: "date-time",
+    }),
+    end: instantString.meta({ description: "End of the window (exclusive).", format: "date-time" }),
+  })
   .strict()
   .superRefine((contract, ctx) => {
     const start = parseInstant(contract.start);
@@ -55,22 +64,35 @@ export const FlexibleServiceContractSchema = z
 
 export const AssetBodySchema = z
   .object({
-    name: text(200),
-    assetType: z.enum(ASSET_TYPES),
-    technology: text(100),
-    exportCapacityMw: capacityMw,
-    importCapacityMw: capacityMw.optional(),
+    name: text(200).meta({ description: "The site's name." }),
+    assetType: z.enum(ASSET_TYPES).meta({
+      description:
+        "discrete (one site) or group (an aggregated portfolio), as the ENA pre-qualification template.",
+    }),
+    technology: text(100).meta({ description: "e.g. wind, solar PV, battery, CHP." }),
+    exportCapacityMw: capacityMw.meta({
+      description: "Export capacity in MW, at most 3 decimals.",
+    }),
+    importCapacityMw: capacityMw
+      .optional()
+      .meta({ description: "Import capacity in MW, at most 3 decimals." }),
     connectionVoltageKv: z
       .number()
       .gt(0, { message: "must be > 0" })
       .max(1000, { message: "must be at most 1000 kV" })
-      .refine((v) => hasAtMostDecimals(v, 3), { message: "must have at most 3 decimals" }),
-    exportMpan: mpan.optional(),
-    importMpan: mpan.optional(),
-    postcode: z.string().regex(/^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/, {
-      message: "must be a UK postcode",
-    }),
-    anmSchemeId: clientId,
+      .refine((v) => hasAtMostDecimals(v, 3), { message: "must have at most 3 decimals" })
+      .meta({ description: "Connection voltage in kV." }),
+    exportMpan: mpan
+      .optional()
+      .meta({ description: "The export meter's 13-digit MPAN core (check digit verified)." }),
+    importMpan: mpan.optional().meta({ description: "The import meter's 13-digit MPAN core." }),
+    postcode: z
+      .string()
+      .regex(/^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/, {
+        message: "must be a UK postcode",
+      })
+      .meta({ description: "The site's postcode." }),
+    anmSchemeId: clientId.meta({ description: "The ANM scheme the asset connects under." }),
     molEntryIds: z
       .array(clientId)
       .min(1, { message: "must name at least one MOL entry" })
@@ -81,34 +103,80 @@ export const AssetBodySchema = z
           if (seen.has(id)) ctx.addIssue({ code: "custom", path: [index], message: "is repeated" });
           seen.add(id);
         });
+      })
+      .meta({
+        description: "The MOL entries (connection contracts) the asset claims in the scheme.",
       }),
     flexibleServiceContracts: z
       .array(FlexibleServiceContractSchema)
       .max(50, { message: "must list at most 50 contracts" })
-      .optional(),
+      .optional()
+      .meta({ description: "Flexibility contracts with the DNO: their windows block trading." }),
   })
   .strict()
-  .meta({ id: "AssetRequest", description: "POST /assets body." });
+  .meta({
+    id: "AssetRequest",
+    description: "POST /assets body.",
+    examples: [
+      {
+        name: "Moorside wind farm",
+        assetType: "discrete",
+        technology: "wind",
+        exportCapacityMw: 5,
+        connectionVoltageKv: 33,
+        exportMpan: "1234567890126",
+        postcode: "M1 1AA",
+        anmSchemeId: "ENWL-ANM-01",
+        molEntryIds: ["G4-A"],
+      },
+    ],
+  });
 
 export const AssetSchema = AssetBodySchema.safeExtend({
   assetId,
   participantId,
-  status: z.enum(ASSET_STATUSES),
-  statusReason: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  status: z.enum(ASSET_STATUSES).meta({
+    description:
+      "pending, qualified (trades, R-ELIG-1) or rejected (final; its claims released) (D-19).",
+  }),
+  statusReason: z.string().optional().meta({ description: "The reason of the last decision." }),
+  createdAt: z
+    .string()
+    .meta({ description: "When it was registered (ISO 8601, UTC).", format: "date-time" }),
+  updatedAt: z
+    .string()
+    .meta({ description: "When it last changed (ISO 8601, UTC).", format: "date-time" }),
 }).meta({ id: "Asset", description: "A registered asset." });
 
 export const AssetListSchema = z
-  .object({ items: z.array(AssetSchema), nextToken: z.string().optional() })
+  .object({
+    items: z.array(AssetSchema).meta({ description: "This page's assets." }),
+    nextToken: z
+      .string()
+      .optional()
+      .meta({ description: "For the next page; absent on the last." }),
+  })
   .strict()
   .meta({ id: "AssetList" });
 
 export const AssetListQuerySchema = z
-  .object({ limit: limitParameter, nextToken: nextTokenParameter })
+  .object({
+    limit: limitParameter.meta({ description: "Items per page, 1–100; default 100." }),
+    nextToken: nextTokenParameter.meta({ description: "The nextToken of the previous page." }),
+  })
   .strict();
 
 export const AssetDecisionBodySchema = z
-  .object({ decision: z.enum(ASSET_DECISIONS), reason: text(1000).optional() })
+  .object({
+    decision: z.enum(ASSET_DECISIONS).meta({
+      description:
+        "qualify (pending → qualified) or reject (pending or qualified → rejected) (D-19).",
+    }),
+    reason: text(1000).optional().meta({ description: "Why; kept in the audit log." }),
+  })
   .strict()
-  .meta({ id: "AssetDecision", description: "The operator's decision on an asset." });
+  .meta({
+    id: "AssetDecision",
+    description: "The operator's decision on an asset.",
+    examples: [{ decision: "qualify", reason: "Meters and connection agreement checked" }],
+  });

@@ -35,7 +35,15 @@ export const limitParameter = z
   .regex(/^[0-9]{1,3}$/, { message: "must be an integer from 1 to 100" })
   .transform(Number)
   .refine((value) => value >= 1 && value <= 100, { message: "must be an integer from 1 to 100" })
-  .optional();
+  .optional()
+  .meta({
+    description: "Items per page, 1–100; default 100.",
+    // On the wire a query string; documented as the integer it stands for.
+    override: ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
+      delete jsonSchema.pattern;
+      Object.assign(jsonSchema, { type: "integer", minimum: 1, maximum: 100, default: 100 });
+    },
+  });
 
 /** The opaque `nextToken` of a previous page. */
 export const nextTokenParameter = z
@@ -47,8 +55,11 @@ export const nextTokenParameter = z
 /** Who did something, in an audit record or a decision. */
 export const ActorSchema = z
   .object({
-    role: z.enum(ACTOR_ROLES),
-    principalId: z.string(),
+    role: z.enum(ACTOR_ROLES).meta({ description: "The role that acted." }),
+    principalId: z.string().meta({
+      description:
+        "Who: a participant id, an operator or ANM key's id, or `system:<step>` for the workflow.",
+    }),
   })
   .strict()
-  .meta({ id: "Actor" });
+  .meta({ id: "Actor", description: "Who did it." });

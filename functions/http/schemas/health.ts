@@ -1,7 +1,7 @@
 import * as z from "zod";
 
 export const HealthSchema = z
-  .object({ status: z.literal("ok") })
+  .object({ status: z.literal("ok").meta({ description: "The API answers." }) })
   .strict()
   .meta({ id: "Health", description: "The API answers." });
 

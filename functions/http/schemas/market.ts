@@ -18,172 +18,284 @@ const paging = {
   }),
 };
 
+const deliveryDate = calendarDate.meta({
+  description: "The delivery day, a calendar date in Europe/London (YYYY-MM-DD).",
+  format: "date",
+  examples: ["2027-06-14"],
+});
+
 /** GET /opportunities, /markets, /trades, /cycles: one delivery day, a page at a time. */
-export const DeliveryDateQuerySchema = z.strictObject({ deliveryDate: calendarDate, ...paging });
+export const DeliveryDateQuerySchema = z.strictObject({ deliveryDate, ...paging });
 
 /** GET /orders: the caller's orders, of one market or all, a page at a time. */
-export const OrdersQuerySchema = z.strictObject({ marketId: clientId.optional(), ...paging });
+export const OrdersQuerySchema = z.strictObject({
+  marketId: clientId.optional().meta({ description: "Only the orders of this market." }),
+  ...paging,
+});
 
 export const MeritOrderQuerySchema = z.strictObject({
-  anmSchemeId: clientId,
-  deliveryDate: calendarDate,
-  constraintId: clientId,
+  anmSchemeId: clientId.meta({ description: "The ANM scheme." }),
+  deliveryDate,
+  constraintId: clientId.meta({ description: "The constraint whose MOL is asked for." }),
 });
 
-const mw = z.number().meta({ description: "MW, at most 3 decimals" });
-const gbp = z.number().meta({ description: "GBP, at most 2 decimals" });
-const instant = z.string().meta({ description: "ISO 8601 instant (UTC)" });
-
-export const CycleAcceptedSchema = z.object({ cycleId: z.string(), status: z.string() }).meta({
-  id: "CycleAccepted",
-  description: "The cycle the look-ahead started (or the original one on a replay).",
+/** Documentation helpers: each field's meaning, with its unit. */
+const mw = (description: string) =>
+  z.number().meta({ description: `${description} MW, at most 3 decimals.` });
+const mwPerSp = (description: string) =>
+  z.array(z.number()).meta({
+    description: `${description} MW (at most 3 decimals), one value per SP ${"of the window"}.`,
+  });
+const gbpPerMwH = (description: string) =>
+  z.number().meta({ description: `${description} £/MW/h (availability), at most 2 decimals.` });
+const gbpPerMwh = (description: string) =>
+  z.number().meta({ description: `${description} £/MWh (utilisation), at most 2 decimals.` });
+const instant = (description: string) =>
+  z.string().meta({ description: `${description} (ISO 8601 instant, UTC).`, format: "date-time" });
+const id = (description: string) => z.string().meta({ description });
+const day = z.string().meta({
+  description: "The delivery day (Europe/London), YYYY-MM-DD.",
+  format: "date",
 });
+
+export const CycleAcceptedSchema = z
+  .object({
+    cycleId: id("The day-ahead cycle the look-ahead started (or the original one on a replay)."),
+    status: id("The cycle's status (see Cycle)."),
+  })
+  .meta({
+    id: "CycleAccepted",
+    description: "The cycle the look-ahead started (or the original one on a replay).",
+  });
+
+const marketDepth = z
+  .object({
+    buyMw: mw("Σ max quantity of every buyer's opportunity in the market:"),
+    sellMw: mw("Σ max quantity of every seller's opportunity in the market:"),
+  })
+  .meta({ description: "Market depth (R-ELIG-6, D-9)." });
 
 export const MarketSchema = z
   .object({
-    marketId: z.string(),
-    anmSchemeId: z.string(),
-    deliveryDate: z.string(),
-    constraintId: z.string(),
-    windowStart: instant,
-    windowEnd: instant,
-    constraintSizeMw: mw,
-    energyMwh: z.number(),
-    gateClosureAt: instant,
-    marketDepth: z.object({ buyMw: mw, sellMw: mw }),
-    status: z.enum(["pending", "open", "closed", "matched", "cancelled"]),
-    result: z.object({ tradeCount: z.number().int(), tradedMw: mw }).optional(),
+    marketId: id("The market: one constraint event of one delivery day (R-EVENT-2, D-1)."),
+    anmSchemeId: id("The ANM scheme."),
+    deliveryDate: day,
+    constraintId: id("The constraint whose event the market trades."),
+    windowStart: instant("Start of the event's window, the first SP with required curtailment"),
+    windowEnd: instant("End of the window (exclusive)"),
+    constraintSizeMw: mw("The event's size, its peak required curtailment:"),
+    energyMwh: z.number().meta({
+      description: "The event's energy, Σ required curtailment × 0.5 h, in MWh.",
+    }),
+    gateClosureAt: instant("The day's gate closure; no order is accepted at or after it"),
+    marketDepth,
+    status: z.enum(["pending", "open", "closed", "matched", "cancelled"]).meta({
+      description:
+        "pending (derived, not yet open), open (taking orders), closed (gate closure passed), matched, cancelled (superseded look-ahead).",
+    }),
+    result: z
+      .object({
+        tradeCount: z.number().int().meta({ description: "How many trades matching made." }),
+        tradedMw: mw("Σ traded quantity:"),
+      })
+      .optional()
+      .meta({ description: "After matching: its outcome." }),
   })
   .meta({ id: "Market" });
 
 export const OpportunitySchema = z
   .object({
-    opportunityId: z.string(),
-    marketId: z.string(),
-    constraintId: z.string(),
-    entryId: z.string(),
-    assetId: z.string(),
-    side: z.enum(["buy", "sell"]),
-    windowStart: instant,
-    windowEnd: instant,
-    constraintSizeMw: mw,
-    predictedCurtailmentMw: z.array(mw),
-    curtailmentOrder: z.number().int(),
-    mwAhead: mw,
-    maxQuantityMw: mw,
-    marketDepth: z.object({ buyMw: mw, sellMw: mw }),
-    sharedConstraintIds: z.array(z.string()),
-    gateClosureAt: instant,
+    opportunityId: id("The opportunity: one (market, entry, side) (R-ELIG-6)."),
+    marketId: id("The market it is in."),
+    constraintId: id("The market's constraint."),
+    entryId: id("The caller's MOL entry."),
+    assetId: id("The caller's qualified asset that claims the entry."),
+    side: z.enum(["buy", "sell"]).meta({
+      description:
+        "buy: the entry is forecast to be curtailed in the window (R-ELIG-2); sell: it is not, and produces throughout (R-ELIG-3).",
+    }),
+    windowStart: instant("Start of the market's window"),
+    windowEnd: instant("End of the market's window (exclusive)"),
+    constraintSizeMw: mw("The event's peak required curtailment:"),
+    predictedCurtailmentMw: mwPerSp("The entry's predicted curtailment (R-ALLOC-1),"),
+    curtailmentOrder: z.number().int().meta({
+      description: "The entry's position in the MOL (1 = curtailed first).",
+    }),
+    mwAhead: mw(
+      "Σ forecast of the entries curtailed before this one, at the event's peak SP (D-8):",
+    ),
+    maxQuantityMw: mw("The most the entry may buy or sell in the market (R-ELIG-2/3):"),
+    marketDepth,
+    sharedConstraintIds: z.array(z.string()).meta({
+      description:
+        "Other constraints whose overlapping events hold the entry (R-ELIG-5); a counterparty must share exactly these.",
+    }),
+    gateClosureAt: instant("The day's gate closure"),
   })
   .meta({ id: "Opportunity" });
 
 export const OrderSchema = z
   .object({
-    orderId: z.string(),
-    marketId: z.string(),
-    entryId: z.string(),
-    side: z.enum(["buy", "sell"]),
-    quantityMw: mw,
-    availabilityPrice: gbp,
-    utilisationPrice: gbp,
-    serviceType: z.enum(["generation-turn-down", "demand-turn-up"]).optional(),
-    status: z.enum(["open", "withdrawn", "cancelled", "matched", "unmatched"]),
-    submittedAt: instant,
-    updatedAt: instant,
-    filledMw: mw.optional(),
+    orderId: id("The order."),
+    marketId: id("Its market."),
+    entryId: id("The caller's entry it trades."),
+    side: z.enum(["buy", "sell"]).meta({ description: "buy: a bid; sell: an offer." }),
+    quantityMw: mw("Quantity:"),
+    availabilityPrice: gbpPerMwH("Availability price,"),
+    utilisationPrice: gbpPerMwh("Utilisation price,"),
+    serviceType: z.enum(["generation-turn-down", "demand-turn-up"]).optional().meta({
+      description: "An offer's service (R-ORDER-1); bids have none.",
+    }),
+    status: z.enum(["open", "withdrawn", "cancelled", "matched", "unmatched"]).meta({
+      description:
+        "open until gate closure; withdrawn by its owner; cancelled by a superseding look-ahead; matched (see filledMw) or unmatched after matching (D-27).",
+    }),
+    submittedAt: instant(
+      "Its time priority (R-MATCH-1); a price change or a larger quantity resets it (R-ORDER-3)",
+    ),
+    updatedAt: instant("When it last changed"),
+    filledMw: mw("After matching, the quantity traded:").optional(),
   })
   .meta({ id: "Order" });
 
 export const TradeSchema = z
   .object({
-    tradeId: z.string(),
-    marketId: z.string(),
-    buyOrderId: z.string(),
-    sellOrderId: z.string(),
-    buyEntryId: z.string(),
-    sellEntryId: z.string(),
-    quantityMw: mw,
-    availabilityPrice: gbp,
-    utilisationPrice: gbp,
-    windowStart: instant,
-    windowEnd: instant,
-    status: z.literal("confirmed"),
+    tradeId: id("The trade, derived from market, bid and offer (R-MATCH-5, D-1)."),
+    marketId: id("Its market."),
+    buyOrderId: id("The bid (an id of the caller's only when it is the buyer)."),
+    sellOrderId: id("The offer."),
+    buyEntryId: id("The buyer's entry."),
+    sellEntryId: id("The seller's entry."),
+    quantityMw: mw("Traded quantity:"),
+    availabilityPrice: gbpPerMwH("The offer's availability price (pay-as-offer, R-MATCH-4),"),
+    utilisationPrice: gbpPerMwh("The offer's utilisation price (R-MATCH-4),"),
+    windowStart: instant("Start of the market's window"),
+    windowEnd: instant("End of the window (exclusive)"),
+    status: z.literal("confirmed").meta({ description: "The trade stands." }),
   })
   .meta({ id: "Trade" });
 
 export const CycleSchema = z
   .object({
-    cycleId: z.string(),
-    lookAheadId: z.string(),
-    anmSchemeId: z.string(),
-    deliveryDate: z.string(),
-    status: z.enum(["running", "markets-open", "published", "failed", "superseded"]),
-    gateClosureAt: instant,
-    executionArn: z.string().optional(),
-    step: z.string().optional(),
-    failure: z.object({ step: z.string(), error: z.string(), cause: z.string() }).optional(),
-    supersedes: z.string().optional(),
-    supersededBy: z.string().optional(),
+    cycleId: id("The day-ahead cycle: one accepted look-ahead and its workflow."),
+    lookAheadId: id("The look-ahead it runs (R-IN-2)."),
+    anmSchemeId: id("The ANM scheme."),
+    deliveryDate: day,
+    status: z.enum(["running", "markets-open", "published", "failed", "superseded"]).meta({
+      description:
+        "running, markets-open (waiting for gate closure), published (the re-ordered MOL is out), failed (the original MOL was published instead, §10), superseded (a later look-ahead replaced it, R-IN-3).",
+    }),
+    gateClosureAt: instant("The day's gate closure"),
+    executionArn: id("Its Step Functions execution.").optional(),
+    step: id("The workflow step running now, or the last one.").optional(),
+    failure: z
+      .object({
+        step: id("The step that failed."),
+        error: id("The error's name."),
+        cause: id("What went wrong, without internal detail."),
+      })
+      .optional()
+      .meta({ description: "Why a failed cycle failed." }),
+    supersedes: id("The cycle this one superseded (R-IN-3).").optional(),
+    supersededBy: id("The cycle that superseded this one.").optional(),
     unresolvable: z
-      .array(z.object({ constraintId: z.string(), sp: z.number().int(), shortfallMw: mw }))
-      .optional(),
+      .array(
+        z.object({
+          constraintId: id("The constraint."),
+          sp: z
+            .number()
+            .int()
+            .meta({ description: "The settlement period (1 = from local midnight)." }),
+          shortfallMw: mw("Required curtailment no entry could give:"),
+        }),
+      )
+      .optional()
+      .meta({ description: "SPs the MOL cannot resolve (R-ALLOC-2), for the operator." }),
   })
   .meta({ id: "Cycle" });
 
 export const ExecutionSchema = z
   .object({
-    executionArn: z.string(),
-    name: z.string(),
-    status: z.string(),
-    startedAt: instant,
-    stoppedAt: instant.optional(),
-    error: z.string().optional(),
-    cause: z.string().optional(),
-    events: z.array(
-      z.object({
-        type: z.string(),
-        state: z.string().optional(),
-        at: instant,
-        error: z.string().optional(),
-        cause: z.string().optional(),
-      }),
-    ),
+    executionArn: id("The execution."),
+    name: id("Its name."),
+    status: id("RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED."),
+    startedAt: instant("When it started"),
+    stoppedAt: instant("When it ended").optional(),
+    error: id("The error it ended with.").optional(),
+    cause: id("Its cause.").optional(),
+    events: z
+      .array(
+        z.object({
+          type: id("The history event's type, e.g. TaskStateEntered."),
+          state: id("The state it concerns.").optional(),
+          at: instant("When it happened"),
+          error: id("A failure's error.").optional(),
+          cause: id("A failure's cause.").optional(),
+        }),
+      )
+      .meta({ description: "The execution's history: states entered and exited, with times." }),
   })
   .meta({ id: "Execution" });
 
 const MeritOrderLineSchema = z.object({
-  curtailmentOrder: z.number().int(),
-  entryId: z.string(),
-  parentEntryId: z.string(),
-  tradeId: z.string().optional(),
-  resourceId: z.string(),
-  capacityMw: mw,
-  forecastMw: z.array(mw),
-  curtailmentMw: z.array(mw),
+  curtailmentOrder: z
+    .number()
+    .int()
+    .meta({ description: "Position in the re-ordered MOL (1 = curtailed first)." }),
+  entryId: id("The unit: an entry, `<entry>/<tradeId>` (a slice) or `<entry>/rem` (R-REORDER)."),
+  parentEntryId: id("The entry the unit belongs to."),
+  tradeId: id("For a slice, the trade that moved it.").optional(),
+  resourceId: id("The entry's resource."),
+  capacityMw: mw("The unit's capacity (R-REORDER-1):"),
+  forecastMw: mwPerSp("The unit's forecast (R-REORDER-2),"),
+  curtailmentMw: mwPerSp("The unit's curtailment instruction (R-REORDER-4),"),
 });
 
 export const MeritOrderSchema = z
   .object({
-    anmSchemeId: z.string(),
-    deliveryDate: z.string(),
-    constraintId: z.string(),
-    status: z.enum(["provisional", "published"]),
-    version: z.number().int(),
-    baseVersion: z.number().int().optional(),
-    fallback: z.boolean(),
-    base: z.object({ entries: z.array(z.record(z.string(), z.unknown())) }),
-    segments: z.array(
-      z.object({
-        marketId: z.string(),
-        marketIds: z.array(z.string()),
-        validFrom: instant,
-        validTo: instant,
-        entries: z.array(MeritOrderLineSchema),
+    anmSchemeId: id("The ANM scheme."),
+    deliveryDate: day,
+    constraintId: id("The constraint."),
+    status: z.enum(["provisional", "published"]).meta({
+      description: "provisional before publication (no segments), published after (R-REORDER-6).",
+    }),
+    version: z.number().int().meta({ description: "The published version (immutable)." }),
+    baseVersion: z.number().int().optional().meta({ description: "The MOL version the ANM sent." }),
+    fallback: z.boolean().meta({
+      description: "True when a failed cycle published the original MOL unchanged (D-28).",
+    }),
+    base: z
+      .object({
+        entries: z
+          .array(z.record(z.string(), z.unknown()))
+          .meta({ description: "The MOL's entries as the look-ahead gave them." }),
+      })
+      .meta({ description: "The MOL as received." }),
+    segments: z
+      .array(
+        z.object({
+          marketId: id("The constraint's own market in the segment (D-6)."),
+          marketIds: z
+            .array(z.string())
+            .meta({ description: "Every market whose trades apply here (D-6)." }),
+          validFrom: instant("Start of the segment"),
+          validTo: instant("End of the segment (exclusive)"),
+          entries: z
+            .array(MeritOrderLineSchema)
+            .meta({ description: "The re-ordered MOL in force in the segment." }),
+        }),
+      )
+      .meta({
+        description: "The re-ordered MOL per traded window; outside them the base MOL stands.",
       }),
-    ),
   })
   .meta({ id: "MeritOrder" });
 
 /** `{ items }` lists (api.md, Conventions). */
 export const listOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextToken: z.string().optional() });
+  z.object({
+    items: z.array(item).meta({ description: "This page's items." }),
+    nextToken: z.string().optional().meta({
+      description: "Pass as `nextToken` for the next page; absent on the last page.",
+    }),
+  });

@@ -3,7 +3,7 @@ import { ROLES } from "../../core/access/roles";
 
 export const WhoAmISchema = z
   .object({
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).meta({ description: "operator, anm or participant." }),
     principalId: z
       .string()
       .meta({ description: "The participant id, or the role name for operator and ANM keys." }),

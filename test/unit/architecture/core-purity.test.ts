@@ -78,6 +78,29 @@ describe("the market core is pure (architecture rule 1)", () => {
   });
 
   it.each([
+    "allocation",
+    "config",
+    "curtailment-index",
+    "events",
+    "merit-order",
+    "model",
+    "performance",
+    "settlement",
+    "use-cases",
+    "verification",
+  ])("scans every file of functions/core/%s", (folder) => {
+    const scanned = sourceFiles(CORE).map((f) => relative(CORE, f));
+    const inFolder = scanned.filter((f) => f.startsWith(`${folder}/`));
+    expect(inFolder.length).toBeGreaterThan(0);
+    expect([...inFolder].sort()).toEqual(
+      readdirSync(join(CORE, folder), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => `${folder}/${f}`)
+        .sort(),
+    );
+  });
+
+  it.each([
     [
       'import { DynamoDBClient } from "@aws-sdk/client-dynamodb";',
       "imports @aws-sdk/client-dynamodb",

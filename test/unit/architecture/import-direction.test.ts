@@ -38,7 +38,7 @@ function layerOf(path: string): Layer | undefined {
     [/^(lib\/stacks\/|lib\/constructs\/|lib\/(market|nag)-app\.ts$|bin\/(app|nag)\.ts$)/, "cdk"],
     [/^lib\/local\//, "local"],
     [/^lib\/client\//, "client"],
-    [/^lib\/(asl-placeholders|repo-root)\.ts$/, "tools"],
+    [/^lib\/(asl-placeholders|repo-root|console-security-headers)\.ts$/, "tools"],
   ];
   return table.find(([pattern]) => pattern.test(path))?.[1];
 }
@@ -72,7 +72,8 @@ const ALLOWED: Readonly<Record<Layer, readonly string[]>> = {
   workflow: ["core", "runtime", "workflow", "wiring"],
   events: ["core", "runtime", "events", "wiring"],
   wiring: [],
-  cdk: ["cdk", "tools", ...DATA_ONLY],
+  // The console is built when the app synthesizes, as NodejsFunction bundles the functions.
+  cdk: ["cdk", "tools", "web/build.ts", ...DATA_ONLY],
   local: ["local", "tools", "core", "adapters", "runtime", "http", "workflow", "events", "wiring"],
   client: ["client", "core"],
   tools: ["tools"],

@@ -1,0 +1,148 @@
+import { ConflictError } from "../errors";
+import { monthSettleableFromMs } from "../model/calendar";
+import { deterministicId } from "../model/ids";
+import { toUtcIso } from "../model/settlement-periods";
+import { type SettlementLine, statementTotals } from "./lines";
+import { compareLines, lineCells, STATEMENT_CSV_COLUMNS } from "./statement-csv";
+
+/** One issued version of a participant's monthly statement (R-SETTLE-5/7): never changed. */
+export interface Statement {
+  statementId: string;
+  participantId: string;
+  month: string;
+  version: number;
+  issuedAtMs: number;
+  settlementRunId: string;
+  /** In R-SETTLE-8 order. */
+  lines: SettlementLine[];
+  payablePence: number;
+  receivablePence: number;
+  netPence: number;
+}
+
+/** A settlement run and the statement versions it left (R-SETTLE-7). */
+export interface SettlementRun {
+  settlementRunId: string;
+  month: string;
+  status: "completed";
+  startedAtMs: number;
+  finishedAtMs: number;
+  statements: { statementId: string; participantId: string; version: number; changed: boolean }[];
+}
+
+/** A statement's id from its participant and month (D-1 style, D-70): the same for every version. */
+export function statementIdOf(participantId: string, month: string): string {
+  return deterministicId("stm", participantId, month);
+}
+
+/** A run's id from its month and start. */
+export function settlementRunIdOf(month: string, startedAtMs: number): string {
+  return deterministicId("srun", month, startedAtMs);
+}
+
+/**
+ * R-SETTLE-7 (§19): a month is settleable once the meter deadline of its last day has passed for
+ * every scheme with trades in it (00:00 local on the 6th of the next month by default); before,
+ * 409 MONTH_NOT_SETTLEABLE. One run at a time per month: 409 SETTLEMENT_RUN_IN_PROGRESS.
+ */
+export function assertMonthSettleable(
+  month: string,
+  runAtMs: number,
+  meterDataDeadlineDays: ReadonlyArray<number>,
+  runInProgress = false,
+): void {
+  for (const n of meterDataDeadlineDays) {
+    const from = monthSettleableFromMs(month, n);
+    if (runAtMs < from)
+      throw new ConflictError(
+        "MONTH_NOT_SETTLEABLE",
+        `${month} can be settled from ${toUtcIso(from)}, once its last meter deadline has passed.`,
+      );
+  }
+  if (runInProgress)
+    throw new ConflictError(
+      "SETTLEMENT_RUN_IN_PROGRESS",
+      `A settlement run for ${month} is running.`,
+    );
+}
+
+/** R-SETTLE-7 (§19) comparable text of a statement's lines: every R-SETTLE-8 column but version. */
+function linesKey(
+  lines: ReadonlyArray<SettlementLine>,
+  statementId: string,
+  month: string,
+): string {
+  return [...lines]
+    .sort(compareLines)
+    .map((l) => {
+      const cells = lineCells(l, { statementId, version: 0, month });
+      return STATEMENT_CSV_COLUMNS.filter((c) => c !== "version")
+        .map((c) => cells[c])
+        .join("\u001f");
+    })
+    .join("\u001e");
+}
+
+/**
+ * R-SETTLE-5/7: one run over every line of the month, recomputed from the inputs held at its
+ * start. A participant's statement gets version n + 1 only if its lines differ from version n
+ * (every R-SETTLE-8 column but `version`, flags included, D-71); a participant with no lines and
+ * no earlier version gets none. Issued versions are never changed. Returns the run and the new versions, in
+ * participant order.
+ */
+export function settleMonth(input: {
+  month: string;
+  startedAtMs: number;
+  finishedAtMs: number;
+  lines: ReadonlyArray<SettlementLine>;
+  issued: ReadonlyArray<Statement>;
+}): { run: SettlementRun; statements: Statement[] } {
+  const { month } = input;
+  const settlementRunId = settlementRunIdOf(month, input.startedAtMs);
+  const byParticipant = new Map<string, SettlementLine[]>();
+  for (const l of input.lines) {
+    const list = byParticipant.get(l.participantId) ?? [];
+    list.push(l);
+    byParticipant.set(l.participantId, list);
+  }
+  const latest = new Map<string, Statement>();
+  for (const s of input.issued)
+    if (s.month === month && (latest.get(s.participantId)?.version ?? 0) < s.version)
+      latest.set(s.participantId, s);
+  const participants = [...new Set([...byParticipant.keys(), ...latest.keys()])].sort();
+  const statements: Statement[] = [];
+  const summary: SettlementRun["statements"] = [];
+  for (const participantId of participants) {
+    const statementId = statementIdOf(participantId, month);
+    const lines = [...(byParticipant.get(participantId) ?? [])].sort(compareLines);
+    const previous = latest.get(participantId);
+    const changed =
+      !previous ||
+      linesKey(previous.lines, statementId, month) !== linesKey(lines, statementId, month);
+    if (changed) {
+      const statement: Statement = {
+        statementId,
+        participantId,
+        month,
+        version: (previous?.version ?? 0) + 1,
+        issuedAtMs: input.finishedAtMs,
+        settlementRunId,
+        lines,
+        ...statementTotals(lines),
+      };
+      statements.push(statement);
+      summary.push({ statementId, participantId, version: statement.version, changed: true });
+    } else summary.push({ statementId, participantId, version: previous.version, changed: false });
+  }
+  return {
+    run: {
+      settlementRunId,
+      month,
+      status: "completed",
+      startedAtMs: input.startedAtMs,
+      finishedAtMs: input.finishedAtMs,
+      statements: summary,
+    },
+    statements,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * What each stable error `code` means to a client, as the OpenAPI document explains it next to
+ * the status it comes with (functions/http/error-status.ts). Data only. A code a route declares
+ * without a meaning here fails the document test.
+ */
+export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
+  MALFORMED_JSON: "the body is missing, empty or not JSON (`errors[0].path` is `body`)",
+  VALIDATION_FAILED:
+    "a field, path or query parameter is invalid or unknown; one `errors[]` item per field, its `path` naming the field",
+  UNAUTHENTICATED: "the `x-api-key` header is missing, or the key is unknown, revoked or suspended",
+  FORBIDDEN: "the key's role may not call this route",
+  NOT_FOUND:
+    "no such object, or one the caller does not own (the same answer either way, so nothing leaks)",
+  GATE_CLOSED:
+    "received at or after the day's gate closure (R-GATE-1), or the market's cycle is no longer the current one; nothing changed",
+  NOT_APPROVED: "the participant has not been approved (or was suspended or rejected)",
+  ALREADY_CLAIMED: "the participant's API key was claimed already",
+  ENTRY_ALREADY_CLAIMED:
+    "a MOL entry named by the asset is held by another asset of the scheme that is not rejected",
+  DECISION_NOT_ALLOWED:
+    "the decision does not apply to the object's status (D-18, D-19); nothing changed",
+  IDEMPOTENCY_IN_PROGRESS:
+    "a request with the same Idempotency-Key is still being processed; retry shortly",
+  PAYLOAD_TOO_LARGE: "the body is over 1 MiB",
+  UNSUPPORTED_MEDIA_TYPE: "the body's `content-type` is not one the route accepts",
+  IDEMPOTENCY_KEY_REUSED: "the Idempotency-Key was used before with another request",
+  NOT_ELIGIBLE: "the entry has no opportunity on that side in that market (R-ELIG, R-ORDER-1)",
+  QUANTITY_EXCEEDS_CAPACITY:
+    "the entry's open orders in the market would exceed its max quantity (R-ORDER-2)",
+  TOO_MANY_REQUESTS: "the key's request rate or quota is exceeded; slow down",
+  LOOK_AHEAD_INVALID:
+    "the look-ahead breaks R-IN-1 (array lengths, negatives, duplicates, gaps, unknown constraint, gate closure); every fault is listed in `errors[]`",
+  LOOK_AHEAD_CONFLICT: "the `lookAheadId` was used before with another body (R-IN-2)",
+  MARKET_NOT_OPEN: "the market is not open for orders (pending, closed or cancelled; D-26)",
+  ORDER_NOT_OPEN: "the order is no longer open (withdrawn, cancelled or matched; D-26)",
+  PRICE_EXCEEDS_CAP: "a price component is above the scheme's price cap (R-ORDER-1, D-12)",
+  INTERNAL_ERROR: "an unexpected fault of the platform; no detail is exposed",
+  TEMPORARILY_UNAVAILABLE:
+    "contention or throttling outlived the retries, or a store is unreachable; nothing was changed — retry after the `Retry-After` seconds (D-32)",
+};
