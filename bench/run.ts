@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { type BundleRow, benchBundles } from "./bundles";
+import { benchConsole } from "./console";
 import { benchMatching } from "./matching";
 import { median } from "./random";
 import { benchWelfare } from "./welfare";
@@ -116,6 +117,13 @@ async function main(): Promise<void> {
     log("bundles");
     results.bundles = await benchBundles(quick ? 1 : 3);
     sectionMs.bundles = Date.now() - t0;
+  }
+
+  if (wanted("console")) {
+    const t0 = Date.now();
+    log("console");
+    results.console = await benchConsole(quick ? 2 : 5);
+    sectionMs.console = Date.now() - t0;
   }
 
   results.wallMs = Date.now() - started;
@@ -238,6 +246,21 @@ function printTable(results: Record<string, unknown>): void {
         `median cold import ${median(rows.map((r) => r.importRatio)).toFixed(2)}x a bare node start (bar 2x)\n`,
     );
   }
+  if (results.console)
+    out.push(
+      table(
+        "console (first visit's HTML, JS and CSS gzipped vs the budget; sign-in page in headless Chromium, median)",
+        [
+          "bytesGzipped",
+          "budgetBytesGzipped",
+          "withinBudget",
+          "firstRenderMs",
+          "firstContentfulPaintMs",
+          "runs",
+        ],
+        [results.console as Row],
+      ),
+    );
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
