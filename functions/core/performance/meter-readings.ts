@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { DomainError, type FieldProblem } from "../errors";
 import { meterDeadlineMs } from "../model/calendar";
 import { calendarDate, clientId } from "../model/fields";
