@@ -35,7 +35,7 @@ function filesUnder(dir: string): string[] {
  * `console` section: the production bundle's size (built first if stale) and the time to the
  * first render of the sign-in page in headless Chromium, served by the local stack's static
  * server from 127.0.0.1 (no API calls happen before sign-in). Each run is a fresh browser
- * context (empty cache). Wire it into bench/run.ts as `results.console = await benchConsole(n)`.
+ * context (empty cache). bench/run.ts runs it as the `console` section.
  */
 export async function benchConsole(runs = 5): Promise<ConsoleBench> {
   buildConsole({ ifStale: true });

@@ -189,9 +189,10 @@ export async function benchCycle(
       8,
     );
 
-    // Gate closure leaves room for the orders at a pace well below the one measured here.
+    // Gate closure leaves room for opening the markets (up to 10 s for the quick run's on a
+    // loaded machine) and for the orders at a pace well below the one measured here.
     const gateClosureAt = new Date(
-      Date.now() + (scale.orders < 5_000 ? 6_000 : 20_000) + scale.orders * 10,
+      Date.now() + (scale.orders < 5_000 ? 15_000 + scale.orders * 20 : 20_000 + scale.orders * 10),
     ).toISOString();
     const body = LookAheadSchema.parse(syntheticLookAhead(scheme, gateClosureAt));
     const postedAt = Date.now();

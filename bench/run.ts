@@ -5,9 +5,12 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
-import { benchBundles } from "./bundles";
+import { type BundleRow, benchBundles } from "./bundles";
+import { benchConsole } from "./console";
 import { benchMatching } from "./matching";
+import { median } from "./random";
 import { benchWelfare } from "./welfare";
 
 const quick = process.argv.includes("--quick");
@@ -61,12 +64,13 @@ async function main(): Promise<void> {
   if (wanted("matching")) {
     const t0 = Date.now();
     log("matching");
+    // Quick: the bars' shapes at a fifth of the size (one market; 200 orders per market).
     const sizes: [number, number][] = quick
       ? [
           [1_000, 1],
           [10_000, 1],
-          [100_000, 1],
-          [100_000, 500],
+          [20_000, 1],
+          [20_000, 100],
         ]
       : [
           [1_000, 1],
@@ -141,10 +145,22 @@ async function main(): Promise<void> {
     sectionMs.bundles = Date.now() - t0;
   }
 
+  if (wanted("console")) {
+    const t0 = Date.now();
+    log("console");
+    results.console = await benchConsole(quick ? 2 : 5);
+    sectionMs.console = Date.now() - t0;
+  }
+
   results.wallMs = Date.now() - started;
   results.sectionMs = sectionMs;
-  // When and how each section was last measured (an `--only` run refreshes only its own).
-  const stamp = { generatedAt: results.generatedAt, mode: results.mode, node: results.node };
+  // When, how and on what each section was last measured (an `--only` run refreshes only its own).
+  const stamp = {
+    generatedAt: results.generatedAt,
+    mode: results.mode,
+    node: results.node,
+    machine: machine(),
+  };
   results.sections = Object.fromEntries(
     Object.entries(sectionMs).map(([name, ms]) => [name, { ...stamp, ms }]),
   );
@@ -163,6 +179,20 @@ async function main(): Promise<void> {
   };
   writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
   printTable(results);
+}
+
+/**
+ * The machine a run measured on: CPU model and count, memory and the load average when the run
+ * ended (a shared machine's other sessions show there; the ratios are measured in one process).
+ */
+function machine(): Record<string, unknown> {
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${platform()} ${release()}`,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -184,7 +214,7 @@ function printTable(results: Record<string, unknown>): void {
   if (results.matching)
     out.push(
       table(
-        "matching (engine = rank + match + re-order; ratio = engine / Array.prototype.sort)",
+        "matching (engine = rank + match + re-order; ratio = engine / Array.prototype.sort; CPU ms)",
         ["orders", "markets", "engineMs", "sortMs", "ratio"],
         results.matching as Row[],
       ),
@@ -265,12 +295,31 @@ function printTable(results: Record<string, unknown>): void {
         [results.webhooks as Row],
       ),
     );
-  if (results.bundles)
+  if (results.bundles) {
+    const rows = results.bundles as BundleRow[];
     out.push(
       table(
-        "bundles (esbuild, minified; cold import relative to node -e 0)",
+        "bundles (esbuild, minified; cold import relative to a bare node start, CPU ms)",
         ["fn", "bytes", "importMs", "nodeMs", "importRatio"],
-        results.bundles as Row[],
+        rows as unknown as Row[],
+      ),
+      `median bundle ${Math.round(median(rows.map((r) => r.bytes)) / 1000)} KB (bar 300 KB), ` +
+        `median cold import ${median(rows.map((r) => r.importRatio)).toFixed(2)}x a bare node start (bar 2x)\n`,
+    );
+  }
+  if (results.console)
+    out.push(
+      table(
+        "console (first visit's HTML, JS and CSS gzipped vs the budget; sign-in page in headless Chromium, median)",
+        [
+          "bytesGzipped",
+          "budgetBytesGzipped",
+          "withinBudget",
+          "firstRenderMs",
+          "firstContentfulPaintMs",
+          "runs",
+        ],
+        [results.console as Row],
       ),
     );
   process.stdout.write(`${out.join("\n")}\n`);

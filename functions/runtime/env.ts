@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ROLES } from "../core/access/roles";
 import { WORKFLOWS } from "../workflow/workflows";
 

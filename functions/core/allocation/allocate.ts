@@ -24,11 +24,18 @@ export function allocate(
   forecastOffset = 0,
 ): Allocation {
   const spans = requiredKw.length;
+  const forecastKw = new Float64Array(lines.length * spans);
+  const orders = new Float64Array(lines.length);
+  for (let row = 0; row < lines.length; row += 1) {
+    const line = lines[row]!;
+    orders[row] = line.curtailmentOrder;
+    for (let sp = 0; sp < spans; sp += 1)
+      forecastKw[row * spans + sp] = line.forecastKw[forecastOffset + sp] ?? 0;
+  }
   const { curtailedKw, shortfallKw } = walkAllocation(
     requiredKw,
-    walkOrder(lines),
-    lines.length,
-    (row, sp) => lines[row]!.forecastKw[forecastOffset + sp],
+    { count: lines.length, forecastKw, width: spans },
+    walkOrder(orders),
   );
   const curtailmentKw = lines.map((_, row) => {
     const out = new Array<number>(spans);
@@ -42,49 +49,67 @@ export function allocate(
 }
 
 /**
+ * The lines an R-ALLOC walk reads: `count` lines, whose forecast in SP `sp` is
+ * `forecastKw[(at ? at[line] : line * width) + sp]` for `sp < width` and 0 beyond (a value a line
+ * does not have is stored as 0).
+ */
+export interface WalkLines {
+  count: number;
+  forecastKw: Float64Array;
+  width: number;
+  at?: Int32Array;
+}
+
+/**
  * The R-ALLOC-1/2 walk itself, the one copy every allocation uses (predicted curtailment, and
- * R-REORDER-4/5 before and after re-ordering): for each SP, the lines in `walk` order each take
- * `min(max(forecast, 0), remaining)` of the required curtailment until none remains; a value a
- * line does not have (`undefined`) counts as 0. Returns the curtailment as one flat array,
- * `[line * requiredKw.length + sp]`, and what no line could take per SP (R-ALLOC-2).
+ * R-REORDER-4/5 before and after re-ordering): for each SP, the lines in `walk` order (their own
+ * order without one) each take `min(max(forecast, 0), remaining)` of the required curtailment
+ * until none remains. Returns the curtailment as one flat array, `[line * requiredKw.length +
+ * sp]`, and what no line could take per SP (R-ALLOC-2).
  */
 export function walkAllocation(
   requiredKw: ReadonlyArray<number>,
-  walk: Int32Array,
-  lineCount: number,
-  forecastAt: (line: number, sp: number) => number | undefined,
+  lines: WalkLines,
+  walk?: Int32Array,
 ): { curtailedKw: Float64Array; shortfallKw: Float64Array } {
+  const { count, forecastKw, width, at } = lines;
   const spans = requiredKw.length;
-  const curtailedKw = new Float64Array(lineCount * spans);
-  const shortfallKw = new Float64Array(spans);
+  const curtailedKw = new Float64Array(count * spans);
+  // Every SP walks the same lines, each SP on its own: line by line, all SPs at once, reads each
+  // line's forecasts together (D-122). Each SP takes the lines in the same order as alone.
+  const remainingKw = new Float64Array(spans);
+  let open = 0;
   for (let sp = 0; sp < spans; sp += 1) {
-    let remaining = requiredKw[sp]!;
-    for (let k = 0; k < walk.length && remaining > 0; k += 1) {
-      const line = walk[k]!;
-      const take = Math.min(Math.max(forecastAt(line, sp) ?? 0, 0), remaining);
-      curtailedKw[line * spans + sp] = take;
-      remaining -= take;
+    remainingKw[sp] = requiredKw[sp]!;
+    if (remainingKw[sp]! > 0) open += 1;
+  }
+  for (let k = 0; k < count && open > 0; k += 1) {
+    const line = walk ? walk[k]! : k;
+    const from = at ? at[line]! : line * width;
+    const out = line * spans;
+    for (let sp = 0; sp < spans; sp += 1) {
+      const remaining = remainingKw[sp]!;
+      if (!(remaining > 0)) continue;
+      const forecast = sp < width ? forecastKw[from + sp]! : 0;
+      const take = Math.min(Math.max(forecast, 0), remaining);
+      curtailedKw[out + sp] = take;
+      remainingKw[sp] = remaining - take;
+      if (!(remaining - take > 0)) open -= 1;
     }
-    shortfallKw[sp] = remaining;
   }
-  return { curtailedKw, shortfallKw };
+  return { curtailedKw, shortfallKw: remainingKw };
 }
 
-/** Row indexes in `curtailmentOrder`; no sort when the lines already are in order. */
-export function walkOrder(lines: ReadonlyArray<{ curtailmentOrder: number }>): Int32Array {
-  const walk = new Int32Array(lines.length);
-  let sorted = true;
-  for (let i = 0; i < lines.length; i += 1) {
-    walk[i] = i;
-    if (i > 0 && lines[i]!.curtailmentOrder < lines[i - 1]!.curtailmentOrder) sorted = false;
-  }
-  if (!sorted) walk.sort((a, b) => lines[a]!.curtailmentOrder - lines[b]!.curtailmentOrder);
-  return walk;
-}
-
-/** The identity walk: lines already in curtailment order. */
-export function inOrder(lineCount: number): Int32Array {
-  const walk = new Int32Array(lineCount);
-  for (let i = 0; i < lineCount; i += 1) walk[i] = i;
-  return walk;
+/**
+ * Row indexes in curtailment order (`orders[row]`), for {@link walkAllocation}; undefined when the
+ * rows already are in order.
+ */
+export function walkOrder(orders: ArrayLike<number>): Int32Array | undefined {
+  for (let i = 1; i < orders.length; i += 1)
+    if (orders[i]! < orders[i - 1]!) {
+      const walk = new Int32Array(orders.length);
+      for (let row = 0; row < walk.length; row += 1) walk[row] = row;
+      return walk.sort((a, b) => orders[a]! - orders[b]!);
+    }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { calendarDate } from "../model/fields";
 import { hasAtMostDecimals } from "../model/units";
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from "./bank-holidays-england-wales";

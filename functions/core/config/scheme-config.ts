@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { calendarDate } from "../model/fields";
 import { hasAtMostDecimals, MAX_GBP } from "../model/units";
 import type { GateClosureRule, SchemeSettings } from "./market-config";

@@ -1,25 +1,10 @@
-import { tradeIdOf } from "../model/ids";
 import { type Order, totalPence } from "../orders/order";
 import { OfferIndex } from "./offer-index";
-import { rankBids, rankOffers } from "./rank";
+import { bidRanking, offerRanking } from "./rank";
+import { MarketTrades, type Trade } from "./trades";
 
-/** A trade (R-MATCH-3/4): a quantity moved from a bid's entry to an offer's entry. */
-export interface Trade {
-  tradeId: string;
-  marketId: string;
-  /** 0-based position in the market's matching order (R-REORDER-2/3 use it). */
-  sequence: number;
-  buyOrderId: string;
-  sellOrderId: string;
-  buyEntryId: string;
-  sellEntryId: string;
-  buyParticipantId: string;
-  sellParticipantId: string;
-  quantityKw: number;
-  /** Pay-as-offer (R-MATCH-4), pence. */
-  availabilityPence: number;
-  utilisationPence: number;
-}
+// The trade record and its constructor stay importable from here, where matching makes them.
+export { type Trade, tradeOf } from "./trades";
 
 /**
  * R-MATCH-2 beyond prices: a key saying which bids and offers may meet (R-ELIG-5: the same set of
@@ -40,28 +25,47 @@ export function compatible(bid: Order, offer: Order, key: CompatibilityKey): boo
   );
 }
 
-/** The offers of one R-ELIG-5 group in rank order, as parallel arrays for the walk. */
-interface OfferGroup {
-  offers: Order[];
-  /** Total price per offer, pence. */
+/**
+ * What the walk reads of some orders, as parallel arrays: of `orders[at[i]]`, or of `orders[i]`
+ * without `at`. The walk reads these instead of the order records (D-123).
+ */
+interface OrderColumns {
+  /** Total price, pence. */
   total: Float64Array;
-  /** Quantity left per offer, kW. */
-  left: Float64Array;
+  availability: Float64Array;
+  quantityKw: Float64Array;
+  participant: string[];
+}
+
+function orderColumns(orders: ReadonlyArray<Order>, at?: Int32Array): OrderColumns {
+  const n = at ? at.length : orders.length;
+  const total = new Float64Array(n);
+  const availability = new Float64Array(n);
+  const quantityKw = new Float64Array(n);
+  const participant: string[] = new Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const o = orders[at ? at[i]! : i]!;
+    total[i] = totalPence(o);
+    availability[i] = o.availabilityPence;
+    quantityKw[i] = o.quantityKw;
+    participant[i] = o.participantId;
+  }
+  return { total, availability, quantityKw, participant };
+}
+
+/**
+ * The offers of one R-ELIG-5 group in rank order, for the walk: their columns (`quantityKw` is
+ * the group's own copy, what is left of each offer), their positions in the side's list and the
+ * index over their availability prices.
+ */
+interface OfferGroup extends OrderColumns {
+  position: Int32Array;
   index: OfferIndex;
 }
 
-function offerGroup(offers: Order[]): OfferGroup {
-  const n = offers.length;
-  const total = new Float64Array(n);
-  const availability = new Float64Array(n);
-  const left = new Float64Array(n);
-  for (let i = 0; i < n; i += 1) {
-    const o = offers[i]!;
-    total[i] = totalPence(o);
-    availability[i] = o.availabilityPence;
-    left[i] = o.quantityKw;
-  }
-  return { offers, total, left, index: new OfferIndex(availability) };
+function offerGroup(offers: ReadonlyArray<Order>, position: Int32Array): OfferGroup {
+  const columns = orderColumns(offers, position);
+  return { ...columns, position, index: new OfferIndex(columns.availability) };
 }
 
 /**
@@ -77,77 +81,84 @@ export function matchMarket(
   orders: ReadonlyArray<Order>,
   key?: CompatibilityKey,
 ): Trade[] {
+  return matchMarketColumns(marketId, orders, key).toTrades();
+}
+
+/**
+ * {@link matchMarket} with the trades as columns (D-120): no record and no id is made until the
+ * caller asks for one, so re-ordering can run on the columns and the ids are derived once.
+ */
+export function matchMarketColumns(
+  marketId: string,
+  orders: ReadonlyArray<Order>,
+  key?: CompatibilityKey,
+): MarketTrades {
   const buys: Order[] = [];
   const sells: Order[] = [];
   for (const o of orders)
     if (o.side === "buy") buys.push(o);
     else if (o.side === "sell") sells.push(o);
-  const bids = rankBids(buys);
-  const ranked = rankOffers(sells);
+  const bidRank = bidRanking(buys);
+  const offerRank = offerRanking(sells);
+  const bids = bidRank.orders;
+  const offers = offerRank.orders;
+  // The bids' columns in the side's own order (for a large book, the order the orders were made).
+  const bidColumns = orderColumns(bids);
   // R-MATCH-2's key never differs inside a group, so each group of offers is walked on its own;
   // the walk order inside a group is the rank order.
   let only: OfferGroup | undefined;
   const groups = new Map<string, OfferGroup>();
   if (!key) {
-    if (ranked.length > 0) only = offerGroup(ranked);
+    if (offers.length > 0) only = offerGroup(offers, offerRank.positions);
   } else {
-    const members = new Map<string, Order[]>();
-    for (const offer of ranked) {
-      const k = key(offer);
+    const members = new Map<string, number[]>();
+    for (const p of offerRank.positions) {
+      const k = key(offers[p]!);
       const list = members.get(k);
-      if (list) list.push(offer);
-      else members.set(k, [offer]);
+      if (list) list.push(p);
+      else members.set(k, [p]);
     }
-    for (const [k, list] of members) groups.set(k, offerGroup(list));
+    for (const [k, list] of members) groups.set(k, offerGroup(offers, Int32Array.from(list)));
   }
 
-  const trades: Trade[] = [];
-  for (const bid of bids) {
-    const group = key ? groups.get(key(bid)) : only;
+  // Each trade fills its bid or empties its offer, so there are at most bids + offers of them.
+  const capacity = bids.length + offers.length;
+  const bidAt = new Int32Array(capacity);
+  const offerAt = new Int32Array(capacity);
+  const quantityKw = new Float64Array(capacity);
+  let count = 0;
+  for (let r = 0; r < bids.length; r += 1) {
+    const b = bidRank.positions[r]!;
+    const group = key ? groups.get(key(bids[b]!)) : only;
     if (!group) continue;
-    const { offers, total, left, index } = group;
-    let need = bid.quantityKw;
-    const bidTotal = totalPence(bid);
-    const limit = bid.availabilityPence;
-    const participant = bid.participantId;
+    const { position, total, participant, quantityKw: left, index } = group;
+    let need = bidColumns.quantityKw[b]!;
+    const bidTotal = bidColumns.total[b]!;
+    const limit = bidColumns.availability[b]!;
+    const bidder = bidColumns.participant[b]!;
     // Offers skipped by the index have no quantity left or an availability price above the
     // bid's: R-MATCH-3 would pass over them as incompatible. Offers are in ascending total, so
     // the first one found above the bid's total ends the walk as R-MATCH-3 says.
     for (let i = index.next(0, limit); need > 0 && i >= 0; i = index.next(i + 1, limit)) {
       if (total[i]! > bidTotal) break;
-      const offer = offers[i]!;
-      if (offer.participantId === participant) continue;
+      if (participant[i] === bidder) continue;
       const rest = left[i]!;
       const q = Math.min(need, rest);
       need -= q;
       left[i] = rest - q;
       if (rest - q === 0) index.exhaust(i);
-      trades.push(tradeOf(marketId, trades.length, bid, offer, q));
+      bidAt[count] = b;
+      offerAt[count] = position[i]!;
+      quantityKw[count] = q;
+      count += 1;
     }
   }
-  return trades;
-}
-
-/** R-MATCH-4/5: the trade of `quantityKw` between a bid and an offer, at the offer's prices. */
-export function tradeOf(
-  marketId: string,
-  sequence: number,
-  bid: Order,
-  offer: Order,
-  quantityKw: number,
-): Trade {
-  return {
-    tradeId: tradeIdOf(marketId, bid.orderId, offer.orderId),
+  return new MarketTrades(
     marketId,
-    sequence,
-    buyOrderId: bid.orderId,
-    sellOrderId: offer.orderId,
-    buyEntryId: bid.entryId,
-    sellEntryId: offer.entryId,
-    buyParticipantId: bid.participantId,
-    sellParticipantId: offer.participantId,
-    quantityKw,
-    availabilityPence: offer.availabilityPence,
-    utilisationPence: offer.utilisationPence,
-  };
+    bids,
+    offers,
+    bidAt.subarray(0, count),
+    offerAt.subarray(0, count),
+    quantityKw.subarray(0, count),
+  );
 }

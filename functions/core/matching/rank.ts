@@ -32,12 +32,38 @@ export function compareOffers(a: Order, b: Order): number {
 
 /** R-MATCH-1: the bids in rank order; exactly `[...bids].sort(compareBids)`. */
 export function rankBids(bids: ReadonlyArray<Order>): Order[] {
-  return rank(bids, true, compareBids);
+  return inRankOrder(bidRanking(bids));
 }
 
 /** R-MATCH-1: the offers in rank order; exactly `[...offers].sort(compareOffers)`. */
 export function rankOffers(offers: ReadonlyArray<Order>): Order[] {
-  return rank(offers, false, compareOffers);
+  return inRankOrder(offerRanking(offers));
+}
+
+/**
+ * A rank order without moving the orders (D-123): `orders[positions[0]]` ranks first. `orders`
+ * is the list as given (large books, whose orders are then read in the order they were made) or
+ * a sorted copy with `positions` 0, 1, 2, … (small books, sorted by the comparator).
+ */
+export interface Ranking {
+  orders: ReadonlyArray<Order>;
+  positions: Int32Array;
+}
+
+/** R-MATCH-1 for bids, as {@link rankBids} ranks them. */
+export function bidRanking(bids: ReadonlyArray<Order>): Ranking {
+  return ranking(bids, true, compareBids);
+}
+
+/** R-MATCH-1 for offers, as {@link rankOffers} ranks them. */
+export function offerRanking(offers: ReadonlyArray<Order>): Ranking {
+  return ranking(offers, false, compareOffers);
+}
+
+function inRankOrder({ orders, positions }: Ranking): Order[] {
+  const out: Order[] = new Array(positions.length);
+  for (let i = 0; i < positions.length; i += 1) out[i] = orders[positions[i]!]!;
+  return out;
 }
 
 /** Below this many orders a comparison sort is as fast as the radix sort. */
@@ -45,20 +71,22 @@ const RADIX_MIN = 512;
 const TWO_32 = 4294967296;
 
 /**
- * The stable sort of `orders` by `compare`, computed without calling `compare` for every pair:
- * the three integer keys of R-MATCH-1 (total, availability, `submittedAt`; prices reversed for
- * bids) are radix-sorted least significant first on integer digits, which is stable, so orders
- * with equal keys stay in input order; runs of equal keys are then sorted by `compare` itself
- * (the `orderId` tie-break). The result is the unique stable sort by `compare`, the same array
- * `Array.prototype.sort` gives. Keys that are not safe integers fall back to `compare`.
+ * The stable sort of `orders` by `compare` (a {@link Ranking}), computed without calling
+ * `compare` for every pair: the three integer keys of R-MATCH-1 (total, availability,
+ * `submittedAt`; prices reversed for bids) are radix-sorted least significant first on integer
+ * digits, which is stable, so orders with equal keys stay in input order; runs of equal keys are
+ * then sorted by `compare` itself (the `orderId` tie-break). The result is the unique stable sort
+ * by `compare`, the same order `Array.prototype.sort` gives. Keys that are not safe integers fall
+ * back to `compare`.
  */
-function rank(
+function ranking(
   orders: ReadonlyArray<Order>,
   descending: boolean,
   compare: (a: Order, b: Order) => number,
-): Order[] {
+): Ranking {
   const n = orders.length;
-  if (n < RADIX_MIN) return orders.slice().sort(compare);
+  const sorted = () => ({ orders: orders.slice().sort(compare), positions: identity(n) });
+  if (n < RADIX_MIN) return sorted();
   const total = new Float64Array(n);
   const availability = new Float64Array(n);
   const submitted = new Float64Array(n);
@@ -68,14 +96,12 @@ function rank(
     const a = o.availabilityPence;
     const s = o.submittedAtMs;
     if (!Number.isSafeInteger(t) || !Number.isSafeInteger(a) || !Number.isSafeInteger(s))
-      return orders.slice().sort(compare);
+      return sorted();
     total[i] = t;
     availability[i] = a;
     submitted[i] = s;
   }
-  let perm = new Int32Array(n);
-  for (let i = 0; i < n; i += 1) perm[i] = i;
-  const scratch = { perm, spare: new Int32Array(n) };
+  const scratch = { perm: identity(n), spare: new Int32Array(n) };
   const bits = Math.min(11, Math.max(6, Math.ceil(Math.log2(n))));
   // Least significant key first.
   if (
@@ -83,11 +109,8 @@ function rank(
     !radixPass(scratch, availability, descending, bits) ||
     !radixPass(scratch, total, descending, bits)
   )
-    return orders.slice().sort(compare);
-  perm = scratch.perm;
-
-  const ranked: Order[] = new Array(n);
-  for (let i = 0; i < n; i += 1) ranked[i] = orders[perm[i]!]!;
+    return sorted();
+  const perm = scratch.perm;
   // Equal (total, availability, submittedAt): the orderId tie-break, by `compare` itself.
   for (let start = 0; start < n; ) {
     const j = perm[start]!;
@@ -99,13 +122,29 @@ function rank(
       submitted[perm[end]!] === submitted[j]
     )
       end += 1;
-    if (end - start > 1) {
-      const run = ranked.slice(start, end).sort(compare);
-      for (let i = 0; i < run.length; i += 1) ranked[start + i] = run[i]!;
-    }
+    if (end - start > 1) sortPositions(orders, perm.subarray(start, end), compare);
     start = end;
   }
-  return ranked;
+  return { orders, positions: perm };
+}
+
+/**
+ * Sorts the positions `run` in place by `compare` on the orders they name, with
+ * `Array.prototype.sort`: the comparisons, and so the result, are exactly those of sorting the
+ * orders themselves.
+ */
+function sortPositions(
+  orders: ReadonlyArray<Order>,
+  run: Int32Array,
+  compare: (a: Order, b: Order) => number,
+): void {
+  run.set(Array.from(run).sort((a, b) => compare(orders[a]!, orders[b]!)));
+}
+
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i += 1) out[i] = i;
+  return out;
 }
 
 /**

@@ -1,9 +1,10 @@
-import { inOrder, walkAllocation, walkOrder } from "../allocation/allocate";
+import { walkAllocation, walkOrder } from "../allocation/allocate";
 import { DomainError, NeutralityViolationError } from "../errors";
-import type { Trade } from "../matching/match";
+import { type Trade, type TradeColumns, tradeColumnsOf } from "../matching/trades";
 import type { LookAhead, Mol, MolEntry } from "../model/look-ahead";
 import { SP_MS } from "../model/settlement-periods";
 import type { Market } from "../opportunities/derive";
+import { EntryRows } from "./entry-rows";
 
 /** One line of a re-ordered MOL: an untouched entry, a trade slice `E/T`, or a remainder `E/rem`. */
 export interface MeritOrderLine {
@@ -123,11 +124,8 @@ export function reorderMeritOrders(
 
 /**
  * R-REORDER-1..5 for one MOL over SPs [firstIndex, endIndex) with `trades` in matching order.
- * `requiredKw` is the required curtailment over the same SPs.
- *
- * The work is done on flat typed arrays (per-row trade lists, slice forecasts, both R-ALLOC runs)
- * in named phases; the only objects made are the lines returned, each built once in its final
- * position.
+ * `requiredKw` is the required curtailment over the same SPs. The lines, each built once in its
+ * final position; {@link reorderWindowColumns} does the work.
  */
 export function reorderWindow(
   mol: Mol,
@@ -136,23 +134,180 @@ export function reorderWindow(
   endIndex: number,
   trades: ReadonlyArray<Trade>,
 ): MeritOrderLine[] {
+  return reorderWindowColumns(
+    mol,
+    requiredKw,
+    firstIndex,
+    endIndex,
+    tradeColumnsOf(trades),
+  ).lines();
+}
+
+/**
+ * {@link reorderWindow} on trades as columns, keeping the re-ordered MOL as columns (D-120).
+ * The work is done on flat typed arrays in named phases (the MOL's window, per-row trade lists,
+ * slice forecasts, the new order, both R-ALLOC runs); no line object, per-SP array or trade id
+ * is made until {@link ReorderedWindow.lines}. Throws as {@link reorderWindow} does (an entry
+ * outside the MOL, R-ELIG-4, R-REORDER-5).
+ */
+export function reorderWindowColumns(
+  mol: Mol,
+  requiredKw: ReadonlyArray<number>,
+  firstIndex: number,
+  endIndex: number,
+  trades: TradeColumns,
+): ReorderedWindow {
   const width = Math.max(0, endIndex - firstIndex);
-  const index = indexTrades(mol, trades);
-  const slices = sliceForecasts(mol.entries, index, firstIndex, width);
-  const order = newOrder(mol.entries, index, slices.hasRemainder);
-  const after = recalculate(mol.entries, index, slices, order, requiredKw, firstIndex, width);
-  checkNeutrality(mol, order, after, requiredKw, firstIndex, width);
-  return lines(mol.entries, index, slices, order, after, requiredKw.length, firstIndex, endIndex);
+  const window = molWindow(mol.entries, trades.length, firstIndex, width);
+  const index = indexTrades(mol, window, trades);
+  const slices = sliceForecasts(mol.entries, window, index);
+  const order = newOrder(window, index, slices.hasRemainder);
+  const after = recalculate(window, order, requiredKw);
+  checkNeutrality(mol, window, order, after, requiredKw);
+  return new ReorderedWindow(mol.entries, window, index, slices, order, after, requiredKw.length);
+}
+
+/**
+ * The re-ordered MOL of one window as columns: the lines in curtailment order (untraded entries,
+ * remainders, slices; see {@link LineOrder}), their forecasts and their recalculated curtailment
+ * per SP. {@link lines} makes the line records.
+ */
+export class ReorderedWindow {
+  constructor(
+    private readonly entries: ReadonlyArray<MolEntry>,
+    private readonly window: MolWindow,
+    private readonly index: TradeIndex,
+    private readonly slices: Slices,
+    private readonly order: LineOrder,
+    /** R-REORDER-4 curtailment, `[line * spans + sp]`. */
+    private readonly after: Float64Array,
+    private readonly spans: number,
+  ) {}
+
+  get lineCount(): number {
+    return this.order.lineCount;
+  }
+
+  /** The lines of the re-ordered MOL in curtailment order, each built once. */
+  lines(): MeritOrderLine[] {
+    const { entries, window, index, slices, order, after, spans } = this;
+    const { rows, width, firstIndex, kw } = window;
+    const { count, buyerRow, sellerRow, quantityKw, trades } = index;
+    const endIndex = firstIndex + width;
+    const out: MeritOrderLine[] = new Array(order.lineCount);
+    for (let l = 0; l < order.lineCount; l += 1) {
+      const code = order.code[l]!;
+      const curtailmentKw = copyOf(after, l * spans, spans);
+      if (code < rows) {
+        const entry = entries[code]!;
+        out[l] = {
+          curtailmentOrder: l + 1,
+          entryId: entry.entryId,
+          parentEntryId: entry.entryId,
+          resourceId: entry.resourceId,
+          capacityKw: entry.capacityKw,
+          forecastKw: entry.forecastKw.slice(firstIndex, endIndex),
+          curtailmentKw,
+        };
+      } else if (code < 2 * rows) {
+        const row = code - rows;
+        const entry = entries[row]!;
+        out[l] = {
+          curtailmentOrder: l + 1,
+          entryId: `${entry.entryId}/rem`,
+          parentEntryId: entry.entryId,
+          resourceId: entry.resourceId,
+          capacityKw: Math.max(0, slices.remainderCapacityKw[row]!),
+          forecastKw: copyOf(kw, order.at[l]!, width),
+          curtailmentKw,
+        };
+      } else {
+        const buyerSlice = code < 2 * rows + count;
+        const k = buyerSlice ? code - 2 * rows : code - 2 * rows - count;
+        const tradeId = trades.tradeId(k);
+        const entry = entries[buyerSlice ? buyerRow[k]! : sellerRow[k]!]!;
+        const line: MeritOrderLine = {
+          curtailmentOrder: l + 1,
+          entryId: `${entry.entryId}/${tradeId}`,
+          parentEntryId: entry.entryId,
+          resourceId: entry.resourceId,
+          capacityKw: quantityKw[k]!,
+          forecastKw: copyOf(kw, order.at[l]!, width),
+          curtailmentKw,
+        };
+        if (tradeId) line.tradeId = tradeId;
+        out[l] = line;
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * The MOL over the window, read once, row by row: the entry ids' rows, the curtailment orders
+ * and capacities, and the forecasts of every line re-ordering can make, in one buffer `kw` of
+ * `width` values per line: the rows' own (`[row * width]`, a value the row does not have as 0,
+ * as R-ALLOC reads it), then the remainders' (`[(rows + row) * width]`), then the slices'
+ * (`[(2 * rows + k) * width]`, both slices of trade k carry the same forecast).
+ */
+interface MolWindow {
+  rows: number;
+  width: number;
+  firstIndex: number;
+  rowOf: EntryRows;
+  curtailmentOrder: Float64Array;
+  capacityKw: Float64Array;
+  kw: Float64Array;
+  /** 1 for a row whose forecast ends inside the window; undefined when no row's does. */
+  partial: Uint8Array | undefined;
+}
+
+function molWindow(
+  entries: ReadonlyArray<MolEntry>,
+  tradeCount: number,
+  firstIndex: number,
+  width: number,
+): MolWindow {
+  const rows = entries.length;
+  const ids: string[] = new Array(rows);
+  const curtailmentOrder = new Float64Array(rows);
+  const capacityKw = new Float64Array(rows);
+  const kw = new Float64Array((2 * rows + tradeCount) * width);
+  let partial: Uint8Array | undefined;
+  for (let row = 0; row < rows; row += 1) {
+    const entry = entries[row]!;
+    ids[row] = entry.entryId;
+    curtailmentOrder[row] = entry.curtailmentOrder;
+    capacityKw[row] = entry.capacityKw;
+    const forecast = entry.forecastKw;
+    const base = row * width;
+    for (let i = 0; i < width; i += 1) {
+      const value = forecast[firstIndex + i];
+      if (value === undefined) {
+        partial ??= new Uint8Array(rows);
+        partial[row] = 1;
+      } else kw[base + i] = value;
+    }
+  }
+  return {
+    rows,
+    width,
+    firstIndex,
+    rowOf: new EntryRows(ids),
+    curtailmentOrder,
+    capacityKw,
+    kw,
+    partial,
+  };
 }
 
 /** The trades of one window against the MOL's rows, as compressed per-row lists. */
 interface TradeIndex {
-  rows: number;
   count: number;
   buyerRow: Int32Array;
   sellerRow: Int32Array;
-  quantityKw: Float64Array;
-  tradeIds: string[];
+  quantityKw: ArrayLike<number>;
+  trades: TradeColumns;
   /** `buyTrades[buyStart[row] .. buyStart[row + 1])`: the trades a row buys in, matching order. */
   buyStart: Int32Array;
   buyTrades: Int32Array;
@@ -160,33 +315,44 @@ interface TradeIndex {
   sellTrades: Int32Array;
 }
 
+/**
+ * The MOL row of each trade's party on one side (its bid or its offer, one of `count`), looked
+ * up once per party (several trades of one order share it) and in the parties' own order, which
+ * reads their entry ids in the order they were made. -1 where the MOL does not hold the entry.
+ */
+function rowsOfParties(
+  rows: EntryRows,
+  count: number,
+  partyOf: ArrayLike<number>,
+  entryIdOf: (party: number) => string,
+): Int32Array {
+  const rowOfParty = new Int32Array(count).fill(-2);
+  for (let k = 0; k < partyOf.length; k += 1) rowOfParty[partyOf[k]!] = -1;
+  for (let party = 0; party < count; party += 1)
+    if (rowOfParty[party] === -1) rowOfParty[party] = rows.rowOf(entryIdOf(party));
+  const out = new Int32Array(partyOf.length);
+  for (let k = 0; k < out.length; k += 1) out[k] = rowOfParty[partyOf[k]!]!;
+  return out;
+}
+
 /** Each trade's buyer and seller row, and per row the trades it is in (R-ELIG-4 checked). */
-function indexTrades(mol: Mol, trades: ReadonlyArray<Trade>): TradeIndex {
-  const entries = mol.entries;
-  const rows = entries.length;
+function indexTrades(mol: Mol, window: MolWindow, trades: TradeColumns): TradeIndex {
+  const { rows, rowOf } = window;
   const count = trades.length;
-  const rowOf = new Map<string, number>();
-  for (let row = 0; row < rows; row += 1) rowOf.set(entries[row]!.entryId, row);
-  const buyerRow = new Int32Array(count);
-  const sellerRow = new Int32Array(count);
-  // What the later passes read of each trade, gathered in one sequential pass over the trades.
-  const quantityKw = new Float64Array(count);
-  const tradeIds: string[] = new Array(count);
+  const buyerRow = rowsOfParties(rowOf, trades.bidCount, trades.bid, (b) => trades.bidEntryId(b));
+  const sellerRow = rowsOfParties(rowOf, trades.offerCount, trades.offer, (o) =>
+    trades.offerEntryId(o),
+  );
   const buyStart = new Int32Array(rows + 1);
   const sellStart = new Int32Array(rows + 1);
   for (let k = 0; k < count; k += 1) {
-    const t = trades[k]!;
-    const b = rowOf.get(t.buyEntryId);
-    const s = rowOf.get(t.sellEntryId);
-    if (b === undefined || s === undefined)
+    const b = buyerRow[k]!;
+    const s = sellerRow[k]!;
+    if (b < 0 || s < 0)
       throw new DomainError(
         "TRADE_OUTSIDE_MOL",
-        `Trade ${t.tradeId} names an entry that is not in the MOL of constraint ${mol.constraintId}.`,
+        `Trade ${trades.tradeId(k)} names an entry that is not in the MOL of constraint ${mol.constraintId}.`,
       );
-    buyerRow[k] = b;
-    sellerRow[k] = s;
-    quantityKw[k] = t.quantityKw;
-    tradeIds[k] = t.tradeId;
     buyStart[b + 1] = buyStart[b + 1]! + 1;
     sellStart[s + 1] = sellStart[s + 1]! + 1;
   }
@@ -194,30 +360,35 @@ function indexTrades(mol: Mol, trades: ReadonlyArray<Trade>): TradeIndex {
     if (buyStart[row + 1]! > 0 && sellStart[row + 1]! > 0)
       throw new DomainError(
         "ENTRY_BOTH_SIDES",
-        `Entry ${entries[row]!.entryId} is both buyer and seller in one window (R-ELIG-4).`,
+        `Entry ${mol.entries[row]!.entryId} is both buyer and seller in one window (R-ELIG-4).`,
       );
     buyStart[row + 1] = buyStart[row + 1]! + buyStart[row]!;
     sellStart[row + 1] = sellStart[row + 1]! + sellStart[row]!;
   }
+  // Each row's list filled in matching order with its start as the cursor, which leaves every
+  // start at the next row's; one shift puts them back.
   const buyTrades = new Int32Array(count);
   const sellTrades = new Int32Array(count);
-  const buyAt = buyStart.slice(0, rows);
-  const sellAt = sellStart.slice(0, rows);
   for (let k = 0; k < count; k += 1) {
     const b = buyerRow[k]!;
     const s = sellerRow[k]!;
-    buyTrades[buyAt[b]!] = k;
-    buyAt[b] = buyAt[b]! + 1;
-    sellTrades[sellAt[s]!] = k;
-    sellAt[s] = sellAt[s]! + 1;
+    buyTrades[buyStart[b]!] = k;
+    buyStart[b] = buyStart[b]! + 1;
+    sellTrades[sellStart[s]!] = k;
+    sellStart[s] = sellStart[s]! + 1;
   }
+  for (let row = rows; row > 0; row -= 1) {
+    buyStart[row] = buyStart[row - 1]!;
+    sellStart[row] = sellStart[row - 1]!;
+  }
+  buyStart[0] = 0;
+  sellStart[0] = 0;
   return {
-    rows,
     count,
     buyerRow,
     sellerRow,
-    quantityKw,
-    tradeIds,
+    quantityKw: trades.quantityKw,
+    trades,
     buyStart,
     buyTrades,
     sellStart,
@@ -225,30 +396,27 @@ function indexTrades(mol: Mol, trades: ReadonlyArray<Trade>): TradeIndex {
   };
 }
 
-/** The slices' and remainders' forecasts over the window (R-REORDER-1/2, D-5). */
+/** What slicing adds to the window: the remainders' capacities and which remainders exist. */
 interface Slices {
-  /** `sliceKw[k * width + i]`: the forecast of both slices of trade k. */
-  sliceKw: Float64Array;
-  /** `remainderKw[row * width + i]`: the forecast of `E/rem`. */
-  remainderKw: Float64Array;
   remainderCapacityKw: Float64Array;
   /** 1 when the row's `E/rem` line exists (D-5). */
   hasRemainder: Uint8Array;
 }
 
 /**
- * R-REORDER-1/2: slices. A buyer's forecast goes to its slices in matching order; the seller's
- * slice of a trade carries the same MW as the buyer's slice of it; what is left is `E/rem`.
+ * R-REORDER-1/2: slices, into the window's `kw`. A buyer's forecast goes to its slices in
+ * matching order; the seller's slice of a trade carries the same MW as the buyer's slice of it;
+ * what is left is `E/rem` (a value the entry does not have makes the remainder NaN there).
  */
 function sliceForecasts(
   entries: ReadonlyArray<MolEntry>,
+  window: MolWindow,
   index: TradeIndex,
-  firstIndex: number,
-  width: number,
 ): Slices {
-  const { rows, count, buyStart, buyTrades, sellStart, sellTrades, quantityKw } = index;
-  const sliceKw = new Float64Array(count * width);
-  const remainderKw = new Float64Array(rows * width);
+  const { rows, width, firstIndex, kw, capacityKw, partial } = window;
+  const { buyStart, buyTrades, sellStart, sellTrades, quantityKw } = index;
+  const remainders = rows * width;
+  const sliceBase = 2 * rows * width;
   const remainderCapacityKw = new Float64Array(rows);
   const hasRemainder = new Uint8Array(rows);
   for (let row = 0; row < rows; row += 1) {
@@ -256,57 +424,61 @@ function sliceForecasts(
     const to = buyStart[row + 1]!;
     const sold = sellStart[row + 1]! - sellStart[row]!;
     if (from === to && sold === 0) continue;
-    const entry = entries[row]!;
-    const forecast = entry.forecastKw;
-    const base = row * width;
-    // A missing forecast value reads as NaN here, as `undefined` arithmetic does.
-    for (let i = 0; i < width; i += 1) remainderKw[base + i] = forecast[firstIndex + i]!;
+    const base = remainders + row * width;
+    if (partial?.[row]) {
+      const forecast = entries[row]!.forecastKw;
+      for (let i = 0; i < width; i += 1) kw[base + i] = forecast[firstIndex + i]!;
+    } else for (let i = 0; i < width; i += 1) kw[base + i] = kw[row * width + i]!;
     if (from === to) continue;
     let traded = 0;
     for (let at = from; at < to; at += 1) {
       const k = buyTrades[at]!;
       const q = quantityKw[k]!;
       traded += q;
+      const slice = sliceBase + k * width;
       for (let i = 0; i < width; i += 1) {
-        const take = Math.min(remainderKw[base + i]!, q);
-        remainderKw[base + i] = remainderKw[base + i]! - take;
-        sliceKw[k * width + i] = take;
+        const take = Math.min(kw[base + i]!, q);
+        kw[base + i] = kw[base + i]! - take;
+        kw[slice + i] = take;
       }
     }
-    remainderCapacityKw[row] = entry.capacityKw - traded;
+    remainderCapacityKw[row] = capacityKw[row]! - traded;
   }
   // Sellers after every buyer: a seller's remainder is its forecast less the slices it gives.
   for (let row = 0; row < rows; row += 1) {
     const from = sellStart[row]!;
     const to = sellStart[row + 1]!;
     if (from === to) continue;
-    const base = row * width;
+    const base = remainders + row * width;
     let traded = 0;
     for (let at = from; at < to; at += 1) {
       const k = sellTrades[at]!;
       traded += quantityKw[k]!;
-      for (let i = 0; i < width; i += 1)
-        remainderKw[base + i] = Math.max(0, remainderKw[base + i]! - sliceKw[k * width + i]!);
+      const slice = sliceBase + k * width;
+      for (let i = 0; i < width; i += 1) kw[base + i] = Math.max(0, kw[base + i]! - kw[slice + i]!);
     }
-    remainderCapacityKw[row] = entries[row]!.capacityKw - traded;
+    remainderCapacityKw[row] = capacityKw[row]! - traded;
   }
   // D-5: `E/rem` is omitted when its capacity is 0 and it carries no forecast in the window.
   for (let row = 0; row < rows; row += 1) {
     if (buyStart[row] === buyStart[row + 1] && sellStart[row] === sellStart[row + 1]) continue;
     let keep = !(remainderCapacityKw[row]! <= 0);
-    for (let i = 0; i < width && !keep; i += 1) keep = !(remainderKw[row * width + i]! <= 0);
+    const base = remainders + row * width;
+    for (let i = 0; i < width && !keep; i += 1) keep = !(kw[base + i]! <= 0);
     if (keep) hasRemainder[row] = 1;
   }
-  return { sliceKw, remainderKw, remainderCapacityKw, hasRemainder };
+  return { remainderCapacityKw, hasRemainder };
 }
 
 /**
  * The re-ordered lines, each encoded as `row` (untraded), `rows + row` (remainder),
  * `2 * rows + k` (the buyer's slice of trade k, at the seller's position) or
- * `2 * rows + count + k` (the seller's slice, at the buyer's position).
+ * `2 * rows + count + k` (the seller's slice, at the buyer's position), with where the line's
+ * forecasts start in the window's `kw`.
  */
 interface LineOrder {
-  order: Int32Array;
+  code: Int32Array;
+  at: Int32Array;
   lineCount: number;
   /** The line of each untraded row, -1 for a traded one. */
   untradedLine: Int32Array;
@@ -317,161 +489,92 @@ interface LineOrder {
  * sellers' original order (then matching order); a seller emits the buyers' slices by the
  * buyers' original order (then matching order), then its remainder; others stay as they are.
  */
-function newOrder(
-  entries: ReadonlyArray<MolEntry>,
-  index: TradeIndex,
-  hasRemainder: Uint8Array,
-): LineOrder {
-  const { rows, count, buyStart, buyTrades, sellStart, sellTrades, buyerRow, sellerRow } = index;
-  const order = new Int32Array(rows + 2 * count);
+function newOrder(window: MolWindow, index: TradeIndex, hasRemainder: Uint8Array): LineOrder {
+  const { rows, width, curtailmentOrder } = window;
+  const { count, buyStart, buyTrades, sellStart, sellTrades, buyerRow, sellerRow } = index;
+  const code = new Int32Array(rows + 2 * count);
+  const at = new Int32Array(rows + 2 * count);
   let lineCount = 0;
   const untradedLine = new Int32Array(rows).fill(-1);
+  const slices = 2 * rows;
   for (let row = 0; row < rows; row += 1) {
     const buyFrom = buyStart[row]!;
     const buyTo = buyStart[row + 1]!;
     const sellFrom = sellStart[row]!;
     const sellTo = sellStart[row + 1]!;
     if (buyFrom < buyTo) {
-      if (hasRemainder[row]) order[lineCount++] = rows + row;
-      sortByCounterparty(buyTrades, buyFrom, buyTo, sellerRow, entries);
-      for (let at = buyFrom; at < buyTo; at += 1)
-        order[lineCount++] = 2 * rows + count + buyTrades[at]!;
+      if (hasRemainder[row]) {
+        at[lineCount] = (rows + row) * width;
+        code[lineCount++] = rows + row;
+      }
+      sortByCounterparty(buyTrades, buyFrom, buyTo, sellerRow, curtailmentOrder);
+      for (let i = buyFrom; i < buyTo; i += 1) {
+        const k = buyTrades[i]!;
+        at[lineCount] = (slices + k) * width;
+        code[lineCount++] = slices + count + k;
+      }
     } else if (sellFrom < sellTo) {
-      sortByCounterparty(sellTrades, sellFrom, sellTo, buyerRow, entries);
-      for (let at = sellFrom; at < sellTo; at += 1) order[lineCount++] = 2 * rows + sellTrades[at]!;
-      if (hasRemainder[row]) order[lineCount++] = rows + row;
+      sortByCounterparty(sellTrades, sellFrom, sellTo, buyerRow, curtailmentOrder);
+      for (let i = sellFrom; i < sellTo; i += 1) {
+        const k = sellTrades[i]!;
+        at[lineCount] = (slices + k) * width;
+        code[lineCount++] = slices + k;
+      }
+      if (hasRemainder[row]) {
+        at[lineCount] = (rows + row) * width;
+        code[lineCount++] = rows + row;
+      }
     } else {
       untradedLine[row] = lineCount;
-      order[lineCount++] = row;
+      at[lineCount] = row * width;
+      code[lineCount++] = row;
     }
   }
-  return { order, lineCount, untradedLine };
-}
-
-/** The forecast of line `code` (see {@link LineOrder}) in SP `sp` of the window. */
-function lineForecast(
-  entries: ReadonlyArray<MolEntry>,
-  index: TradeIndex,
-  slices: Slices,
-  code: number,
-  sp: number,
-  firstIndex: number,
-  width: number,
-): number | undefined {
-  const { rows, count } = index;
-  if (sp >= width) return undefined;
-  if (code < rows) return entries[code]!.forecastKw[firstIndex + sp];
-  if (code < 2 * rows) return slices.remainderKw[(code - rows) * width + sp];
-  const k = code < 2 * rows + count ? code - 2 * rows : code - 2 * rows - count;
-  return slices.sliceKw[k * width + sp];
+  return { code, at, lineCount, untradedLine };
 }
 
 /** R-REORDER-4: recalculated curtailment on the new MOL (the R-ALLOC walk over the lines in order). */
 function recalculate(
-  entries: ReadonlyArray<MolEntry>,
-  index: TradeIndex,
-  slices: Slices,
+  window: MolWindow,
   order: LineOrder,
   requiredKw: ReadonlyArray<number>,
-  firstIndex: number,
-  width: number,
 ): Float64Array {
-  const codes = order.order;
-  return walkAllocation(requiredKw, inOrder(order.lineCount), order.lineCount, (line, sp) =>
-    lineForecast(entries, index, slices, codes[line]!, sp, firstIndex, width),
-  ).curtailedKw;
+  const { lineCount, at } = order;
+  return walkAllocation(requiredKw, {
+    count: lineCount,
+    forecastKw: window.kw,
+    width: window.width,
+    at,
+  }).curtailedKw;
 }
 
 /** R-REORDER-5: every entry in no trade is curtailed exactly as before re-ordering. */
 function checkNeutrality(
   mol: Mol,
+  window: MolWindow,
   order: LineOrder,
   after: Float64Array,
   requiredKw: ReadonlyArray<number>,
-  firstIndex: number,
-  width: number,
 ): void {
-  const entries = mol.entries;
+  const { rows, width, firstIndex, kw, curtailmentOrder } = window;
   const spans = requiredKw.length;
   const before = walkAllocation(
     requiredKw,
-    walkOrder(entries),
-    entries.length,
-    (row, sp) => entries[row]!.forecastKw[firstIndex + sp],
+    { count: rows, forecastKw: kw, width },
+    walkOrder(curtailmentOrder),
   ).curtailedKw;
   const compared = Math.min(width, spans);
-  for (let row = 0; row < entries.length; row += 1) {
-    const at = order.untradedLine[row]!;
-    if (at < 0) continue;
+  for (let row = 0; row < rows; row += 1) {
+    const line = order.untradedLine[row]!;
+    if (line < 0) continue;
     for (let i = 0; i < compared; i += 1)
-      if (after[at * spans + i] !== before[row * spans + i])
+      if (after[line * spans + i] !== before[row * spans + i])
         throw new NeutralityViolationError(
           mol.constraintId,
-          entries[row]!.entryId,
+          mol.entries[row]!.entryId,
           firstIndex + i + 1,
         );
   }
-}
-
-/** The lines of the re-ordered MOL, each built once in its final position. */
-function lines(
-  entries: ReadonlyArray<MolEntry>,
-  index: TradeIndex,
-  slices: Slices,
-  { order, lineCount }: LineOrder,
-  after: Float64Array,
-  spans: number,
-  firstIndex: number,
-  endIndex: number,
-): MeritOrderLine[] {
-  const { rows, count, buyerRow, sellerRow, quantityKw, tradeIds } = index;
-  const width = Math.max(0, endIndex - firstIndex);
-  const out: MeritOrderLine[] = [];
-  for (let l = 0; l < lineCount; l += 1) {
-    const code = order[l]!;
-    const curtailmentKw = copyOf(after, l * spans, spans);
-    if (code < rows) {
-      const entry = entries[code]!;
-      out.push({
-        curtailmentOrder: l + 1,
-        entryId: entry.entryId,
-        parentEntryId: entry.entryId,
-        resourceId: entry.resourceId,
-        capacityKw: entry.capacityKw,
-        forecastKw: entry.forecastKw.slice(firstIndex, endIndex),
-        curtailmentKw,
-      });
-    } else if (code < 2 * rows) {
-      const row = code - rows;
-      const entry = entries[row]!;
-      out.push({
-        curtailmentOrder: l + 1,
-        entryId: `${entry.entryId}/rem`,
-        parentEntryId: entry.entryId,
-        resourceId: entry.resourceId,
-        capacityKw: Math.max(0, slices.remainderCapacityKw[row]!),
-        forecastKw: copyOf(slices.remainderKw, row * width, width),
-        curtailmentKw,
-      });
-    } else {
-      const buyerSlice = code < 2 * rows + count;
-      const k = buyerSlice ? code - 2 * rows : code - 2 * rows - count;
-      const tradeId = tradeIds[k]!;
-      const entry = entries[buyerSlice ? buyerRow[k]! : sellerRow[k]!]!;
-      const line: MeritOrderLine = {
-        curtailmentOrder: l + 1,
-        entryId: `${entry.entryId}/${tradeId}`,
-        parentEntryId: entry.entryId,
-        resourceId: entry.resourceId,
-        capacityKw: quantityKw[k]!,
-        forecastKw: copyOf(slices.sliceKw, k * width, width),
-        curtailmentKw,
-      };
-      if (tradeId) line.tradeId = tradeId;
-      out.push(line);
-    }
-  }
-  return out;
 }
 
 /**
@@ -483,15 +586,15 @@ function sortByCounterparty(
   from: number,
   to: number,
   counterpartyRow: Int32Array,
-  entries: ReadonlyArray<MolEntry>,
+  curtailmentOrder: Float64Array,
 ): void {
   for (let i = from + 1; i < to; i += 1) {
     const k = list[i]!;
-    const order = entries[counterpartyRow[k]!]!.curtailmentOrder;
+    const order = curtailmentOrder[counterpartyRow[k]!]!;
     let j = i - 1;
     while (j >= from) {
       const other = list[j]!;
-      if (!((entries[counterpartyRow[other]!]!.curtailmentOrder - order || other - k) > 0)) break;
+      if (!((curtailmentOrder[counterpartyRow[other]!]! - order || other - k) > 0)) break;
       list[j + 1] = other;
       j -= 1;
     }

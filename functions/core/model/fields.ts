@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { localMidnight, parseInstant } from "./settlement-periods";
 import { hasAtMostDecimals, MAX_GBP, MAX_MW } from "./units";
 

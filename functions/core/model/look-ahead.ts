@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type FieldProblem, LookAheadInvalidError } from "../errors";
 import { calendarDate, clientId, instant, mwNumber } from "./fields";
 import {

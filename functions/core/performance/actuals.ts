@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { ConflictError, DomainError, type FieldProblem } from "../errors";
 import { calendarDate, clientId, mwNumber } from "../model/fields";
 import { mwToW } from "../model/watts";

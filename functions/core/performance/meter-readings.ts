@@ -2,7 +2,7 @@ import { hash } from "node:crypto";
 import { Readable } from "node:stream";
 import { parse as parseCsvStream } from "csv-parse";
 import { parse as parseCsv } from "csv-parse/sync";
-import { z } from "zod";
+import * as z from "zod";
 import { DomainError, type FieldProblem } from "../errors";
 import { meterDeadlineMs } from "../model/calendar";
 import { calendarDate, clientId } from "../model/fields";

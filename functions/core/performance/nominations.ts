@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { PostTradeConfig } from "../config/post-trade-config";
 import { ConflictError, DomainError, type FieldProblem, NotFoundError } from "../errors";
 import { addDays, localTimeOnDay } from "../model/calendar";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type MarketConfig, marketConfigOf } from "../config/market-config";
 import { DomainError, type FieldProblem } from "../errors";
 import { calendarDate, clientId, gbpPrice, instant, mwNumber } from "../model/fields";

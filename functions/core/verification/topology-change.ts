@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { DomainError, type FieldProblem } from "../errors";
 import { calendarDate, clientId, instant, mwNumber } from "../model/fields";
 import { type LookAhead, type MolEntry, MolEntryBodySchema } from "../model/look-ahead";

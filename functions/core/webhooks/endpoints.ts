@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Actor } from "../access/roles";
 import { ConflictError, DomainError, NotFoundError } from "../errors";
 import { EVENT_TYPES, type EventType, platformEvent } from "../events/platform-event";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EVENT_TYPES } from "../events/platform-event";
 import type { OutboxRecord } from "../ports";
 

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { cycleExecutionEnded } from "../../core/use-cases/cycle-outcome";
 import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { DomainError } from "../../core/errors";
 import { validationProblem } from "../../core/problem";
 

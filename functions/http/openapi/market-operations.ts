@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LookAheadSchema } from "../../core/model/look-ahead";
 import { OrderAmendmentSchema, OrderRequestSchema } from "../../core/orders/order";
 import {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ActualsBodySchema } from "../../core/performance/actuals";
 import { METER_CSV_HEADER, MeterReadingsBodySchema } from "../../core/performance/meter-readings";
 import { NominationBodySchema } from "../../core/performance/nominations";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ZodOpenApiOperationObject, ZodOpenApiPathItemObject } from "zod-openapi";
 import { EndpointRequestSchema } from "../../core/webhooks/endpoints";
 import { PROBLEM_CONTENT_TYPE } from "../problem";

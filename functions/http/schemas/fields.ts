@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ACTOR_ROLES } from "../../core/access/roles";
 import { parseInstant } from "../../core/model/settlement-periods";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { calendarDate, clientId } from "../../core/model/fields";
 import { limitParameter, nextTokenParameter } from "./fields";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CLAIM_SECRET_PATTERN } from "../../core/access/api-key";
 import { PARTICIPANT_DECISIONS, PARTICIPANT_STATUSES } from "../../core/access/participant";
 import { limitParameter, nextTokenParameter, platformId, text } from "./fields";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { financialYearBounds, isMonth } from "../../core/model/calendar";
 import { calendarDate, clientId } from "../../core/model/fields";
 import { limitParameter, nextTokenParameter, platformId } from "./fields";

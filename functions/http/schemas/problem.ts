@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** RFC 9457 problem details as the API sends them (api.md, Conventions). */
 export const ProblemSchema = z

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { KEY_ID_PATTERN } from "../../core/access/api-key";
 import { ROLES } from "../../core/access/roles";
 import {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EVENT_TYPES } from "../../core/events/platform-event";
 import { calendarDate, clientId } from "../../core/model/fields";
 import { instantString, limitParameter, nextTokenParameter } from "./fields";
