@@ -264,13 +264,40 @@ describe("ANM keys bound to a scheme", () => {
         `/anm/merit-order?anmSchemeId=${scheme}&deliveryDate=${DAY_V1}&constraintId=C1`,
       ],
       GetScheme: (scheme) => ["GET", `/schemes/${scheme}`],
+      PostActuals: (scheme) => [
+        "POST",
+        "/anm/actuals",
+        {
+          actualsId: "act-x",
+          anmSchemeId: scheme,
+          deliveryDate: "2027-06-01",
+          constraints: [{ constraintId: "C1", requiredCurtailmentMw: [] }],
+        },
+      ],
+      GetActuals: (scheme) => ["GET", `/anm/actuals?anmSchemeId=${scheme}&deliveryDate=${DAY_V1}`],
     };
-    // Every route an ANM key may call that names a scheme has a row (GET /whoami and GET /schemes
-    // name none; GET /schemes lists only the key's scheme, checked above).
+    // Every route an ANM key may call that names a scheme has a row. GET /whoami and GET /schemes
+    // name none (GET /schemes lists only the key's scheme, checked above); the webhook routes
+    // and GET /merit-order-instructions act for the key's own scheme (its endpoint owner,
+    // D-161); GET /curtailment-index names entries, not schemes.
+    const noScheme = [
+      "GetWhoAmI",
+      "ListSchemes",
+      "PutWebhookEndpoint",
+      "GetWebhookEndpoint",
+      "DeleteWebhookEndpoint",
+      "RotateWebhookSecret",
+      "TestWebhookEndpoint",
+      "ListWebhookDeliveries",
+      "GetWebhookDelivery",
+      "RetryWebhookDelivery",
+      "ListMeritOrderInstructions",
+      "GetCurtailmentIndex",
+    ];
     const anmRoutes = ROUTES.filter(
       (r) => r.roles !== "none" && (r.roles as readonly string[]).includes("anm"),
     ).map((r) => r.id);
-    expect(anmRoutes.filter((id) => !["GetWhoAmI", "ListSchemes"].includes(id)).sort()).toEqual(
+    expect(anmRoutes.filter((id) => !noScheme.includes(id)).sort()).toEqual(
       Object.keys(requests).sort(),
     );
     for (const [route, build] of Object.entries(requests)) {
@@ -287,8 +314,10 @@ describe("ANM keys bound to a scheme", () => {
         ...(b2 === undefined ? {} : { body: b2 }),
       });
       // The unknown scheme answers the bootstrap key 404 too, except a look-ahead, which an
-      // unregistered scheme may send (it runs on the defaults).
-      if (route !== "PostLookAhead") expect(unknown.status, route).toBe(404);
+      // unregistered scheme may send (it runs on the defaults), and actuals, which are checked
+      // against the day's published day-ahead (422 ACTUALS_INVALID without one).
+      if (route !== "PostLookAhead" && route !== "PostActuals")
+        expect(unknown.status, route).toBe(404);
     }
     // Nothing of scheme B was started by the refused look-ahead.
     const day = await local.api.expect(200, "GET", "/cycles?deliveryDate=2027-06-23", {

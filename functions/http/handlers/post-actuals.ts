@@ -1,3 +1,4 @@
+import { assertSchemeAccess } from "../../core/access/scheme-access";
 import { ActualsBodySchema } from "../../core/performance/actuals";
 import { submitActuals } from "../../core/use-cases/post-trade-inputs";
 import { deps } from "../../runtime/deps";
@@ -16,7 +17,10 @@ export const handler = httpHandler(async (event, context) => {
   const receivedAtMs = deps.clock.nowMs();
   return idempotent(async () => {
     const body = parseBody(event, ActualsBodySchema);
-    const { answer } = await submitActuals(deps, callerOf(event), body, receivedAtMs);
+    const caller = callerOf(event);
+    // D-195: another scheme than the ANM key's is 404, exactly as an unknown scheme.
+    assertSchemeAccess(caller, body.anmSchemeId);
+    const { answer } = await submitActuals(deps, caller, body, receivedAtMs);
     return json(202, answer);
   })(event, context);
 });

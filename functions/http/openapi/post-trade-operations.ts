@@ -70,7 +70,7 @@ export const POST_TRADE_OPERATIONS = {
       availablePower: [{ entryId: "G5-A", availableMw: perSp(() => 3) }],
     }),
     responses: ok("Accepted (or the first receipt of the same post).", ActualsReceiptSchema, "202"),
-    errors: ["ACTUALS_INVALID", "ACTUALS_CONFLICT", "DELIVERY_DAY_NOT_ENDED"],
+    errors: ["ACTUALS_INVALID", "ACTUALS_CONFLICT", "DELIVERY_DAY_NOT_ENDED", "NOT_FOUND"],
   },
   GetActuals: {
     summary: "The ANM actuals held for a scheme-day, each item with the post it came from",
