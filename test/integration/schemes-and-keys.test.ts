@@ -264,13 +264,22 @@ describe("ANM keys bound to a scheme", () => {
         `/anm/merit-order?anmSchemeId=${scheme}&deliveryDate=${DAY_V1}&constraintId=C1`,
       ],
       GetScheme: (scheme) => ["GET", `/schemes/${scheme}`],
+      ListMeritOrderInstructions: (scheme) => [
+        "GET",
+        `/merit-order-instructions?deliveryDate=${DAY_V1}&constraintId=C1&anmSchemeId=${scheme}`,
+      ],
     };
     // Every route an ANM key may call that names a scheme has a row (GET /whoami and GET /schemes
-    // name none; GET /schemes lists only the key's scheme, checked above).
+    // name none; GET /schemes lists only the key's scheme, checked above; the webhook endpoint
+    // routes act on the key's own endpoint, whose owner is its scheme, D-161).
+    const noScheme = ["GetWhoAmI", "ListSchemes"];
     const anmRoutes = ROUTES.filter(
-      (r) => r.roles !== "none" && (r.roles as readonly string[]).includes("anm"),
+      (r) =>
+        r.roles !== "none" &&
+        (r.roles as readonly string[]).includes("anm") &&
+        !r.path.startsWith("/webhook-"),
     ).map((r) => r.id);
-    expect(anmRoutes.filter((id) => !["GetWhoAmI", "ListSchemes"].includes(id)).sort()).toEqual(
+    expect(anmRoutes.filter((id) => !noScheme.includes(id)).sort()).toEqual(
       Object.keys(requests).sort(),
     );
     for (const [route, build] of Object.entries(requests)) {
