@@ -7,6 +7,8 @@
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
   MALFORMED_JSON: 400,
   VALIDATION_FAILED: 400,
+  /** The gateway's own answer to a malformed request (D-144); no handler throws it. */
+  BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

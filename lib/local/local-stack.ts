@@ -46,7 +46,7 @@ import { type ObjectRoute, objectRoute } from "./object-route";
 import { liveCycleIds } from "./resume";
 import { type LocalAlert, LocalTopics } from "./sns-endpoint";
 import { LocalStepFunctions } from "./step-functions/api";
-import type { Execution } from "./step-functions/registry";
+import type { Execution, RegistryClock } from "./step-functions/registry";
 import { LocalStreamRunner, type StreamRunnerOptions } from "./stream-runner";
 import { LocalTimer, type TimerRunnerOptions } from "./timer-runner";
 
@@ -267,10 +267,13 @@ async function handlersDeps(root: string) {
  * The platform clock (D-199): the real time plus a constant offset, installed as the one clock
  * every handler reads; the local Step Functions endpoint reads the same one. Returns it.
  */
-async function installClock(root: string, offsetMs: number): Promise<{ nowMs(): number }> {
+async function installClock(
+  root: string,
+  offsetMs: number,
+): Promise<{ nowMs(): number; offsetMs(): number }> {
   if (!Number.isSafeInteger(offsetMs)) throw new Error(`invalid clock offset ${offsetMs}`);
   const { clockSource } = await handlersDeps(root);
-  const clock = { nowMs: () => Date.now() + offsetMs };
+  const clock = { nowMs: () => Date.now() + offsetMs, offsetMs: () => offsetMs };
   clockSource.current = clock;
   return clock;
 }
@@ -298,7 +301,7 @@ async function startWorkflows(
   root: string,
   plan: LocalPlan,
   options: LocalStackOptions,
-  clock: { nowMs(): number },
+  clock: RegistryClock,
 ): Promise<{ sfn: LocalStepFunctions; endpoint: string; arns: Record<string, string> }> {
   const machines = [];
   for (const workflow of plan.workflows) {

@@ -183,6 +183,21 @@ describe("the documented refusals no other HTTP test provokes", () => {
       body: { decision: "suspend" },
       headers: { "idempotency-key": `dec-${process.pid}` },
     });
+    // A rejected participant's key cannot be re-issued (D-198).
+    const rejected = await local.api.expect(201, "POST", "/registrations", {
+      body: registration("COVX"),
+    });
+    await local.api.expect(200, "POST", `/participants/${rejected.participantId}/decision`, {
+      key: operator,
+      body: { decision: "reject", reason: "test of a refused re-issue" },
+    });
+    await refused(
+      409,
+      "DECISION_NOT_ALLOWED",
+      "POST",
+      `/participants/${rejected.participantId}/key-reissues`,
+      { key: operator, body: {} },
+    );
     await refused(404, "NOT_FOUND", "POST", "/participants/par-0000000000000000/decision", {
       key: operator,
       body: { decision: "approve" },

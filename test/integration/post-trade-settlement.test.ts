@@ -416,6 +416,39 @@ describe("the post-trade worked example through the API, against simulate --post
     },
   );
 
+  it("shows an ANM key bound to a scheme that scheme's index rows only (D-231)", async () => {
+    const all = await local.api.expect(200, "GET", "/curtailment-index?financialYear=2027-28", {
+      key: local.stack.keys.operator,
+    });
+    const schemes = new Set((all.items as Item[]).map((r) => r.anmSchemeId));
+    expect(schemes.size).toBeGreaterThan(1);
+    const boot = await local.api.expect(200, "GET", "/curtailment-index?financialYear=2027-28", {
+      key: local.stack.keys.anm,
+    });
+    expect(boot.items).toHaveLength(all.items.length);
+    const w = worlds[0]!;
+    await local.api.expect(201, "PUT", `/schemes/${w.scheme}`, {
+      key: local.stack.keys.operator,
+      body: { name: `Scheme ${w.scheme}`, effectiveFrom: "2028-01-01", config: {} },
+    });
+    const bound = await local.api.expect(201, "POST", `/schemes/${w.scheme}/anm-keys`, {
+      key: local.stack.keys.operator,
+      body: { name: "bound ANM" },
+    });
+    const own = await local.api.expect(200, "GET", "/curtailment-index?financialYear=2027-28", {
+      key: bound.apiKey,
+    });
+    expect(own.items.length).toBeGreaterThan(0);
+    expect(own.items).toEqual(
+      (all.items as Item[])
+        .filter((r) => r.anmSchemeId === w.scheme)
+        .map((r) => ({
+          ...r,
+          asOf: expect.any(String),
+        })),
+    );
+  });
+
   it("shows each seller its baselines and readings, and none of another's", async () => {
     const w = worlds[0]!;
     const g5 = w.traders.get("g5")!;

@@ -275,27 +275,21 @@ describe("ANM keys bound to a scheme", () => {
         },
       ],
       GetActuals: (scheme) => ["GET", `/anm/actuals?anmSchemeId=${scheme}&deliveryDate=${DAY_V1}`],
+      ListMeritOrderInstructions: (scheme) => [
+        "GET",
+        `/merit-order-instructions?deliveryDate=${DAY_V1}&constraintId=C1&anmSchemeId=${scheme}`,
+      ],
     };
-    // Every route an ANM key may call that names a scheme has a row. GET /whoami and GET /schemes
-    // name none (GET /schemes lists only the key's scheme, checked above); the webhook routes
-    // and GET /merit-order-instructions act for the key's own scheme (its endpoint owner,
-    // D-161); GET /curtailment-index names entries, not schemes.
-    const noScheme = [
-      "GetWhoAmI",
-      "ListSchemes",
-      "PutWebhookEndpoint",
-      "GetWebhookEndpoint",
-      "DeleteWebhookEndpoint",
-      "RotateWebhookSecret",
-      "TestWebhookEndpoint",
-      "ListWebhookDeliveries",
-      "GetWebhookDelivery",
-      "RetryWebhookDelivery",
-      "ListMeritOrderInstructions",
-      "GetCurtailmentIndex",
-    ];
+    // Every route an ANM key may call that names a scheme has a row (GET /whoami and GET /schemes
+    // name none; GET /schemes lists only the key's scheme, checked above; the webhook endpoint
+    // routes act on the key's own endpoint, whose owner is its scheme, D-161; GET
+    // /curtailment-index names entries, not schemes).
+    const noScheme = ["GetWhoAmI", "ListSchemes", "GetCurtailmentIndex"];
     const anmRoutes = ROUTES.filter(
-      (r) => r.roles !== "none" && (r.roles as readonly string[]).includes("anm"),
+      (r) =>
+        r.roles !== "none" &&
+        (r.roles as readonly string[]).includes("anm") &&
+        !r.path.startsWith("/webhook-"),
     ).map((r) => r.id);
     expect(anmRoutes.filter((id) => !noScheme.includes(id)).sort()).toEqual(
       Object.keys(requests).sort(),

@@ -143,6 +143,12 @@ describe("bad bodies at every webhook write route", () => {
     "%s: ≥ 10,000 generated bodies, never a 5xx, every 400 names its fields, nothing stored from a refused body",
     async (id) => {
       const target = targets.find((t) => t.id === id)!;
+      // The previous route's accepted bodies may have left the endpoint disabled (a generated
+      // PUT with `enabled: false`), which the test and retry writes refuse (D-168): enable it.
+      await local.api.expect(200, "PUT", "/webhook-endpoint", {
+        key: owner.apiKey,
+        body: { url: receivers.url("/fuzz"), enabled: true },
+      });
       const before = await tableItems(local.stack.tableName);
       let accepted = 0;
       const statuses = new Map<string, number>();

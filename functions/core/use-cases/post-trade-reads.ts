@@ -1,4 +1,5 @@
 import type { Caller } from "../access/roles";
+import { mayActForScheme } from "../access/scheme-access";
 import {
   curtailmentIndexRows,
   type DayCurtailment,
@@ -233,7 +234,10 @@ export async function curtailmentIndex(
   const last = bounds.to < today ? bounds.to : today;
   const dates: string[] = [];
   for (let d = bounds.from; d <= last; d = addDays(d, 1)) dates.push(d);
-  const keys = await publishedSchemeDays(ports, dates);
+  // D-195: an ANM key bound to a scheme reads that scheme's entries only (D-231).
+  const keys = (await publishedSchemeDays(ports, dates)).filter(
+    (k) => caller.role !== "anm" || mayActForScheme(caller, k.anmSchemeId),
+  );
   const held = await ports.ledger.days(keys);
   const contributions: DayCurtailment[] = [];
   for (const key of keys) {

@@ -55,15 +55,21 @@ export async function listInstructions(
 ): Promise<Page<ReturnType<typeof instructionItems>[number]>> {
   const own =
     caller.role === "participant" ? await ownEntries(ports, caller.principalId) : undefined;
-  const schemes = query.anmSchemeId
-    ? [query.anmSchemeId]
-    : own
-      ? [...own.keys()]
-      : [
-          ...new Set(
-            (await ports.cycles.cyclesOfDay(query.deliveryDate)).map((c) => c.anmSchemeId),
-          ),
-        ];
+  // An ANM key bound to a scheme acts for that scheme only (D-195): another scheme is unknown.
+  const bound = caller.role === "anm" ? caller.anmSchemeId : undefined;
+  if (bound !== undefined && query.anmSchemeId !== undefined && query.anmSchemeId !== bound)
+    throw new NotFoundError("The merit order");
+  const schemes = bound
+    ? [bound]
+    : query.anmSchemeId
+      ? [query.anmSchemeId]
+      : own
+        ? [...own.keys()]
+        : [
+            ...new Set(
+              (await ports.cycles.cyclesOfDay(query.deliveryDate)).map((c) => c.anmSchemeId),
+            ),
+          ];
   const versions: PublishedMeritOrder[] = [];
   for (const scheme of schemes.sort()) {
     const mol =

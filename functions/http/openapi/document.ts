@@ -41,7 +41,10 @@ export function genericErrorCodes(route: Route, contract: RouteContract): string
       .add("PAYLOAD_TOO_LARGE")
       .add("UNSUPPORTED_MEDIA_TYPE");
   if (params.query !== undefined) codes.add("VALIDATION_FAILED");
-  if (params.path !== undefined) codes.add("NOT_FOUND");
+  // A PUT to a path creates or replaces what it names: never unknown.
+  if (params.path !== undefined && route.method !== "PUT") codes.add("NOT_FOUND");
+  // The gateway's malformed request (bad %-encoding, reserved names, D-144), on any route.
+  codes.add("BAD_REQUEST");
   const header = params.header as { shape?: Record<string, unknown> } | undefined;
   if (header?.shape !== undefined && "idempotency-key" in header.shape)
     codes.add("IDEMPOTENCY_KEY_REUSED").add("IDEMPOTENCY_IN_PROGRESS");

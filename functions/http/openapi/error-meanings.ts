@@ -4,6 +4,8 @@
  * without a meaning here fails the document test.
  */
 export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
+  BAD_REQUEST:
+    "the request itself is malformed: a path that is not valid %-encoding, or a reserved header or query name (D-144); nothing was read",
   MALFORMED_JSON: "the body is missing, empty or not JSON (`errors[0].path` is `body`)",
   VALIDATION_FAILED:
     "a field, path or query parameter is invalid or unknown; one `errors[]` item per field, its `path` naming the field",

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { ZodOpenApiOperationObject, ZodOpenApiPathItemObject } from "zod-openapi";
+import type { ZodOpenApiPathItemObject } from "zod-openapi";
 import { EndpointRequestSchema } from "../../core/webhooks/endpoints";
 import { PROBLEM_CONTENT_TYPE } from "../problem";
 import { listOf } from "../schemas/market";
@@ -21,8 +21,9 @@ import {
   SecretRotationSchema,
   TestDeliverySchema,
 } from "../schemas/webhooks";
+import type { RouteContract } from "./operations";
 
-type Contract = Omit<ZodOpenApiOperationObject, "operationId" | "security">;
+type Contract = RouteContract;
 
 const ok = (description: string, schema: z.ZodType, status = "200") => ({
   [status]: { description, content: { "application/json": { schema } } },
@@ -76,6 +77,7 @@ export const WEBHOOK_OPERATIONS = {
         "WEBHOOK_URL_NOT_ALLOWED: not https:// (locally also http://127.0.0.1:<port>, http://localhost:<port>), or its host resolves to a private, loopback, link-local or metadata address.",
       ),
     },
+    errors: ["WEBHOOK_URL_NOT_ALLOWED"],
   },
   GetWebhookEndpoint: {
     summary: "The caller's webhook endpoint (never its secret)",
@@ -84,12 +86,15 @@ export const WEBHOOK_OPERATIONS = {
       ...ok("The endpoint.", EndpointSchema),
       "404": problem("No endpoint (NOT_FOUND)."),
     },
+    // The caller has registered no endpoint.
+    errors: ["NOT_FOUND"],
   },
   DeleteWebhookEndpoint: {
     summary: "Delete the caller's endpoint; its pending deliveries become undeliverable",
     tags: TAG,
     requestParams: { header: idempotencyKey },
     responses: { "204": { description: "Deleted." }, "404": problem("No endpoint (NOT_FOUND).") },
+    errors: ["NOT_FOUND"],
   },
   RotateWebhookSecret: {
     summary: "A new signing secret; the previous one signs too for 24 h (R-NOTIFY-2)",
@@ -100,6 +105,7 @@ export const WEBHOOK_OPERATIONS = {
       ...ok("The new secret, shown once.", SecretRotationSchema, "201"),
       "404": problem("No endpoint (NOT_FOUND)."),
     },
+    errors: ["NOT_FOUND"],
   },
   TestWebhookEndpoint: {
     summary: "Send a webhook.test event (data {}) to the caller's endpoint",
@@ -114,6 +120,7 @@ export const WEBHOOK_OPERATIONS = {
       ),
       "409": problem("WEBHOOK_ENDPOINT_NOT_CONFIGURED: no enabled endpoint."),
     },
+    errors: ["WEBHOOK_ENDPOINT_NOT_CONFIGURED"],
   },
   ListWebhookDeliveries: {
     summary: "The caller's deliveries, newest first (R-NOTIFY-8)",
@@ -143,6 +150,7 @@ export const WEBHOOK_OPERATIONS = {
       "404": problem("Unknown, or another caller's (NOT_FOUND)."),
       "409": problem("WEBHOOK_ENDPOINT_NOT_CONFIGURED: no enabled endpoint."),
     },
+    errors: ["WEBHOOK_ENDPOINT_NOT_CONFIGURED"],
   },
   ListMeritOrderInstructions: {
     summary: "Each unit's curtailment per SP in a published MOL version (R-DISPATCH-2)",
@@ -156,6 +164,8 @@ export const WEBHOOK_OPERATIONS = {
       "400": problem("VALIDATION_FAILED: a query parameter."),
       "404": problem("No such published version (NOT_FOUND)."),
     },
+    // No such version, or (ANM, operator) no scheme with a cycle that day (D-172, D-195).
+    errors: ["NOT_FOUND"],
   },
 } satisfies Record<string, Contract>;
 

@@ -60,6 +60,12 @@ export type ExecutionEndListener = (execution: Execution) => void;
 /** The platform's clock as the local endpoint reads it (the one clock port; D-199). */
 export interface RegistryClock {
   nowMs(): number;
+  /**
+   * The platform's time minus the real time, exactly. Reading it as `nowMs() - Date.now()` would
+   * be off by a millisecond whenever the clock ticks between the two reads, and a history stamped
+   * that way could show a Wait ending 1 ms before its timestamp.
+   */
+  offsetMs(): number;
 }
 
 export class StateMachineRegistry {
@@ -76,7 +82,7 @@ export class StateMachineRegistry {
     machines: readonly LocalStateMachine[],
     private readonly region = LOCAL_REGION,
     private readonly account = LOCAL_ACCOUNT,
-    private readonly clock: RegistryClock = { nowMs: () => Date.now() },
+    private readonly clock: RegistryClock = { nowMs: () => Date.now(), offsetMs: () => 0 },
   ) {
     for (const machine of machines) {
       // Validates the definition once, up front, exactly as each run will.
@@ -173,7 +179,7 @@ export class StateMachineRegistry {
     const stateMachine = new StateMachine(machine.definition, {
       validationOptions: { checkArn: true },
     });
-    const offsetMs = () => this.clock.nowMs() - Date.now();
+    const offsetMs = () => this.clock.offsetMs();
     const run = stateMachine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: Object.fromEntries(
@@ -286,10 +292,17 @@ export function waitByClock(
 
 const realNow = Date.now;
 
+/**
+ * Node's timers may fire up to a millisecond before their delay by `Date.now()` (libuv counts from
+ * the loop's cached time), so the Wait is lent a time 1 ms behind the platform's: it then sleeps
+ * 1 ms longer and never ends before its timestamp, as a Step Functions Wait never does.
+ */
+const TIMER_EARLY_MS = 1;
+
 /** `Date.now()` reads the platform's time until the current synchronous run ends. */
 function lendPlatformTime(offset: number): void {
   if (Date.now !== realNow) return;
-  Date.now = () => realNow() + offset;
+  Date.now = () => realNow() + offset - TIMER_EARLY_MS;
   queueMicrotask(() => {
     Date.now = realNow;
   });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { keyIdOf, newKeyRecord } from "../../../functions/core/access/api-key";
-import { reissueParticipantKey } from "../../../functions/core/access/api-keys";
+import { reissueParticipantKey, rotateOwnKey } from "../../../functions/core/access/api-keys";
 import type { AssetRegistration } from "../../../functions/core/access/asset";
 import { authenticate } from "../../../functions/core/access/authenticate";
 import { claimApiKey } from "../../../functions/core/access/claim-api-key";
@@ -333,5 +333,18 @@ describe("authenticating a presented key (R-AUTH, D-22)", () => {
       status: "revoked",
     });
     expect(await authenticate(ports, key)).toEqual({ refused: reason });
+  });
+});
+
+describe("rotateOwnKey (D-198)", () => {
+  it("is 409 KEY_NOT_CURRENT when the key that asked is not the participant's own any more", async () => {
+    const ports = fakePorts();
+    const { participant } = await registerParticipant(ports, registration, ANONYMOUS);
+    const { participantId } = participant;
+    const caller = { role: "participant" as const, principalId: participantId, keyId: "key-gone" };
+    const actor: Actor = { role: "participant", principalId: participantId };
+    await expect(rotateOwnKey(ports, caller, actor)).rejects.toMatchObject({
+      code: "KEY_NOT_CURRENT",
+    });
   });
 });
