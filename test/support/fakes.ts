@@ -1,4 +1,4 @@
-import type { ApiKeyRecord } from "../../functions/core/access/api-key";
+import { type ApiKeyRecord, keyIdOf } from "../../functions/core/access/api-key";
 import type { Asset, AssetStatus, EntryClaimRecord } from "../../functions/core/access/asset";
 import type { AuditEntry, AuditRecord } from "../../functions/core/access/audit";
 import type { Participant, ParticipantStatus } from "../../functions/core/access/participant";
@@ -348,8 +348,8 @@ export class InMemoryParticipants implements ParticipantStore {
     if (stored === undefined) return undefined;
     if (stored.participant.status === "rejected")
       throw new DomainError("DECISION_NOT_ALLOWED", "The participant is rejected.");
-    if (stored.currentKeyHash !== undefined)
-      this.apiKeys.revokeHash(stored.currentKeyHash, input.at);
+    const previous = stored.currentKeyHash;
+    if (previous !== undefined) this.apiKeys.revokeHash(previous, input.at);
     stored.currentKeyHash = "none";
     stored.claimSecretHash = input.claimSecretHash;
     stored.claimSecretIssuedAt = input.at;
@@ -360,6 +360,8 @@ export class InMemoryParticipants implements ParticipantStore {
       action: "participant.api-key-reissued",
       actor: input.actor,
       at: input.at,
+      from: previous === undefined || previous === "none" ? "no key" : keyIdOf(previous),
+      to: "a new claim secret, the key not yet claimed",
     });
     return copy(stored.participant);
   }
