@@ -475,6 +475,28 @@ export async function startConsumerRunners(
   return runners;
 }
 
+/** The handler calls an event-driven runner has in flight; stopping waits for them. */
+function inFlightCalls(): Running & {
+  readonly stopped: boolean;
+  track(call: Promise<void>): void;
+} {
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  return {
+    get stopped() {
+      return stopped;
+    },
+    track(call) {
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+    },
+    stop: async () => {
+      stopped = true;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
 /**
  * D-134: an execution-status CONSUMER locally. The local Step Functions endpoint tells it when an
  * execution ends; for the row's machine and statuses it calls the handler with the event
@@ -492,10 +514,9 @@ function executionStatusRunner(
   const machineArn = stateMachineArns[trigger.workflow];
   if (machineArn === undefined)
     throw new Error(`${consumer.id}: the local stack does not run workflow ${trigger.workflow}`);
-  const inFlight = new Set<Promise<void>>();
-  let stopped = false;
+  const calls = inFlightCalls();
   sfn.onExecutionEnded((execution) => {
-    if (stopped || execution.stateMachineArn !== machineArn) return;
+    if (calls.stopped || execution.stateMachineArn !== machineArn) return;
     if (!(trigger.statuses as readonly string[]).includes(execution.status)) return;
     const call = Promise.resolve()
       .then(() =>
@@ -508,15 +529,9 @@ function executionStatusRunner(
             `${consumer.id}: handler failed (${error instanceof Error ? error.message : String(error)})`,
           ),
       );
-    inFlight.add(call);
-    void call.finally(() => inFlight.delete(call));
+    calls.track(call);
   });
-  return {
-    stop: async () => {
-      stopped = true;
-      await Promise.allSettled([...inFlight]);
-    },
-  };
+  return calls;
 }
 
 /**
@@ -533,11 +548,10 @@ function objectCreatedRunner(
   retryDelaysMs: readonly number[],
   log: (message: string) => void,
 ): Running {
-  const inFlight = new Set<Promise<void>>();
-  let stopped = false;
+  const calls = inFlightCalls();
   const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
   objects.onObjectCreated((created) => {
-    if (stopped || created.bucket !== bucketName) return;
+    if (calls.stopped || created.bucket !== bucketName) return;
     const event = objectCreatedEvent(created);
     const call = (async () => {
       for (let attempt = 0; ; attempt += 1) {
@@ -547,7 +561,7 @@ function objectCreatedRunner(
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           const delay = retryDelaysMs[attempt];
-          if (delay === undefined || stopped) {
+          if (delay === undefined || calls.stopped) {
             log(`${consumer.id}: ${created.key} failed after ${attempt + 1} attempts (${reason})`);
             return;
           }
@@ -556,15 +570,9 @@ function objectCreatedRunner(
         }
       }
     })();
-    inFlight.add(call);
-    void call.finally(() => inFlight.delete(call));
+    calls.track(call);
   });
-  return {
-    stop: async () => {
-      stopped = true;
-      await Promise.allSettled([...inFlight]);
-    },
-  };
+  return calls;
 }
 
 /** The EventBridge event of an object created in a bucket, as S3 sends it. */
