@@ -475,6 +475,12 @@ export async function startConsumerRunners(
   return runners;
 }
 
+/**
+ * The row's timeout, as the cloud gives its function (default 60 s): the handlers' middy ends an
+ * invocation at the context's deadline, so the local context must carry the row's own.
+ */
+const consumerTimeoutMs = (consumer: Consumer) => (consumer.timeoutSeconds ?? 60) * 1000;
+
 /** The handler calls an event-driven runner has in flight; stopping waits for them. */
 function inFlightCalls(): Running & {
   readonly stopped: boolean;
@@ -520,7 +526,10 @@ function executionStatusRunner(
     if (!(trigger.statuses as readonly string[]).includes(execution.status)) return;
     const call = Promise.resolve()
       .then(() =>
-        handler(executionStatusEvent(execution) as never, lambdaContext(`bitrader-${consumer.id}`)),
+        handler(
+          executionStatusEvent(execution) as never,
+          lambdaContext(`bitrader-${consumer.id}`, consumerTimeoutMs(consumer)),
+        ),
       )
       .then(
         () => undefined,
@@ -556,7 +565,10 @@ function objectCreatedRunner(
     const call = (async () => {
       for (let attempt = 0; ; attempt += 1) {
         try {
-          await handler(event as never, lambdaContext(`bitrader-${consumer.id}`));
+          await handler(
+            event as never,
+            lambdaContext(`bitrader-${consumer.id}`, consumerTimeoutMs(consumer)),
+          );
           return;
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
