@@ -95,7 +95,11 @@ async function put(csv: string) {
   return session.uploadId as string;
 }
 
-/** `POST /meter-readings { uploadId }` asked until it is not 202 `processing`. */
+/**
+ * `POST /meter-readings { uploadId }` asked until it is not 202 `processing`, every time with the
+ * same Idempotency-Key: a key is not held to a 202 (were it remembered, this would see 202 until
+ * it timed out), and the 201 it ends with is.
+ */
 async function outcomeOf(uploadId: string) {
   const seen: number[] = [];
   const done = await waitFor(
