@@ -1,15 +1,16 @@
 import { addDays } from "../functions/core/model/calendar";
 import { readMeterCsv } from "../functions/core/performance/meter-readings";
 import { deps } from "../functions/runtime/deps";
-import { ApiClient, onboard } from "../lib/client/api-client";
+import { ApiClient, onboard, waitFor } from "../lib/client/api-client";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
 
 /**
  * The `settlement` section, upload part: a month of half-hourly export readings for `entries`
  * entries of one scheme (entries × days × 48 readings) as one CSV file, put through the
- * pre-signed upload of the local stack (`POST /meter-uploads`, the PUT, `POST /meter-readings
- * { uploadId }`: the streaming reader, the ownership check and the store) against parsing the
+ * pre-signed upload of the local stack (`POST /meter-uploads`, the PUT, the bucket's event and
+ * its consumer — the streaming reader, the ownership check and the store — and `POST
+ * /meter-readings { uploadId }` asked until it answers 201, D-232) against parsing the
  * same file alone with the same streaming reader. The ratio is the figure that counts (the same
  * process, the same machine).
  */
@@ -133,11 +134,16 @@ export async function benchSettlementUpload(
         body: file,
       });
       if (put.status !== 200) throw new Error(`the upload PUT answered ${put.status}`);
-      const answer = await api.expect(201, "POST", "/meter-readings", {
-        key,
-        body: { uploadId: session.uploadId },
-      });
-      stored += answer.readingCount;
+      // The bucket's event runs the MeterUploadReceived consumer (D-232): 202 until it is done.
+      const done = await waitFor(
+        () => api.request("POST", "/meter-readings", { key, body: { uploadId: session.uploadId } }),
+        (r) => r.status !== 202,
+        600_000,
+        100,
+      );
+      if (done.status !== 201)
+        throw new Error(`the upload answered ${done.status} ${JSON.stringify(done.body)}`);
+      stored += done.body.readingCount;
       log(`settlement: file ${i + 1}/${files.length} stored`);
     }
     const uploadMs = performance.now() - t;

@@ -15,6 +15,7 @@ import type {
   SchemeDay,
   StoredDayCurtailment,
   StoredMeterUpload,
+  UploadOutcome,
   UploadSession,
   UploadSessionStore,
 } from "../core/ports";
@@ -444,7 +445,41 @@ export class UploadSessionRepository implements UploadSessionStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? (Item.session as UploadSession) : undefined;
+    if (!Item) return undefined;
+    const session = Item.session as UploadSession;
+    return Item.outcome ? { ...session, outcome: Item.outcome as UploadOutcome } : session;
+  }
+
+  /**
+   * The outcome and its audit record in one transaction, on a session that has none yet (D-232);
+   * the session's expiry is lifted with it, so the outcome stays answerable. When another run
+   * recorded one first, the held one is read back.
+   */
+  async recordOutcome(
+    uploadId: string,
+    outcome: UploadOutcome,
+    audit: AuditEntry,
+  ): Promise<UploadOutcome> {
+    try {
+      await transact(this.client, [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: postTradeKeys.uploadSession(uploadId),
+            UpdateExpression: "SET outcome = :outcome REMOVE expiration",
+            ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(outcome)",
+            ExpressionAttributeValues: { ":outcome": outcome },
+          },
+        },
+        this.audit.transactItem({ ...audit, recordId: `${uploadId}-outcome` }),
+      ]);
+      return outcome;
+    } catch (error) {
+      if (!cancellationCodes(error)?.includes("ConditionalCheckFailed")) throw error;
+      const held = (await this.get(uploadId))?.outcome;
+      if (!held) throw error;
+      return held;
+    }
   }
 }
 

@@ -1,4 +1,9 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { UploadBucket } from "../core/ports";
 
@@ -35,6 +40,16 @@ export class S3UploadBucket implements UploadBucket {
     };
   }
 
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucketName, Key: key }));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
   async read(
     key: string,
   ): Promise<{ body: AsyncIterable<Uint8Array>; contentLength: number } | undefined> {
@@ -48,9 +63,14 @@ export class S3UploadBucket implements UploadBucket {
         contentLength: Number(object.ContentLength ?? 0),
       };
     } catch (error) {
-      const name = (error as { name?: unknown } | null)?.name;
-      if (name === "NoSuchKey" || name === "NotFound") return undefined;
+      if (isMissing(error)) return undefined;
       throw error;
     }
   }
+}
+
+/** S3's answer for a key with no object (GET: NoSuchKey; HEAD: NotFound, a bare 404). */
+function isMissing(error: unknown): boolean {
+  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  return e?.name === "NoSuchKey" || e?.name === "NotFound" || e?.$metadata?.httpStatusCode === 404;
 }

@@ -6,6 +6,7 @@ import type { Actor } from "./access/roles";
 import type { SchemeSettings } from "./config/market-config";
 import type { SchemeConfigInput } from "./config/scheme-config";
 import type { DayCurtailment } from "./curtailment-index/ledger";
+import type { FieldProblem } from "./errors";
 import type { EventType, PlatformEvent } from "./events/platform-event";
 import type { Trade } from "./matching/match";
 import type { ConstraintMeritOrder } from "./merit-order/reorder";
@@ -1054,12 +1055,38 @@ export interface UploadSession {
   contentLength: number;
   createdAtMs: number;
   expiresAtMs: number;
+  /** What processing the uploaded file ended in (D-232), once it has. */
+  outcome?: UploadOutcome;
 }
+
+/**
+ * How a pre-signed upload's file was processed (D-232): accepted (its readings are stored under
+ * the upload id; the answer is read back from them) or refused with the 4xx a body of its type
+ * would have had — the code, the detail and the field paths.
+ */
+export type UploadOutcome =
+  | { status: "accepted"; atMs: number }
+  | {
+      status: "refused";
+      atMs: number;
+      code: string;
+      detail: string;
+      errors: FieldProblem[];
+    };
 
 export interface UploadSessionStore {
   /** Stores a new session (conditional: ids are never reused) with its audit record. */
   create(session: UploadSession, audit: AuditEntry): Promise<void>;
   get(uploadId: string): Promise<UploadSession | undefined>;
+  /**
+   * Records the outcome of the session's file with its audit record, conditionally once: when
+   * an outcome is already held, nothing is written and the held one is returned.
+   */
+  recordOutcome(
+    uploadId: string,
+    outcome: UploadOutcome,
+    audit: AuditEntry,
+  ): Promise<UploadOutcome>;
 }
 
 /** The bucket uploads land in (S3 in the cloud; the local stack's object route locally). */
@@ -1071,6 +1098,8 @@ export interface UploadBucket {
     contentLength: number,
     expiresInSeconds: number,
   ): Promise<{ url: string; headers: Record<string, string> }>;
+  /** Whether an object was uploaded under the key (a HEAD request). */
+  exists(key: string): Promise<boolean>;
   /** The object's bytes as a stream, or undefined when nothing was uploaded under the key. */
   read(
     key: string,

@@ -2,7 +2,8 @@ import type { Grants } from "../wiring";
 
 /**
  * CONSUMERS — data only: every function driven by something other than a request or a workflow
- * — the table's DynamoDB stream, or a schedule. The CDK app builds one function and its trigger
+ * — the table's DynamoDB stream, a schedule, the end of a workflow's execution, or an object
+ * created in a bucket. The CDK app builds one function and its trigger
  * per row (an event source mapping, a schedule rule); the local stack runs the same handler with
  * the same event (`lib/local/stream-runner.ts` over DynamoDB Local's stream API,
  * `lib/local/timer-runner.ts`). Adding a consumer is one row here and its handler in
@@ -57,16 +58,31 @@ export interface ExecutionStatusTrigger {
   readonly statuses: readonly ExecutionEndStatus[];
 }
 
+/**
+ * A function invoked when an object is created in one of the platform's buckets (D-232): an
+ * EventBridge rule on S3's "Object Created" event for that bucket in the cloud (the bucket sends
+ * its events to EventBridge), and the same event from the local stack's object route once it has
+ * stored the object. Delivered at least once (retried on a failure), so the handler is
+ * idempotent.
+ */
+export interface ObjectCreatedTrigger {
+  readonly kind: "object-created";
+  /** The bucket's id, as grants name it (`MeterUploads`). */
+  readonly bucket: string;
+}
+
 export interface Consumer {
   /** PascalCase, identical to the handler file in kebab-case. */
   readonly id: string;
   readonly entry: string;
   readonly description: string;
-  readonly trigger: StreamTrigger | ScheduleTrigger | ExecutionStatusTrigger;
+  readonly trigger: StreamTrigger | ScheduleTrigger | ExecutionStatusTrigger | ObjectCreatedTrigger;
   /** What the handler touches besides its trigger (functions/wiring.ts). */
   readonly grants: Grants;
   /** @default 60 */
   readonly timeoutSeconds?: number;
+  /** @default 512 */
+  readonly memorySize?: number;
 }
 
 export const CONSUMERS: readonly Consumer[] = [
@@ -114,5 +130,16 @@ export const CONSUMERS: readonly Consumer[] = [
       "starts the previous month's settlement run once its meter deadline has passed (R-SETTLE-7, D-227)",
     trigger: { kind: "schedule", everyMinutes: 60 },
     grants: { table: "readWrite", workflow: { SettlementRun: "start" } },
+  },
+  {
+    id: "MeterUploadReceived",
+    entry: "functions/events/handlers/meter-upload-received.ts",
+    description:
+      "checks and stores a meter file put to a pre-signed upload URL, as a body of its type, and records the upload's outcome once (R-PERF-2, D-232)",
+    trigger: { kind: "object-created", bucket: "MeterUploads" },
+    grants: { table: "readWrite", bucket: { MeterUploads: "read" } },
+    // D-223's 100 MiB file (~2.5 M readings): about a minute to read locally, and the writes.
+    timeoutSeconds: 900,
+    memorySize: 3008,
   },
 ];

@@ -417,6 +417,14 @@ export const ROUTES = [
     grants: { table: "readWrite", bucket: { MeterUploads: "write" } },
   },
   {
+    id: "GetMeterUpload",
+    method: "GET",
+    path: "/meter-uploads/{uploadId}",
+    roles: ["participant", "operator"],
+    entry: "functions/http/handlers/get-meter-upload.ts",
+    grants: { table: "read", bucket: { MeterUploads: "read" } },
+  },
+  {
     id: "SubmitMeterReadings",
     method: "POST",
     path: "/meter-readings",

@@ -23,8 +23,8 @@ export interface MarketConsumerProps {
 /**
  * One CONSUMERS row: its MarketFunction and its trigger — an event source mapping on the table's
  * stream (the row's batch size, window, retries and filter; partial batch failures reported by
- * the handler), an EventBridge rule on the row's rate, or an EventBridge rule on the status
- * changes of a workflow's executions.
+ * the handler), an EventBridge rule on the row's rate, an EventBridge rule on the status
+ * changes of a workflow's executions, or one on the objects created in a bucket (D-232).
  */
 export class MarketConsumer extends Construct {
   readonly function: MarketFunction;
@@ -41,6 +41,7 @@ export class MarketConsumer extends Construct {
       entry: consumer.entry,
       description: `BiTraDER ${consumer.id}: ${consumer.description}`,
       timeout: Duration.seconds(consumer.timeoutSeconds ?? 60),
+      ...(consumer.memorySize === undefined ? {} : { memorySize: consumer.memorySize }),
     }).grant(consumer.grants, resources);
     const { trigger } = consumer;
     if (trigger.kind === "stream") {
@@ -74,6 +75,23 @@ export class MarketConsumer extends Construct {
             status: [...trigger.statuses],
             stateMachineArn: [workflow.stateMachine.stateMachineArn],
           },
+        },
+        targets: [new LambdaFunction(this.function.function, { retryAttempts: 8 })],
+      });
+      this.eventSourceMapping = undefined;
+    } else if (trigger.kind === "object-created") {
+      const bucket = resources.buckets?.[trigger.bucket];
+      if (bucket === undefined)
+        throw new Error(`MarketConsumer ${consumer.id}: needs the bucket ${trigger.bucket}`);
+      // D-232: S3's own "Object Created" event (the bucket sends its events to EventBridge), for
+      // this bucket only. Delivery is at least once: EventBridge retries the invocation, and
+      // Lambda retries an asynchronous invocation that failed.
+      this.rule = new Rule(this, "ObjectCreated", {
+        description: `BiTraDER ${consumer.id}: objects created in ${trigger.bucket}`,
+        eventPattern: {
+          source: ["aws.s3"],
+          detailType: ["Object Created"],
+          detail: { bucket: { name: [bucket.bucketName] } },
         },
         targets: [new LambdaFunction(this.function.function, { retryAttempts: 8 })],
       });
@@ -118,6 +136,9 @@ function validate(consumer: Consumer): void {
   } else if (trigger.kind === "execution-status") {
     if (trigger.statuses.length === 0)
       throw new Error(`MarketConsumer ${consumer.id}: name at least one execution status`);
+  } else if (trigger.kind === "object-created") {
+    if (trigger.bucket === "")
+      throw new Error(`MarketConsumer ${consumer.id}: name the bucket whose objects it reads`);
   } else if (!Number.isInteger(trigger.everyMinutes) || trigger.everyMinutes < 1) {
     throw new Error(`MarketConsumer ${consumer.id}: everyMinutes must be a whole number ≥ 1`);
   }

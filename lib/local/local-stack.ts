@@ -42,7 +42,7 @@ import {
   lambdaContext,
   loadHandler,
 } from "./lambda-context";
-import { type ObjectRoute, objectRoute } from "./object-route";
+import { type ObjectCreated, type ObjectRoute, objectRoute } from "./object-route";
 import { liveCycleIds } from "./resume";
 import { type LocalAlert, LocalTopics } from "./sns-endpoint";
 import { LocalStepFunctions } from "./step-functions/api";
@@ -169,10 +169,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         .filter((g) => g.kind === "bucket")
         .map((g) => [g.id, localBucketName(g.id)]),
     );
+    const { clockSource } = await handlersDeps(root);
     const objects = objectRoute({
       baseUrl: () => `http://127.0.0.1:${port}`,
       buckets: Object.values(buckets),
       ...(options.inMemory ? {} : { dataDir: join(dataDir, "buckets") }),
+      // Tests move the clock through the handlers' clock source: stamp objects with it.
+      nowMs: () => clockSource.current.nowMs(),
     });
     const topics = new LocalTopics();
     const snsEndpoint = await topics.listen();
@@ -214,6 +217,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           stateMachineArns: workflows.arns,
           ...(options.inMemory ? {} : { checkpointDir: join(dataDir, "consumers") }),
           scheduleOverrides: options.scheduleOverrides ?? {},
+          objects,
+          buckets,
         },
       )),
     );
@@ -402,6 +407,11 @@ export async function startConsumerRunners(
   local: {
     endpoint: string;
     streamArn: string;
+    /** Needed only by object-created consumers: the object route and bucket id → name. */
+    objects?: ObjectRoute;
+    buckets?: Readonly<Record<string, string>>;
+    /** Delays before an object-created event's retries. @default 1000 and 2000 ms */
+    objectEventRetryDelaysMs?: readonly number[];
     /** Needed only by execution-status consumers. */
     sfn?: LocalStepFunctions;
     stateMachineArns?: Readonly<Record<string, string>>;
@@ -414,6 +424,22 @@ export async function startConsumerRunners(
   for (const consumer of consumers) {
     const handler = await loadHandler<never, unknown>(root, consumer.entry);
     const { trigger } = consumer;
+    if (trigger.kind === "object-created") {
+      const bucketName = local.buckets?.[trigger.bucket];
+      if (local.objects === undefined || bucketName === undefined)
+        throw new Error(`${consumer.id} needs the local bucket ${trigger.bucket}`);
+      runners.push(
+        objectCreatedRunner(
+          consumer,
+          bucketName,
+          handler,
+          local.objects,
+          local.objectEventRetryDelaysMs ?? [1000, 2000],
+          log,
+        ),
+      );
+      continue;
+    }
     if (trigger.kind === "execution-status") {
       if (local.sfn === undefined || local.stateMachineArns === undefined)
         throw new Error(`${consumer.id} needs the local Step Functions endpoint`);
@@ -450,6 +476,34 @@ export async function startConsumerRunners(
 }
 
 /**
+ * The row's timeout, as the cloud gives its function (default 60 s): the handlers' middy ends an
+ * invocation at the context's deadline, so the local context must carry the row's own.
+ */
+const consumerTimeoutMs = (consumer: Consumer) => (consumer.timeoutSeconds ?? 60) * 1000;
+
+/** The handler calls an event-driven runner has in flight; stopping waits for them. */
+function inFlightCalls(): Running & {
+  readonly stopped: boolean;
+  track(call: Promise<void>): void;
+} {
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  return {
+    get stopped() {
+      return stopped;
+    },
+    track(call) {
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+    },
+    stop: async () => {
+      stopped = true;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/**
  * D-134: an execution-status CONSUMER locally. The local Step Functions endpoint tells it when an
  * execution ends; for the row's machine and statuses it calls the handler with the event
  * EventBridge would send ("Step Functions Execution Status Change"), so the handler is the
@@ -466,14 +520,16 @@ function executionStatusRunner(
   const machineArn = stateMachineArns[trigger.workflow];
   if (machineArn === undefined)
     throw new Error(`${consumer.id}: the local stack does not run workflow ${trigger.workflow}`);
-  const inFlight = new Set<Promise<void>>();
-  let stopped = false;
+  const calls = inFlightCalls();
   sfn.onExecutionEnded((execution) => {
-    if (stopped || execution.stateMachineArn !== machineArn) return;
+    if (calls.stopped || execution.stateMachineArn !== machineArn) return;
     if (!(trigger.statuses as readonly string[]).includes(execution.status)) return;
     const call = Promise.resolve()
       .then(() =>
-        handler(executionStatusEvent(execution) as never, lambdaContext(`bitrader-${consumer.id}`)),
+        handler(
+          executionStatusEvent(execution) as never,
+          lambdaContext(`bitrader-${consumer.id}`, consumerTimeoutMs(consumer)),
+        ),
       )
       .then(
         () => undefined,
@@ -482,13 +538,74 @@ function executionStatusRunner(
             `${consumer.id}: handler failed (${error instanceof Error ? error.message : String(error)})`,
           ),
       );
-    inFlight.add(call);
-    void call.finally(() => inFlight.delete(call));
+    calls.track(call);
   });
+  return calls;
+}
+
+/**
+ * D-232: an object-created CONSUMER locally. The object route tells it when it has stored an
+ * object; for the row's bucket it calls the handler with the event S3 sends to EventBridge
+ * ("Object Created"), and calls it again after a failure as the cloud's retries do (at least
+ * once: the handler is idempotent). Stopping waits for the calls in flight.
+ */
+function objectCreatedRunner(
+  consumer: Consumer,
+  bucketName: string,
+  handler: LambdaHandler<never, unknown>,
+  objects: ObjectRoute,
+  retryDelaysMs: readonly number[],
+  log: (message: string) => void,
+): Running {
+  const calls = inFlightCalls();
+  const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+  objects.onObjectCreated((created) => {
+    if (calls.stopped || created.bucket !== bucketName) return;
+    const event = objectCreatedEvent(created);
+    const call = (async () => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await handler(
+            event as never,
+            lambdaContext(`bitrader-${consumer.id}`, consumerTimeoutMs(consumer)),
+          );
+          return;
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          const delay = retryDelaysMs[attempt];
+          if (delay === undefined || calls.stopped) {
+            log(`${consumer.id}: ${created.key} failed after ${attempt + 1} attempts (${reason})`);
+            return;
+          }
+          log(`${consumer.id}: ${created.key} failed (${reason}); retrying in ${delay} ms`);
+          await sleep(delay);
+        }
+      }
+    })();
+    calls.track(call);
+  });
+  return calls;
+}
+
+/** The EventBridge event of an object created in a bucket, as S3 sends it. */
+function objectCreatedEvent(created: ObjectCreated) {
   return {
-    stop: async () => {
-      stopped = true;
-      await Promise.allSettled([...inFlight]);
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Object Created",
+    source: "aws.s3",
+    account: LOCAL_ACCOUNT,
+    time: new Date(created.atMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: LOCAL_REGION,
+    resources: [`arn:aws:s3:::${created.bucket}`],
+    detail: {
+      version: "0",
+      bucket: { name: created.bucket },
+      object: { key: created.key, size: created.size, etag: created.etag, sequencer: randomUUID() },
+      "request-id": randomUUID(),
+      requester: LOCAL_ACCOUNT,
+      "source-ip-address": "127.0.0.1",
+      reason: "PutObject",
     },
   };
 }

@@ -47,9 +47,24 @@ interface StoredObject {
   contentType: string;
 }
 
+/** What S3 tells EventBridge of an object it stored (D-232): the fields a consumer reads. */
+export interface ObjectCreated {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+  /** The platform clock when the object was stored, ms. */
+  readonly atMs: number;
+}
+
 export interface ObjectRoute {
   /** The URL the handlers' S3 client is pointed at (`S3_ENDPOINT`). */
   readonly endpoint: string;
+  /**
+   * Calls `listener` after each object is stored, as S3 sends its "Object Created" event to
+   * EventBridge (D-232); the PUT's answer does not wait for it.
+   */
+  onObjectCreated(listener: (created: ObjectCreated) => void): void;
   /** Answers the request if it is for the object route; false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>;
 }
@@ -61,8 +76,11 @@ export function objectRoute(options: {
   buckets: readonly string[];
   /** Where objects are kept; undefined: in memory. */
   dataDir?: string;
+  /** The platform clock (the trial clock, D-199) that stamps each created object. */
+  nowMs?: () => number;
 }): ObjectRoute {
   const memory = new Map<string, StoredObject>();
+  const listeners: ((created: ObjectCreated) => void)[] = [];
   const signer = new SignatureV4({
     credentials: CREDENTIALS,
     region: LOCAL_REGION,
@@ -159,6 +177,9 @@ export function objectRoute(options: {
     get endpoint() {
       return `${options.baseUrl()}${OBJECT_ROUTE_PREFIX.slice(0, -1)}`;
     },
+    onObjectCreated(listener) {
+      listeners.push(listener);
+    },
     async handle(req, res, body) {
       const url = new URL(req.url ?? "/", options.baseUrl());
       if (!url.pathname.startsWith(OBJECT_ROUTE_PREFIX)) return false;
@@ -179,8 +200,17 @@ export function objectRoute(options: {
           body,
           contentType: String(req.headers["content-type"] ?? "application/octet-stream"),
         });
-        res.writeHead(200, { etag: `"${createHash("md5").update(body).digest("hex")}"` });
+        const etag = createHash("md5").update(body).digest("hex");
+        res.writeHead(200, { etag: `"${etag}"` });
         res.end();
+        const created = {
+          bucket,
+          key,
+          size: body.length,
+          etag,
+          atMs: (options.nowMs ?? Date.now)(),
+        };
+        for (const listener of listeners) listener(created);
         return true;
       }
       if (method !== "GET" && method !== "HEAD") {

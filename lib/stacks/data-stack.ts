@@ -5,6 +5,7 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type CfnBucket,
   HttpMethods,
   type IBucket,
   ObjectOwnership,
@@ -59,6 +60,12 @@ export class DataStack extends Stack {
       // Uploads are settlement evidence (R-PERF-2): kept as received.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // D-232: each object created is an EventBridge event, which runs the consumer that processes
+    // the file. Set on the bucket's own CloudFormation notification configuration (the
+    // construct's `eventBridgeEnabled` would add a custom-resource Lambda to do the same).
+    (uploads.node.defaultChild as CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
     this.buckets = { MeterUploads: uploads };
     this.bucketNames = { MeterUploads: uploadsName };
     this.keys = {

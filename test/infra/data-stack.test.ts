@@ -44,4 +44,16 @@ describe("the DataStack", () => {
       DeletionProtectionEnabled: true,
     });
   });
+
+  it("sends the meter upload bucket's events to EventBridge, with no custom resource (D-232)", () => {
+    const buckets = Object.values(data.findResources("AWS::S3::Bucket")).filter((b) =>
+      JSON.stringify(b.Properties?.BucketName ?? "").includes("bitrader-meter-uploads-"),
+    );
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]?.Properties.NotificationConfiguration).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
+    expect(Object.keys(data.findResources("Custom::S3BucketNotifications"))).toEqual([]);
+    expect(Object.keys(data.findResources("AWS::Lambda::Function"))).toEqual([]);
+  });
 });

@@ -264,3 +264,40 @@ describe("least privilege", () => {
     }
   });
 });
+
+describe("the meter upload consumer (D-232)", () => {
+  const consumer = stacks.market.consumers.MeterUploadReceived!;
+  const fnId = logicalId(consumer.function.function);
+
+  it("runs from an EventBridge rule on the upload bucket's Object Created events, minutes long", () => {
+    const rule = resources[logicalId(consumer.rule!)]!;
+    expect(rule.Type).toBe("AWS::Events::Rule");
+    const pattern = rule.Properties.EventPattern;
+    expect(pattern.source).toEqual(["aws.s3"]);
+    expect(pattern["detail-type"]).toEqual(["Object Created"]);
+    expect(JSON.stringify(pattern.detail.bucket.name)).toContain("bitrader-meter-uploads-");
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { "Fn::GetAtt": [fnId, "Arn"] },
+        RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 8 }),
+      }),
+    ]);
+    const fn = resources[fnId]!;
+    expect(fn.Properties.Timeout).toBe(900);
+    expect(fn.Properties.MemorySize).toBe(3008);
+  });
+
+  it("reads the bucket's objects and reads and writes the table, nothing else", () => {
+    const actions = actionsOf(consumer.function);
+    const s3 = actions.filter((a) => a.startsWith("s3:"));
+    expect(s3.length).toBeGreaterThan(0);
+    for (const action of s3) expect(action).toMatch(/^s3:Get/);
+    const others = actions.filter(
+      (a) => !/^(s3:|dynamodb:|xray:|logs:)/.test(a) && a !== "kms:Decrypt",
+    );
+    expect(others).toEqual([]);
+    expect(actions).not.toContain("s3:PutObject");
+    expect(actions.some((a) => a.startsWith("states:") || a.startsWith("sns:"))).toBe(false);
+    expect(actions).toEqual(expect.arrayContaining(["dynamodb:BatchWriteItem"]));
+  });
+});

@@ -535,7 +535,8 @@ describe("the post-trade worked example through the API, against simulate --post
 
 /**
  * A meter file through the pre-signed upload: the session, the PUT to its URL with the headers
- * it names, then `POST /meter-readings { uploadId }` — the answer a body would have had.
+ * it names, then `POST /meter-readings { uploadId }` asked until the file is processed — the
+ * answer a body would have had.
  */
 async function throughUpload(key: string, file: string) {
   const bytes = Buffer.from(file, "utf8");
@@ -550,10 +551,14 @@ async function throughUpload(key: string, file: string) {
     body: bytes,
   });
   expect(put.status).toBe(200);
-  const answer = await local.api.expect(201, "POST", "/meter-readings", {
-    key,
-    body: { uploadId: session.uploadId },
-  });
+  // The file is processed by the bucket's event (D-232): 202 `processing` until it is done.
+  const done = await waitFor(
+    () =>
+      local.api.request("POST", "/meter-readings", { key, body: { uploadId: session.uploadId } }),
+    (r) => r.status !== 202,
+  );
+  expect(done.status).toBe(201);
+  const answer = done.body;
   expect(answer.uploadId).toBe(session.uploadId);
   const again = await local.api.expect(201, "POST", "/meter-readings", {
     key,

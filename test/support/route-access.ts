@@ -357,6 +357,10 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
     }),
     expect: byRoles(["participant", "operator"], { participantA: 201, operator: 201 }),
   },
+  GetMeterUpload: {
+    request: () => ({ path: "/meter-uploads/mup-00000000000000000000" }),
+    expect: byRoles(["participant", "operator"], { participantA: 404, operator: 404 }),
+  },
   SubmitMeterReadings: {
     request: () => ({ path: "/meter-readings", body: {} }),
     expect: byRoles(["participant", "operator"], { participantA: 400, operator: 400 }),

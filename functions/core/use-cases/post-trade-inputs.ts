@@ -33,6 +33,7 @@ import type {
   NominationStore,
   StoredMeterUpload,
   UploadBucket,
+  UploadOutcome,
   UploadSession,
   UploadSessionStore,
 } from "../ports";
@@ -324,35 +325,144 @@ export async function createUploadSession(
   };
 }
 
+/** The caller a session's file is checked as: its owner (a participant, or the operator). */
+function ownerCaller(session: UploadSession): Caller {
+  return session.owner === "operator"
+    ? { role: "operator", principalId: "operator" }
+    : { role: "participant", principalId: session.owner };
+}
+
+/** The session of an upload the caller may see (the operator any; a participant its own). */
+async function visibleSession(
+  ports: Pick<PostTradeWritePorts, "uploads">,
+  caller: Caller,
+  uploadId: string,
+  operatorSeesAll: boolean,
+): Promise<UploadSession> {
+  const session = await ports.uploads.get(uploadId);
+  const owner = caller.role === "participant" ? caller.principalId : "operator";
+  if (!session || (session.owner !== owner && !(operatorSeesAll && caller.role === "operator")))
+    throw new NotFoundError(`Upload ${uploadId}`);
+  return session;
+}
+
+/** A refused upload's answer again: the 4xx its file got (same code, detail, field paths). */
+const refusal = (outcome: Extract<UploadOutcome, { status: "refused" }>) =>
+  new DomainError(outcome.code, outcome.detail, outcome.errors);
+
 /**
- * `POST /meter-readings { "uploadId" }`: the file uploaded to the session's URL, read from the
- * bucket as a stream and checked as a body of its type (CSV: the same reader; JSON: the same
- * schema, up to 100,000 readings), then stored under the session's id. Submitting it again
- * answers the first result (`replayed`). Another's or an unknown session: 404; nothing uploaded
- * yet: 409 UPLOAD_NOT_RECEIVED.
+ * The file of a pre-signed upload, once it is in the bucket (the `MeterUploadReceived`
+ * consumer, run by the bucket's ObjectCreated event, D-232): read as a stream and checked as a
+ * body of its type (CSV: the same reader; JSON: the same schema, up to 100,000 readings), stored
+ * under the session's id as {@link submitMeterReadings} stores a body, received at the object's
+ * creation time; then the outcome — accepted, or refused with its 4xx code and field paths — is
+ * recorded once. Idempotent (events come at least once): an outcome already held ends it, and a
+ * re-run after a crash rewrites the same items (the readings count only once their record is
+ * stored). A key without a session is ignored; a fault that is not a refusal (5xx, throttling)
+ * is thrown so the event is retried.
+ */
+export async function processUpload(
+  ports: PostTradeWritePorts,
+  uploadId: string,
+  receivedAtMs: number,
+): Promise<{ outcome: UploadOutcome | undefined }> {
+  const session = await ports.uploads.get(uploadId);
+  if (!session) return { outcome: undefined };
+  if (session.outcome) return { outcome: session.outcome };
+  const object = await ports.bucket.read(uploadId);
+  if (!object) return { outcome: undefined };
+  const caller = ownerCaller(session);
+  let outcome: UploadOutcome;
+  try {
+    const parsed =
+      session.contentType === "text/csv"
+        ? await readMeterCsv(object.body)
+        : await parseJsonUpload(object.body);
+    await submitMeterReadings(ports, caller, parsed, receivedAtMs, uploadId);
+    outcome = { status: "accepted", atMs: receivedAtMs };
+  } catch (error) {
+    if (!(error instanceof DomainError) || error instanceof TemporarilyUnavailableError)
+      throw error;
+    outcome = {
+      status: "refused",
+      atMs: receivedAtMs,
+      code: error.code,
+      detail: error.message,
+      errors: [...error.errors],
+    };
+  }
+  const held = await ports.uploads.recordOutcome(uploadId, outcome, {
+    subject: uploadId,
+    action: outcome.status === "accepted" ? "meter-upload.accepted" : "meter-upload.refused",
+    actor: caller,
+    at: at(receivedAtMs),
+    ...(outcome.status === "refused" ? { reason: outcome.code } : {}),
+  });
+  return { outcome: held };
+}
+
+/**
+ * `POST /meter-readings { "uploadId" }`: the outcome of the file put to the session's URL (it is
+ * processed by the bucket's event, {@link processUpload}): accepted — the answer a body would
+ * have had (201, the same again); refused — that refusal's 4xx; while it is processed —
+ * `processing` (202); nothing uploaded yet — 409 UPLOAD_NOT_RECEIVED. Another's or an unknown
+ * session: 404.
  */
 export async function submitUpload(
   ports: PostTradeWritePorts,
   caller: Caller,
   uploadId: string,
-  receivedAtMs: number,
-) {
-  const owner = caller.role === "participant" ? caller.principalId : "operator";
-  const session = await ports.uploads.get(uploadId);
-  if (!session || session.owner !== owner) throw new NotFoundError(`Upload ${uploadId}`);
-  const held = await ports.meters.get(uploadId);
-  if (held) return { replayed: true, answer: await uploadView(ports, held) };
-  const object = await ports.bucket.read(uploadId);
-  if (!object)
+): Promise<
+  | { status: "processing"; answer: { uploadId: string; status: "processing" } }
+  | { status: "accepted"; answer: ReturnType<typeof meterUploadView> }
+> {
+  const session = await visibleSession(ports, caller, uploadId, false);
+  const outcome = session.outcome;
+  if (outcome?.status === "refused") throw refusal(outcome);
+  if (outcome?.status === "accepted")
+    return { status: "accepted", answer: await heldUploadView(ports, uploadId) };
+  if (!(await ports.bucket.exists(uploadId)))
     throw new ConflictError(
       "UPLOAD_NOT_RECEIVED",
       `Nothing was uploaded for ${uploadId} yet: PUT the file to its uploadUrl first.`,
     );
-  const parsed =
-    session.contentType === "text/csv"
-      ? await readMeterCsv(object.body)
-      : await parseJsonUpload(object.body);
-  return submitMeterReadings(ports, caller, parsed, receivedAtMs, uploadId);
+  return { status: "processing", answer: { uploadId, status: "processing" } };
+}
+
+/**
+ * `GET /meter-uploads/{uploadId}` (its owner; the operator any): the session and where its file
+ * is — `awaiting-file`, `processing`, `accepted` with the answer, `refused` with the problem.
+ */
+export async function uploadStatus(ports: PostTradeWritePorts, caller: Caller, uploadId: string) {
+  const session = await visibleSession(ports, caller, uploadId, true);
+  const base = {
+    uploadId,
+    contentType: session.contentType,
+    contentLength: session.contentLength,
+    createdAt: toUtcIso(session.createdAtMs),
+    expiresAt: toUtcIso(session.expiresAtMs),
+  };
+  const outcome = session.outcome;
+  if (outcome?.status === "accepted")
+    return {
+      ...base,
+      status: "accepted" as const,
+      processedAt: toUtcIso(outcome.atMs),
+      result: await heldUploadView(ports, uploadId),
+    };
+  if (outcome?.status === "refused")
+    return {
+      ...base,
+      status: "refused" as const,
+      processedAt: toUtcIso(outcome.atMs),
+      problem: { code: outcome.code, detail: outcome.detail, errors: outcome.errors },
+    };
+  return {
+    ...base,
+    status: (await ports.bucket.exists(uploadId))
+      ? ("processing" as const)
+      : ("awaiting-file" as const),
+  };
 }
 
 async function parseJsonUpload(body: AsyncIterable<Uint8Array>): Promise<ParsedMeterUpload> {

@@ -16,8 +16,12 @@ import { MeterUploadReferenceSchema } from "../schemas/post-trade";
  * POST /meter-readings (participant: own entries; operator: any, as a correction): R-PERF-2 as
  * `application/json` (readings, or `{ "uploadId" }` of a file put to a pre-signed upload) or
  * `text/csv` (paths `line <n>.<column>`); 415 for other types. 201 with the upload's days and
- * whether each counts for settlement; the same upload again answers the first result.
+ * whether each counts for settlement; the same upload again answers the first result. A
+ * pre-signed upload is processed by the bucket's event (D-232): 202 `processing` until then.
  */
+/** A 202 `processing` is asked again for the outcome: the key is not held to it (D-232). */
+const PROCESSING_IS_PROGRESS = { remember: (r: { statusCode: number }) => r.statusCode !== 202 };
+
 export const handler = httpHandler(async (event, context) => {
   const receivedAtMs = deps.clock.nowMs();
   return idempotent(async () => {
@@ -30,9 +34,10 @@ export const handler = httpHandler(async (event, context) => {
     const value = jsonOf(body.text);
     if (value !== null && typeof value === "object" && "uploadId" in value) {
       const { uploadId } = validate(value, MeterUploadReferenceSchema);
-      return json(201, (await submitUpload(deps, caller, uploadId, receivedAtMs)).answer);
+      const held = await submitUpload(deps, caller, uploadId);
+      return json(held.status === "processing" ? 202 : 201, held.answer);
     }
     const parsed = meterUploadOfJson(validate(value, MeterReadingsBodySchema));
     return json(201, (await submitMeterReadings(deps, caller, parsed, receivedAtMs)).answer);
-  })(event, context);
+  }, PROCESSING_IS_PROGRESS)(event, context);
 });

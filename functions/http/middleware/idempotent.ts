@@ -26,8 +26,9 @@ import { headerOf } from "./parse-body";
  *   and the route does not run again.
  * - Same key + another request: 422 `IDEMPOTENCY_KEY_REUSED`.
  * - Same key while the first request still runs: 409 `IDEMPOTENCY_IN_PROGRESS`.
- * - Only 2xx responses are remembered; a refused or failed request releases the key, so a
- *   corrected retry with the same key runs (it changed nothing the first time).
+ * - Only 2xx responses are remembered (and of those only what `remember` accepts); a refused or
+ *   failed request releases the key, so a corrected retry with the same key runs (it changed
+ *   nothing the first time).
  *
  * Concurrency-safe: the key is taken by a conditional put (the IdempotencyRecords port). Records live
  * 24 h (table TTL). The stored response is encrypted with AES-256-GCM under a key derived
@@ -44,6 +45,11 @@ export interface IdempotentOptions {
   readonly nowMs?: () => number;
   /** @default deps.idempotency */
   readonly store?: () => IdempotencyRecords;
+  /**
+   * Which 2xx answers are outcomes to remember; the others release the key like a refusal (a
+   * pre-signed upload's 202 `processing` is progress, not its outcome, D-232). @default every 2xx
+   */
+  readonly remember?: (response: APIGatewayProxyResult) => boolean;
 }
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
@@ -54,6 +60,7 @@ export function idempotent(route: HttpRoute, options: IdempotentOptions = {}): H
   const lockMs = options.lockMs ?? 30_000;
   const nowMs = options.nowMs ?? (() => deps.clock.nowMs());
   const store = options.store ?? (() => deps.idempotency);
+  const remember = options.remember ?? (() => true);
 
   return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const key = headerOf(event, IDEMPOTENCY_HEADER);
@@ -97,7 +104,7 @@ export function idempotent(route: HttpRoute, options: IdempotentOptions = {}): H
       await store().release(scopeHash, begun.token);
       throw error;
     }
-    if (response.statusCode >= 200 && response.statusCode < 300) {
+    if (response.statusCode >= 200 && response.statusCode < 300 && remember(response)) {
       try {
         await store().complete(
           scopeHash,

@@ -13,9 +13,12 @@ import {
   MeterReadingsQuerySchema,
   MeterReadingsSchema,
   MeterUploadAnswerSchema,
+  MeterUploadPathSchema,
+  MeterUploadProcessingSchema,
   MeterUploadReferenceSchema,
   MeterUploadRequestSchema,
   MeterUploadSessionSchema,
+  MeterUploadStatusSchema,
   MonthQuerySchema,
   NominationSchema,
   PerformancePageSchema,
@@ -123,12 +126,28 @@ export const POST_TRADE_OPERATIONS = {
         },
       },
     },
-    responses: ok(
-      "Stored; each day says whether it counts for settlement.",
-      MeterUploadAnswerSchema,
-      "201",
-    ),
+    responses: {
+      ...ok(
+        "Stored; each day says whether it counts for settlement (an upload: once its file was accepted, the same answer every time).",
+        MeterUploadAnswerSchema,
+        "201",
+      ),
+      ...ok(
+        "`{ uploadId }` only: the file is in the bucket and still being checked and stored (D-232). Ask again, or GET /meter-uploads/{uploadId}, until it answers 201 or the 4xx of its refusal.",
+        MeterUploadProcessingSchema,
+        "202",
+      ),
+    },
     errors: ["METER_READINGS_INVALID", "NOT_FOUND", "UPLOAD_NOT_RECEIVED"],
+  },
+  GetMeterUpload: {
+    summary: "A pre-signed meter upload: awaiting its file, processing, accepted or refused",
+    description:
+      "The file put to the upload URL is processed when it lands in the bucket (D-232); this shows where it is. Accepted: `result` is the answer of POST /meter-readings { uploadId }; refused: `problem` is its 4xx (nothing stored). Its owner, or the operator.",
+    tags: ["Participants' data"],
+    requestParams: { path: MeterUploadPathSchema },
+    responses: ok("The upload and its outcome.", MeterUploadStatusSchema),
+    errors: ["NOT_FOUND"],
   },
   ListMeterReadings: {
     summary: "The readings that count for an entry's day, per SP with the upload they came from",

@@ -237,6 +237,60 @@ export const MeterUploadSessionSchema = z
   })
   .meta({ id: "MeterUploadSession", description: "Where to put a meter file over 1 MiB." });
 
+/** POST /meter-readings { uploadId } while the file is processed (D-232). */
+export const MeterUploadProcessingSchema = z
+  .object({
+    uploadId: d("The upload's id."),
+    status: z.literal("processing").meta({
+      description:
+        "The file is in the bucket and being checked and stored; ask again (or GET /meter-uploads/{uploadId}) until it is accepted (201) or refused (4xx).",
+    }),
+  })
+  .meta({ id: "MeterUploadProcessing", description: "A pre-signed upload still being processed." });
+
+/** GET /meter-uploads/{uploadId}: the session and where its file is (D-232). */
+export const MeterUploadStatusSchema = z
+  .object({
+    uploadId: d("The upload's id."),
+    status: z.enum(["awaiting-file", "processing", "accepted", "refused"]).meta({
+      description:
+        "awaiting-file: nothing was put to the URL yet; processing: the file is being checked and stored; accepted: stored (see result); refused: nothing stored (see problem).",
+    }),
+    contentType: d("The media type the URL was signed for."),
+    contentLength: int("The exact size in bytes the URL was signed for."),
+    createdAt: instant("When the upload URL was issued"),
+    expiresAt: instant("When the upload URL stops working"),
+    processedAt: instant("When the file was received and its outcome recorded").optional(),
+    result: MeterUploadAnswerSchema.optional().meta({
+      description: "accepted: the answer POST /meter-readings { uploadId } gives (201).",
+    }),
+    problem: z
+      .object({
+        code: d(
+          "The error code a body of this type would have had (METER_READINGS_INVALID, VALIDATION_FAILED, MALFORMED_JSON).",
+        ),
+        detail: d("What was wrong."),
+        errors: z
+          .array(
+            z
+              .object({
+                path: d("Where (`line <n>.<column>` or a JSON path)."),
+                message: d("Why."),
+              })
+              .meta({ description: "One field problem." }),
+          )
+          .meta({ description: "At most 100 field problems (D-221)." }),
+      })
+      .optional()
+      .meta({ description: "refused: the problem POST /meter-readings { uploadId } answers." }),
+  })
+  .meta({ id: "MeterUploadStatus", description: "A pre-signed meter upload and its outcome." });
+
+/** GET /meter-uploads/{uploadId}: the path. */
+export const MeterUploadPathSchema = z.object({
+  uploadId: platformId("mup").meta({ description: "The id POST /meter-uploads gave." }),
+});
+
 export const MeterReadingsSchema = z
   .object({
     items: z
