@@ -17,6 +17,7 @@ import { ParticipantRepository } from "../adapters/participant-repository";
 import { RateCounters } from "../adapters/rate-counters";
 import { SchemeRepository } from "../adapters/scheme-repository";
 import { EnvelopeSecretBox, KmsKeyWrapper, LocalFileKeyWrapper } from "../adapters/secret-box";
+import { TopologyChangeRepository } from "../adapters/topology-change-repository";
 import { TradeRepository } from "../adapters/trade-repository";
 import { WebhookDeliveryRepository } from "../adapters/webhook-delivery-repository";
 import { WebhookEndpointRepository } from "../adapters/webhook-endpoint-repository";
@@ -52,6 +53,7 @@ import type {
   SchemeStore,
   SecretBox,
   Sleeper,
+  TopologyChangeStore,
   TradeStore,
   WebhookEndpointStore,
   WebhookSettings,
@@ -63,6 +65,7 @@ import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import type { MarketQueryPorts } from "../core/use-cases/market-queries";
 import type { SchemePorts } from "../core/use-cases/schemes";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
+import type { VerificationPorts } from "../core/use-cases/topology-changes";
 import type { TradingPorts } from "../core/use-cases/trading";
 import type { DeliveryLogPorts } from "../core/webhooks/deliveries";
 import type { DispatchPorts } from "../core/webhooks/dispatch";
@@ -99,6 +102,8 @@ export interface Deps {
   readonly orders: OrderStore;
   readonly trades: TradeStore;
   readonly meritOrders: MeritOrderStore;
+  /** Day-of verification (R-VERIFY): the topology changes of each scheme-day. */
+  readonly topologyChanges: TopologyChangeStore;
   readonly outbox: Outbox;
   readonly changes: CycleChanges;
   /** Webhooks (R-NOTIFY): endpoints, deliveries, sealed secrets, the sender and its settings. */
@@ -211,6 +216,18 @@ export const deps: Deps = {
       () => new MeritOrderRepository(table().client, table().name, auditLog()),
     );
   },
+  get topologyChanges() {
+    return once(
+      "topologyChanges",
+      () =>
+        new TopologyChangeRepository(
+          table().client,
+          table().name,
+          auditLog(),
+          deps.meritOrders as MeritOrderRepository,
+        ),
+    );
+  },
   get outbox() {
     return once("outbox", () => new OutboxRepository(table().client, table().name));
   },
@@ -277,4 +294,5 @@ deps satisfies RegisterParticipantPorts &
   DispatchPorts &
   InstructionPorts &
   SchemePorts &
-  ApiKeyPorts;
+  ApiKeyPorts &
+  VerificationPorts;

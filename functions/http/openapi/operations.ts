@@ -5,6 +5,7 @@ import { WhoAmISchema } from "../schemas/who-am-i";
 import { ACCESS_OPERATIONS } from "./access-operations";
 import { MARKET_OPERATIONS } from "./market-operations";
 import { SCHEME_OPERATIONS } from "./scheme-operations";
+import { VERIFICATION_OPERATIONS } from "./verification-operations";
 import { WEBHOOK_OPERATIONS } from "./webhook-operations";
 
 /**
@@ -24,6 +25,7 @@ export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...MARKET_OPERATIONS,
   ...WEBHOOK_OPERATIONS,
   ...SCHEME_OPERATIONS,
+  ...VERIFICATION_OPERATIONS,
   GetHealth: {
     summary: "Liveness and database check",
     tags: ["Health and documentation"],
