@@ -523,4 +523,47 @@ describe("variant D through the API on the trial clock", () => {
       sim.cancellations.length,
     );
   }, 300_000);
+
+  it("records a change received after the day with recorded-after-delivery and changes nothing", async () => {
+    const before = {
+      trades: (await api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, { key: operator }))
+        .items,
+      mol: await api.expect(
+        200,
+        "GET",
+        `/anm/merit-order?anmSchemeId=${SCHEME}&deliveryDate=${DATE}&constraintId=C1`,
+        { key: operator },
+      ),
+    };
+    await stop();
+    api = await start(dataDir, "2027-06-15T09:00:00+01:00");
+    const late = structuredClone(CHANGE);
+    late.topologyChangeId = "TC-LATE";
+    late.effectiveFrom = "2027-06-14T22:00:00+01:00";
+    const recorded = await api.expect(201, "POST", "/anm/topology-changes", {
+      key: anm,
+      body: late,
+    });
+    expect(recorded).toMatchObject({
+      effect: "recorded-after-delivery",
+      cancellationSp: null,
+      cancellationFrom: null,
+      cancelledTrades: [],
+      publishedVersions: [],
+    });
+    const sim = await simulate([{ body: late, receivedAt: recorded.receivedAt }]);
+    const { replayed: _r, ...simulated } = sim.topologyChanges[0];
+    expect(recorded).toEqual(simulated);
+    expect(
+      (await api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, { key: operator })).items,
+    ).toEqual(before.trades);
+    expect(
+      await api.expect(
+        200,
+        "GET",
+        `/anm/merit-order?anmSchemeId=${SCHEME}&deliveryDate=${DATE}&constraintId=C1`,
+        { key: operator },
+      ),
+    ).toEqual(before.mol);
+  }, 180_000);
 });
