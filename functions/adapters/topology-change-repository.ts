@@ -152,6 +152,21 @@ export class TopologyChangeRepository implements TopologyChangeStore {
           },
         }),
       ),
+      ...(input.marketVeto
+        ? [
+            {
+              write: {
+                Update: {
+                  TableName: this.tableName,
+                  Key: marketKeys.market(input.marketVeto.marketId),
+                  UpdateExpression: "SET vetoed = :true, vetoedAtMs = :at",
+                  ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(vetoed)",
+                  ExpressionAttributeValues: { ":true": true, ":at": input.marketVeto.vetoedAtMs },
+                },
+              },
+            } satisfies StateWrite,
+          ]
+        : []),
     ];
     await writeChange(this.client, this.tableName, {
       changeId: `topology-change.${change.anmSchemeId}.${change.deliveryDate}.${change.topologyChangeId}`,

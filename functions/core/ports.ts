@@ -388,6 +388,9 @@ export interface StoredMarket extends Market {
   cycleCreatedAtMs: number;
   status: MarketStatus;
   result?: { tradeCount: number; tradedKw: number };
+  /** R-VERIFY-8: set when the DNO vetoed the market. */
+  vetoed?: boolean;
+  vetoedAtMs?: number;
 }
 
 export interface StoredOpportunity extends Opportunity {
@@ -784,6 +787,8 @@ export type TopologyChangeState = "received" | "applied" | "failed";
 
 /** A topology change as held: its body as received, its place in the day's order, its result. */
 export interface StoredTopologyChange {
+  /** A veto of a market is held among the day's changes, in the same order (D-264). */
+  kind?: "veto";
   topologyChangeId: string;
   anmSchemeId: string;
   deliveryDate: string;
@@ -816,6 +821,8 @@ export interface TopologyChangeWrite {
   }[];
   events: ReadonlyArray<PlatformEvent>;
   audit: AuditEntry;
+  /** A veto marks its market vetoed (`GET /markets/{marketId}`). */
+  marketVeto?: { marketId: string; vetoedAtMs: number };
 }
 
 /** Topology changes of a scheme-day, in receive order (R-VERIFY-2). */

@@ -20,6 +20,9 @@ export function marketView(m: StoredMarket) {
   return {
     ...coreMarketView(m),
     status: m.status,
+    ...(m.vetoed && m.vetoedAtMs !== undefined
+      ? { vetoed: true, vetoedAt: toUtcIso(m.vetoedAtMs) }
+      : {}),
     ...(m.result
       ? { result: { tradeCount: m.result.tradeCount, tradedMw: kwToMw(m.result.tradedKw) } }
       : {}),

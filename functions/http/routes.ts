@@ -232,6 +232,14 @@ export const ROUTES = [
     grants: { table: "readWrite", topic: { Alarms: "publish" } },
   },
   {
+    id: "PostMarketVeto",
+    method: "POST",
+    path: "/anm/market-vetoes",
+    roles: ["anm", "operator"],
+    entry: "functions/http/handlers/post-market-veto.ts",
+    grants: { table: "readWrite", topic: { Alarms: "publish" } },
+  },
+  {
     id: "ListTopologyChanges",
     method: "GET",
     path: "/anm/topology-changes",

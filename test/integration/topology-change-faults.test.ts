@@ -29,18 +29,23 @@ const plan: {
   writes: number;
   commands: string[];
   crashes: number;
-} = { writes: 0, commands: [], crashes: 0 };
+  /** Write requests already counted: a racing run's identical rewrite is not a new write. */
+  seen: Set<string>;
+} = { writes: 0, commands: [], crashes: 0, seen: new Set() };
 
 function instrumentDynamo(client: DynamoDBDocumentClient) {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
       const command = context.commandName ?? "";
+      const input = JSON.stringify(args.input);
       if (
         plan.changeId !== undefined &&
         WRITE_COMMAND.test(command) &&
-        JSON.stringify(args.input).includes(plan.changeId)
+        input.includes(plan.changeId) &&
+        !plan.seen.has(input)
       ) {
+        plan.seen.add(input);
         plan.writes += 1;
         plan.commands.push(command.replace(/Command$/, ""));
         if (plan.writes === plan.crashAfter) {
@@ -225,11 +230,10 @@ describe("a crash after each write of a topology change's processing", () => {
       body: changeOf("FI-CLEAN"),
     });
     expect(clean).toMatchObject({ effect: "applied", cancellationSp: 28 });
-    // The processing's writes: up to the transaction that marks the change applied (the second
-    // transaction). The consumer may run the same change meanwhile and rewrite pages that are
-    // already stored; those repeats are not writes of the clean run.
+    // The processing's writes. The consumer may run the same change meanwhile and send the
+    // same pages again: an identical request is counted once (`seen`).
     const commands = [...plan.commands];
-    const n = commands.indexOf("TransactWriteItems", 1) + 1;
+    const n = plan.writes;
     console.info(`topology change processing: ${n} writes (${commands.join(", ")})`);
     expect(commands[0], commands.join(",")).toBe("TransactWriteItems");
     expect(n, commands.join(",")).toBeGreaterThanOrEqual(3);

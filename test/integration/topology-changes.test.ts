@@ -211,6 +211,19 @@ describe("variant D through the API on the trial clock", () => {
       body: { ...CHANGE, extra: 1 },
     });
     expect(shape.code).toBe("VALIDATION_FAILED");
+    // R-VERIFY-8: on the delivery day the veto deadline (14:00 on D-1) has passed.
+    const { items: dayMarkets } = await api.expect(200, "GET", `/markets?deliveryDate=${DATE}`, {
+      key: operator,
+    });
+    const late = await api.expect(409, "POST", "/anm/market-vetoes", {
+      key: anm,
+      body: { marketId: dayMarkets[0].marketId, reason: "too late" },
+    });
+    expect(late.code).toBe("VETO_DEADLINE_PASSED");
+    const stillConfirmed = await api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
+      key: operator,
+    });
+    expect(stillConfirmed.items.map((t: Json) => t.status)).toEqual(["confirmed", "confirmed"]);
     // D-195: an ANM key bound to another scheme is told nothing (404, as for an unknown scheme).
     await api.expect(201, "PUT", "/schemes/OTHER-ANM", {
       key: operator,

@@ -245,6 +245,10 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
     request: () => ({ path: "/anm/topology-changes", body: {} }),
     expect: byRoles(["anm", "operator"], { anm: 400, operator: 400 }),
   },
+  PostMarketVeto: {
+    request: () => ({ path: "/anm/market-vetoes", body: {} }),
+    expect: byRoles(["anm", "operator"], { anm: 400, operator: 400 }),
+  },
   ListTopologyChanges: {
     request: () => ({
       path: "/anm/topology-changes",

@@ -3,7 +3,7 @@ import type { Actor } from "../access/roles";
 import { systemActor } from "../access/roles";
 import type { PostTradeConfig } from "../config/post-trade-config";
 import { postTradeConfigOf } from "../config/post-trade-config";
-import { CycleStateError, DomainError } from "../errors";
+import { ConflictError, CycleStateError, DomainError, NotFoundError } from "../errors";
 import type { LookAhead } from "../model/look-ahead";
 import { recordInstant } from "../model/settlement-periods";
 import type {
@@ -34,11 +34,17 @@ import {
 } from "../verification/topology-change";
 import {
   applyTopologyChange,
+  applyVeto,
   MeritOrderNotPublishedError,
   TopologyChangeConflictError,
 } from "../verification/verify";
 import { bookOf, inMatchingOrder, lookAheadOf } from "./cycle-steps";
-import { meritOrderVersionView, topologyChangeView, tradeStatusView } from "./post-trade-views";
+import {
+  meritOrderVersionView,
+  topologyChangeView,
+  tradeStatusView,
+  vetoView,
+} from "./post-trade-views";
 
 /** What day-of verification touches. */
 export interface VerificationPorts {
@@ -96,14 +102,97 @@ async function dayOf(
     owners: new Map(claims.map((c) => [c.entryId, c.participantId])),
     publishedAtMs: cycle.gateClosureMs,
   });
-  for (const held of applied)
-    day = applyTopologyChange(
-      day,
-      toTopologyChange(held.body as TopologyChangeBody, lookAhead),
-      held.receivedAtMs,
-      config,
-    ).day;
+  for (const held of applied) day = applyHeld(day, held, lookAhead, config).day;
   return { day, stored };
+}
+
+/** One held change or veto applied to the day (R-VERIFY-1..8), as the core rules say. */
+function applyHeld(
+  day: PostTradeDay,
+  held: StoredTopologyChange,
+  lookAhead: LookAhead,
+  config: PostTradeConfig,
+) {
+  if (held.kind === "veto") {
+    const out = applyVeto(day, held.body as VetoBody, held.receivedAtMs, config);
+    return {
+      ...out,
+      result: vetoView(out.outcome) as Record<string, unknown>,
+      cancelledCount: out.outcome.vetoedTradeIds.length,
+    };
+  }
+  const out = applyTopologyChange(
+    day,
+    toTopologyChange(held.body as TopologyChangeBody, lookAhead),
+    held.receivedAtMs,
+    config,
+  );
+  return {
+    ...out,
+    result: topologyChangeView(out.day, out.outcome) as Record<string, unknown>,
+    cancelledCount: out.outcome.cancelledTrades.length,
+  };
+}
+
+type VetoBody = { marketId: string; reason: string };
+
+/** The id under which a market's veto is held among its day's changes (D-264). */
+export function vetoChangeId(marketId: string): string {
+  return `veto:${marketId}`;
+}
+
+/**
+ * `POST /anm/market-vetoes` (R-VERIFY-8): a veto of a matched market before the scheme's
+ * deadline, held in the day's receive order with the topology changes (D-264) and applied as
+ * one change: its trades `vetoed`, a version without them, `trade.cancelled` to each party, the
+ * market marked vetoed. Checked against the day first, so a refusal (409 VETO_DEADLINE_PASSED,
+ * 409 MARKET_NOT_VETOABLE, 404) stores nothing. A repeat returns the first result.
+ */
+export async function vetoMarket(
+  ports: VerificationPorts,
+  body: VetoBody,
+  receivedAtMs: number,
+  actor: Actor,
+  mayActFor: (anmSchemeId: string) => boolean,
+): Promise<{ created: boolean; result: Record<string, unknown> }> {
+  const market = await ports.markets.getMarket(body.marketId);
+  if (!market || !mayActFor(market.anmSchemeId)) throw new NotFoundError(`Market ${body.marketId}`);
+  const { anmSchemeId, deliveryDate } = market;
+  const id = vetoChangeId(market.marketId);
+  const held = await ports.topologyChanges.get(anmSchemeId, deliveryDate, id);
+  if (!held) {
+    const current = await currentOf(ports, anmSchemeId, deliveryDate);
+    if (!current || current.cycle.cycleId !== market.cycleId || market.status !== "matched")
+      throw new ConflictError("MARKET_NOT_VETOABLE", "The market is not matched (R-VERIFY-8).");
+    const config = await configOf(ports, current.cycle);
+    const changes = await ports.topologyChanges.ofDay(anmSchemeId, deliveryDate);
+    const { day } = await dayOf(
+      ports,
+      current.cycle,
+      current.lookAhead,
+      changes.filter((c) => c.state === "applied"),
+      config,
+    );
+    // Refusals are the rule's, before anything is stored.
+    applyVeto(day, body, receivedAtMs, config);
+  }
+  const { created } = held
+    ? { created: false }
+    : await ports.topologyChanges.receive(
+        {
+          kind: "veto",
+          topologyChangeId: id,
+          anmSchemeId,
+          deliveryDate,
+          body: { marketId: body.marketId, reason: body.reason },
+          bodyHash: "",
+        },
+        () => Math.max(receivedAtMs, ports.clock.nowMs()),
+      );
+  const results = await processTopologyChanges(ports, anmSchemeId, deliveryDate, actor);
+  const result = results.get(id);
+  if (!result) throw new CycleStateError(`the veto of ${body.marketId} was not applied`);
+  return { created, result };
 }
 
 async function configOf(ports: Ports<"schemes">, cycle: Cycle): Promise<PostTradeConfig> {
@@ -219,13 +308,8 @@ async function applyOne(
   const { cycle, lookAhead } = current;
   const config = await configOf(ports, cycle);
   const { day, stored } = await dayOf(ports, cycle, lookAhead, applied, config);
-  const out = applyTopologyChange(
-    day,
-    toTopologyChange(pending.body as TopologyChangeBody, lookAhead),
-    pending.receivedAtMs,
-    config,
-  );
-  const result = topologyChangeView(out.day, out.outcome);
+  const out = applyHeld(day, pending, lookAhead, config);
+  const { result } = out;
   const newVersions = out.day.versions.slice(day.versions.length);
   // The versions this change replaces must be the ones stored: else the stored day is not the
   // one the rules rebuilt, and nothing is written.
@@ -284,12 +368,20 @@ async function applyOne(
     events: out.events,
     audit: {
       subject: `${pending.anmSchemeId}/${pending.deliveryDate}/${pending.topologyChangeId}`,
-      action: "topology-change.applied",
+      action: pending.kind === "veto" ? "market.vetoed" : "topology-change.applied",
       actor,
       at: recordInstant(ports.clock.nowMs()),
-      to: String(result.effect),
-      reason: `${out.outcome.cancelledTrades.length} trade(s) cancelled, ${newVersions.length} version(s) published`,
+      to: pending.kind === "veto" ? "vetoed" : String(result.effect),
+      reason: `${out.cancelledCount} trade(s) ${pending.kind === "veto" ? "vetoed" : "cancelled"}, ${newVersions.length} version(s) published`,
     },
+    ...(pending.kind === "veto"
+      ? {
+          marketVeto: {
+            marketId: String((pending.body as VetoBody).marketId),
+            vetoedAtMs: pending.receivedAtMs,
+          },
+        }
+      : {}),
   });
   return result;
 }
@@ -300,7 +392,9 @@ export async function listTopologyChanges(
   anmSchemeId: string,
   deliveryDate: string,
 ): Promise<StoredTopologyChange[]> {
-  const changes = await ports.topologyChanges.ofDay(anmSchemeId, deliveryDate);
+  const changes = (await ports.topologyChanges.ofDay(anmSchemeId, deliveryDate)).filter(
+    (c) => c.kind !== "veto",
+  );
   return changes.sort(
     (a, b) =>
       a.receivedAtMs - b.receivedAtMs ||

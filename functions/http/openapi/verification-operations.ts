@@ -1,6 +1,8 @@
 import * as z from "zod";
 import { TopologyChangeBodySchema } from "../../core/verification/topology-change";
 import {
+  MarketVetoBodySchema,
+  MarketVetoResultSchema,
   TopologyChangeListSchema,
   TopologyChangeResultSchema,
   TopologyChangesQuerySchema,
@@ -67,6 +69,26 @@ export const VERIFICATION_OPERATIONS = {
       "MERIT_ORDER_NOT_PUBLISHED",
       "NOT_FOUND",
     ],
+  },
+  PostMarketVeto: {
+    summary: "Veto a matched market before the scheme's deadline: its trades void (R-VERIFY-8)",
+    tags: ["ANM interface"],
+    requestParams: { header: idempotencyKey },
+    requestBody: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: MarketVetoBodySchema,
+          example: { marketId: "mkt-3b943daf3a4f737a8c63", reason: "planned outage" },
+        },
+      },
+    },
+    responses: {
+      ...ok("Vetoed: the trades voided and the versions published.", MarketVetoResultSchema, "201"),
+      ...ok("A repeat: the first result.", MarketVetoResultSchema),
+    },
+    // NOT_FOUND: no such market, or one of a scheme the ANM key is not bound to (D-195).
+    errors: ["VETO_DEADLINE_PASSED", "MARKET_NOT_VETOABLE", "NOT_FOUND"],
   },
   ListTopologyChanges: {
     summary: "A scheme-day's topology changes with their processing state and result",

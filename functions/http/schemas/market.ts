@@ -121,6 +121,11 @@ export const MarketSchema = z
       })
       .optional()
       .meta({ description: "After matching: its outcome." }),
+    vetoed: z
+      .literal(true)
+      .optional()
+      .meta({ description: "Present once the DNO vetoed the market (R-VERIFY-8)." }),
+    vetoedAt: instant("When the market was vetoed").optional(),
   })
   .meta({ id: "Market" });
 

@@ -9,6 +9,45 @@ import { calendarDate, clientId } from "../../core/model/fields";
 const instant = (description: string) =>
   z.string().meta({ description: `${description} (ISO 8601 instant, UTC).`, format: "date-time" });
 
+/** The versions a change or a veto published, each new and immutable. */
+const publishedVersions = (description: string) =>
+  z
+    .array(
+      z.object({
+        constraintId: z.string().meta({ description: "The constraint re-published." }),
+        version: z.number().int().meta({ description: "Its new version (immutable)." }),
+      }),
+    )
+    .meta({ description });
+
+/** `POST /anm/market-vetoes` (R-VERIFY-8). */
+export const MarketVetoBodySchema = z
+  .strictObject({
+    marketId: clientId.meta({ description: "The matched market to void." }),
+    reason: z
+      .string()
+      .min(1)
+      .max(1000)
+      .meta({
+        description: "Why the DNO vetoes it (kept with the veto).",
+        examples: ["planned outage on the 33 kV circuit"],
+      }),
+  })
+  .meta({ id: "MarketVetoRequest" });
+
+/** The answer of `POST /anm/market-vetoes`. */
+export const MarketVetoResultSchema = z
+  .object({
+    marketId: z.string().meta({ description: "The vetoed market." }),
+    vetoedAt: instant("When the veto was received (the first time)"),
+    reason: z.string().meta({ description: "As sent with the first request." }),
+    vetoedTradeIds: z.array(z.string()).meta({ description: "Its trades, now `vetoed`." }),
+    publishedVersions: publishedVersions(
+      "Versions published without the vetoed trades (reason dno-veto).",
+    ),
+  })
+  .meta({ id: "MarketVetoResult" });
+
 /** `GET /anm/topology-changes`: one scheme's delivery day. */
 export const TopologyChangesQuerySchema = z.strictObject({
   anmSchemeId: clientId.meta({ description: "The ANM scheme.", examples: ["ENWL-ANM-01"] }),
@@ -49,14 +88,9 @@ export const TopologyChangeResultSchema = z
         }),
       )
       .meta({ description: "Trades cancelled by this change (R-VERIFY-4/5)." }),
-    publishedVersions: z
-      .array(
-        z.object({
-          constraintId: z.string().meta({ description: "The constraint re-published." }),
-          version: z.number().int().meta({ description: "Its new version (immutable)." }),
-        }),
-      )
-      .meta({ description: "New merit-order versions (R-VERIFY-5), reason topology-change." }),
+    publishedVersions: publishedVersions(
+      "New merit-order versions (R-VERIFY-5), reason topology-change.",
+    ),
   })
   .meta({ id: "TopologyChangeResult" });
 
