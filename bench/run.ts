@@ -105,6 +105,20 @@ async function main(): Promise<void> {
     sectionMs.cycle = Date.now() - t0;
   }
 
+  if (wanted("settlement")) {
+    const t0 = Date.now();
+    log("settlement");
+    // The upload part of the settlement section: a month of readings through the pre-signed
+    // upload against parsing the same file (the run at scale is not part of it yet).
+    results.settlement = await inOwnProcess(
+      "settlement",
+      quick
+        ? { entries: 20, days: 30, entriesPerFile: 10 }
+        : { entries: 2_000, days: 30, entriesPerFile: 500 },
+    );
+    sectionMs.settlement = Date.now() - t0;
+  }
+
   if (wanted("api")) {
     const t0 = Date.now();
     log("api");
@@ -236,6 +250,23 @@ function printTable(results: Record<string, unknown>): void {
           "dynamodbLowerBound",
         ],
         [results.cycle as Row],
+      ),
+    );
+  if (results.settlement)
+    out.push(
+      table(
+        "settlement (a month of meter readings through the pre-signed upload vs the reader alone)",
+        [
+          "entries",
+          "days",
+          "readings",
+          "files",
+          "fileBytes",
+          "uploadReadingsPerSecond",
+          "parseReadingsPerSecond",
+          "ratio",
+        ],
+        [results.settlement as Row],
       ),
     );
   if (results.api)

@@ -1,11 +1,12 @@
 /**
- * Runs one section that needs a local stack (`cycle`, `api` or `webhooks`) in a process of its
- * own, because the handlers keep their SDK clients for the life of a process (one stack per
- * process). Called by
+ * Runs one section that needs a local stack (`cycle`, `api`, `webhooks` or `settlement`) in a
+ * process of its own, because the handlers keep their SDK clients for the life of a process (one
+ * stack per process). Called by
  * bench/run.ts with the section and its parameters as JSON; prints the result as JSON on stdout.
  */
 import { benchApi } from "./api";
 import { benchCycle, type CycleScale } from "./cycle";
+import { benchSettlementUpload, type SettlementScale } from "./settlement";
 import { benchWebhooks, type WebhookLoad } from "./webhooks";
 
 const [section, json] = process.argv.slice(2);
@@ -18,6 +19,8 @@ const result =
       ? await benchApi(Number(params.rate), Number(params.seconds), log)
       : section === "webhooks"
         ? await benchWebhooks(params as unknown as WebhookLoad, log)
-        : undefined;
+        : section === "settlement"
+          ? await benchSettlementUpload(params as unknown as SettlementScale, log)
+          : undefined;
 if (result === undefined) throw new Error(`unknown section ${section}`);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -24,13 +24,16 @@ export function addMarketStacks(app: App, env: Environment): MarketApp {
     );
   const data = new DataStack(app, "BitraderData", {
     env,
-    description: "BiTraDER: the single DynamoDB table (stateful)",
+    description:
+      "BiTraDER: the single DynamoDB table, the webhook-secrets key and the meter-upload bucket (stateful)",
     terminationProtection: true,
   });
   const market = new MarketStack(app, "BitraderMarket", {
     env,
-    description: "BiTraDER: REST API, functions and the day-ahead cycle workflow",
+    description:
+      "BiTraDER: REST API, functions and the workflows (day-ahead cycle, settlement run)",
     table: data.table,
+    bucketNames: data.bucketNames,
     keys: data.keys,
     // `npx cdk deploy -c alarmEmail=ops@example.org` subscribes the operator to the alarms.
     ...(typeof app.node.tryGetContext("alarmEmail") === "string"

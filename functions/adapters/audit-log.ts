@@ -20,10 +20,13 @@ export class AuditLog implements AuditTrail {
     private readonly ids: IdGenerator = randomIds,
   ) {}
 
-  /** A Put for a TransactWriteItems request, with its condition. */
-  transactItem(entry: AuditEntry) {
-    const recordId = this.ids.newId("audit");
-    const record: AuditRecord = { recordId, ...entry };
+  /**
+   * A Put for a TransactWriteItems request, with its condition. A record with a given
+   * `recordId` (derived from what it records) is written once however often its step re-runs.
+   */
+  transactItem(entry: AuditEntry & { recordId?: string }) {
+    const { recordId = this.ids.newId("audit"), ...rest } = entry;
+    const record: AuditRecord = { recordId, ...rest };
     return {
       Put: {
         TableName: this.tableName,

@@ -48,6 +48,12 @@ export interface Change {
   readonly events: ReadonlyArray<ChangeEvent>;
   /** The writes that mark the change applied; they go last, with the release of its events. */
   readonly applied?: ReadonlyArray<StateWrite>;
+  /**
+   * The events are written gated and the change's release is left to a later transaction of
+   * the caller's ({@link releasePut}), e.g. a settlement run's completion (R-SETTLE-7): its
+   * statements' events become deliverable when the run completes, never when it fails.
+   */
+  readonly deferRelease?: boolean;
 }
 
 /** A write of the change was refused and the change cannot stand without it. */
@@ -80,21 +86,9 @@ export async function writeChange(
 ): Promise<void> {
   const checks = change.checks ?? [];
   const applied = change.applied ?? [];
-  const release: Item = {
-    kind: "release",
-    write: {
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...outboxKeys.release(change.changeId),
-          kind: "release",
-          changeId: change.changeId,
-          expiration: ttl(),
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    },
-  };
+  const release: Item[] = change.deferRelease
+    ? []
+    : [{ kind: "release", write: releasePut(tableName, change.changeId) }];
   let companionGroups = 0;
   const stateItems = (writes: ReadonlyArray<StateWrite>): Item[] =>
     writes.flatMap((w): Item[] => {
@@ -127,9 +121,10 @@ export async function writeChange(
   const room = TRANSACTION_ITEMS - checks.length;
   const writeItems = stateItems(change.writes);
   const appliedItems = stateItems(applied);
-  const total = writeItems.length + change.events.length + appliedItems.length + 1;
+  const total = writeItems.length + change.events.length + appliedItems.length + release.length;
   if (total <= room) {
-    await send(client, checks, [...writeItems, ...eventItems(false), ...appliedItems, release]);
+    const events = eventItems(change.deferRelease === true);
+    await send(client, checks, [...writeItems, ...events, ...appliedItems, ...release]);
     return;
   }
   // Batches: each group's writes and events together where they fit, in the order given.
@@ -140,7 +135,26 @@ export async function writeChange(
     const live = batch.filter((item) => item.group === undefined || !refusedGroups.has(item.group));
     for (const group of await send(client, checks, live)) refusedGroups.add(group);
   }
-  await send(client, checks, [...appliedItems, release]);
+  await send(client, checks, [...appliedItems, ...release]);
+}
+
+/**
+ * The release record of a change (conditional: written once), which makes its gated events
+ * deliverable: written by {@link writeChange}, or by the caller of a `deferRelease` change.
+ */
+export function releasePut(tableName: string, changeId: string): ConditionalWrite {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...outboxKeys.release(changeId),
+        kind: "release",
+        changeId,
+        expiration: ttl(),
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  };
 }
 
 /** The conditional Put of an outbox event (R-NOTIFY-3: `attribute_not_exists`). */

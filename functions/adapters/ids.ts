@@ -10,6 +10,7 @@ const PREFIX: Readonly<Record<Exclude<IdKind, "order" | "token">, string>> = {
   participant: "par",
   asset: "ast",
   audit: "aud",
+  upload: "mup",
 };
 
 export const randomIds: IdGenerator = {

@@ -257,6 +257,129 @@ export const outboxKeys = {
   }),
 } as const;
 
+/**
+ * Keys of the inputs after delivery, settlement and the Curtailment Index.
+ *
+ * | item | pk | sk | gsi1 (pk / sk) |
+ * |---|---|---|---|
+ * | scheme-day state (input revision) | `PTDAY#<scheme>#<date>` | `STATE` | |
+ * | its Curtailment Index contribution | `PTDAY#<scheme>#<date>` | `CI` | |
+ * | actuals id claim (R-PERF-1) | `ACTUALSID#<scheme>#<actualsId>` | `ACTUALSID` | |
+ * | actuals post part | `ACTUALS#<scheme>#<date>` | `<receivedAt>#<actualsId>#<part>` | |
+ * | nomination version | `NOM#<scheme>#<date>` | `<entryId>#V#<version>` | |
+ * | nomination pointer | `NOM#<scheme>#<date>` | `<entryId>#CURRENT` | |
+ * | meter day of an upload | `MREAD#<scheme>#<date>` | `<entryId>#<direction>#<uploadId>` | `MENTRY#<entryId>` / `<date>#<scheme>#<direction>#<uploadId>` |
+ * | meter upload record | `MUPLOAD#<uploadId>` | `MUPLOAD` | |
+ * | its pages of days | `MUPLOAD#<uploadId>` | `P#<page>` | |
+ * | pre-signed upload session | `UPLOADSESSION#<uploadId>` | `SESSION` | |
+ * | settlement run | `SRUN#<runId>` | `RUN` | |
+ * | the run in its month (status) | `SMONTH#<month>` | `RUN#<startedAt>#<runId>` | |
+ * | a day's staged lines | `SRUN#<runId>` | `L#<scheme>/<date>#<page>` | |
+ * | the day's lines marker | `SRUN#<runId>` | `D#<scheme>/<date>` | |
+ * | month lock (one run at a time) | `SMONTH#<month>` | `LOCK` | |
+ * | statement version head | `STMTS#<month>` | `<participantId>#<version>#<runId>` | `STMT#<statementId>` / `<version>#<runId>` |
+ * | its lines | `STMT#<statementId>` | `V#<version>#<runId>#P#<page>` | |
+ */
+export const postTradeKeys = {
+  dayPk: (scheme: string, date: string) => `PTDAY#${scheme}#${date}`,
+  dayState: (scheme: string, date: string): ItemKey => ({
+    pk: postTradeKeys.dayPk(scheme, date),
+    sk: "STATE",
+  }),
+  dayCurtailment: (scheme: string, date: string): ItemKey => ({
+    pk: postTradeKeys.dayPk(scheme, date),
+    sk: "CI",
+  }),
+  actualsClaim: (scheme: string, actualsId: string): ItemKey => ({
+    pk: `ACTUALSID#${scheme}#${actualsId}`,
+    sk: "ACTUALSID",
+  }),
+  actualsPk: (scheme: string, date: string) => `ACTUALS#${scheme}#${date}`,
+  actualsPart: (
+    scheme: string,
+    date: string,
+    receivedAt: string,
+    actualsId: string,
+    part: number,
+  ): ItemKey => ({
+    pk: postTradeKeys.actualsPk(scheme, date),
+    sk: `${receivedAt}#${actualsId}#${pad(part, 4)}`,
+  }),
+  nominationPk: (scheme: string, date: string) => `NOM#${scheme}#${date}`,
+  nomination: (scheme: string, date: string, entryId: string, version: number): ItemKey => ({
+    pk: postTradeKeys.nominationPk(scheme, date),
+    sk: `${entryId}#V#${pad(version)}`,
+  }),
+  nominationPointer: (scheme: string, date: string, entryId: string): ItemKey => ({
+    pk: postTradeKeys.nominationPk(scheme, date),
+    sk: `${entryId}#CURRENT`,
+  }),
+  meterPk: (scheme: string, date: string) => `MREAD#${scheme}#${date}`,
+  meterDay: (
+    scheme: string,
+    date: string,
+    entryId: string,
+    direction: string,
+    uploadId: string,
+  ): IndexedItemKey => ({
+    pk: postTradeKeys.meterPk(scheme, date),
+    sk: `${entryId}#${direction}#${uploadId}`,
+    gsi1pk: postTradeKeys.meterOfEntry(entryId),
+    gsi1sk: `${date}#${scheme}#${direction}#${uploadId}`,
+  }),
+  meterOfEntry: (entryId: string) => `MENTRY#${entryId}`,
+  uploadPk: (uploadId: string) => `MUPLOAD#${uploadId}`,
+  upload: (uploadId: string): ItemKey => ({ pk: postTradeKeys.uploadPk(uploadId), sk: "MUPLOAD" }),
+  uploadPage: (uploadId: string, page: number): ItemKey => ({
+    pk: postTradeKeys.uploadPk(uploadId),
+    sk: `P#${pad(page, 4)}`,
+  }),
+  uploadSession: (uploadId: string): ItemKey => ({
+    pk: `UPLOADSESSION#${uploadId}`,
+    sk: "SESSION",
+  }),
+  runPk: (runId: string) => `SRUN#${runId}`,
+  run: (runId: string): ItemKey => ({ pk: postTradeKeys.runPk(runId), sk: "RUN" }),
+  monthPk: (month: string) => `SMONTH#${month}`,
+  runOfMonth: (month: string, startedAt: string, runId: string): ItemKey => ({
+    pk: postTradeKeys.monthPk(month),
+    sk: `RUN#${startedAt}#${runId}`,
+  }),
+  monthLock: (month: string): ItemKey => ({ pk: postTradeKeys.monthPk(month), sk: "LOCK" }),
+  dayLinesPage: (runId: string, day: string, page: number): ItemKey => ({
+    pk: postTradeKeys.runPk(runId),
+    sk: `L#${day}#${pad(page, 4)}`,
+  }),
+  dayLinesMarker: (runId: string, day: string): ItemKey => ({
+    pk: postTradeKeys.runPk(runId),
+    sk: `D#${day}`,
+  }),
+  statementsOfMonth: (month: string) => `STMTS#${month}`,
+  statementPk: (statementId: string) => `STMT#${statementId}`,
+  statementHead: (
+    statementId: string,
+    month: string,
+    participantId: string,
+    version: number,
+    runId: string,
+  ): IndexedItemKey => ({
+    pk: postTradeKeys.statementsOfMonth(month),
+    sk: `${participantId}#${pad(version)}#${runId}`,
+    gsi1pk: postTradeKeys.statementPk(statementId),
+    gsi1sk: `${pad(version)}#${runId}`,
+  }),
+  statementLinesPage: (
+    statementId: string,
+    version: number,
+    runId: string,
+    page: number,
+  ): ItemKey => ({
+    pk: postTradeKeys.statementPk(statementId),
+    sk: `V#${pad(version)}#${runId}#P#${pad(page, 4)}`,
+  }),
+  statementLinesPrefix: (version: number, runId: string) => `V#${pad(version)}#${runId}#P#`,
+} as const;
+
 /** Shards of the due-deliveries index, so that its writes spread over partitions. */
 export const DUE_SHARDS = 8;
 

@@ -287,16 +287,47 @@ export class MeritOrderRepository implements MeritOrderStore {
     deliveryDate: string,
     constraintId: string,
   ): Promise<PublishedMeritOrder | undefined> {
-    const pk = marketKeys.meritOrderPk(anmSchemeId, deliveryDate, constraintId);
-    const { Item: pointer } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: marketKeys.meritOrderLatest(pk),
-        ConsistentRead: true,
-      }),
-    );
-    if (!pointer) return undefined;
-    return this.version(anmSchemeId, deliveryDate, constraintId, Number(pointer.version));
+    return (await this.latestAll(anmSchemeId, deliveryDate, [constraintId]))[0];
+  }
+
+  async latestAll(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintIds: ReadonlyArray<string>,
+  ): Promise<PublishedMeritOrder[]> {
+    const pks = constraintIds.map((c) => marketKeys.meritOrderPk(anmSchemeId, deliveryDate, c));
+    const pointers =
+      pks.length === 1
+        ? [
+            (
+              await this.client.send(
+                new GetCommand({
+                  TableName: this.tableName,
+                  Key: marketKeys.meritOrderLatest(pks[0]!),
+                  ConsistentRead: true,
+                }),
+              )
+            ).Item,
+          ].filter((p): p is Record<string, unknown> => p !== undefined)
+        : await getAll(
+            this.client,
+            this.tableName,
+            pks.map((pk) => ({ ...marketKeys.meritOrderLatest(pk) })),
+          );
+    const byPk = new Map(pointers.map((p) => [String(p.pk), p]));
+    const out: PublishedMeritOrder[] = [];
+    for (const [i, pk] of pks.entries()) {
+      const pointer = byPk.get(pk);
+      if (!pointer) continue;
+      const mol = await this.version(
+        anmSchemeId,
+        deliveryDate,
+        constraintIds[i]!,
+        Number(pointer.version),
+      );
+      if (mol) out.push(mol);
+    }
+    return out;
   }
 
   async version(

@@ -4,6 +4,7 @@ import type { AuditEntry } from "../core/access/audit";
 import type { Page, PageRequest } from "../core/model/paging";
 import type { OrderEligibility, OrderStore, OrderWriteRefusal, StoredOrder } from "../core/ports";
 import type { AuditLog } from "./audit-log";
+import { getAll } from "./batch-get";
 import type { ConditionalWrite } from "./conditional-writes";
 import { failedConditions, transactWithRetry } from "./dynamo-errors";
 import { accessKeys, CYCLE_PARTS, marketKeys } from "./keys";
@@ -269,6 +270,15 @@ export class OrderRepository implements OrderStore {
       }),
     );
     return Item ? withoutKeys<StoredOrder>(Item) : undefined;
+  }
+
+  async getOrders(orderIds: ReadonlyArray<string>): Promise<StoredOrder[]> {
+    const items = await getAll(
+      this.client,
+      this.tableName,
+      [...new Set(orderIds)].map((id) => ({ ...marketKeys.order(id) })),
+    );
+    return items.map((i) => withoutKeys<StoredOrder>(i));
   }
 
   async listOrdersOfParticipant(

@@ -299,9 +299,11 @@ export class ParticipantRepository implements ParticipantStore {
                 actor,
                 at,
                 ...(input.reason === undefined ? {} : { reason: input.reason }),
-                ...(stored.apiKeyHash === undefined || stored.apiKeyHash === NO_CURRENT_KEY
-                  ? {}
-                  : { from: keyIdOf(stored.apiKeyHash) }),
+                from:
+                  stored.apiKeyHash === undefined || stored.apiKeyHash === NO_CURRENT_KEY
+                    ? "no key"
+                    : keyIdOf(stored.apiKeyHash),
+                to: "a new claim secret, the key not yet claimed",
               }),
             ],
           }),

@@ -5,6 +5,7 @@ import type { Participant, ParticipantRegistration, ParticipantStatus } from "./
 import type { Actor } from "./access/roles";
 import type { SchemeSettings } from "./config/market-config";
 import type { SchemeConfigInput } from "./config/scheme-config";
+import type { DayCurtailment } from "./curtailment-index/ledger";
 import type { EventType, PlatformEvent } from "./events/platform-event";
 import type { Trade } from "./matching/match";
 import type { ConstraintMeritOrder } from "./merit-order/reorder";
@@ -12,6 +13,11 @@ import type { LookAheadBody } from "./model/look-ahead";
 import type { Page, PageRequest } from "./model/paging";
 import type { Market, Opportunity } from "./opportunities/derive";
 import type { Order } from "./orders/order";
+import type { ActualsRecord } from "./performance/actuals";
+import type { MeterDay, MeterUpload } from "./performance/meter-readings";
+import type { Nomination } from "./performance/nominations";
+import type { SettlementLine } from "./settlement/lines";
+import type { SettlementRun, Statement } from "./settlement/settlement-run";
 import type {
   AttemptResult,
   DeliveryStatus,
@@ -37,8 +43,8 @@ export interface Clock {
   nowMs(): number;
 }
 
-/** What a new id names; each kind has its prefix (`par-`, `ast-`, `ord-`, `aud-`). */
-export type IdKind = "participant" | "asset" | "order" | "audit" | "token";
+/** What a new id names; each kind has its prefix (`par-`, `ast-`, `ord-`, `aud-`, `mup-`). */
+export type IdKind = "participant" | "asset" | "order" | "audit" | "token" | "upload";
 
 /** The one id policy for ids that are not derived from their content (those are core/model/ids). */
 export interface IdGenerator {
@@ -657,6 +663,8 @@ export interface OrderStore {
     audit: AuditEntry,
   ): Promise<OrderWriteRefusal | undefined>;
   getOrder(orderId: string): Promise<StoredOrder | undefined>;
+  /** The orders with these ids that exist (any order), read in batches. */
+  getOrders(orderIds: ReadonlyArray<string>): Promise<StoredOrder[]>;
   /** A participant's orders (of one market, or all) by market then order id, a page at a time. */
   listOrdersOfParticipant(
     participantId: string,
@@ -716,6 +724,12 @@ export interface MeritOrderStore {
     deliveryDate: string,
     constraintId: string,
   ): Promise<PublishedMeritOrder | undefined>;
+  /** `latest` of several constraints of a day (their pointers read in batches). */
+  latestAll(
+    anmSchemeId: string,
+    deliveryDate: string,
+    constraintIds: ReadonlyArray<string>,
+  ): Promise<PublishedMeritOrder[]>;
   /** One published version (immutable), or undefined when there is no such version. */
   version(
     anmSchemeId: string,
@@ -1042,4 +1056,215 @@ export interface WorkflowInspector {
   history(executionArn: string): Promise<ExecutionStep[] | undefined>;
   /** The most recent executions first. */
   list(limit?: number): Promise<ExecutionSummary[]>;
+}
+
+// ── After delivery: performance, settlement, the Curtailment Index ──────────────────────────
+
+/** One scheme's delivery day (the unit of post-trade inputs). */
+export interface SchemeDay {
+  anmSchemeId: string;
+  deliveryDate: string;
+}
+
+/** What a stored `POST /anm/actuals` answers (R-PERF-1), also on a replay. */
+export interface ActualsReceipt {
+  actualsId: string;
+  deliveryDate: string;
+  bodyHash: string;
+  receivedAtMs: number;
+  constraints: number;
+  entries: number;
+}
+
+/**
+ * R-PERF-1 ANM actuals. Every write here (and of the other input stores) also moves the
+ * scheme-day's revision on, in the same transaction, so that what was derived from the day's
+ * inputs (the Curtailment Index contribution) is known to be stale.
+ */
+export interface ActualsStore {
+  /** The post first received under this id in the scheme, if any (strongly consistent). */
+  receipt(anmSchemeId: string, actualsId: string): Promise<ActualsReceipt | undefined>;
+  /**
+   * Stores an accepted post with its audit record in one transaction, conditional on its id
+   * being new in the scheme; when it is not, stores nothing and returns the receipt held.
+   */
+  put(
+    day: SchemeDay,
+    record: ActualsRecord,
+    audit: AuditEntry,
+  ): Promise<ActualsReceipt | undefined>;
+  /** Every post of the day, in receive order. */
+  ofDay(day: SchemeDay): Promise<ActualsRecord[]>;
+}
+
+/** R-PERF-3 nominations (`PUT /baselines`). */
+export interface NominationStore {
+  /** Every nomination of the day (all versions), in receive order. */
+  ofDay(day: SchemeDay): Promise<Nomination[]>;
+  /**
+   * Stores version `nomination.version`, conditional on the entry's day holding version − 1
+   * (none for version 1), with its audit record; false when another PUT came first.
+   */
+  put(nomination: Nomination, audit: AuditEntry): Promise<boolean>;
+}
+
+/** An accepted meter upload (R-PERF-2) as stored: who sent it and how many readings it held. */
+export interface StoredMeterUpload extends MeterUpload {
+  /** The participant, or `operator` for a correction. */
+  owner: string;
+  readingCount: number;
+}
+
+/** An upload as its sender reads it back: each day with its readings, without the values. */
+export interface MeterUploadRecord {
+  uploadId: string;
+  owner: string;
+  receivedAtMs: number;
+  byOperator: boolean;
+  readingCount: number;
+  days: (Omit<MeterDay, "valuesW"> & { readings: number })[];
+}
+
+/** R-PERF-2 meter readings. An upload counts only once its record is stored (written last). */
+export interface MeterReadingStore {
+  /**
+   * Stores an upload: its days (deterministic keys: re-writing the same upload id rewrites the
+   * same items), then its record with the audit record; `exists` when the record was already
+   * stored (nothing written).
+   */
+  put(upload: StoredMeterUpload, audit: AuditEntry): Promise<"stored" | "exists">;
+  /** The days of uploads that count (stored whole) for a scheme-day, grouped by upload. */
+  ofDay(day: SchemeDay): Promise<MeterUpload[]>;
+  /** The same for one entry over a range of days (any scheme; for baselines and reads). */
+  ofEntry(entryId: string, fromDate: string, toDate: string): Promise<MeterUpload[]>;
+  /** An upload's record. */
+  get(uploadId: string): Promise<MeterUploadRecord | undefined>;
+}
+
+/** A pre-signed upload (`POST /meter-uploads`): where the sender puts a file over 1 MiB. */
+export interface UploadSession {
+  uploadId: string;
+  /** The participant, or `operator`. */
+  owner: string;
+  contentType: "text/csv" | "application/json";
+  contentLength: number;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+export interface UploadSessionStore {
+  /** Stores a new session (conditional: ids are never reused) with its audit record. */
+  create(session: UploadSession, audit: AuditEntry): Promise<void>;
+  get(uploadId: string): Promise<UploadSession | undefined>;
+}
+
+/** The bucket uploads land in (S3 in the cloud; the local stack's object route locally). */
+export interface UploadBucket {
+  /** A URL the sender PUTs the object to, with the headers it must send, valid until `expiresAtMs`. */
+  uploadUrl(
+    key: string,
+    contentType: string,
+    contentLength: number,
+    expiresInSeconds: number,
+  ): Promise<{ url: string; headers: Record<string, string> }>;
+  /** The object's bytes as a stream, or undefined when nothing was uploaded under the key. */
+  read(
+    key: string,
+  ): Promise<{ body: AsyncIterable<Uint8Array>; contentLength: number } | undefined>;
+}
+
+export type SettlementRunStatus = "running" | "completed" | "failed";
+
+/** A settlement run as stored (R-SETTLE-7). */
+export interface StoredSettlementRun {
+  settlementRunId: string;
+  month: string;
+  status: SettlementRunStatus;
+  startedAtMs: number;
+  /** Set once, by the step that issues the statements (their `issuedAt`). */
+  finishedAtMs?: number;
+  /** Who asked: the operator, or the schedule. */
+  requestedBy: Actor;
+  executionArn?: string;
+  /** The step running now or last (progress, and the failing step for the operator). */
+  step?: string;
+  /** The scheme-days the run settles (`<scheme>/<date>`), set by its first step. */
+  days?: string[];
+  /** The statements it left (completed runs). */
+  statements?: SettlementRun["statements"];
+  failure?: { step: string; error: string; cause: string };
+}
+
+/** A statement version's head: everything but its lines (R-SETTLE-5/7). */
+export type StatementHead = Omit<Statement, "lines"> & {
+  lineCount: number;
+  /** SHA-256 of the lines as R-SETTLE-7 compares them (every column but version, D-71). */
+  linesHash: string;
+};
+
+/** Settlement runs and statements. A run's statements are visible once the run is completed. */
+export interface SettlementStore {
+  /**
+   * Creates a running run and takes its month's lock, with its audit record, in one
+   * transaction; when another run holds the lock, writes nothing and names it.
+   */
+  begin(run: StoredSettlementRun, audit: AuditEntry): Promise<{ holder?: string }>;
+  get(settlementRunId: string): Promise<StoredSettlementRun | undefined>;
+  /** The month's runs, oldest first. */
+  runsOfMonth(month: string): Promise<StoredSettlementRun[]>;
+  /** Sets fields of a run that is still `running` (false otherwise); `finishedAtMs` only once. */
+  updateRunning(settlementRunId: string, patch: Partial<StoredSettlementRun>): Promise<boolean>;
+  /** A scheme-day's lines, staged under the run (deterministic keys; a re-run rewrites them). */
+  putDayLines(
+    settlementRunId: string,
+    day: string,
+    lines: ReadonlyArray<SettlementLine>,
+  ): Promise<void>;
+  /** Every staged line of the run, with the days that have them. */
+  dayLines(settlementRunId: string): Promise<{ days: string[]; lines: SettlementLine[] }>;
+  /** The month's statement heads of every run (filter by completed runs to see what is issued). */
+  headsOfMonth(month: string): Promise<StatementHead[]>;
+  /** Every head of one statement (all versions, every run). */
+  headsOf(statementId: string): Promise<StatementHead[]>;
+  /** A statement version's lines, as staged by its run. */
+  linesOf(
+    head: Pick<StatementHead, "statementId" | "version" | "settlementRunId">,
+  ): Promise<SettlementLine[]>;
+  /**
+   * Stages new statement versions under their run: their lines, then each head with its
+   * `statement.issued` outbox event and audit record (conditional puts: a re-run writes nothing
+   * twice). Invisible until the run completes.
+   */
+  stage(
+    statements: ReadonlyArray<{ statement: Statement; linesHash: string }>,
+    events: ReadonlyArray<PlatformEvent>,
+    audits: ReadonlyArray<AuditEntry & { recordId: string }>,
+  ): Promise<void>;
+  /**
+   * Ends a running run — `completed`, or `failed` with the failure — and releases its month's lock, with its audit record, in one transaction; false
+   * when the run had already ended (nothing written).
+   */
+  end(
+    settlementRunId: string,
+    outcome:
+      | { status: "completed"; finishedAtMs: number }
+      | { status: "failed"; failure: { step: string; error: string; cause: string } },
+    audit: AuditEntry & { recordId: string },
+  ): Promise<boolean>;
+}
+
+/** A scheme-day's Curtailment Index contribution as stored, with the input revision it reflects. */
+export interface StoredDayCurtailment {
+  rev: number;
+  day: DayCurtailment;
+}
+
+/** R-CI-3: the ledger's per-day contributions, recomputed when a day's inputs change. */
+export interface CurtailmentLedgerStore {
+  /** Per scheme-day (`<scheme>/<date>`): its input revision (0 without inputs) and what is stored. */
+  days(
+    keys: ReadonlyArray<SchemeDay>,
+  ): Promise<Map<string, { rev: number; stored?: StoredDayCurtailment }>>;
+  /** Stores a contribution unless one from a later revision is held. */
+  put(contribution: StoredDayCurtailment): Promise<void>;
 }

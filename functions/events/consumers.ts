@@ -123,4 +123,12 @@ export const CONSUMERS: readonly Consumer[] = [
     grants: { table: "readWrite", key: { WebhookSecrets: "decrypt" } },
     timeoutSeconds: 90,
   },
+  {
+    id: "ScheduleSettlement",
+    entry: "functions/events/handlers/schedule-settlement.ts",
+    description:
+      "starts the previous month's settlement run once its meter deadline has passed (R-SETTLE-7, D-227)",
+    trigger: { kind: "schedule", everyMinutes: 60 },
+    grants: { table: "readWrite", workflow: { SettlementRun: "start" } },
+  },
 ];

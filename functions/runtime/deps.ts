@@ -14,11 +14,20 @@ import { MeritOrderRepository } from "../adapters/merit-order-repository";
 import { OrderRepository } from "../adapters/order-repository";
 import { OutboxRepository } from "../adapters/outbox-repository";
 import { ParticipantRepository } from "../adapters/participant-repository";
+import {
+  ActualsRepository,
+  CurtailmentLedgerRepository,
+  MeterReadingRepository,
+  NominationRepository,
+  UploadSessionRepository,
+} from "../adapters/post-trade-input-repositories";
 import { RateCounters } from "../adapters/rate-counters";
 import { SchemeRepository } from "../adapters/scheme-repository";
 import { EnvelopeSecretBox, KmsKeyWrapper, LocalFileKeyWrapper } from "../adapters/secret-box";
+import { SettlementRepository } from "../adapters/settlement-repository";
 import { TopologyChangeRepository } from "../adapters/topology-change-repository";
 import { TradeRepository } from "../adapters/trade-repository";
+import { S3UploadBucket } from "../adapters/upload-bucket";
 import { WebhookDeliveryRepository } from "../adapters/webhook-delivery-repository";
 import { WebhookEndpointRepository } from "../adapters/webhook-endpoint-repository";
 import { HttpWebhookTransport } from "../adapters/webhook-transport";
@@ -31,12 +40,14 @@ import type { DecideParticipantPorts } from "../core/access/decide-participant";
 import type { RegisterAssetPorts } from "../core/access/register-asset";
 import type { RegisterParticipantPorts } from "../core/access/register-participant";
 import type {
+  ActualsStore,
   Alerts,
   ApiKeyStore,
   AssetStore,
   AuditTrail,
   Clock,
   Credentials,
+  CurtailmentLedgerStore,
   CycleChanges,
   CycleStore,
   DeliveryStore,
@@ -45,6 +56,8 @@ import type {
   IdGenerator,
   MarketStore,
   MeritOrderStore,
+  MeterReadingStore,
+  NominationStore,
   OrderStore,
   Outbox,
   ParticipantStore,
@@ -52,9 +65,12 @@ import type {
   RateLimits,
   SchemeStore,
   SecretBox,
+  SettlementStore,
   Sleeper,
   TopologyChangeStore,
   TradeStore,
+  UploadBucket,
+  UploadSessionStore,
   WebhookEndpointStore,
   WebhookSettings,
   WebhookTransport,
@@ -63,7 +79,10 @@ import type {
 } from "../core/ports";
 import type { CyclePorts } from "../core/use-cases/cycle-steps";
 import type { MarketQueryPorts } from "../core/use-cases/market-queries";
+import type { PostTradeWritePorts } from "../core/use-cases/post-trade-inputs";
+import type { PostTradeReadPorts } from "../core/use-cases/post-trade-reads";
 import type { SchemePorts } from "../core/use-cases/schemes";
+import type { SettlementPorts } from "../core/use-cases/settlement";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
 import type { VerificationPorts } from "../core/use-cases/topology-changes";
 import type { TradingPorts } from "../core/use-cases/trading";
@@ -72,8 +91,8 @@ import type { DispatchPorts } from "../core/webhooks/dispatch";
 import type { EndpointPorts } from "../core/webhooks/endpoints";
 import type { InstructionPorts } from "../core/webhooks/instructions";
 import { ATTEMPT_TIMEOUT_MS, DEFAULT_RETRY_DELAYS_MS } from "../core/webhooks/model";
-import { DAY_AHEAD_CYCLE } from "../workflow/workflows";
-import { dynamoDocumentClient, kmsClient, sfnClient, snsClient } from "./clients";
+import { DAY_AHEAD_CYCLE, SETTLEMENT_RUN } from "../workflow/workflows";
+import { dynamoDocumentClient, kmsClient, s3Client, sfnClient, snsClient } from "./clients";
 import { env, required, workflowArn } from "./env";
 
 /**
@@ -118,6 +137,16 @@ export interface Deps {
   readonly workflow: WorkflowStarter & WorkflowInspector;
   /** The operator's alarm topic (D-135). */
   readonly alerts: Alerts;
+  readonly actuals: ActualsStore;
+  readonly nominations: NominationStore;
+  readonly meters: MeterReadingStore;
+  readonly uploads: UploadSessionStore;
+  /** The meter upload bucket (grant `bucket: { MeterUploads }`). */
+  readonly bucket: UploadBucket;
+  readonly ledger: CurtailmentLedgerStore;
+  readonly settlement: SettlementStore;
+  /** The settlement run's executions (WORKFLOWS row SettlementRun). */
+  readonly settlementWorkflow: WorkflowStarter & WorkflowInspector;
 }
 
 /** The clock every use case, handler and middleware reads. Tests set `current` (gate closure). */
@@ -276,6 +305,48 @@ export const deps: Deps = {
       () => new WorkflowExecutions(sfnClient(), workflowArn(DAY_AHEAD_CYCLE)),
     );
   },
+  get actuals() {
+    return once("actuals", () => new ActualsRepository(table().client, table().name, auditLog()));
+  },
+  get nominations() {
+    return once(
+      "nominations",
+      () => new NominationRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get meters() {
+    return once(
+      "meters",
+      () => new MeterReadingRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get uploads() {
+    return once(
+      "uploads",
+      () => new UploadSessionRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get bucket() {
+    return once(
+      "bucket",
+      () => new S3UploadBucket(s3Client(), required("BUCKET_METER_UPLOADS_NAME")),
+    );
+  },
+  get ledger() {
+    return once("ledger", () => new CurtailmentLedgerRepository(table().client, table().name));
+  },
+  get settlement() {
+    return once(
+      "settlement",
+      () => new SettlementRepository(table().client, table().name, auditLog()),
+    );
+  },
+  get settlementWorkflow() {
+    return once(
+      "settlementWorkflow",
+      () => new WorkflowExecutions(sfnClient(), workflowArn(SETTLEMENT_RUN)),
+    );
+  },
 };
 
 /** Every use case's ports are a part of the root: a port missing here fails the typecheck. */
@@ -295,4 +366,7 @@ deps satisfies RegisterParticipantPorts &
   InstructionPorts &
   SchemePorts &
   ApiKeyPorts &
-  VerificationPorts;
+  VerificationPorts &
+  PostTradeWritePorts &
+  PostTradeReadPorts &
+  SettlementPorts;

@@ -27,6 +27,10 @@ export const EnvSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   /** Local only: the local Step Functions endpoint's URL. */
   SFN_ENDPOINT: z.url().optional(),
+  /** Local only: the local object route's URL (S3 requests, path-style). */
+  S3_ENDPOINT: z.url().optional(),
+  /** The meter upload bucket; set by a `bucket: { MeterUploads }` grant. */
+  BUCKET_METER_UPLOADS_NAME: z.string().min(1).optional(),
   /** The operator's alarm topic (a `topic: { Alarms: "publish" }` grant, D-135). */
   TOPIC_ALARMS_ARN: z.string().startsWith("arn:").optional(),
   /** Local only: the local SNS endpoint's URL. */

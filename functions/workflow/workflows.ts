@@ -37,7 +37,7 @@ const task = (state: string, file: string, grants: Grants): WorkflowTask => ({
   grants,
 });
 
-/** Every day-ahead step reads and writes the cycle's items in the one table; none calls Step Functions. */
+/** Every step reads and writes its items in the one table; none calls Step Functions. */
 const CYCLE_STEP: Grants = { table: "readWrite" };
 
 export const WORKFLOWS = [
@@ -59,9 +59,27 @@ export const WORKFLOWS = [
       task("MarkFailed", "mark-failed", CYCLE_STEP),
     ],
   },
+  {
+    id: "SettlementRun",
+    name: "settlement-run",
+    definitionFile: "statemachines/settlement-run.asl.json",
+    arnVariable: "SETTLEMENT_RUN_ARN",
+    description:
+      "a month's lines per scheme-day, statement versions and their events, the run completed",
+    tasks: [
+      task("PrepareRun", "prepare-run", CYCLE_STEP),
+      task("ComputeDayLines", "compute-day-lines", CYCLE_STEP),
+      task("IssueStatements", "issue-statements", CYCLE_STEP),
+      task("CompleteRun", "complete-run", CYCLE_STEP),
+      task("MarkRunFailed", "mark-run-failed", CYCLE_STEP),
+    ],
+  },
 ] as const satisfies readonly Workflow[];
 
 export type WorkflowId = (typeof WORKFLOWS)[number]["id"];
 
 /** The day-ahead cycle's row. */
 export const DAY_AHEAD_CYCLE = WORKFLOWS.find((w) => w.id === "DayAheadCycle")!;
+
+/** The monthly settlement run's row. */
+export const SETTLEMENT_RUN = WORKFLOWS.find((w) => w.id === "SettlementRun")!;

@@ -2,7 +2,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import {
+  type AddToPrincipalPolicyResult,
+  Effect,
+  PolicyDocument,
+  PolicyStatement,
+  Role,
+  type RoleProps,
+  ServicePrincipal,
+} from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -126,6 +134,30 @@ export interface MarketFunctionProps {
 }
 
 /**
+ * A role that keeps every statement granted to it in one inline policy of its own (D-230): the
+ * grants read the same, and a function costs no separate AWS::IAM::Policy resource (the market
+ * stack must stay within CloudFormation's 500 resources). The role is created with its
+ * permissions, so the function (which needs the role) never starts without them.
+ */
+class InlinePolicyRole extends Role {
+  private readonly grantsDocument: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: RoleProps) {
+    const grantsDocument = new PolicyDocument();
+    super(scope, id, {
+      ...props,
+      inlinePolicies: { ...props.inlinePolicies, grants: grantsDocument },
+    });
+    this.grantsDocument = grantsDocument;
+  }
+
+  override addToPrincipalPolicy(statement: PolicyStatement): AddToPrincipalPolicyResult {
+    this.grantsDocument.addStatements(statement);
+    return { statementAdded: true, policyDependable: this };
+  }
+}
+
+/**
  * The house Lambda function: Node.js 24 (the latest Lambda runtime) on arm64, bundled locally by esbuild (no Docker) as ESM
  * with the pinned AWS SDK inside, X-Ray tracing, JSON logs to its own log group, and access
  * granted only through {@link MarketFunction.grant} (least privilege, from the grants of ROUTES,
@@ -143,7 +175,7 @@ export class MarketFunction extends Construct {
     });
     // Its own role, allowed to write to its own log group only (instead of the managed
     // AWSLambdaBasicExecutionRole, which allows every log group).
-    const role = new Role(this, "Role", {
+    const role = new InlinePolicyRole(this, "Role", {
       assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
       description: `BiTraDER ${props.entry}`,
     });
@@ -264,6 +296,27 @@ export class MarketFunction extends Construct {
     return this;
   }
 
+  /**
+   * Lets the function get (`read`), put (`write`) or both objects of one bucket, and tells it the
+   * bucket's name. Only object actions on this bucket's objects: no listing, no bucket settings,
+   * no deletes (an upload is kept as received).
+   */
+  bindBucket(bucket: IBucket, id: string, access: "read" | "write" | "readWrite"): this {
+    const objects = bucket.arnForObjects("*");
+    const actions = [
+      ...(access !== "write" ? ["s3:GetObject"] : []),
+      ...(access !== "read" ? ["s3:PutObject"] : []),
+    ];
+    this.function.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(Stack.of(this).resolve(objects))}]`,
+      reason:
+        "Object keys are the upload ids issued at run time, so object access can only be granted on this one bucket's objects (<bucket ARN>/*); no bucket-level or list action is granted.",
+    });
+    this.function.addEnvironment(GRANT_VARIABLES.bucket(id)[0]!, bucket.bucketName);
+    return this;
+  }
+
   /** Applies a grant declaration (functions/wiring.ts); a grant without its resource is a wiring error. */
   grant(grants: Grants, resources: GrantResources): this {
     if (grants.table !== undefined)
@@ -271,13 +324,8 @@ export class MarketFunction extends Construct {
     if (grants.stream !== undefined) this.bindStream(this.need(resources.table, "the table"));
     for (const [id, access] of Object.entries(grants.workflow ?? {}))
       this.bindWorkflow(this.need(resources.workflows?.[id], `the state machine ${id}`), access);
-    for (const [id, access] of Object.entries(grants.bucket ?? {})) {
-      const bucket = this.need(resources.buckets?.[id], `the bucket ${id}`);
-      if (access === "read") bucket.grantRead(this.function);
-      else if (access === "write") bucket.grantPut(this.function);
-      else bucket.grantReadWrite(this.function);
-      this.function.addEnvironment(GRANT_VARIABLES.bucket(id)[0]!, bucket.bucketName);
-    }
+    for (const [id, access] of Object.entries(grants.bucket ?? {}))
+      this.bindBucket(this.need(resources.buckets?.[id], `the bucket ${id}`), id, access);
     for (const [id, access] of Object.entries(grants.queue ?? {})) {
       const queue = this.need(resources.queues?.[id], `the queue ${id}`);
       if (access === "send") queue.grantSendMessages(this.function);
@@ -380,6 +428,7 @@ function nagResource(value: unknown): string {
       return items.map(nagResource).join(delimiter);
     }
     if (node.Ref !== undefined) return `<${nagResource(node.Ref)}>`;
+    if (typeof node["Fn::ImportValue"] === "string") return node["Fn::ImportValue"];
   }
   return JSON.stringify(value);
 }

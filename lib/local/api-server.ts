@@ -14,6 +14,7 @@ import { serveApiReference } from "./api-reference-page";
 import { serveConsole } from "./console-static";
 import { policyAllows } from "./iam-policy";
 import { type LambdaHandler, LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from "./lambda-context";
+import { OBJECT_ROUTE_PREFIX, type ObjectRoute } from "./object-route";
 import { observeResponse } from "./observed-responses";
 import { restProxyEvent } from "./rest-event";
 
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   readonly authorizer: LambdaHandler<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>;
   /** @default "local" */
   readonly stage?: string;
+  /** The local buckets' object route (`/_buckets/…`), answered before route matching. */
+  readonly objects?: ObjectRoute;
 }
 
 export interface ApiServer {
@@ -42,6 +45,8 @@ export interface ApiServer {
 
 /** API Gateway REST APIs refuse payloads over 10 MB. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** S3 takes far larger objects; the uploads the platform signs are at most 100 MiB. */
+const MAX_OBJECT_BYTES = 101 * 1024 * 1024;
 
 interface CompiledRoute {
   readonly route: Route;
@@ -82,6 +87,16 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (serveConsole(req, res) || serveApiReference(req, res)) return;
+    if (options.objects && (req.url ?? "").startsWith(OBJECT_ROUTE_PREFIX)) {
+      const object = await readBody(req, MAX_OBJECT_BYTES);
+      if (object === undefined) {
+        res.writeHead(413);
+        res.end();
+        return;
+      }
+      await options.objects.handle(req, res, object);
+      return;
+    }
     const requestId = randomUUID();
     res.setHeader("x-amzn-requestid", requestId);
     const body = await readBody(req);
@@ -160,12 +175,12 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > limit) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

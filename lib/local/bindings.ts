@@ -7,8 +7,8 @@ import { WORKFLOWS, type Workflow } from "../../functions/workflow/workflows";
  * What the local stack runs, read from the same tables as the CDK app (ROUTES, WORKFLOWS,
  * CONSUMERS), and how it provides each grant kind of `functions/wiring.ts`: the same variables
  * the cloud sets, pointing at the local counterpart (DynamoDB Local, its stream, the local Step
- * Functions endpoint). A kind with no local counterpart on this machine says so, and a row that
- * needs it stops the local stack from starting. `test/infra/cloud-and-local.test.ts` compares
+ * Functions endpoint, the object route for buckets). A kind with no local counterpart on this
+ * machine says so, and a row that needs it stops the local stack from starting. `test/infra/cloud-and-local.test.ts` compares
  * this plan with the synthesized template.
  */
 export interface LocalPlan {
@@ -51,8 +51,15 @@ export interface LocalResources {
   /** The workflows the stack runs, and each one's local state machine ARN by id. */
   readonly workflows: readonly Workflow[];
   readonly stateMachineArns: Readonly<Record<string, string>>;
+  /** Bucket id → the local bucket's name (served by the object route, `object-route.ts`). */
+  readonly buckets?: Readonly<Record<string, string>>;
   /** Topic id → its ARN on the local SNS endpoint. */
   readonly topicArns: Readonly<Record<string, string>>;
+}
+
+/** The local name of a bucket a grant names by id (`MeterUploads` → `bitrader-meter-uploads`). */
+export function localBucketName(id: string): string {
+  return `bitrader-${id.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase()}`;
 }
 
 type Provider = (resources: LocalResources, id: string) => Record<string, string>;
@@ -73,7 +80,12 @@ export const LOCAL_GRANTS: Readonly<
       throw new Error(`a grant names workflow ${id}, which the local stack does not run`);
     return { [workflow.arnVariable]: arn };
   },
-  bucket: { unavailable: "no local S3 endpoint is part of the local stack yet" },
+  bucket: (r, id) => {
+    const name = r.buckets?.[id];
+    if (name === undefined)
+      throw new Error(`a grant names bucket ${id}, which the local stack does not provide`);
+    return { [GRANT_VARIABLES.bucket(id)[0]!]: name };
+  },
   queue: { unavailable: "no local SQS endpoint is part of the local stack yet" },
   schedule: {
     unavailable: "no local EventBridge Scheduler endpoint is part of the local stack yet",

@@ -26,8 +26,15 @@ import { AUTHORIZER, type Route } from "../../functions/http/routes";
 import type { Workflow } from "../../functions/workflow/workflows";
 import { aslPlaceholders, substituteAsl } from "../asl-placeholders";
 import { type ApiServer, startApiServer } from "./api-server";
-import { type LocalPlan, localEnvironment, localPlan } from "./bindings";
+import {
+  grantedResources,
+  type LocalPlan,
+  localBucketName,
+  localEnvironment,
+  localPlan,
+} from "./bindings";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
+import { freePort } from "./free-port";
 import {
   type LambdaHandler,
   LOCAL_ACCOUNT,
@@ -35,6 +42,7 @@ import {
   lambdaContext,
   loadHandler,
 } from "./lambda-context";
+import { type ObjectRoute, objectRoute } from "./object-route";
 import { liveCycleIds } from "./resume";
 import { type LocalAlert, LocalTopics } from "./sns-endpoint";
 import { LocalStepFunctions } from "./step-functions/api";
@@ -153,6 +161,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const clock = await installClock(root, options.clockOffsetMs ?? 0);
     const workflows = await startWorkflows(root, plan, options, clock);
     running.push({ stop: () => workflows.sfn.close() });
+    // Buckets are served by a route of the API server, so its port is chosen before the
+    // handlers read their environment (once, on first use).
+    const port = options.port || (await freePort());
+    const buckets = Object.fromEntries(
+      grantedResources(plan.grants)
+        .filter((g) => g.kind === "bucket")
+        .map((g) => [g.id, localBucketName(g.id)]),
+    );
+    const objects = objectRoute({
+      baseUrl: () => `http://127.0.0.1:${port}`,
+      buckets: Object.values(buckets),
+      ...(options.inMemory ? {} : { dataDir: join(dataDir, "buckets") }),
+    });
     const topics = new LocalTopics();
     const snsEndpoint = await topics.listen();
     running.push({ stop: () => topics.close() });
@@ -163,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_REGION: LOCAL_REGION,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SFN_ENDPOINT: workflows.endpoint,
+      ...(Object.keys(buckets).length > 0 ? { S3_ENDPOINT: objects.endpoint } : {}),
       SNS_ENDPOINT: snsEndpoint,
       // A key file stands in for the KMS key of webhook secrets (D-163); receivers on this
       // machine (http://127.0.0.1:<port>, http://localhost:<port>) are allowed (R-NOTIFY-1).
@@ -173,12 +195,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         streamArn,
         workflows: plan.workflows,
         stateMachineArns: workflows.arns,
+        buckets,
         topicArns: { Alarms: topics.topicArn(ALARM_TOPIC) },
       }),
     });
     if (options.instrumentDynamo) await instrumentHandlersClient(root, options.instrumentDynamo);
     const keys = await bootstrapKeys(root, options);
-    const api = await startApi(root, plan.routes, options.port ?? 0);
+    const api = await startApi(root, plan.routes, port, objects);
     running.push({ stop: () => api.close() });
     running.push(
       ...(await startConsumerRunners(
@@ -351,7 +374,12 @@ async function bootstrapKeys(
 }
 
 /** The REST API: the routes through the same authorizer (built over them) and handlers. */
-async function startApi(root: string, routes: readonly Route[], port: number): Promise<ApiServer> {
+async function startApi(
+  root: string,
+  routes: readonly Route[],
+  port: number,
+  objects: ObjectRoute,
+): Promise<ApiServer> {
   const handlers: Record<string, LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>> = {};
   for (const route of routes) handlers[route.id] = await loadHandler(root, route.entry);
   const authorizerModule = (await import(pathToFileURL(resolve(root, AUTHORIZER.entry)).href)) as {
@@ -360,7 +388,7 @@ async function startApi(root: string, routes: readonly Route[], port: number): P
     ) => LambdaHandler<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>;
   };
   const authorizer = authorizerModule.authorizerFor(routes);
-  return startApiServer({ routes, handlers, authorizer }, port);
+  return startApiServer({ routes, handlers, authorizer, objects }, port);
 }
 
 /**

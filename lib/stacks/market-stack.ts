@@ -1,7 +1,7 @@
 import { CfnOutput, NestedStack, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { IKey } from "aws-cdk-lib/aws-kms";
-import type { IBucket } from "aws-cdk-lib/aws-s3";
+import { Bucket, type IBucket } from "aws-cdk-lib/aws-s3";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { CONSUMERS, type Consumer } from "../../functions/events/consumers";
@@ -22,8 +22,13 @@ export interface MarketStackProps extends StackProps {
   readonly workflows?: readonly Workflow[];
   /** One function and trigger each. @default CONSUMERS */
   readonly consumers?: readonly Consumer[];
-  /** Buckets a grant may name, by id (stateful: from the DataStack). @default none */
+  /** Buckets a grant may name, by id. @default none */
   readonly buckets?: Readonly<Record<string, IBucket>>;
+  /**
+   * Buckets of the DataStack a grant may name, by id → their fixed name (imported by name, so
+   * that grants name the bucket's ARN rather than a cross-stack export). @default none
+   */
+  readonly bucketNames?: Readonly<Record<string, string>>;
   /** Queues a grant may name, by id. @default none */
   readonly queues?: Readonly<Record<string, IQueue>>;
   /** The schedule group a `schedule` grant manages. @default none */
@@ -53,13 +58,16 @@ export class MarketStack extends Stack {
   constructor(scope: Construct, id: string, props: MarketStackProps) {
     super(scope, id, props);
     const granted: Record<string, GrantedWorkflow> = {};
+    const buckets: Record<string, IBucket> = { ...props.buckets };
+    for (const [bucketId, name] of Object.entries(props.bucketNames ?? {}))
+      buckets[bucketId] = Bucket.fromBucketName(this, `${bucketId}Bucket`, name);
     // The alarm topic comes first: a consumer alerts the operator on it (D-135).
     const topic = alarmTopic(this, "AlarmTopic");
     const resources = (): GrantResources => ({
       table: props.table,
       workflows: { ...granted },
       topics: { Alarms: topic },
-      ...(props.buckets ? { buckets: props.buckets } : {}),
+      ...(Object.keys(buckets).length > 0 ? { buckets } : {}),
       ...(props.queues ? { queues: props.queues } : {}),
       ...(props.schedules ? { schedules: props.schedules } : {}),
       ...(props.keys ? { keys: props.keys } : {}),

@@ -2,7 +2,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { CONSUMERS } from "../../functions/events/consumers";
 import { ROUTES } from "../../functions/http/routes";
-import { DAY_AHEAD_CYCLE } from "../../functions/workflow/workflows";
+import { WORKFLOWS } from "../../functions/workflow/workflows";
 import { marketTemplates } from "../support/cdk-app";
 
 const { market, alarms: nested, stacks } = marketTemplates();
@@ -50,25 +50,28 @@ describe("the operator's alarms", () => {
     }
   });
 
-  it("watch the day-ahead cycle for failed (fallback) and timed-out executions", () => {
-    const machine = {
-      Ref: stacks.market.getLogicalId(
-        stacks.market.workflow.stateMachine.node.defaultChild as never,
-      ),
-    };
+  it("watch every workflow (the day-ahead cycle, the settlement run) for failed and timed-out executions", () => {
+    // Each machine's ARN reaches the nested alarms stack as a parameter: one alarm per machine.
     const parameters = Object.values(market.findResources("AWS::CloudFormation::Stack"))[0]
       ?.Properties.Parameters as Record<string, unknown>;
+    const machines = WORKFLOWS.map((w) => {
+      const built = stacks.market.workflows[w.id];
+      expect(built, w.id).toBeDefined();
+      return { Ref: stacks.market.getLogicalId(built!.stateMachine.node.defaultChild as never) };
+    });
     for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
       const found = byMetric("AWS/States", metric);
-      expect(found).toHaveLength(1);
-      const [dimension] = found[0]?.Dimensions ?? [];
-      expect(dimension?.Name).toBe("StateMachineArn");
-      expect(parameters[String(dimension?.Value?.Ref)]).toEqual(machine);
+      expect(found).toHaveLength(WORKFLOWS.length);
+      for (const alarm of found) expect(alarm.Dimensions[0].Name).toBe("StateMachineArn");
+      const watched = found.map((a) => parameters[String(a.Dimensions[0]?.Value?.Ref)]);
+      expect(watched).toEqual(expect.arrayContaining(machines));
+      expect(new Set(watched.map((m) => JSON.stringify(m))).size).toBe(WORKFLOWS.length);
     }
   });
 
-  it("watch errors and throttles of every function: each route, the authorizer, each task and consumer", () => {
-    const expected = ROUTES.length + 1 + DAY_AHEAD_CYCLE.tasks.length + CONSUMERS.length;
+  it("watch errors and throttles of every function: each route, the authorizer, each task and each consumer", () => {
+    const expected =
+      ROUTES.length + 1 + WORKFLOWS.reduce((n, w) => n + w.tasks.length, 0) + CONSUMERS.length;
     for (const metric of ["Errors", "Throttles"]) {
       const found = byMetric("AWS/Lambda", metric);
       expect(found).toHaveLength(expected);

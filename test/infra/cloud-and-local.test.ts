@@ -16,6 +16,7 @@ import { DataStack } from "../../lib/stacks/data-stack";
 import { MarketStack } from "../../lib/stacks/market-stack";
 import { ECHO_WORKFLOW, SCHEDULE_CONSUMER, STREAM_CONSUMER } from "../fixtures/rows/rooms";
 import { marketTemplates, testApp } from "../support/cdk-app";
+import { roleStatements } from "../support/iam-statements";
 
 /**
  * The cloud and the local stack read the same tables (WORKFLOWS, CONSUMERS, the grant kinds of
@@ -51,6 +52,7 @@ function localVariables(plan: ReturnType<typeof localPlan>): string[] {
       stateMachineArns: Object.fromEntries(
         plan.workflows.map((w) => [w.id, `arn:aws:states:eu-west-2:0:stateMachine:${w.name}`]),
       ),
+      buckets: { MeterUploads: "bitrader-meter-uploads" },
       topicArns: { Alarms: "arn:aws:sns:eu-west-2:000000000000:bitrader-alarms" },
     }),
   ).sort();
@@ -107,6 +109,7 @@ describe("a second workflow and a consumer of each kind (fixture rows)", () => {
   const stack = new MarketStack(app, "FixtureMarket", {
     env,
     table: data.table,
+    bucketNames: data.bucketNames,
     keys: data.keys,
     workflows: [...WORKFLOWS, ECHO_WORKFLOW],
     consumers: [...CONSUMERS, STREAM_CONSUMER, SCHEDULE_CONSUMER],
@@ -120,7 +123,9 @@ describe("a second workflow and a consumer of each kind (fixture rows)", () => {
     stack.getLogicalId(construct.node.defaultChild as never);
 
   it("adds the workflow as one more state machine from its ASL file and row", () => {
-    expect(Object.keys(template.findResources("AWS::StepFunctions::StateMachine"))).toHaveLength(2);
+    expect(Object.keys(template.findResources("AWS::StepFunctions::StateMachine"))).toHaveLength(
+      WORKFLOWS.length + 1,
+    );
     expect(substitutionsOf(template, stack, "EchoRun")).toEqual(["EchoTaskFunctionArn"]);
     template.hasOutput("EchoRunArn", {});
   });
@@ -207,7 +212,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
       ["read", { workflow: { W: "read" } }, "states:GetExecutionHistory", ["W_ARN"]],
     ],
     bucket: [
-      ["read", { bucket: { Uploads: "read" } }, "s3:GetObject*", GRANT_VARIABLES.bucket("Uploads")],
+      ["read", { bucket: { Uploads: "read" } }, "s3:GetObject", GRANT_VARIABLES.bucket("Uploads")],
       [
         "write",
         { bucket: { Uploads: "write" } },
@@ -281,11 +286,9 @@ describe("every grant kind (functions/wiring.ts)", () => {
     "%s: allows what it says on its resource and sets its variables",
     (_, { fn, action, variables }) => {
       const roleId = scope.getLogicalId(fn.function.role!.node.defaultChild as never);
-      const actions = Object.values(json)
-        .filter((r) => r.Type === "AWS::IAM::Policy")
-        .filter((p) => p.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement)
-        .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+      const actions = roleStatements<{ Action: string | string[] }>(json, roleId).flatMap((s) =>
+        [s.Action].flat(),
+      );
       expect(actions).toContain(action);
       const props = json[scope.getLogicalId(fn.function.node.defaultChild as never)]!.Properties;
       expect(Object.keys(props.Environment.Variables)).toEqual(expect.arrayContaining(variables));
@@ -302,6 +305,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
         streamArn: "arn:s",
         workflows: [{ ...ECHO_WORKFLOW, id: "W", arnVariable: "W_ARN" }],
         stateMachineArns: { W: "arn:w" },
+        buckets: { Uploads: "bitrader-uploads" },
         topicArns: { Alarms: "arn:t" },
       };
       if (typeof provider === "function")

@@ -7,11 +7,12 @@ import { ROLES } from "../../functions/core/access/roles";
 import { CONSUMERS } from "../../functions/events/consumers";
 import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
 import { ROUTES } from "../../functions/http/routes";
-import { DAY_AHEAD_CYCLE as WORKFLOW } from "../../functions/workflow/workflows";
+import { DAY_AHEAD_CYCLE as WORKFLOW, WORKFLOWS } from "../../functions/workflow/workflows";
 import { aslPlaceholders } from "../../lib/asl-placeholders";
 import type { MarketFunction } from "../../lib/constructs/market-function";
 import { REPO_ROOT } from "../../lib/repo-root";
 import { marketTemplates } from "../support/cdk-app";
+import { allStatements, roleStatements } from "../support/iam-statements";
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -22,15 +23,9 @@ const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stacks.market.getLogicalId(construct.node.defaultChild as CfnResource);
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-/** Every statement of the inline policies attached to a function's role. */
+/** Every statement granted to a function's role. */
 function statementsOf(fn: MarketFunction): Statement[] {
-  const roleId = logicalId(fn.function.role as never);
-  return Object.values(resources)
-    .filter((resource) => resource.Type === "AWS::IAM::Policy")
-    .filter((policy) =>
-      policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
-    )
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  return roleStatements<Statement>(resources, logicalId(fn.function.role as never));
 }
 const actionsOf = (fn: MarketFunction) =>
   statementsOf(fn).flatMap((statement) => list(statement.Action));
@@ -124,8 +119,11 @@ describe("the REST API", () => {
 });
 
 describe("the day-ahead cycle state machine", () => {
-  const machines = Object.values(market.findResources("AWS::StepFunctions::StateMachine"));
-  const properties = machines[0]?.Properties;
+  const machines = market.findResources("AWS::StepFunctions::StateMachine");
+  const properties =
+    machines[
+      stacks.market.getLogicalId(stacks.market.workflow.stateMachine.node.defaultChild as never)
+    ]?.Properties;
   // DefinitionBody.fromFile ships the ASL as a file asset; read the staged copy.
   const definition = readFileSync(
     join((stacks.market.node.root as App).outdir, `asset.${properties.DefinitionS3Location.Key}`),
@@ -133,7 +131,7 @@ describe("the day-ahead cycle state machine", () => {
   );
 
   it("is one Standard state machine from the ASL file", () => {
-    expect(machines).toHaveLength(1);
+    expect(Object.keys(machines)).toHaveLength(WORKFLOWS.length);
     expect(properties.StateMachineType).toBe("STANDARD");
     const file = readFileSync(join(REPO_ROOT, WORKFLOW.definitionFile), "utf8");
     expect(JSON.parse(definition)).toEqual(JSON.parse(file));
@@ -158,12 +156,7 @@ describe("the day-ahead cycle state machine", () => {
 
   it("may invoke the task functions, by unqualified ARN, and nothing else", () => {
     const roleId = properties.RoleArn["Fn::GetAtt"][0];
-    const statements = Object.values(resources)
-      .filter((resource) => resource.Type === "AWS::IAM::Policy")
-      .filter((policy) =>
-        policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
-      )
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    const statements = roleStatements<Statement>(resources, roleId);
     const invoke = statements.filter((statement) =>
       list(statement.Action).includes("lambda:InvokeFunction"),
     );
@@ -180,7 +173,9 @@ describe("the functions", () => {
   const functions = Object.values(market.findResources("AWS::Lambda::Function"));
 
   it("all run Node.js 24 on arm64 with X-Ray tracing", () => {
-    expect(functions).toHaveLength(ROUTES.length + TASKS.length + CONSUMERS.length + 1);
+    expect(functions).toHaveLength(
+      ROUTES.length + WORKFLOWS.reduce((n, w) => n + w.tasks.length, 0) + CONSUMERS.length + 1,
+    );
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -198,9 +193,7 @@ describe("the functions", () => {
 });
 
 describe("least privilege", () => {
-  const statements = Object.values(resources)
-    .filter((resource) => resource.Type === "AWS::IAM::Policy")
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  const statements = allStatements<Statement>(resources);
 
   it("grants no service-wide wildcard action and never dynamodb:Scan", () => {
     for (const statement of statements) {

@@ -66,7 +66,7 @@ describe("cdk-nag (AWS Solutions checks) inside npm test", () => {
       );
     });
     expect(nag(widened).violations).toEqual([
-      "AwsSolutions-IAM5[Resource::arn:aws:dynamodb:eu-west-2:123456789012:table/*] @ BitraderMarket/MarketApi/GetHealth/Role/DefaultPolicy/Resource",
+      "AwsSolutions-IAM5[Resource::arn:aws:dynamodb:eu-west-2:123456789012:table/*] @ BitraderMarket/MarketApi/GetHealth/Role/Resource",
     ]);
   });
 
@@ -81,9 +81,18 @@ describe("cdk-nag (AWS Solutions checks) inside npm test", () => {
     );
     const onStar: string[] = [];
     for (const stack of stacks) {
-      const policies = Template.fromStack(stack).findResources("AWS::IAM::Policy");
+      const template = Template.fromStack(stack);
+      const policies = {
+        ...template.findResources("AWS::IAM::Policy"),
+        ...template.findResources("AWS::IAM::Role"),
+      };
       for (const [id, policy] of Object.entries(policies)) {
-        for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const documents = policy.Properties.PolicyDocument
+          ? [policy.Properties.PolicyDocument]
+          : (policy.Properties.Policies ?? []).map(
+              (p: { PolicyDocument: unknown }) => p.PolicyDocument,
+            );
+        for (const statement of documents.flatMap((d: { Statement: unknown[] }) => d.Statement)) {
           const resources = [statement.Resource].flat();
           if (!resources.includes("*")) continue;
           for (const action of [statement.Action].flat() as string[])

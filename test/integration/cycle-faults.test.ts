@@ -1,13 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import {
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-} from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
 import { onboard, orderBodyOf, waitFor } from "../../lib/client/api-client";
 import type { LambdaHandler } from "../../lib/local/lambda-context";
+import { type AwsFaultCounts, injectAwsFaults } from "../support/aws-faults";
 import { useLocalStack } from "../support/use-local-stack";
 import { workedExample } from "../support/worked-example";
 
@@ -78,7 +75,7 @@ function instrumentDynamo(client: DynamoDBDocumentClient) {
     },
     { step: "initialize", name: "faultInjection" },
   );
-  injectAwsFaults(client);
+  injectAwsFaults(client, () => attempt.getStore()?.aws === true, awsFaults);
   // Index lag: the markets-of-a-cycle index (gsi2) answers one market short.
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -98,70 +95,8 @@ function instrumentDynamo(client: DynamoDBDocumentClient) {
   );
 }
 
-/**
- * AWS faults (reliability.md FI, "at each AWS call of the cycle"), for the tasks of a cycle
- * planned `aws`: every distinct request meets one fault the first time it is sent, the kind
- * DynamoDB gives that call — a batch write stores only half its items and returns the rest as
- * UnprocessedItems; a transaction is cancelled for a TransactionConflict; any other call is
- * throttled (ProvisionedThroughputExceeded). The throttle is raised inside the SDK's retry loop
- * (deserialize step), so the SDK's own retry strategy meets it, as it would meet DynamoDB's.
- */
-const awsFaults = { throttled: 0, unprocessedItems: 0, conflicts: 0 };
-const faulted = new Set<string>();
-
-function firstSending(command: string, input: unknown): boolean {
-  const key = `${command}|${JSON.stringify(input)}`;
-  if (faulted.has(key)) return false;
-  faulted.add(key);
-  return true;
-}
-
-function injectAwsFaults(client: DynamoDBDocumentClient) {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = context.commandName ?? "";
-      if (!attempt.getStore()?.aws || command === "BatchWriteItemCommand") return next(args);
-      if (!firstSending(command, args.input)) return next(args);
-      if (command === "TransactWriteItemsCommand") {
-        awsFaults.conflicts += 1;
-        const items = (args.input as { TransactItems?: unknown[] }).TransactItems ?? [];
-        throw new TransactionCanceledException({
-          message: "Transaction cancelled, please refer cancellation reasons for specific reasons",
-          $metadata: { httpStatusCode: 400 },
-          CancellationReasons: items.map((_, i) => ({
-            Code: i === 0 ? "TransactionConflict" : "None",
-          })),
-        });
-      }
-      awsFaults.throttled += 1;
-      throw new ProvisionedThroughputExceededException({
-        message: "The level of configured provisioned throughput for the table was exceeded",
-        $metadata: { httpStatusCode: 400 },
-      });
-    },
-    { step: "deserialize", name: "awsFaultInjection" },
-  );
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!attempt.getStore()?.aws || context.commandName !== "BatchWriteItemCommand")
-        return next(args);
-      const input = args.input as { RequestItems: Record<string, unknown[]> };
-      const [table, requests] = Object.entries(input.RequestItems)[0]!;
-      if (requests.length < 2 || !firstSending("BatchWriteItemCommand", input)) return next(args);
-      const kept = requests.slice(0, Math.ceil(requests.length / 2));
-      const left = requests.slice(kept.length);
-      const result = await next({ ...args, input: { ...input, RequestItems: { [table]: kept } } });
-      awsFaults.unprocessedItems += left.length;
-      const output = result.output as { UnprocessedItems?: Record<string, unknown[]> };
-      output.UnprocessedItems = {
-        ...output.UnprocessedItems,
-        [table]: [...(output.UnprocessedItems?.[table] ?? []), ...left],
-      };
-      return result;
-    },
-    { step: "initialize", name: "unprocessedItemsInjection" },
-  );
-}
+/** AWS faults on the calls of the tasks of a cycle planned `aws` (test/support/aws-faults.ts). */
+const awsFaults: AwsFaultCounts = { throttled: 0, unprocessedItems: 0, conflicts: 0 };
 
 function wrapTask(state: string, handler: LambdaHandler): LambdaHandler {
   return async (event, ctx) => {

@@ -389,7 +389,7 @@ describe("the smaller refusals (each a 5xx or a leak before)", () => {
               entryIds: ["L-1"],
             })
           : undefined;
-      const response = await local.api.request("GET", `${prefix}${"a".repeat(2_000)}`, {
+      const response = await local.api.request("GET", `${prefix}${"a".repeat(3_000)}`, {
         key: key ?? trader!.apiKey,
       });
       expect([response.status, response.body.code]).toEqual([404, "NOT_FOUND"]);

@@ -264,6 +264,17 @@ describe("ANM keys bound to a scheme", () => {
         `/anm/merit-order?anmSchemeId=${scheme}&deliveryDate=${DAY_V1}&constraintId=C1`,
       ],
       GetScheme: (scheme) => ["GET", `/schemes/${scheme}`],
+      PostActuals: (scheme) => [
+        "POST",
+        "/anm/actuals",
+        {
+          actualsId: "act-x",
+          anmSchemeId: scheme,
+          deliveryDate: "2027-06-01",
+          constraints: [{ constraintId: "C1", requiredCurtailmentMw: [] }],
+        },
+      ],
+      GetActuals: (scheme) => ["GET", `/anm/actuals?anmSchemeId=${scheme}&deliveryDate=${DAY_V1}`],
       ListMeritOrderInstructions: (scheme) => [
         "GET",
         `/merit-order-instructions?deliveryDate=${DAY_V1}&constraintId=C1&anmSchemeId=${scheme}`,
@@ -271,8 +282,9 @@ describe("ANM keys bound to a scheme", () => {
     };
     // Every route an ANM key may call that names a scheme has a row (GET /whoami and GET /schemes
     // name none; GET /schemes lists only the key's scheme, checked above; the webhook endpoint
-    // routes act on the key's own endpoint, whose owner is its scheme, D-161).
-    const noScheme = ["GetWhoAmI", "ListSchemes"];
+    // routes act on the key's own endpoint, whose owner is its scheme, D-161; GET
+    // /curtailment-index names entries, not schemes).
+    const noScheme = ["GetWhoAmI", "ListSchemes", "GetCurtailmentIndex"];
     const anmRoutes = ROUTES.filter(
       (r) =>
         r.roles !== "none" &&
@@ -296,8 +308,10 @@ describe("ANM keys bound to a scheme", () => {
         ...(b2 === undefined ? {} : { body: b2 }),
       });
       // The unknown scheme answers the bootstrap key 404 too, except a look-ahead, which an
-      // unregistered scheme may send (it runs on the defaults).
-      if (route !== "PostLookAhead") expect(unknown.status, route).toBe(404);
+      // unregistered scheme may send (it runs on the defaults), and actuals, which are checked
+      // against the day's published day-ahead (422 ACTUALS_INVALID without one).
+      if (route !== "PostLookAhead" && route !== "PostActuals")
+        expect(unknown.status, route).toBe(404);
     }
     // Nothing of scheme B was started by the refused look-ahead.
     const day = await local.api.expect(200, "GET", "/cycles?deliveryDate=2027-06-23", {

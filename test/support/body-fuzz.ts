@@ -33,7 +33,7 @@ export async function tableItems(tableName: string): Promise<Map<string, string>
   return items;
 }
 
-function paths(value: Json, prefix: string[] = []): string[][] {
+export function paths(value: Json, prefix: string[] = []): string[][] {
   const out: string[][] = [prefix];
   if (Array.isArray(value))
     value.forEach((v, i) => {
@@ -45,7 +45,7 @@ function paths(value: Json, prefix: string[] = []): string[][] {
   return out;
 }
 
-function setAt(root: Json, path: string[], make: (old: Json) => Json | undefined): Json {
+export function setAt(root: Json, path: string[], make: (old: Json) => Json | undefined): Json {
   if (path.length === 0) return make(root) ?? null;
   const copy = structuredClone(root) as Record<string, Json>;
   let node = copy as Record<string, Json>;
@@ -59,8 +59,8 @@ function setAt(root: Json, path: string[], make: (old: Json) => Json | undefined
   return copy;
 }
 
-const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
-const anyJson = fc.oneof(
+export const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+export const anyJson = fc.oneof(
   fc.string(),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
@@ -140,7 +140,7 @@ export function bodies(target: FuzzTarget): fc.Arbitrary<{ kind: string; text: s
   });
 }
 
-function get(root: Json, path: string[]): Json {
+export function get(root: Json, path: string[]): Json {
   let node: Json = root;
   for (const key of path) node = (node as Record<string, Json>)[key] as Json;
   return node;

@@ -7,7 +7,7 @@ export function testApp(): App {
   return new App({ context: { "aws:cdk:bundling-stacks": [] } });
 }
 
-/** Both stacks' templates, synthesized once per test file. */
+/** Both stacks' templates (and the market stack's nested alarms stack), once per test file. */
 export function marketTemplates() {
   const app = testApp();
   const stacks = addMarketStacks(app, { account: "123456789012", region: "eu-west-2" });

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord } from "../../functions/core/access/api-key";
+import { type ApiKeyRecord, keyIdOf } from "../../functions/core/access/api-key";
 import type { Asset, AssetStatus, EntryClaimRecord } from "../../functions/core/access/asset";
 import type { AuditEntry, AuditRecord } from "../../functions/core/access/audit";
 import type { Participant, ParticipantStatus } from "../../functions/core/access/participant";
@@ -91,7 +91,14 @@ export class SequentialIds implements IdGenerator {
   newId(kind: IdKind): string {
     this.n += 1;
     const hex = this.n.toString(16).padStart(20, "0");
-    const prefix = { participant: "par", asset: "ast", order: "ord", audit: "aud", token: "tok" };
+    const prefix = {
+      participant: "par",
+      asset: "ast",
+      order: "ord",
+      audit: "aud",
+      token: "tok",
+      upload: "mup",
+    };
     return `${prefix[kind]}-${hex}`;
   }
 }
@@ -341,8 +348,8 @@ export class InMemoryParticipants implements ParticipantStore {
     if (stored === undefined) return undefined;
     if (stored.participant.status === "rejected")
       throw new DomainError("DECISION_NOT_ALLOWED", "The participant is rejected.");
-    if (stored.currentKeyHash !== undefined)
-      this.apiKeys.revokeHash(stored.currentKeyHash, input.at);
+    const previous = stored.currentKeyHash;
+    if (previous !== undefined) this.apiKeys.revokeHash(previous, input.at);
     stored.currentKeyHash = "none";
     stored.claimSecretHash = input.claimSecretHash;
     stored.claimSecretIssuedAt = input.at;
@@ -353,6 +360,8 @@ export class InMemoryParticipants implements ParticipantStore {
       action: "participant.api-key-reissued",
       actor: input.actor,
       at: input.at,
+      from: previous === undefined || previous === "none" ? "no key" : keyIdOf(previous),
+      to: "a new claim secret, the key not yet claimed",
     });
     return copy(stored.participant);
   }
@@ -881,6 +890,12 @@ export class InMemoryOrders implements OrderStore {
     const order = this.orders.get(orderId);
     return order && copy(order);
   }
+  async getOrders(orderIds: ReadonlyArray<string>): Promise<StoredOrder[]> {
+    return orderIds.flatMap((id) => {
+      const order = this.orders.get(id);
+      return order ? [copy(order)] : [];
+    });
+  }
   async listOrdersOfParticipant(
     participantId: string,
     marketId: string | undefined,
@@ -1013,6 +1028,14 @@ export class InMemoryMeritOrders implements MeritOrderStore {
   async latest(anmSchemeId: string, deliveryDate: string, constraintId: string) {
     const latest = this.versions.get(`${anmSchemeId}|${deliveryDate}|${constraintId}`)?.at(-1);
     return latest && copy(latest);
+  }
+  async latestAll(anmSchemeId: string, deliveryDate: string, constraintIds: ReadonlyArray<string>) {
+    const out: PublishedMeritOrder[] = [];
+    for (const c of constraintIds) {
+      const latest = await this.latest(anmSchemeId, deliveryDate, c);
+      if (latest) out.push(latest);
+    }
+    return out;
   }
   async version(anmSchemeId: string, deliveryDate: string, constraintId: string, version: number) {
     const found = this.versions

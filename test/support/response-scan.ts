@@ -8,7 +8,8 @@
  * problems (`errors[].path` and `errors[].message`) an occurrence that lies inside an echo of
  * something the caller sent (pass the request body as `sent`: its property names and string
  * values) is not a leak; the same text anywhere else in the answer still is. A JSON answer is scanned string by string after parsing (so escapes do not hide or make
- * matches); an answer that is not JSON is scanned as raw text, without excuses.
+ * matches); an answer that is not JSON is scanned as raw text, without excuses. A pre-signed
+ * URL's signature is not a hash leak (it is what `POST /meter-uploads` hands out).
  */
 const PATTERNS: ReadonlyArray<[string, RegExp]> = [
   ["stack trace", /\bat [^\s()]+ \(?[^\s()]*:\d+:\d+\)?|\n\s+at /g],
@@ -61,7 +62,7 @@ export function leaksIn(
     ...fieldProblems.map((text) => ({ text, echoes })),
   ];
   for (const { text, echoes: excused } of texts) {
-    const covered = echoIntervals(text, excused);
+    const covered = [...echoIntervals(text, excused), ...presignedSignatures(text)];
     const isLeak = (from: number, to: number) => !covered.some(([a, b]) => a <= from && to <= b);
     for (const [name, pattern] of PATTERNS)
       for (const m of text.matchAll(pattern))
@@ -72,6 +73,17 @@ export function leaksIn(
         if (isLeak(at, at + hash.length)) found.add("stored hash");
   }
   return PATTERN_ORDER.filter((name) => found.has(name));
+}
+
+/**
+ * Where a pre-signed URL's SigV4 signature lies in a string (`X-Amz-Signature=<64 hex>`): the
+ * URL `POST /meter-uploads` answers is the credential the caller asked for, not a stored hash.
+ */
+function presignedSignatures(text: string): [number, number][] {
+  return [...text.matchAll(/X-Amz-Signature=[0-9a-f]{64}(?![0-9a-f])/g)].map((m) => [
+    m.index,
+    m.index + m[0].length,
+  ]);
 }
 
 const PATTERN_ORDER = [...PATTERNS.map(([name]) => name), "stored hash"];

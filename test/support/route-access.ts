@@ -351,4 +351,80 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
       operator: 404,
     }),
   },
+  // After delivery. Nothing is delivered in this world: reads answer empty pages (or 404 for
+  // a scheme-day without a published day-ahead, or an entry the participant does not own) and
+  // writes with an empty body 400 once the authorizer let the caller through.
+  PostActuals: {
+    request: () => ({ path: "/anm/actuals", body: {} }),
+    expect: byRoles(["anm", "operator"], { anm: 400, operator: 400 }),
+  },
+  GetActuals: {
+    request: () => ({
+      path: "/anm/actuals",
+      query: { anmSchemeId: "NO-SCHEME", deliveryDate: "2027-06-14" },
+    }),
+    expect: byRoles(["anm", "operator"], { anm: 404, operator: 404 }),
+  },
+  CreateMeterUpload: {
+    request: () => ({
+      path: "/meter-uploads",
+      body: { contentType: "text/csv", contentLength: 64 },
+    }),
+    expect: byRoles(["participant", "operator"], { participantA: 201, operator: 201 }),
+  },
+  SubmitMeterReadings: {
+    request: () => ({ path: "/meter-readings", body: {} }),
+    expect: byRoles(["participant", "operator"], { participantA: 400, operator: 400 }),
+  },
+  ListMeterReadings: {
+    request: () => ({
+      path: "/meter-readings",
+      query: { entryId: "NO-ENTRY", deliveryDate: "2027-06-14" },
+    }),
+    expect: byRoles(["participant", "operator"], { participantA: 404, operator: 200 }),
+  },
+  PutBaseline: {
+    request: () => ({ path: "/baselines", body: {} }),
+    expect: byRoles(["participant"], { participantA: 400 }),
+  },
+  ListBaselines: {
+    request: () => ({ path: "/baselines", query: { deliveryDate: "2027-06-14" } }),
+    expect: byRoles(["participant", "operator"], { participantA: 200, operator: 200 }),
+  },
+  ListPerformance: {
+    request: () => ({ path: "/performance", query: { deliveryDate: "2027-06-14" } }),
+    expect: byRoles(["participant", "operator"], { participantA: 200, operator: 200 }),
+  },
+  ListThirdPartyImpacts: {
+    request: () => ({ path: "/third-party-impacts", query: { deliveryDate: "2027-06-14" } }),
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
+  StartSettlementRun: {
+    request: () => ({ path: "/settlement-runs", body: { month: "2099-01" } }),
+    expect: byRoles(["operator"], { operator: 409 }),
+  },
+  ListSettlementRuns: {
+    request: () => ({ path: "/settlement-runs", query: { month: "2027-06" } }),
+    expect: byRoles(["operator"], { operator: 200 }),
+  },
+  GetSettlementRun: {
+    request: () => ({ path: "/settlement-runs/srun-00000000000000000000" }),
+    expect: byRoles(["operator"], { operator: 404 }),
+  },
+  ListStatements: {
+    request: () => ({ path: "/statements", query: { month: "2027-06" } }),
+    expect: byRoles(["participant", "operator"], { participantA: 200, operator: 200 }),
+  },
+  GetStatement: {
+    request: () => ({ path: "/statements/stm-00000000000000000000" }),
+    expect: byRoles(["participant", "operator"], { participantA: 404, operator: 404 }),
+  },
+  GetCurtailmentIndex: {
+    request: () => ({ path: "/curtailment-index", query: { financialYear: "2027-28" } }),
+    expect: byRoles(["participant", "operator", "anm"], {
+      participantA: 200,
+      operator: 200,
+      anm: 200,
+    }),
+  },
 };

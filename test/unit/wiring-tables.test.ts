@@ -47,7 +47,8 @@ describe.each(WORKFLOWS.map((workflow) => [workflow.id, workflow] as const))(
   (_, WORKFLOW) => {
     const TASKS = WORKFLOW.tasks;
     const asl = readFileSync(join(REPO_ROOT, WORKFLOW.definitionFile), "utf8");
-    const definition = JSON.parse(asl) as { States: Record<string, { Type: string }> };
+    const definition = JSON.parse(asl) as { States: Record<string, AslState> };
+    const states = allStates(definition.States);
 
     it("has a placeholder in the ASL for every task, and a task for every placeholder", () => {
       expect(aslPlaceholders(asl)).toEqual(TASKS.map((task) => task.substitution).sort());
@@ -56,14 +57,14 @@ describe.each(WORKFLOWS.map((workflow) => [workflow.id, workflow] as const))(
     it.each(TASKS.map((task) => [task.state, task] as const))(
       "%s is a Task state of the ASL with a handler file named after it",
       (state, task) => {
-        expect(definition.States[state]?.Type).toBe("Task");
+        expect(states[state]?.Type).toBe("Task");
         expect(basename(task.entry)).toBe(`${kebab(state)}.ts`);
         expect(existsSync(join(REPO_ROOT, task.entry))).toBe(true);
       },
     );
 
     it("covers every Task state of the ASL", () => {
-      const taskStates = Object.entries(definition.States)
+      const taskStates = Object.entries(states)
         .filter(([, state]) => state.Type === "Task")
         .map(([name]) => name)
         .sort();
@@ -123,3 +124,21 @@ describe("the grants of every row", () => {
     },
   );
 });
+
+interface AslState {
+  Type: string;
+  ItemProcessor?: { States: Record<string, AslState> };
+  Iterator?: { States: Record<string, AslState> };
+  Branches?: { States: Record<string, AslState> }[];
+}
+
+/** Every state of a definition by name, those inside Map and Parallel states included. */
+function allStates(states: Record<string, AslState>): Record<string, AslState> {
+  const out: Record<string, AslState> = {};
+  for (const [name, state] of Object.entries(states)) {
+    out[name] = state;
+    const inner = [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])];
+    for (const machine of inner) if (machine) Object.assign(out, allStates(machine.States));
+  }
+  return out;
+}

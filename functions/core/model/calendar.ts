@@ -27,6 +27,11 @@ export function isClockChangeDay(date: string): boolean {
   return deliveryDay(date).periods.length !== 48;
 }
 
+/** The local (Europe/London) calendar date `YYYY-MM-DD` of an instant. */
+export function localDateOf(ms: number): string {
+  return DateTime.fromMillis(ms, { zone: MARKET_ZONE }).toFormat("yyyy-MM-dd");
+}
+
 /** Local wall-clock start `HH:mm` of an instant. */
 export function localTimeOf(ms: number): string {
   return DateTime.fromMillis(ms, { zone: MARKET_ZONE }).toFormat("HH:mm");

@@ -8,32 +8,63 @@ import type { Membership } from "../verification/membership";
 import { unitsInForce } from "./units-in-force";
 
 /** The body of `POST /anm/actuals` (R-PERF-1); shape errors are 400. */
-export const ActualsBodySchema = z.strictObject({
-  actualsId: clientId,
-  anmSchemeId: clientId,
-  deliveryDate: calendarDate,
-  constraints: z
-    .array(
-      z.strictObject({
-        constraintId: clientId,
-        requiredCurtailmentMw: z.array(mwNumber),
-        appliedCurtailment: z
-          .array(
-            z.strictObject({
-              unitId: z.string().min(1).max(300),
-              curtailmentMw: z.array(mwNumber),
+export const ActualsBodySchema = z
+  .strictObject({
+    actualsId: clientId.meta({
+      description: "The post's id, its idempotency key within the scheme (R-PERF-1).",
+    }),
+    anmSchemeId: clientId.meta({ description: "The ANM scheme." }),
+    deliveryDate: calendarDate.meta({
+      description: "The delivery day (Europe/London), YYYY-MM-DD; accepted once it has ended.",
+      format: "date",
+    }),
+    constraints: z
+      .array(
+        z
+          .strictObject({
+            constraintId: clientId.meta({ description: "A constraint of the day's look-ahead." }),
+            requiredCurtailmentMw: z.array(mwNumber).meta({
+              description: "Actual required curtailment, MW (≤ 3 dp), one value per SP.",
             }),
-          )
-          .max(10_000)
-          .optional(),
-      }),
-    )
-    .max(1000),
-  availablePower: z
-    .array(z.strictObject({ entryId: clientId, availableMw: z.array(mwNumber) }))
-    .max(20_000)
-    .optional(),
-});
+            appliedCurtailment: z
+              .array(
+                z
+                  .strictObject({
+                    unitId: z.string().min(1).max(300).meta({
+                      description:
+                        "A published unit: an entry, `<parent>/<tradeId>` or `<parent>/rem`.",
+                    }),
+                    curtailmentMw: z.array(mwNumber).meta({
+                      description:
+                        "Curtailment applied to the unit, MW (≤ 3 dp), one per SP; 0 where not in force.",
+                    }),
+                  })
+                  .meta({ description: "Curtailment the ANM applied to one unit." }),
+              )
+              .max(10_000)
+              .optional()
+              .meta({ description: "Optional; unlisted units count 0." }),
+          })
+          .meta({ description: "One constraint's actuals; replaces the item held before." }),
+      )
+      .max(1000)
+      .meta({ description: "Per constraint." }),
+    availablePower: z
+      .array(
+        z
+          .strictObject({
+            entryId: clientId.meta({ description: "A MOL entry of the day." }),
+            availableMw: z.array(mwNumber).meta({
+              description: "Power the entry could have exported, MW (≤ 3 dp), one per SP.",
+            }),
+          })
+          .meta({ description: "One entry's available power; replaces the item held before." }),
+      )
+      .max(20_000)
+      .optional()
+      .meta({ description: "Optional: per entry." }),
+  })
+  .meta({ description: "What the ANM system saw on the day (R-PERF-1)." });
 
 export type ActualsBody = z.infer<typeof ActualsBodySchema>;
 
@@ -146,7 +177,7 @@ export function acceptActuals(
   return {
     actualsId: body.actualsId,
     receivedAtMs,
-    bodyHash: hash("sha256", JSON.stringify(body), "hex"),
+    bodyHash: actualsBodyHash(body),
     constraints: body.constraints.map((c) => ({
       constraintId: c.constraintId,
       requiredW: c.requiredCurtailmentMw.map(mwToW),
@@ -159,6 +190,11 @@ export function acceptActuals(
       availableW: a.availableMw.map(mwToW),
     })),
   };
+}
+
+/** The hash R-PERF-1 compares a repeated `actualsId`'s body by. */
+export function actualsBodyHash(body: ActualsBody): string {
+  return hash("sha256", JSON.stringify(body), "hex");
 }
 
 /** R-PERF-1: `actualsId` is the idempotency key; another body under it is a conflict. */

@@ -8,12 +8,19 @@ import { mwToKw } from "../model/units";
 import { mwToW } from "../model/watts";
 
 /** The body of `PUT /baselines` (R-PERF-3): the day's nomination, one value per SP. */
-export const NominationBodySchema = z.strictObject({
-  anmSchemeId: clientId,
-  entryId: clientId,
-  deliveryDate: calendarDate,
-  nominatedMw: z.array(mwNumber).max(50),
-});
+export const NominationBodySchema = z
+  .strictObject({
+    anmSchemeId: clientId.meta({ description: "The ANM scheme." }),
+    entryId: clientId.meta({ description: "An own MOL entry of the day's look-ahead." }),
+    deliveryDate: calendarDate.meta({
+      description: "The delivery day (Europe/London), YYYY-MM-DD.",
+      format: "date",
+    }),
+    nominatedMw: z.array(mwNumber).max(50).meta({
+      description: "Nominated output, MW (≤ 3 dp, within the entry's capacity), one per SP.",
+    }),
+  })
+  .meta({ description: "A day's nomination (R-PERF-3); replaces the earlier one." });
 
 export type NominationBody = z.infer<typeof NominationBodySchema>;
 

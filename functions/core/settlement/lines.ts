@@ -1,6 +1,10 @@
 import type { PostTradeConfig } from "../config/post-trade-config";
 import { Rational } from "../model/rational";
-import type { ThirdPartyImpact, TradePerformance } from "../performance/performance";
+import type {
+  DayPerformance,
+  ThirdPartyImpact,
+  TradePerformance,
+} from "../performance/performance";
 
 export type LineRole = "buyer" | "seller" | "compensation-payer" | "compensation-payee";
 
@@ -178,4 +182,22 @@ export function statementTotals(
     if (l.role === "buyer" || l.role === "compensation-payer") payablePence += l.totalPence;
     else receivablePence += l.totalPence;
   return { payablePence, receivablePence, netPence: receivablePence - payablePence };
+}
+
+/**
+ * R-SETTLE-1/6: every line of a day — the buyer's and the seller's of each settled trade (vetoed
+ * trades have none), and the compensation lines when the scheme asks for them — in trade order.
+ */
+export function dayLines(
+  performance: DayPerformance,
+  owners: ReadonlyMap<string, string>,
+  config: Pick<PostTradeConfig, "shortfallCompensation">,
+): SettlementLine[] {
+  return performance.trades.flatMap((p) => [
+    ...tradeLines(p, {
+      buyer: p.trade.trade.buyParticipantId,
+      seller: p.trade.trade.sellParticipantId,
+    }),
+    ...compensationLines(p, performance.impacts, owners, config),
+  ]);
 }

@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import { ConflictError } from "../errors";
 import { monthSettleableFromMs } from "../model/calendar";
 import { deterministicId } from "../model/ids";
@@ -84,11 +85,71 @@ function linesKey(
 }
 
 /**
- * R-SETTLE-5/7: one run over every line of the month, recomputed from the inputs held at its
- * start. A participant's statement gets version n + 1 only if its lines differ from version n
- * (every R-SETTLE-8 column but `version`, flags included, D-71); a participant with no lines and
- * no earlier version gets none. Issued versions are never changed. Returns the run and the new versions, in
- * participant order.
+ * R-SETTLE-7 (§19, D-71): SHA-256 of a statement's lines as "lines differ" compares them — every
+ * R-SETTLE-8 column but `version`, flags included, in R-SETTLE-8 order — so that a run can tell
+ * whether a participant's lines changed from the stored hash of its latest version alone.
+ */
+export function statementLinesHash(
+  lines: ReadonlyArray<SettlementLine>,
+  statementId: string,
+  month: string,
+): string {
+  return hash("sha256", linesKey(lines, statementId, month), "hex");
+}
+
+/**
+ * R-SETTLE-5/7: the statements one run issues from the month's lines, recomputed from the inputs
+ * held at its start: a participant's statement gets version n + 1 only if its lines differ from
+ * version n (`latest`: each participant's latest issued version and its lines hash); one with no
+ * lines and no earlier version gets none; one whose lines all went gets an empty version. Issued
+ * versions are never changed. New versions and the run's summary come in participant order.
+ */
+export function issueStatements(input: {
+  month: string;
+  settlementRunId: string;
+  issuedAtMs: number;
+  lines: ReadonlyArray<SettlementLine>;
+  latest: ReadonlyMap<string, { version: number; linesHash: string }>;
+}): {
+  statements: { statement: Statement; linesHash: string }[];
+  summary: SettlementRun["statements"];
+} {
+  const { month } = input;
+  const byParticipant = new Map<string, SettlementLine[]>();
+  for (const l of input.lines) {
+    const list = byParticipant.get(l.participantId) ?? [];
+    list.push(l);
+    byParticipant.set(l.participantId, list);
+  }
+  const participants = [...new Set([...byParticipant.keys(), ...input.latest.keys()])].sort();
+  const statements: { statement: Statement; linesHash: string }[] = [];
+  const summary: SettlementRun["statements"] = [];
+  for (const participantId of participants) {
+    const statementId = statementIdOf(participantId, month);
+    const lines = [...(byParticipant.get(participantId) ?? [])].sort(compareLines);
+    const previous = input.latest.get(participantId);
+    const linesHash = statementLinesHash(lines, statementId, month);
+    if (!previous || previous.linesHash !== linesHash) {
+      const statement: Statement = {
+        statementId,
+        participantId,
+        month,
+        version: (previous?.version ?? 0) + 1,
+        issuedAtMs: input.issuedAtMs,
+        settlementRunId: input.settlementRunId,
+        lines,
+        ...statementTotals(lines),
+      };
+      statements.push({ statement, linesHash });
+      summary.push({ statementId, participantId, version: statement.version, changed: true });
+    } else summary.push({ statementId, participantId, version: previous.version, changed: false });
+  }
+  return { statements, summary };
+}
+
+/**
+ * R-SETTLE-5/7: one run over every line of the month ({@link issueStatements}), against the
+ * statements already issued. Returns the run and the new versions, in participant order.
  */
 export function settleMonth(input: {
   month: string;
@@ -99,41 +160,22 @@ export function settleMonth(input: {
 }): { run: SettlementRun; statements: Statement[] } {
   const { month } = input;
   const settlementRunId = settlementRunIdOf(month, input.startedAtMs);
-  const byParticipant = new Map<string, SettlementLine[]>();
-  for (const l of input.lines) {
-    const list = byParticipant.get(l.participantId) ?? [];
-    list.push(l);
-    byParticipant.set(l.participantId, list);
-  }
   const latest = new Map<string, Statement>();
   for (const s of input.issued)
     if (s.month === month && (latest.get(s.participantId)?.version ?? 0) < s.version)
       latest.set(s.participantId, s);
-  const participants = [...new Set([...byParticipant.keys(), ...latest.keys()])].sort();
-  const statements: Statement[] = [];
-  const summary: SettlementRun["statements"] = [];
-  for (const participantId of participants) {
-    const statementId = statementIdOf(participantId, month);
-    const lines = [...(byParticipant.get(participantId) ?? [])].sort(compareLines);
-    const previous = latest.get(participantId);
-    const changed =
-      !previous ||
-      linesKey(previous.lines, statementId, month) !== linesKey(lines, statementId, month);
-    if (changed) {
-      const statement: Statement = {
-        statementId,
-        participantId,
-        month,
-        version: (previous?.version ?? 0) + 1,
-        issuedAtMs: input.finishedAtMs,
-        settlementRunId,
-        lines,
-        ...statementTotals(lines),
-      };
-      statements.push(statement);
-      summary.push({ statementId, participantId, version: statement.version, changed: true });
-    } else summary.push({ statementId, participantId, version: previous.version, changed: false });
-  }
+  const out = issueStatements({
+    month,
+    settlementRunId,
+    issuedAtMs: input.finishedAtMs,
+    lines: input.lines,
+    latest: new Map(
+      [...latest].map(([p, s]) => [
+        p,
+        { version: s.version, linesHash: statementLinesHash(s.lines, s.statementId, month) },
+      ]),
+    ),
+  });
   return {
     run: {
       settlementRunId,
@@ -141,8 +183,8 @@ export function settleMonth(input: {
       status: "completed",
       startedAtMs: input.startedAtMs,
       finishedAtMs: input.finishedAtMs,
-      statements: summary,
+      statements: out.summary,
     },
-    statements,
+    statements: out.statements.map((s) => s.statement),
   };
 }

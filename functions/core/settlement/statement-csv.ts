@@ -1,3 +1,4 @@
+import { stringify } from "csv-stringify/sync";
 import { Rational } from "../model/rational";
 import type { SettlementLine } from "./lines";
 
@@ -74,9 +75,31 @@ export function lineCells(
   };
 }
 
-/** RFC 4180: a field is quoted only when it holds a comma, a quote or a line break. */
+/** A cell that is a plain decimal number (possibly negative): never a formula, left as it is. */
+const NUMBER_CELL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * Formula injection (D-222): a text cell that a spreadsheet would read as a formula — it
+ * begins with `=`, `+`, `-`, `@`, a tab or a carriage return — gets a leading `'`, which
+ * spreadsheets show as text; a cell that is a plain decimal number (`-12.50`) is left as it is,
+ * so negative amounts stay numbers.
+ */
+export function formulaSafe(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) && !NUMBER_CELL.test(cell) ? `'${cell}` : cell;
+}
+
+/** csv-stringify's settings for R-SETTLE-8: CRLF after every row, quoting only where RFC 4180 needs it. */
+const CSV_OPTIONS = {
+  record_delimiter: "\r\n",
+  // csv-stringify quotes a field holding the record delimiter (CRLF); RFC 4180 wants a lone CR or LF quoted too.
+  quoted_match: /[\r\n]/,
+  bom: false,
+  cast: { string: (value: string) => formulaSafe(value) },
+} as const;
+
+/** One RFC 4180 field as csv-stringify writes it (quoted only when it holds `,`, `"` or a line break). */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  return stringify([[value]], { ...CSV_OPTIONS, cast: {} }).replace(/\r\n$/, "");
 }
 
 /** R-SETTLE-8 order: deliveryDate, marketId, tradeId, role. */
@@ -90,8 +113,9 @@ export function compareLines(a: SettlementLine, b: SettlementLine): number {
 
 /**
  * R-SETTLE-8 (§19): the statement CSV — a header, one row per line in {@link compareLines}
- * order, fields quoted only when RFC 4180 requires, CRLF after every row, UTF-8 without BOM
- * (written here rather than with a CSV package: D-82).
+ * order, fields quoted only when RFC 4180 requires, CRLF after every row, UTF-8 without BOM,
+ * text cells guarded against formula injection ({@link formulaSafe}); written with
+ * csv-stringify (D-82).
  */
 export function statementCsv(statement: {
   statementId: string;
@@ -99,10 +123,10 @@ export function statementCsv(statement: {
   month: string;
   lines: ReadonlyArray<SettlementLine>;
 }): string {
-  const rows = [STATEMENT_CSV_COLUMNS.join(",")];
+  const rows: string[][] = [[...STATEMENT_CSV_COLUMNS]];
   for (const line of [...statement.lines].sort(compareLines)) {
     const cells = lineCells(line, statement);
-    rows.push(STATEMENT_CSV_COLUMNS.map((c) => csvField(cells[c])).join(","));
+    rows.push(STATEMENT_CSV_COLUMNS.map((c) => cells[c]));
   }
-  return `${rows.join("\r\n")}\r\n`;
+  return stringify(rows, CSV_OPTIONS);
 }

@@ -29,7 +29,6 @@ import {
 import { additiveAdjustment, midXOfYBaseline } from "../performance/baseline";
 import { dayContextOf, type PostDeliveryInputs } from "../performance/day-context";
 import {
-  countsForSettlement,
   MeterCsvInvalidError,
   type MeterDay,
   MeterReadingsBodySchema,
@@ -46,7 +45,7 @@ import {
 } from "../performance/nominations";
 import { dayPerformance } from "../performance/performance";
 import { type Problem, problem, validationProblem } from "../problem";
-import { compensationLines, type SettlementLine, tradeLines } from "../settlement/lines";
+import { dayLines, type SettlementLine } from "../settlement/lines";
 import {
   assertMonthSettleable,
   type SettlementRun,
@@ -68,6 +67,8 @@ import {
   curtailmentIndexView,
   eventView,
   meritOrderVersionView,
+  meterUploadSummary,
+  meterUploadView,
   performanceViews,
   settlementLineView,
   settlementRunView,
@@ -624,7 +625,9 @@ function runVariant(scenario: PostTradeScenario, v: PostTradeScenario["variants"
           days,
         };
         uploads.push(upload);
-        meterUploads.push(meterUploadView(upload, config));
+        meterUploads.push(
+          meterUploadView(meterUploadSummary(upload), () => config.meterDataDeadlineDays),
+        );
       }),
     );
   for (const [i, x] of (v.settlementRuns ?? []).entries())
@@ -715,15 +718,7 @@ function runVariant(scenario: PostTradeScenario, v: PostTradeScenario["variants"
 
 /** The lines of every settled trade of the day (R-SETTLE-1/6), as held at the inputs' instant. */
 function linesOf(inputs: PostDeliveryInputs): SettlementLine[] {
-  const ctx = dayContextOf(inputs);
-  const perf = dayPerformance(ctx);
-  return perf.trades.flatMap((p) => [
-    ...tradeLines(p, {
-      buyer: p.trade.trade.buyParticipantId,
-      seller: p.trade.trade.sellParticipantId,
-    }),
-    ...compensationLines(p, perf.impacts, inputs.day.owners, inputs.config),
-  ]);
+  return dayLines(dayPerformance(dayContextOf(inputs)), inputs.day.owners, inputs.config);
 }
 
 /** `base` of a version: the MOL in force after its change, from its first re-ordered SP. */
@@ -732,23 +727,6 @@ function baseOf(day: PostTradeDay, v: PostTradeDay["versions"][number]) {
   const change = day.changes.find((c) => c.change.topologyChangeId === v.topologyChangeId);
   const index = change?.outcome.cancellationIndex ?? 0;
   return membership.at(v.constraintId, index)?.mol;
-}
-
-/** `POST /meter-readings` answer (R-PERF-2). */
-function meterUploadView(u: MeterUpload, config: PostTradeConfig) {
-  return {
-    uploadId: u.uploadId,
-    receivedAt: toUtcIso(u.receivedAtMs),
-    readingCount: u.days.reduce((n, d) => n + d.valuesW.filter((w) => w !== null).length, 0),
-    days: u.days.map((d) => ({
-      anmSchemeId: d.anmSchemeId,
-      entryId: d.entryId,
-      deliveryDate: d.deliveryDate,
-      direction: d.direction,
-      readings: d.valuesW.filter((w) => w !== null).length,
-      countsForSettlement: countsForSettlement(u, d.deliveryDate, config.meterDataDeadlineDays),
-    })),
-  };
 }
 
 /**

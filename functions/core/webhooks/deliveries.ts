@@ -89,6 +89,8 @@ export async function retryDelivery(
     action: "webhook-delivery.retry-requested",
     actor,
     at: recordInstant(now),
+    from: delivery.status,
+    to: "retry requested",
     reason: deliveryId,
   });
   return { deliveryId, status: "pending" as const, nextAttemptAt: toUtcIso(now) };

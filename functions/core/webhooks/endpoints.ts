@@ -206,10 +206,19 @@ export async function rotateSecret(ports: EndpointPorts, owner: string, actor: A
       { sealed: await ports.secrets.seal(secret, owner), createdAtMs: now },
       now,
     );
+    // Secrets are never written down: the record names each by when it was made.
+    const current = endpoint.secrets.find((s) => s.expiresAtMs === undefined);
     const written = await ports.endpoints.put(
       { ...endpoint, secrets, updatedAtMs: now, revision: endpoint.revision + 1 },
       endpoint.revision,
-      { subject: owner, action: "webhook-endpoint.secret-rotated", actor, at: recordInstant(now) },
+      {
+        subject: owner,
+        action: "webhook-endpoint.secret-rotated",
+        actor,
+        at: recordInstant(now),
+        from: current ? `secret of ${recordInstant(current.createdAtMs)}` : "no current secret",
+        to: `secret of ${recordInstant(now)}`,
+      },
     );
     if (written)
       return {

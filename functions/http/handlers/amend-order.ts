@@ -1,7 +1,7 @@
 import { OrderAmendmentSchema } from "../../core/orders/order";
 import { amendOrder } from "../../core/use-cases/trading";
 import { deps } from "../../runtime/deps";
-import { callerOf } from "../auth/caller";
+import { actorOf, callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -24,6 +24,7 @@ export const handler = httpHandler(async (event, context) => {
       pathParameter(event, "orderId"),
       amendment,
       receivedAtMs,
+      actorOf(event),
     );
     return json(200, orderView(order));
   })(event, context);

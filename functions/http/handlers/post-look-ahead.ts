@@ -5,7 +5,7 @@ import { isRuleIssue, LookAheadSchema } from "../../core/model/look-ahead";
 import { fieldProblems, validationProblem } from "../../core/problem";
 import { submitLookAhead } from "../../core/use-cases/submit-look-ahead";
 import { deps } from "../../runtime/deps";
-import { callerOf } from "../auth/caller";
+import { actorOf, callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { bodyText } from "../middleware/parse-body";
@@ -45,6 +45,6 @@ async function accept(event: APIGatewayProxyEvent, receivedAtMs: number) {
   }
   // D-195: a key bound to another scheme is told nothing: 404, as for an unknown scheme.
   assertSchemeAccess(callerOf(event), parsed.data.anmSchemeId);
-  const { cycle } = await submitLookAhead(deps, parsed.data, receivedAtMs);
+  const { cycle } = await submitLookAhead(deps, parsed.data, receivedAtMs, actorOf(event));
   return json(202, { cycleId: cycle.cycleId, status: cycle.status });
 }

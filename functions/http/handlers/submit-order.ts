@@ -1,7 +1,7 @@
 import { OrderRequestSchema } from "../../core/orders/order";
 import { submitOrder } from "../../core/use-cases/trading";
 import { deps } from "../../runtime/deps";
-import { callerOf } from "../auth/caller";
+import { actorOf, callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -18,10 +18,16 @@ export const handler = httpHandler(async (event, context) => {
   return idempotent(async () => {
     const { principalId } = callerOf(event);
     const request = parseBody(event, OrderRequestSchema);
-    const order = await submitOrder(deps, principalId, request, {
-      orderId: deps.ids.newId("order"),
-      receivedAtMs,
-    });
+    const order = await submitOrder(
+      deps,
+      principalId,
+      request,
+      {
+        orderId: deps.ids.newId("order"),
+        receivedAtMs,
+      },
+      actorOf(event),
+    );
     return json(201, orderView(order));
   })(event, context);
 });

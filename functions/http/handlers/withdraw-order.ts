@@ -1,6 +1,6 @@
 import { withdrawOrder } from "../../core/use-cases/trading";
 import { deps } from "../../runtime/deps";
-import { callerOf } from "../auth/caller";
+import { actorOf, callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -20,6 +20,7 @@ export const handler = httpHandler(async (event, context) => {
       principalId,
       pathParameter(event, "orderId"),
       receivedAtMs,
+      actorOf(event),
     );
     return json(200, orderView(order));
   })(event, context);

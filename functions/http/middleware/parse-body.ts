@@ -30,16 +30,18 @@ export function parseBody<S extends z.ZodType>(
   event: APIGatewayProxyEvent,
   schema: S,
 ): z.output<S> {
-  const raw = bodyText(event);
-  let json: unknown;
+  return validate(jsonOf(bodyText(event)), schema);
+}
+
+/** JSON text parsed, or 400 `MALFORMED_JSON`. */
+export function jsonOf(raw: string): unknown {
   try {
-    json = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch {
     throw new DomainError("MALFORMED_JSON", "The request body is not valid JSON.", [
       { path: "body", message: "must be a JSON document" },
     ]);
   }
-  return validate(json, schema);
 }
 
 /**
@@ -78,6 +80,42 @@ export function validate<S extends z.ZodType>(value: unknown, schema: S): z.outp
 
 /** The body as UTF-8 text, after the size and media-type checks (no JSON parsing). */
 export function bodyText(event: APIGatewayProxyEvent): string {
+  const text = sizedBody(event);
+  const contentType = headerOf(event, "content-type");
+  if (contentType !== undefined && !isJsonMediaType(contentType)) {
+    throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "Send JSON bodies as application/json.");
+  }
+  if (text.trim() === "") {
+    throw new DomainError("MALFORMED_JSON", "A JSON body is required.", [
+      { path: "body", message: "must be a JSON document" },
+    ]);
+  }
+  return text;
+}
+
+/**
+ * A body that may be JSON or CSV (`POST /meter-readings`): 413 over 1 MiB, then 415
+ * `UNSUPPORTED_MEDIA_TYPE` for a type other than JSON or `text/csv` (no header is JSON).
+ */
+export function jsonOrCsvBody(event: APIGatewayProxyEvent): { type: "json" | "csv"; text: string } {
+  const text = sizedBody(event);
+  const contentType = headerOf(event, "content-type");
+  if (contentType === undefined || isJsonMediaType(contentType)) {
+    if (text.trim() === "")
+      throw new DomainError("MALFORMED_JSON", "A JSON body is required.", [
+        { path: "body", message: "must be a JSON document" },
+      ]);
+    return { type: "json", text };
+  }
+  if (contentType.split(";")[0]!.trim().toLowerCase() === "text/csv") return { type: "csv", text };
+  throw new DomainError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    "Send meter readings as application/json or text/csv.",
+  );
+}
+
+/** The body as UTF-8 text once it is known to be at most 1 MiB (413 otherwise). */
+function sizedBody(event: APIGatewayProxyEvent): string {
   const body = event.body ?? "";
   const bytes = event.isBase64Encoded
     ? Buffer.from(body, "base64")
@@ -87,17 +125,7 @@ export function bodyText(event: APIGatewayProxyEvent): string {
   if (bytes === undefined || (typeof bytes !== "string" && bytes.length > MAX_BODY_BYTES)) {
     throw new DomainError("PAYLOAD_TOO_LARGE", "The request body is over 1 MiB.");
   }
-  const contentType = headerOf(event, "content-type");
-  if (contentType !== undefined && !isJsonMediaType(contentType)) {
-    throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "Send JSON bodies as application/json.");
-  }
-  const text = typeof bytes === "string" ? bytes : bytes.toString("utf8");
-  if (text.trim() === "") {
-    throw new DomainError("MALFORMED_JSON", "A JSON body is required.", [
-      { path: "body", message: "must be a JSON document" },
-    ]);
-  }
-  return text;
+  return typeof bytes === "string" ? bytes : bytes.toString("utf8");
 }
 
 function isJsonMediaType(value: string): boolean {

@@ -54,6 +54,19 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   MARKET_NOT_OPEN: "the market is not open for orders (pending, closed or cancelled; D-26)",
   ORDER_NOT_OPEN: "the order is no longer open (withdrawn, cancelled or matched; D-26)",
   PRICE_EXCEEDS_CAP: "a price component is above the scheme's price cap (R-ORDER-1, D-12)",
+  NOT_ACCEPTABLE: "the `Accept` header asks for a representation the route does not serve",
+  ACTUALS_CONFLICT: "the `actualsId` was received before with another body (R-PERF-1)",
+  DELIVERY_DAY_NOT_ENDED: "actuals are accepted once the delivery day has ended (R-PERF-1)",
+  ACTUALS_INVALID:
+    "the actuals do not fit the day: lengths, negatives, an unknown constraint, entry or unit, a value for a unit not in force, or no published day-ahead; every fault in `errors[]`",
+  METER_READINGS_INVALID:
+    "the readings do not fit their days: values per SP, SP out of range, a duplicate (entry, day, SP, direction), or an unknown entry (also one the caller does not own)",
+  UPLOAD_NOT_RECEIVED: "nothing was put to the upload's URL yet; PUT the file first",
+  BASELINE_DEADLINE_PASSED: "the day's baseline deadline has passed (R-PERF-3); nothing changed",
+  BASELINE_INVALID: "the nomination has the wrong length, a negative or a value above capacity",
+  MONTH_NOT_SETTLEABLE:
+    "the month's meter deadline has not passed (00:00 local on the 6th of the next month by default, R-SETTLE-7)",
+  SETTLEMENT_RUN_IN_PROGRESS: "a run of the month is still running; wait for it to end",
   SCHEME_CONFIG_INVALID:
     "a configuration value breaks a rule (range, decimals, or settings that contradict each other); every fault is listed in `errors[]`",
   SCHEME_VERSION_IN_USE:

@@ -4,6 +4,7 @@ import { HealthSchema } from "../schemas/health";
 import { WhoAmISchema } from "../schemas/who-am-i";
 import { ACCESS_OPERATIONS } from "./access-operations";
 import { MARKET_OPERATIONS } from "./market-operations";
+import { POST_TRADE_OPERATIONS } from "./post-trade-operations";
 import { SCHEME_OPERATIONS } from "./scheme-operations";
 import { VERIFICATION_OPERATIONS } from "./verification-operations";
 import { WEBHOOK_OPERATIONS } from "./webhook-operations";
@@ -23,6 +24,7 @@ export type RouteContract = Omit<ZodOpenApiOperationObject, "operationId" | "sec
 export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...ACCESS_OPERATIONS,
   ...MARKET_OPERATIONS,
+  ...POST_TRADE_OPERATIONS,
   ...WEBHOOK_OPERATIONS,
   ...SCHEME_OPERATIONS,
   ...VERIFICATION_OPERATIONS,

@@ -13,6 +13,7 @@ import {
   type MeterUpload,
   meterBookOf,
   parseMeterCsv,
+  parseMeterCsvUpload,
 } from "../../../functions/core/performance/meter-readings";
 import { acceptNomination } from "../../../functions/core/performance/nominations";
 import { dayPerformance } from "../../../functions/core/performance/performance";
@@ -187,8 +188,67 @@ describe("R-PERF-2 meter readings", () => {
     ]);
   });
 
+  it("reads a file with a UTF-8 BOM (D-220), skips blank lines and counts the readings", () => {
+    const header = "anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value";
+    const parsed = parseMeterCsvUpload(
+      `\uFEFF${header}\r\nS,G1-A,2027-06-14,1,export,kW,1\r\n\r\nS,G1-A,2027-06-14,2,export,kW,2\r\n`,
+    );
+    expect(parsed.readingCount).toBe(2);
+    expect(parsed.paths).toEqual(["line 2"]);
+    expect(parsed.days[0]!.valuesW.slice(0, 2)).toEqual([1000, 2000]);
+  });
+
+  it("lists at most 100 problems of a bad file and counts them all (D-221)", () => {
+    const header = "anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value";
+    const rows = Array.from(
+      { length: 250 },
+      (_, i) => `S,G1-A,2027-06-14,${(i % 48) + 1},export,kW,-1`,
+    );
+    let error: unknown;
+    try {
+      parseMeterCsvUpload(`${header}\r\n${rows.join("\r\n")}\r\n`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "VALIDATION_FAILED" });
+    expect((error as { errors: unknown[] }).errors).toHaveLength(100);
+    expect((error as Error).message).toMatch(
+      /^250 CSV field\(s\) are invalid, the first 100 listed/,
+    );
+  });
+
   it.each([
-    ["a wrong header", "a,b\r\n", "VALIDATION_FAILED", "line 1"],
+    ["a wrong header", "a,b\r\n", "VALIDATION_FAILED", "line 1.anmSchemeId"],
+    [
+      "columns in another order",
+      "anmSchemeId,deliveryDate,entryId,settlementPeriod,direction,unit,value\r\n",
+      "VALIDATION_FAILED",
+      "line 1.entryId",
+    ],
+    [
+      "a truncated line",
+      `${"anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value"}\r\nS,G1-A,2027-06-14,1,exp`,
+      "VALIDATION_FAILED",
+      "line 2.unit",
+    ],
+    [
+      "a formula cell",
+      `${"anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value"}\r\nS,G1-A,2027-06-14,1,export,kWh,=1+2\r\n`,
+      "VALIDATION_FAILED",
+      "line 2.value",
+    ],
+    [
+      "a negative value",
+      `${"anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value"}\r\nS,G1-A,2027-06-14,1,export,kWh,-1\r\n`,
+      "VALIDATION_FAILED",
+      "line 2.value",
+    ],
+    [
+      "an unclosed quote",
+      `${"anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value"}\r\nS,"G1-A,2027-06-14,1,export,kWh,1\r\n`,
+      "VALIDATION_FAILED",
+      "line 3.entryId",
+    ],
     [
       "a bad value",
       `${"anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value"}\r\nS,G1-A,2027-06-14,1,export,kWh,1.2345\r\n`,
@@ -205,7 +265,7 @@ describe("R-PERF-2 meter readings", () => {
       "a repeated SP",
       `${"anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value"}\r\nS,G1-A,2027-06-14,1,export,kWh,1\r\nS,G1-A,2027-06-14,1,export,kW,1\r\n`,
       "METER_READINGS_INVALID",
-      "line 3",
+      "line 3.settlementPeriod",
     ],
   ])("refuses a CSV with %s", (_name, csv, code, path) => {
     let error: unknown;

@@ -12,7 +12,11 @@ import {
   settleMonth,
   statementIdOf,
 } from "../../../functions/core/settlement/settlement-run";
-import { csvField, statementCsv } from "../../../functions/core/settlement/statement-csv";
+import {
+  csvField,
+  formulaSafe,
+  statementCsv,
+} from "../../../functions/core/settlement/statement-csv";
 import { statementDetailView } from "../../../functions/core/use-cases/post-trade-views";
 import { applyTopologyChange, applyVeto } from "../../../functions/core/verification/verify";
 import { perSp } from "../../support/post-trade-day";
@@ -284,6 +288,21 @@ describe("R-SETTLE-8/9 the statement CSV", () => {
       '"say ""hi"""',
       '"two\nlines"',
     ]);
+  });
+
+  it("guards text cells against formula injection and leaves negative numbers as numbers (D-222)", () => {
+    expect(
+      ["=SUM(A1)", "+1", "-cmd", "@x", "\tx", "-12.50", "-3", "12.5", "G4-A"].map(formulaSafe),
+    ).toEqual(["'=SUM(A1)", "'+1", "'-cmd", "'@x", "'\tx", "-12.50", "-3", "12.5", "G4-A"]);
+    const [buyer] = linesOf(sellerShort());
+    const csv = statementCsv({
+      statementId: "s",
+      version: 1,
+      month: "2027-06",
+      lines: [{ ...buyer!, entryId: "=HYPERLINK(x)", flags: ["@evil", "-1"] }],
+    });
+    const row = csv.split("\r\n")[1]!.split(",");
+    expect([row[9], row[24]]).toEqual(["'=HYPERLINK(x)", "'@evil;-1"]);
   });
 
   it("shown values round half-up: PM 0.944444, r 0.925000, £56.67; a shown value never feeds a computation", () => {

@@ -67,7 +67,7 @@ describe("a Wait on the trial clock", () => {
       expect(entered, execution.name).toBeDefined();
       expect(entered!.timestamp * 1000, execution.name).toBeGreaterThanOrEqual(at);
       // Stamped by the platform's clock, not the real one.
-      expect(entered!.timestamp * 1000 - at, execution.name).toBeLessThan(5_000);
+      expect(entered!.timestamp * 1000 - at, execution.name).toBeLessThan(120_000);
     }
     expect(Math.min(...lateBy)).toBeGreaterThanOrEqual(0);
   });

@@ -1,0 +1,20 @@
+import { assertSchemeAccess } from "../../core/access/scheme-access";
+import { getActuals } from "../../core/use-cases/post-trade-reads";
+import { deps } from "../../runtime/deps";
+import { callerOf } from "../auth/caller";
+import { httpHandler } from "../middleware/http-handler";
+import { parseQuery } from "../middleware/parse-query";
+import { json } from "../responses";
+import { ActualsQuerySchema } from "../schemas/post-trade";
+
+/** GET /anm/actuals?anmSchemeId=&deliveryDate= (anm, operator): the values held (R-PERF-1). */
+export const handler = httpHandler(async (event) => {
+  const query = parseQuery(event, ActualsQuerySchema);
+  // D-195: another scheme than the ANM key's is 404, exactly as an unknown scheme.
+  assertSchemeAccess(
+    callerOf(event),
+    query.anmSchemeId,
+    `A published day-ahead for ${query.anmSchemeId} on ${query.deliveryDate}`,
+  );
+  return json(200, await getActuals(deps, query));
+});

@@ -1,0 +1,20 @@
+import { listPerformance } from "../../core/use-cases/post-trade-reads";
+import { deps } from "../../runtime/deps";
+import { callerOf } from "../auth/caller";
+import { httpHandler } from "../middleware/http-handler";
+import { parseQuery } from "../middleware/parse-query";
+import { json } from "../responses";
+import { PostTradeDayQuerySchema } from "../schemas/post-trade";
+
+/**
+ * GET /performance?deliveryDate= (participant: its role in its trades; operator: both roles):
+ * R-PERF per trade, from the inputs held now; the buyer's item omits the seller's data.
+ */
+export const handler = httpHandler(async (event) => {
+  const { deliveryDate, limit, nextToken } = parseQuery(event, PostTradeDayQuerySchema);
+  const page = await listPerformance(deps, callerOf(event), deliveryDate, deps.clock.nowMs(), {
+    limit,
+    nextToken,
+  });
+  return json(200, page);
+});
