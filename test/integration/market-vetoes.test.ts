@@ -147,3 +147,40 @@ describe("a DNO veto before the deadline", () => {
     expect(market.vetoed).toBeUndefined();
   }, 60_000);
 });
+
+describe("the verification routes refuse malformed requests, changing nothing", () => {
+  it("answers 400, 413 and 415 with their codes on both write routes and the list", async () => {
+    const anm = local.stack.keys.anm;
+    for (const path of ["/anm/topology-changes", "/anm/market-vetoes"]) {
+      const malformed = await local.api.request("POST", path, { key: anm, body: "{" });
+      expect(malformed).toMatchObject({ status: 400, body: { code: "MALFORMED_JSON" } });
+      const invalid = await local.api.request("POST", path, { key: anm, body: { marketId: 1 } });
+      expect(invalid).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED" } });
+      const media = await local.api.request("POST", path, {
+        key: anm,
+        body: "marketId=1",
+        headers: { "content-type": "text/plain" },
+      });
+      expect(media).toMatchObject({ status: 415, body: { code: "UNSUPPORTED_MEDIA_TYPE" } });
+      const big = await local.api.request("POST", path, {
+        key: anm,
+        body: JSON.stringify({ marketId: "x".repeat(1_100_000) }),
+      });
+      expect(big).toMatchObject({ status: 413, body: { code: "PAYLOAD_TOO_LARGE" } });
+    }
+    const query = await local.api.request(
+      "GET",
+      "/anm/topology-changes?anmSchemeId=VETO-A&deliveryDate=June",
+      { key: anm },
+    );
+    expect(query).toMatchObject({ status: 400, body: { code: "VALIDATION_FAILED" } });
+    const listed = await local.api.expect(
+      200,
+      "GET",
+      `/anm/topology-changes?anmSchemeId=VETO-A&deliveryDate=${DATE}`,
+      { key: anm },
+    );
+    // The veto is held in the day's order but is not a topology change.
+    expect(listed.items).toEqual([]);
+  });
+});
