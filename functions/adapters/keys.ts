@@ -393,3 +393,26 @@ export const webhookKeys = {
   shardOf: (deliveryId: string) => Number.parseInt(deliveryId.slice(-4), 16) % DUE_SHARDS,
   dueOrder: (dueAt: string, deliveryId: string) => `${dueAt}#${deliveryId}`,
 } as const;
+
+/**
+ * Keys of day-of verification (R-VERIFY).
+ *
+ * | item | pk | sk | gsi1 (pk / sk) | gsi2 (pk / sk) |
+ * |---|---|---|---|---|
+ * | receive-order counter of a scheme-day | `TOPOLOGY#<scheme>#<date>` | `SEQ` | | |
+ * | topology change | `TOPOLOGY#<scheme>#<date>` | `TC#<topologyChangeId>` | | |
+ */
+export const TOPOLOGY_PREFIX = "TOPOLOGY#";
+
+export const verificationKeys = {
+  dayPk: (scheme: string, date: string) => `${TOPOLOGY_PREFIX}${scheme}#${date}`,
+  counter: (scheme: string, date: string): ItemKey => ({
+    pk: `${TOPOLOGY_PREFIX}${scheme}#${date}`,
+    sk: "SEQ",
+  }),
+  change: (scheme: string, date: string, id: string): ItemKey => ({
+    pk: `${TOPOLOGY_PREFIX}${scheme}#${date}`,
+    sk: `TC#${id}`,
+  }),
+  changePrefix: "TC#",
+} as const;

@@ -47,8 +47,14 @@ function fromPages(items: Record<string, unknown>[]): MeritOrderSegment[] {
   return segments.filter(Boolean);
 }
 
-/** Which run wrote a published version: the cycle, and whether it is the fallback. */
-function runOf(mol: Pick<PublishedMeritOrder, "cycleId" | "fallback">): string {
+/**
+ * Which run wrote a published version: the cycle, and whether it is the fallback, or the
+ * topology change that re-published it (R-VERIFY-5).
+ */
+function runOf(
+  mol: Pick<PublishedMeritOrder, "cycleId" | "fallback" | "topologyChangeId">,
+): string {
+  if (mol.topologyChangeId) return `${mol.cycleId}.tc.${mol.topologyChangeId}`;
   return `${mol.cycleId}.${mol.fallback ? "fallback" : "reordered"}`;
 }
 
@@ -174,6 +180,20 @@ export class MeritOrderRepository implements MeritOrderStore {
       todo.push({ index, pairs, pages });
     });
     return { versions, todo };
+  }
+
+  /**
+   * A version that replaces `supersedesVersion` (R-VERIFY-5): its pages (to write first, under
+   * the change's own run) and its header and LATEST pointer, the pointer conditional on still
+   * naming the replaced version. Deterministic, so a re-run writes the same items.
+   */
+  replacementWrites(mol: PublishedMeritOrder & { supersedesVersion: number }): {
+    pages: Record<string, unknown>[];
+    pairs: ConditionalWrite[];
+  } {
+    const pk = marketKeys.meritOrderPk(mol.anmSchemeId, mol.deliveryDate, mol.constraintId);
+    const { version, ...rest } = mol;
+    return this.versionWrites(pk, rest, version, { version: mol.supersedesVersion });
   }
 
   /** A new version's pages, and its header and LATEST pointer (conditional on `latest`). */

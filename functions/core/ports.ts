@@ -395,6 +395,9 @@ export interface StoredMarket extends Market {
   cycleCreatedAtMs: number;
   status: MarketStatus;
   result?: { tradeCount: number; tradedKw: number };
+  /** R-VERIFY-8: set when the DNO vetoed the market. */
+  vetoed?: boolean;
+  vetoedAtMs?: number;
 }
 
 export interface StoredOpportunity extends Opportunity {
@@ -419,7 +422,20 @@ export interface StoredTrade extends Trade {
   deliveryDate: string;
   windowStartMs: number;
   windowEndMs: number;
-  status: "confirmed";
+  status: "confirmed" | "cancelled" | "vetoed";
+  /** Set when a topology change or a veto ended the trade (R-VERIFY-4/5/8): final. */
+  cancellation?: StoredCancellation;
+}
+
+/** A trade's cancellation as `GET /trades` shows it (R-VERIFY-4, R-VERIFY-8). */
+export interface StoredCancellation {
+  cancellationReason: "topology-change" | "dno-veto";
+  cancelledFromSp: number;
+  /** ISO 8601 UTC start of `cancelledFromSp`. */
+  cancelledFrom: string;
+  validSpCount: number;
+  meritOrderVersion: number;
+  topologyChangeId?: string;
 }
 
 /** A published merit order version of one constraint (R-REORDER-6): immutable. */
@@ -435,6 +451,12 @@ export interface PublishedMeritOrder {
   /** True when this is the original MOL published as the fallback of a failed cycle. */
   fallback: boolean;
   segments: ConstraintMeritOrder["segments"];
+  /** Why this version exists (R-VERIFY-5); absent on the day-ahead's own versions. */
+  reason?: "day-ahead" | "fallback" | "topology-change" | "dno-veto";
+  /** The version it replaces; absent (null) for a day's first version. */
+  supersedesVersion?: number | null;
+  topologyChangeId?: string;
+  cancelledTradeIds?: string[];
 }
 
 /** Outcome of claiming a look-ahead id (R-IN-2). */
@@ -771,6 +793,80 @@ export interface CycleChanges {
     audit: AuditEntry;
     status?: { to: CycleStatus; from: CycleStatus[]; audit: AuditEntry };
   }): Promise<number[]>;
+}
+
+// ── Day-of verification (R-VERIFY) ───────────────────────────────────────────────────────────
+
+/** Where a topology change is in its processing (D-261). */
+export type TopologyChangeState = "received" | "applied" | "failed";
+
+/** A topology change as held: its body as received, its place in the day's order, its result. */
+export interface StoredTopologyChange {
+  /** A veto of a market is held among the day's changes, in the same order (D-264). */
+  kind?: "veto";
+  topologyChangeId: string;
+  anmSchemeId: string;
+  deliveryDate: string;
+  /** The body as received (validated); re-read in core units against the day's look-ahead. */
+  body: Record<string, unknown>;
+  /** SHA-256 of the canonical body (R-VERIFY-2). */
+  bodyHash: string;
+  receivedAtMs: number;
+  /** Receive order within the scheme-day, from 1 (R-VERIFY-2). */
+  sequence: number;
+  state: TopologyChangeState;
+  /** The answer of `POST /anm/topology-changes` once applied (the route's JSON). */
+  result?: Record<string, unknown>;
+  /** The last processing failure, while the change is not applied (operator's view, alarmed). */
+  failure?: { error: string; atMs: number };
+}
+
+/** Everything one applied topology change writes (R-VERIFY-6: one change with its events). */
+export interface TopologyChangeWrite {
+  /** The current cycle of the scheme-day: every transaction is fenced on it (D-131). */
+  fence: CycleFence;
+  change: StoredTopologyChange;
+  result: Record<string, unknown>;
+  /** New immutable versions (R-VERIFY-5), each replacing `supersedesVersion`. */
+  versions: (PublishedMeritOrder & { supersedesVersion: number })[];
+  cancellations: {
+    trade: StoredTrade;
+    status: "cancelled" | "vetoed";
+    cancellation: StoredCancellation;
+  }[];
+  events: ReadonlyArray<PlatformEvent>;
+  audit: AuditEntry;
+  /** A veto marks its market vetoed (`GET /markets/{marketId}`). */
+  marketVeto?: { marketId: string; vetoedAtMs: number };
+}
+
+/** Topology changes of a scheme-day, in receive order (R-VERIFY-2). */
+export interface TopologyChangeStore {
+  /**
+   * Records a new change with the next sequence of its scheme-day (conditional: a change id is
+   * held once), received at `now()` read as it takes the sequence, never before the previous
+   * change's receive time (D-261: receive order is both the sequence and the time order).
+   * Returns the change held under that id when there is one (a replay or a race).
+   */
+  receive(
+    change: Omit<StoredTopologyChange, "sequence" | "state" | "receivedAtMs">,
+    now: () => number,
+  ): Promise<{ created: boolean; change: StoredTopologyChange }>;
+  get(
+    anmSchemeId: string,
+    deliveryDate: string,
+    topologyChangeId: string,
+  ): Promise<StoredTopologyChange | undefined>;
+  /** The scheme-day's changes in receive order. */
+  ofDay(anmSchemeId: string, deliveryDate: string): Promise<StoredTopologyChange[]>;
+  /**
+   * Writes the change's versions, cancellations, events and audit record, the change `applied`
+   * last (R-VERIFY-6 §19: batches with fixed ids over 100 items). Idempotent: a re-run writes
+   * the same items and completes.
+   */
+  apply(input: TopologyChangeWrite): Promise<void>;
+  /** Records a processing failure on a change that is not applied (the last published version stays). */
+  markFailed(change: StoredTopologyChange, failure: { error: string; atMs: number }): Promise<void>;
 }
 
 // ── Events and webhooks (R-NOTIFY, R-DISPATCH) ───────────────────────────────────────────────

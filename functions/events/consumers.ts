@@ -115,6 +115,22 @@ export const CONSUMERS: readonly Consumer[] = [
     timeoutSeconds: 120,
   },
   {
+    id: "TopologyChanges",
+    entry: "functions/events/handlers/topology-changes.ts",
+    description:
+      "applies each scheme-day's received topology changes in receive order, when the request that received one did not finish (R-VERIFY-2..6, D-260)",
+    trigger: {
+      kind: "stream",
+      startingPosition: "TRIM_HORIZON",
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      retryAttempts: 10_000,
+      filter: { eventNames: ["INSERT"], partitionKeyPrefix: "TOPOLOGY#" },
+    },
+    grants: { table: "readWrite", topic: { Alarms: "publish" } },
+    timeoutSeconds: 120,
+  },
+  {
     id: "WebhookRetries",
     entry: "functions/events/handlers/webhook-retries.ts",
     description:

@@ -5,6 +5,7 @@ import type {
   StoredMarket,
   StoredOpportunity,
   StoredOrder,
+  StoredTopologyChange,
   StoredTrade,
 } from "../core/ports";
 import {
@@ -19,6 +20,9 @@ export function marketView(m: StoredMarket) {
   return {
     ...coreMarketView(m),
     status: m.status,
+    ...(m.vetoed && m.vetoedAtMs !== undefined
+      ? { vetoed: true, vetoedAt: toUtcIso(m.vetoedAtMs) }
+      : {}),
     ...(m.result
       ? { result: { tradeCount: m.result.tradeCount, tradedMw: kwToMw(m.result.tradedKw) } }
       : {}),
@@ -52,7 +56,20 @@ export function orderView(o: StoredOrder) {
 
 /** A trade as either party (or the operator) sees it: no participant ids. */
 export function tradeView(t: StoredTrade) {
-  return { ...coreTradeView(t, t), status: t.status };
+  const c = t.cancellation;
+  return {
+    ...coreTradeView(t, t),
+    status: t.status,
+    // R-VERIFY-4/8: when not confirmed, from when and why.
+    ...(c && t.status !== "confirmed"
+      ? {
+          cancelledFromSp: c.cancelledFromSp,
+          cancelledFrom: c.cancelledFrom,
+          cancellationReason: c.cancellationReason,
+          ...(c.topologyChangeId ? { topologyChangeId: c.topologyChangeId } : {}),
+        }
+      : {}),
+  };
 }
 
 export function cycleView(c: Cycle) {
@@ -77,6 +94,23 @@ export function cycleView(c: Cycle) {
             shortfallMw: kwToMw(u.shortfallKw),
           })),
         }
+      : {}),
+  };
+}
+
+/** An item of `GET /anm/topology-changes`. */
+export function topologyChangeItemView(c: StoredTopologyChange) {
+  return {
+    topologyChangeId: c.topologyChangeId,
+    anmSchemeId: c.anmSchemeId,
+    deliveryDate: c.deliveryDate,
+    effectiveFrom: String(c.body.effectiveFrom),
+    receivedAt: toUtcIso(c.receivedAtMs),
+    sequence: c.sequence,
+    state: c.state,
+    ...(c.result ? { result: c.result } : {}),
+    ...(c.failure && c.state !== "applied"
+      ? { failure: { error: c.failure.error, at: toUtcIso(c.failure.atMs) } }
       : {}),
   };
 }

@@ -222,6 +222,31 @@ export const ROUTES = [
     entry: "functions/http/handlers/get-merit-order.ts",
     grants: { table: "read" },
   },
+  // Day-of verification (R-VERIFY): the ANM's topology changes.
+  {
+    id: "PostTopologyChange",
+    method: "POST",
+    path: "/anm/topology-changes",
+    roles: ["anm", "operator"],
+    entry: "functions/http/handlers/post-topology-change.ts",
+    grants: { table: "readWrite", topic: { Alarms: "publish" } },
+  },
+  {
+    id: "PostMarketVeto",
+    method: "POST",
+    path: "/anm/market-vetoes",
+    roles: ["anm", "operator"],
+    entry: "functions/http/handlers/post-market-veto.ts",
+    grants: { table: "readWrite", topic: { Alarms: "publish" } },
+  },
+  {
+    id: "ListTopologyChanges",
+    method: "GET",
+    path: "/anm/topology-changes",
+    roles: ["anm", "operator"],
+    entry: "functions/http/handlers/list-topology-changes.ts",
+    grants: { table: "read" },
+  },
   {
     id: "ListOpportunities",
     method: "GET",

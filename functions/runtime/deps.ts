@@ -25,6 +25,7 @@ import { RateCounters } from "../adapters/rate-counters";
 import { SchemeRepository } from "../adapters/scheme-repository";
 import { EnvelopeSecretBox, KmsKeyWrapper, LocalFileKeyWrapper } from "../adapters/secret-box";
 import { SettlementRepository } from "../adapters/settlement-repository";
+import { TopologyChangeRepository } from "../adapters/topology-change-repository";
 import { TradeRepository } from "../adapters/trade-repository";
 import { S3UploadBucket } from "../adapters/upload-bucket";
 import { WebhookDeliveryRepository } from "../adapters/webhook-delivery-repository";
@@ -66,6 +67,7 @@ import type {
   SecretBox,
   SettlementStore,
   Sleeper,
+  TopologyChangeStore,
   TradeStore,
   UploadBucket,
   UploadSessionStore,
@@ -82,6 +84,7 @@ import type { PostTradeReadPorts } from "../core/use-cases/post-trade-reads";
 import type { SchemePorts } from "../core/use-cases/schemes";
 import type { SettlementPorts } from "../core/use-cases/settlement";
 import type { SubmitLookAheadPorts } from "../core/use-cases/submit-look-ahead";
+import type { VerificationPorts } from "../core/use-cases/topology-changes";
 import type { TradingPorts } from "../core/use-cases/trading";
 import type { DeliveryLogPorts } from "../core/webhooks/deliveries";
 import type { DispatchPorts } from "../core/webhooks/dispatch";
@@ -118,6 +121,8 @@ export interface Deps {
   readonly orders: OrderStore;
   readonly trades: TradeStore;
   readonly meritOrders: MeritOrderStore;
+  /** Day-of verification (R-VERIFY): the topology changes of each scheme-day. */
+  readonly topologyChanges: TopologyChangeStore;
   readonly outbox: Outbox;
   readonly changes: CycleChanges;
   /** Webhooks (R-NOTIFY): endpoints, deliveries, sealed secrets, the sender and its settings. */
@@ -240,6 +245,18 @@ export const deps: Deps = {
       () => new MeritOrderRepository(table().client, table().name, auditLog()),
     );
   },
+  get topologyChanges() {
+    return once(
+      "topologyChanges",
+      () =>
+        new TopologyChangeRepository(
+          table().client,
+          table().name,
+          auditLog(),
+          deps.meritOrders as MeritOrderRepository,
+        ),
+    );
+  },
   get outbox() {
     return once("outbox", () => new OutboxRepository(table().client, table().name));
   },
@@ -349,6 +366,7 @@ deps satisfies RegisterParticipantPorts &
   InstructionPorts &
   SchemePorts &
   ApiKeyPorts &
+  VerificationPorts &
   PostTradeWritePorts &
   PostTradeReadPorts &
   SettlementPorts;

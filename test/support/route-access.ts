@@ -241,6 +241,21 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
     }),
     expect: byRoles(["anm", "operator"], { anm: 404, operator: 404 }),
   },
+  PostTopologyChange: {
+    request: () => ({ path: "/anm/topology-changes", body: {} }),
+    expect: byRoles(["anm", "operator"], { anm: 400, operator: 400 }),
+  },
+  PostMarketVeto: {
+    request: () => ({ path: "/anm/market-vetoes", body: {} }),
+    expect: byRoles(["anm", "operator"], { anm: 400, operator: 400 }),
+  },
+  ListTopologyChanges: {
+    request: () => ({
+      path: "/anm/topology-changes",
+      query: { anmSchemeId: "NO-SCHEME", deliveryDate: "2027-06-14" },
+    }),
+    expect: byRoles(["anm", "operator"], { anm: 200, operator: 200 }),
+  },
   ListOpportunities: {
     request: () => ({ path: "/opportunities", query: { deliveryDate: "2027-06-14" } }),
     expect: byRoles(["participant"], { participantA: 200 }),

@@ -93,7 +93,10 @@ function stepAudit(
 }
 
 /** The cycle's look-ahead in core units, with the gate closure the cycle holds (its scheme's default where the look-ahead gives none). */
-async function lookAheadOf(ports: CyclePorts, cycle: Cycle): Promise<LookAhead> {
+export async function lookAheadOf(
+  ports: Pick<CyclePorts, "cycles">,
+  cycle: Cycle,
+): Promise<LookAhead> {
   const body = await ports.cycles.loadLookAhead(cycle.cycleId);
   if (!body) throw new CycleStateError(`the look-ahead of cycle ${cycle.cycleId} is not stored`);
   return { ...toLookAhead(LookAheadSchema.parse(body)), gateClosureMs: cycle.gateClosureMs };
@@ -118,7 +121,10 @@ async function settingsOfCycle(ports: CyclePorts, cycle: Cycle) {
  * DeriveOpportunities stored, fail with MARKET_INDEX_LAG so that the workflow's Retry reads again
  * (a market left out would stay `pending`, unmatched).
  */
-async function marketsOf(ports: CyclePorts, cycle: Cycle): Promise<StoredMarket[]> {
+async function marketsOf(
+  ports: Pick<CyclePorts, "markets">,
+  cycle: Cycle,
+): Promise<StoredMarket[]> {
   const markets = await ports.markets.listMarketsOfCycle(cycle.cycleId);
   if (cycle.marketCount !== undefined && markets.length < cycle.marketCount)
     throw new MarketIndexLagError(cycle.cycleId, markets.length, cycle.marketCount);
@@ -126,8 +132,8 @@ async function marketsOf(ports: CyclePorts, cycle: Cycle): Promise<StoredMarket[
 }
 
 /** The stored book of a cycle, as the core's matching and re-ordering take it. */
-async function bookOf(
-  ports: CyclePorts,
+export async function bookOf(
+  ports: Pick<CyclePorts, "markets">,
   cycle: Cycle,
 ): Promise<{ book: DayAheadBook; markets: StoredMarket[] }> {
   const [markets, opportunities] = await Promise.all([
@@ -339,7 +345,7 @@ async function withoutIneligible(
 }
 
 /** The stored trades of a cycle in the order matching made them. */
-function inMatchingOrder(trades: StoredTrade[]): Trade[] {
+export function inMatchingOrder(trades: StoredTrade[]): Trade[] {
   return [...trades].sort((a, b) =>
     a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : a.sequence - b.sequence,
   );

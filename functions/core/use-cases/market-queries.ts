@@ -198,13 +198,22 @@ export async function meritOrderOf(
   anmSchemeId: string,
   deliveryDate: string,
   constraintId: string,
+  version?: number,
 ): Promise<MeritOrderState> {
   const current = await ports.cycles.currentCycle(anmSchemeId, deliveryDate);
   const body = current && (await ports.cycles.loadLookAhead(current.cycleId));
   if (!current || !body?.constraints.some((c) => c.constraintId === constraintId))
     throw new NotFoundError(`A merit order for ${anmSchemeId} ${deliveryDate} ${constraintId}`);
   const mol = body.mols.find((m) => m.constraintId === constraintId);
-  const published = await ports.meritOrders.latest(anmSchemeId, deliveryDate, constraintId);
+  // R-REORDER-6: any published version can be read again; the latest is the one in force.
+  const published =
+    version === undefined
+      ? await ports.meritOrders.latest(anmSchemeId, deliveryDate, constraintId)
+      : await ports.meritOrders.version(anmSchemeId, deliveryDate, constraintId, version);
+  if (version !== undefined && published?.cycleId !== current.cycleId)
+    throw new NotFoundError(
+      `Version ${version} of the merit order for ${anmSchemeId} ${deliveryDate} ${constraintId}`,
+    );
   return {
     base: { entries: mol?.entries ?? [], version: mol?.version },
     published: published?.cycleId === current.cycleId ? published : undefined,

@@ -41,6 +41,16 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   LOOK_AHEAD_INVALID:
     "the look-ahead breaks R-IN-1 (array lengths, negatives, duplicates, gaps, unknown constraint, gate closure); every fault is listed in `errors[]`",
   LOOK_AHEAD_CONFLICT: "the `lookAheadId` was used before with another body (R-IN-2)",
+  TOPOLOGY_CHANGE_INVALID:
+    "the topology change breaks R-VERIFY-1 (array lengths, duplicates, gapped curtailmentOrder, an entry whose resourceId or capacity differs from the look-ahead, requiredCurtailmentMw on a constraint the look-ahead has, a day or scheme without a look-ahead); every fault is listed in `errors[]`; nothing was stored",
+  TOPOLOGY_CHANGE_CONFLICT:
+    "the `topologyChangeId` was received before with another body (R-VERIFY-2); nothing changed",
+  VETO_DEADLINE_PASSED:
+    "the scheme's veto deadline (default 14:00 on the day before delivery) has passed (R-VERIFY-8); nothing changed",
+  MARKET_NOT_VETOABLE:
+    "the market is not matched, has no trades, or vetoes are off for the scheme (`detail` says which, R-VERIFY-8); nothing changed",
+  MERIT_ORDER_NOT_PUBLISHED:
+    "the day's merit order is not published yet (R-VERIFY-7); before gate closure send a new look-ahead instead",
   MARKET_NOT_OPEN: "the market is not open for orders (pending, closed or cancelled; D-26)",
   ORDER_NOT_OPEN: "the order is no longer open (withdrawn, cancelled or matched; D-26)",
   PRICE_EXCEEDS_CAP: "a price component is above the scheme's price cap (R-ORDER-1, D-12)",

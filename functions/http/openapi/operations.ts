@@ -6,6 +6,7 @@ import { ACCESS_OPERATIONS } from "./access-operations";
 import { MARKET_OPERATIONS } from "./market-operations";
 import { POST_TRADE_OPERATIONS } from "./post-trade-operations";
 import { SCHEME_OPERATIONS } from "./scheme-operations";
+import { VERIFICATION_OPERATIONS } from "./verification-operations";
 import { WEBHOOK_OPERATIONS } from "./webhook-operations";
 
 /**
@@ -26,6 +27,7 @@ export const OPERATIONS: Record<RouteId, RouteContract> = {
   ...POST_TRADE_OPERATIONS,
   ...WEBHOOK_OPERATIONS,
   ...SCHEME_OPERATIONS,
+  ...VERIFICATION_OPERATIONS,
   GetHealth: {
     summary: "Liveness and database check",
     tags: ["Health and documentation"],

@@ -47,6 +47,17 @@ export const MeritOrderQuerySchema = z.strictObject({
   anmSchemeId: clientId.meta({ description: "The ANM scheme." }),
   deliveryDate,
   constraintId: clientId.meta({ description: "The constraint whose MOL is asked for." }),
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .meta({
+      description:
+        "A published version to read (immutable, R-REORDER-6); default the latest, which is the one in force for every SP of the day.",
+      examples: [2],
+    }),
 });
 
 /** Documentation helpers: each field's meaning, with its unit. */
@@ -110,6 +121,11 @@ export const MarketSchema = z
       })
       .optional()
       .meta({ description: "After matching: its outcome." }),
+    vetoed: z
+      .literal(true)
+      .optional()
+      .meta({ description: "Present once the DNO vetoed the market (R-VERIFY-8)." }),
+    vetoedAt: instant("When the market was vetoed").optional(),
   })
   .meta({ id: "Market" });
 
@@ -181,7 +197,18 @@ export const TradeSchema = z
     utilisationPrice: gbpPerMwh("The offer's utilisation price (R-MATCH-4),"),
     windowStart: instant("Start of the market's window"),
     windowEnd: instant("End of the window (exclusive)"),
-    status: z.literal("confirmed").meta({ description: "The trade stands." }),
+    status: z.enum(["confirmed", "cancelled", "vetoed"]).meta({
+      description:
+        "confirmed (the trade stands), cancelled (a topology change ended it from `cancelledFromSp`, R-VERIFY-4), vetoed (the DNO vetoed its market, R-VERIFY-8).",
+    }),
+    cancelledFromSp: z.number().int().optional().meta({
+      description: "When not confirmed: the first SP (1…48) in which the trade no longer applies.",
+    }),
+    cancelledFrom: instant("When not confirmed: the start of `cancelledFromSp`").optional(),
+    cancellationReason: z.enum(["topology-change", "dno-veto"]).optional().meta({
+      description: "When not confirmed: why (R-VERIFY-4/5 or R-VERIFY-8).",
+    }),
+    topologyChangeId: id("The topology change that cancelled it.").optional(),
   })
   .meta({ id: "Trade" });
 
@@ -274,7 +301,28 @@ export const MeritOrderSchema = z
       description: "provisional before publication (no segments), published after (R-REORDER-6).",
     }),
     version: z.number().int().meta({ description: "The published version (immutable)." }),
-    baseVersion: z.number().int().optional().meta({ description: "The MOL version the ANM sent." }),
+    baseVersion: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .meta({ description: "The MOL version the ANM sent with the look-ahead." }),
+    reason: z
+      .enum(["day-ahead", "fallback", "topology-change", "dno-veto"])
+      .optional()
+      .meta({ description: "Why this version was published (absent while provisional)." }),
+    supersedesVersion: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .meta({ description: "The version this one replaces; null for the day's first." }),
+    topologyChangeId: id("The topology change that made this version (R-VERIFY-5).").optional(),
+    cancelledTradeIds: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "Trades the change or veto behind this version cancelled." }),
+    publishedAt: instant("When this version was published").optional(),
     fallback: z.boolean().meta({
       description: "True when a failed cycle published the original MOL unchanged (D-28).",
     }),
