@@ -514,6 +514,10 @@ const NOT_WALKED_YET: Partial<Record<RouteId, string>> = {
   SubmitMeterReadings: "post-trade input: meter-readings.received, no from/to yet",
   CreateMeterUpload: "post-trade input: meter-upload.created, no from/to yet",
   StartSettlementRun: "settlement-run.started and its outcome, no from/to yet",
+  PostTopologyChange:
+    "needs a published day: topology-change.applied (to: its effect) in the change's transaction (D-261), not walked here yet",
+  PostMarketVeto:
+    "needs a published day before the veto deadline: market.vetoed (to: vetoed) in the change's transaction (D-264), not walked here yet",
 };
 const WORKFLOWS_NOT_WALKED_YET = new Set(["settlement-run"]);
 
