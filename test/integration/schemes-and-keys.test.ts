@@ -279,12 +279,32 @@ describe("ANM keys bound to a scheme", () => {
         "GET",
         `/merit-order-instructions?deliveryDate=${DAY_V1}&constraintId=C1&anmSchemeId=${scheme}`,
       ],
+      PostTopologyChange: (scheme) => [
+        "POST",
+        "/anm/topology-changes",
+        {
+          topologyChangeId: "TC-x",
+          anmSchemeId: scheme,
+          deliveryDate: DAY_V1,
+          effectiveFrom: `${DAY_V1}T12:40:00+01:00`,
+          constraints: [
+            {
+              constraintId: "C1",
+              entries: [{ entryId: "G4-A", resourceId: "G4", capacityMw: 5, curtailmentOrder: 1 }],
+            },
+          ],
+        },
+      ],
+      ListTopologyChanges: (scheme) => [
+        "GET",
+        `/anm/topology-changes?anmSchemeId=${scheme}&deliveryDate=${DAY_V1}`,
+      ],
     };
     // Every route an ANM key may call that names a scheme has a row (GET /whoami and GET /schemes
     // name none; GET /schemes lists only the key's scheme, checked above; the webhook endpoint
     // routes act on the key's own endpoint, whose owner is its scheme, D-161; GET
-    // /curtailment-index names entries, not schemes).
-    const noScheme = ["GetWhoAmI", "ListSchemes", "GetCurtailmentIndex"];
+    // /curtailment-index names entries, not schemes; a veto names a market).
+    const noScheme = ["GetWhoAmI", "ListSchemes", "GetCurtailmentIndex", "PostMarketVeto"];
     const anmRoutes = ROUTES.filter(
       (r) =>
         r.roles !== "none" &&
@@ -309,9 +329,16 @@ describe("ANM keys bound to a scheme", () => {
       });
       // The unknown scheme answers the bootstrap key 404 too, except a look-ahead, which an
       // unregistered scheme may send (it runs on the defaults), and actuals, which are checked
-      // against the day's published day-ahead (422 ACTUALS_INVALID without one).
-      if (route !== "PostLookAhead" && route !== "PostActuals")
-        expect(unknown.status, route).toBe(404);
+      // against the day's published day-ahead (422 ACTUALS_INVALID without one), and the
+      // topology changes, which are checked against the day's published merit order (409
+      // MERIT_ORDER_NOT_PUBLISHED) or listed (an empty day).
+      const checkedByDay = [
+        "PostLookAhead",
+        "PostActuals",
+        "PostTopologyChange",
+        "ListTopologyChanges",
+      ];
+      if (!checkedByDay.includes(route)) expect(unknown.status, route).toBe(404);
     }
     // Nothing of scheme B was started by the refused look-ahead.
     const day = await local.api.expect(200, "GET", "/cycles?deliveryDate=2027-06-23", {
