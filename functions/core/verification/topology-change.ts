@@ -8,19 +8,36 @@ import { mwToKw } from "../model/units";
 import type { TopologyChange } from "./day";
 
 const changeConstraintSchema = z.strictObject({
-  constraintId: clientId,
-  name: z.string().max(256).optional(),
-  requiredCurtailmentMw: z.array(mwNumber).optional(),
-  entries: z.array(MolEntryBodySchema).max(10_000),
+  constraintId: clientId.meta({ description: "The constraint whose entries changed." }),
+  name: z.string().max(256).optional().meta({ description: "Its name, for a new constraint." }),
+  requiredCurtailmentMw: z.array(mwNumber).optional().meta({
+    description:
+      "A new constraint's required curtailment per SP of the day, in MW (one per SP); absent for a constraint the look-ahead has.",
+  }),
+  entries: z.array(MolEntryBodySchema).max(10_000).meta({
+    description: "The constraint's MOL entries after the change, in curtailment order.",
+  }),
 });
 
 /** The body of `POST /anm/topology-changes` (R-VERIFY-1); shape errors are 400. */
 export const TopologyChangeBodySchema = z.strictObject({
-  topologyChangeId: clientId,
-  anmSchemeId: clientId,
-  deliveryDate: calendarDate,
-  effectiveFrom: instant,
-  constraints: z.array(changeConstraintSchema).min(1).max(1000),
+  topologyChangeId: clientId.meta({
+    description:
+      "The ANM's id of the change; a repeat with the same body answers the first result.",
+  }),
+  anmSchemeId: clientId.meta({ description: "The ANM scheme.", examples: ["ENWL-ANM-01"] }),
+  deliveryDate: calendarDate.meta({
+    description: "The delivery day, a calendar date in Europe/London (YYYY-MM-DD).",
+    format: "date",
+    examples: ["2027-06-14"],
+  }),
+  effectiveFrom: instant.meta({
+    description: "When the topology changed (ISO 8601 instant with offset).",
+    format: "date-time",
+  }),
+  constraints: z.array(changeConstraintSchema).min(1).max(1000).meta({
+    description: "Each changed constraint with its entries after the change.",
+  }),
 });
 
 export type TopologyChangeBody = z.infer<typeof TopologyChangeBodySchema>;

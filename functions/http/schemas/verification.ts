@@ -77,7 +77,11 @@ export const TopologyChangeResultSchema = z
         description: "The cancellation SP c (1…48, R-VERIFY-3); null without one.",
         examples: [28],
       }),
-    cancellationFrom: instant("Start of the cancellation SP").nullable(),
+    cancellationFrom: z.string().nullable().meta({
+      description:
+        "Start of the cancellation SP (ISO 8601 instant, UTC); null when nothing is cancelled.",
+      format: "date-time",
+    }),
     cancelledTrades: z
       .array(
         z.object({
@@ -100,7 +104,10 @@ export const TopologyChangeItemSchema = z
     topologyChangeId: z.string().meta({ description: "The change." }),
     anmSchemeId: z.string().meta({ description: "The ANM scheme." }),
     deliveryDate: z.string().meta({ description: "The delivery day.", format: "date" }),
-    effectiveFrom: z.string().meta({ description: "When the switching took effect, as sent." }),
+    effectiveFrom: z.string().meta({
+      description: "When the switching took effect, as sent (ISO 8601 instant).",
+      format: "date-time",
+    }),
     receivedAt: instant("When the platform received it"),
     sequence: z
       .number()

@@ -58,7 +58,10 @@ describe("the OpenAPI document, as a client codes against it", () => {
       const target = resolve(s) ?? s;
       if (target.type !== "string") continue;
       // A version's effectiveFrom is a delivery day (D-190), not an instant.
-      const isDay = /Date$|^effectiveFrom$/.test(name);
+      // A topology change's effectiveFrom is the instant the network changed (R-VERIFY-2).
+      const isDay =
+        /Date$/.test(name) ||
+        (name === "effectiveFrom" && !/topology-changes|TopologyChange/.test(where));
       if (
         !isDay &&
         /(At|Start|End|From|To)$|^(start|end|at)$/.test(name) &&
