@@ -27,8 +27,15 @@ afterAll(() => {
 
 const example = postTradeExample();
 const simulated = simulatePostTrade(parsedPostTrade(example));
-const VARIANTS = ["full-delivery", "seller-short", "no-constraint", "missing-meter-and-rerun"];
+const VARIANTS = [
+  "full-delivery",
+  "seller-short",
+  "no-constraint",
+  "missing-meter-and-rerun",
+  "topology-change",
+];
 const DATE = example.lookAhead.deliveryDate as string;
+const SCHEME_OF_EXAMPLE = example.lookAhead.anmSchemeId as string;
 const MONTH = DATE.slice(0, 7);
 type Item = Record<string, any>;
 
@@ -183,6 +190,39 @@ describe("the post-trade worked example through the API, against simulate --post
         w.tradeNames.set(trade.tradeId, name);
       }
   }, 240_000);
+
+  it("takes D's topology change at 12:41:05 on the day (T1 cancelled from SP28) and its replay", async () => {
+    const w = worlds.find((x) => x.name === "topology-change")!;
+    const sim = simulatedVariant(w.name);
+    for (const [i, { body, receivedAt }] of (w.variant.topologyChanges as Item[]).entries()) {
+      at(receivedAt);
+      const answer = await local.api.expect(i === 0 ? 201 : 200, "POST", "/anm/topology-changes", {
+        key: local.stack.keys.anm,
+        body: forWorld(w, body),
+      });
+      const { replayed: _r, ...want } = (sim.topologyChanges as Item[])[i]!;
+      // Market ids are the platform's (they name the scheme): compared without them.
+      const named = JSON.parse(
+        [...w.tradeNames].reduce((t, [id, name]) => t.split(id).join(name), JSON.stringify(answer)),
+      );
+      const unmarked = (r: Item) => ({
+        ...r,
+        cancelledTrades: r.cancelledTrades.map(({ marketId: _m, ...c }: Item) => c),
+      });
+      expect(unmarked(named)).toEqual(
+        unmarked(JSON.parse(JSON.stringify(want).replaceAll(SCHEME_OF_EXAMPLE, w.scheme))),
+      );
+    }
+    const { items } = await local.api.expect(200, "GET", `/trades?deliveryDate=${DATE}`, {
+      key: w.traders.get("g4")!.apiKey,
+    });
+    expect(
+      items.map((t: Item) => [w.tradeNames.get(t.tradeId), t.status, t.cancelledFromSp ?? null]),
+    ).toEqual([
+      ["T1", "cancelled", 28],
+      ["T2", "confirmed", null],
+    ]);
+  });
 
   it("takes the ANM's actuals on D+1, refusing them before the day ended", async () => {
     const first = worlds[0]!;

@@ -17,9 +17,11 @@ import type {
   MeterReadingStore,
   NominationStore,
   OrderStore,
+  PublishedMeritOrder,
   SchemeConfigSource,
   SchemeDay,
   StoredTrade,
+  TopologyChangeStore,
   TradeStore,
 } from "../ports";
 import {
@@ -29,6 +31,7 @@ import {
   type PostTradeDay,
 } from "../verification/day";
 import { placeTrades } from "./day-ahead";
+import { withHeldChanges } from "./topology-changes";
 
 /**
  * The stored day as the rules after delivery read it (`verification/day.ts`): the look-ahead of
@@ -42,10 +45,11 @@ export interface PostTradeDayPorts {
   markets: Pick<MarketStore, "listMarketsOfCycle" | "listOpportunitiesOfCycle">;
   trades: Pick<TradeStore, "listTradesOfCycle" | "listTradesOfParticipant">;
   orders: Pick<OrderStore, "getOrders">;
-  meritOrders: Pick<MeritOrderStore, "latestAll">;
+  meritOrders: Pick<MeritOrderStore, "latestAll" | "version">;
   claims: EntryClaimStore;
   assets: Pick<AssetStore, "getMany">;
   schemes: SchemeConfigSource;
+  topologyChanges: Pick<TopologyChangeStore, "ofDay">;
 }
 
 export interface PostTradeInputPorts extends PostTradeDayPorts {
@@ -104,8 +108,10 @@ const tradeOf = (t: StoredTrade): Trade => ({
 
 /**
  * The scheme-day as published, or undefined while it has none (no look-ahead, or gate closure
- * not reached: nothing is published before the cycle's Publish or PublishOriginal step). Trades
- * are confirmed (cancellations by topology changes and vetoes come with their stores); each
+ * not reached: nothing is published before the cycle's Publish or PublishOriginal step), with
+ * every topology change and veto applied to it since (R-VERIFY-1..8, D-296): the day-ahead
+ * versions, then each applied change folded in by the same rules that applied it, so trades are
+ * confirmed, cancelled from their SP or vetoed and each version is the one published. Each
  * trade's service type is its offer's (R-ORDER-1).
  */
 export async function publishedDayOf(
@@ -119,7 +125,7 @@ export async function publishedDayOf(
   const body = await ports.cycles.loadLookAhead(cycle.cycleId);
   if (!body) return undefined;
   const lookAhead = toLookAhead(LookAheadSchema.parse(body));
-  const [published, stored, opportunities, storedTrades, claims] = await Promise.all([
+  const [latest, stored, opportunities, storedTrades, claims, held] = await Promise.all([
     ports.meritOrders.latestAll(
       key.anmSchemeId,
       key.deliveryDate,
@@ -129,8 +135,12 @@ export async function publishedDayOf(
     ports.markets.listOpportunitiesOfCycle(cycle.cycleId),
     ports.trades.listTradesOfCycle(cycle.cycleId),
     ports.claims.claimsOfScheme(key.anmSchemeId),
+    ports.topologyChanges.ofDay(key.anmSchemeId, key.deliveryDate),
   ]);
-  if (published.length === 0) return undefined;
+  if (latest.length === 0) return undefined;
+  const applied = held.filter((c) => c.state === "applied");
+  // The day-ahead version of each constraint: the changes below publish the later ones again.
+  const published = await Promise.all(latest.map((p) => dayAheadVersionOf(ports, p)));
   const markets = stored
     .map(marketOf)
     .sort(
@@ -175,18 +185,39 @@ export async function publishedDayOf(
     const asset = assets.get(c.assetId);
     if (asset && asset.status !== "rejected") owners.set(c.entryId, asset.participantId);
   }
-  return {
-    cycle,
-    day: {
-      lookAhead,
-      markets,
-      trades: dayTrades,
-      versions,
-      changes: [],
-      vetoes: [],
-      owners,
-    },
+  const day: PostTradeDay = {
+    lookAhead,
+    markets,
+    trades: dayTrades,
+    versions,
+    changes: [],
+    vetoes: [],
+    owners,
   };
+  if (applied.length === 0) return { cycle, day };
+  const config = await postTradeConfigFor(ports, key);
+  return { cycle, day: withHeldChanges(day, applied, lookAhead, config) };
+}
+
+const VERIFICATION_REASONS = new Set(["topology-change", "dno-veto"]);
+
+/** The version a constraint's verification versions descend from (R-VERIFY-5: `supersedesVersion`). */
+async function dayAheadVersionOf(
+  ports: Pick<PostTradeDayPorts, "meritOrders">,
+  latest: PublishedMeritOrder,
+): Promise<PublishedMeritOrder> {
+  let at = latest;
+  while (at.reason !== undefined && VERIFICATION_REASONS.has(at.reason) && at.supersedesVersion) {
+    const previous = await ports.meritOrders.version(
+      at.anmSchemeId,
+      at.deliveryDate,
+      at.constraintId,
+      at.supersedesVersion,
+    );
+    if (!previous) break;
+    at = previous;
+  }
+  return at;
 }
 
 /**

@@ -94,7 +94,7 @@ async function dayOf(
     ports.trades.listTradesOfCycle(cycle.cycleId),
     eligibleClaimsOfScheme(ports, cycle.anmSchemeId),
   ]);
-  let { day } = publishedDay({
+  const { day } = publishedDay({
     lookAhead,
     book,
     trades: inMatchingOrder(stored),
@@ -102,8 +102,24 @@ async function dayOf(
     owners: new Map(claims.map((c) => [c.entryId, c.participantId])),
     publishedAtMs: cycle.gateClosureMs,
   });
-  for (const held of applied) day = applyHeld(day, held, lookAhead, config).day;
-  return { day, stored };
+  return { day: withHeldChanges(day, applied, lookAhead, config), stored };
+}
+
+/**
+ * The day after each applied change and veto held for it (receive order, R-VERIFY-2), folded in
+ * with its own receive time by the same core rules that applied it: the trades it cancelled or
+ * vetoed, the versions it published and the change itself. Settlement and performance read the
+ * day this way (D-296), so they see what verification did.
+ */
+export function withHeldChanges(
+  day: PostTradeDay,
+  applied: ReadonlyArray<StoredTopologyChange>,
+  lookAhead: LookAhead,
+  config: PostTradeConfig,
+): PostTradeDay {
+  let out = day;
+  for (const held of applied) out = applyHeld(out, held, lookAhead, config).day;
+  return out;
 }
 
 /** One held change or veto applied to the day (R-VERIFY-1..8), as the core rules say. */
