@@ -233,6 +233,7 @@ export class MarketApi extends Construct {
   ): { fn: MarketFunction; authorizer: RequestAuthorizer } {
     const authorizerFunction = new MarketFunction(this, AUTHORIZER.id, {
       entry: AUTHORIZER.entry,
+      grants: AUTHORIZER.grants,
       description: "BiTraDER API authorizer: x-api-key → role",
       timeout: Duration.seconds(5),
       maxTimeout: API_INTEGRATION_TIMEOUT,
@@ -255,6 +256,7 @@ export class MarketApi extends Construct {
   ): { fn: MarketFunction; method: Method } {
     const fn = new MarketFunction(this, route.id, {
       entry: route.entry,
+      grants: route.grants,
       description: `BiTraDER ${route.method} ${route.path}`,
       maxTimeout: API_INTEGRATION_TIMEOUT,
     }).grant(route.grants, resources);
