@@ -509,6 +509,28 @@ describe("R-VERIFY-5 a re-ordering that would break neutrality (constructed case
       "trade.cancelled s",
     ]);
   });
+  it("a trade refused whose window starts after c is cancelled from its window's first SP, with no valid SP (D-266)", () => {
+    const { day } = neutralityBreakingDay();
+    const t = day.trades[0]!;
+    const c9 = perSp("2027-06-14", 0, { 25: 8, 26: 8, 27: 8, 28: 8 });
+    const early = changeOf(
+      day,
+      changeBody(day, "TC-N-EARLY", "2027-06-14T10:00:00+01:00", [
+        { constraintId: "C9", entries: ["B-A", "S-A", "U-A"], requiredCurtailmentMw: c9 },
+      ]),
+    );
+    const out = applyTopologyChange(day, early, ms("2027-06-14T10:00:00+01:00"), CONFIG);
+    // c = SP22 (10:30), before the window (SP25–28).
+    expect(out.outcome.cancellationIndex).toBe(21);
+    expect(out.outcome.cancelledTrades).toEqual([
+      { tradeId: t.trade.tradeId, marketId: t.trade.marketId, fromIndex: 24 },
+    ]);
+    expect(validIndexes(out.day.trades[0]!)).toEqual([]);
+    // Nothing of version 1 lies before c: version 2 has no segment, the MOL as sent stands.
+    const v2 = latestVersion(out.day, "C1")!;
+    expect([v2.version, v2.segments]).toEqual([2, []]);
+    expect(latestVersion(out.day, "C9")).toBeUndefined();
+  });
 });
 
 describe("R-VERIFY-6 the events of a change", () => {
