@@ -23,7 +23,7 @@ import { useLocalStack } from "../support/use-local-stack";
  * Act(S-A) = {C1, C9}, so the trade stands under R-VERIFY-4 and applies in C9 too (D-62), where
  * S-A has its C0 forecast (D-65) and can give back only 1 of the 3 MW swapped — U-A behind it
  * would be curtailed 2 MW less. R-REORDER-5 fails, so the trade is cancelled from c = SP26 and
- * C1's version 2 keeps version 1's segment before c only; C9 gets no version. The POST answer,
+ * C1's version 2 keeps version 1's segment before c only; C9 gets no version (D-265). The POST answer,
  * the trade and version 2 equal `npm run simulate -- --post-trade` on the same inputs.
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
@@ -261,7 +261,7 @@ describe("a topology change whose re-ordering would break neutrality, through th
     const asSent = (entries: Json[]) => entries.map(({ tradable: _t, ...e }) => e);
     expect(asSent(v2.base.entries)).toEqual(asSent(v1.base.entries));
     expect(v2.base.entries.map((e: Json) => e.tradable)).toEqual([true, true, true]);
-    // C9 was not re-ordered (its trade is gone): no version at all.
+    // C9 was not re-ordered (its trade is gone): no version at all (D-265).
     await local.api.expect(
       404,
       "GET",

@@ -455,7 +455,7 @@ function neutralityBreakingDay() {
 }
 
 describe("R-VERIFY-5 a re-ordering that would break neutrality (constructed case)", () => {
-  it("cancels the trades concerned from c and publishes the MOL in force unchanged from c (§19)", () => {
+  it("cancels the trades concerned from c and publishes the MOL in force unchanged from c (§19, D-265)", () => {
     const { day } = neutralityBreakingDay();
     expect(day.trades).toHaveLength(1);
     const t = day.trades[0]!;
