@@ -111,7 +111,7 @@ describe("a topology change whose re-ordering would break neutrality, through th
       anmSchemeId: SCHEME,
       deliveryDate: DATE,
       issuedAt: new Date().toISOString(),
-      gateClosureAt: new Date(Date.now() + 20_000).toISOString(),
+      gateClosureAt: new Date(Date.now() + 30_000).toISOString(),
       constraints: [
         { constraintId: "C0", name: "spur (no event)", requiredCurtailmentMw: flat(0) },
         { constraintId: "C1", name: "33kV circuit export", requiredCurtailmentMw: WINDOW(3) },
