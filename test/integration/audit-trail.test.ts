@@ -8,14 +8,17 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../functions/adapters/clock";
 import { hashApiKey } from "../../functions/adapters/credentials";
 import { marketKeys } from "../../functions/adapters/keys";
 import { keyIdOf } from "../../functions/core/access/api-key";
 import { ROUTES, type RouteId } from "../../functions/http/routes";
+import { clockSource } from "../../functions/runtime/deps";
 import { WORKFLOWS } from "../../functions/workflow/workflows";
 import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import { WebhookReceivers } from "../../lib/client/webhook-receiver";
 import { REPO_ROOT } from "../../lib/repo-root";
+import { postTradeExample } from "../support/post-trade-example";
 import { useLocalStack } from "../support/use-local-stack";
 import { workedExample } from "../support/worked-example";
 
@@ -129,6 +132,8 @@ interface World {
   cycleId: string;
   marketId: string;
   receivers: WebhookReceivers;
+  /** A scheme-day of its own that publishes without trades (actuals, changes, settlement). */
+  publishedDay: { anmSchemeId: string; cycleId: string };
 }
 let world: World;
 
@@ -147,6 +152,8 @@ interface AuditCase {
   from: boolean;
   /** The subject exists after (not a deletion): the record says what it became. */
   to: boolean;
+  /** The platform's clock while the request runs (the post-trade inputs' deadlines). */
+  clockAt?: string;
 }
 
 const participantActor = (t: Pick<Trader, "participantId">) => ({
@@ -212,7 +219,127 @@ async function withEndpoint(name: string) {
  * One case per write route: what it takes to call it successfully, and the record it must leave.
  * Typed over every route id, so a new route needs a case here (or a reason in NO_AUDIT_RECORD).
  */
+/** The worked example's post-trade inputs, for the world's scheme. */
+const postTrade = postTradeExample();
+const forScheme = (body: unknown, anmSchemeId: string) =>
+  JSON.parse(JSON.stringify(body).replaceAll(postTrade.lookAhead.anmSchemeId, anmSchemeId));
+const forWorldScheme = (body: unknown) => forScheme(body, world.anmSchemeId);
+/** The published scheme-day's scheme, once its cycle has published. */
+async function published(): Promise<string> {
+  await waitFor(
+    () => local.api.expect(200, "GET", `/cycles/${world.publishedDay.cycleId}`, operator()),
+    (c) => c.status === "published",
+    120_000,
+    500,
+  );
+  return world.publishedDay.anmSchemeId;
+}
+
 const CASES: Partial<Record<RouteId, () => Promise<AuditCase>>> = {
+  PutBaseline: async () => {
+    const g5 = trader("g5");
+    const body = forWorldScheme(postTrade.variants[0].nominations[0].body);
+    // A second nomination replaces the first: version 1 → version 2.
+    await local.api.expect(200, "PUT", "/baselines", { key: g5.apiKey, body });
+    return {
+      method: "PUT",
+      path: "/baselines",
+      key: g5.apiKey,
+      body: { ...body, nominatedMw: body.nominatedMw.map(() => 2.5) },
+      status: 200,
+      subject: `${world.anmSchemeId}/${DATE}/G5-A`,
+      action: "nomination.received",
+      actor: participantActor(g5),
+      from: true,
+      to: true,
+    };
+  },
+  CreateMeterUpload: async () => ({
+    method: "POST",
+    path: "/meter-uploads",
+    key: trader("g5").apiKey,
+    body: { contentType: "text/csv", contentLength: 100 },
+    status: 201,
+    subject: (answer) => answer.uploadId,
+    action: "meter-upload.created",
+    actor: participantActor(trader("g5")),
+    from: false,
+    to: true,
+  }),
+  SubmitMeterReadings: async () => {
+    const json = postTrade.variants[0].meterReadings.find(
+      (m: { contentType: string }) => m.contentType === "application/json",
+    );
+    return {
+      method: "POST",
+      path: "/meter-readings",
+      key: trader("g5").apiKey,
+      body: forWorldScheme(json.body),
+      status: 201,
+      subject: (answer) => answer.uploadId,
+      action: "meter-readings.received",
+      actor: participantActor(trader("g5")),
+      from: false,
+      to: true,
+    };
+  },
+  PostActuals: async () => {
+    const scheme = await published();
+    const none = postTrade.variants.find((v: { name: string }) => v.name === "no-constraint");
+    return {
+      method: "POST",
+      path: "/anm/actuals",
+      key: local.stack.keys.anm,
+      body: {
+        ...forScheme(none.anmActuals[0].body, scheme),
+        actualsId: `ACT-AUDIT-${process.pid}`,
+      },
+      status: 202,
+      subject: `ACT-AUDIT-${process.pid}`,
+      action: "actuals.received",
+      actor: { role: "anm", principalId: "anm" },
+      from: false,
+      to: true,
+      clockAt: "2027-06-15T09:00:00+01:00",
+    };
+  },
+  PostTopologyChange: async () => {
+    const scheme = await published();
+    const d = postTrade.variants.find((v: { name: string }) => v.name === "topology-change");
+    const body = {
+      ...forScheme(d.topologyChanges[0].body, scheme),
+      topologyChangeId: `TC-AUDIT-${process.pid}`,
+    };
+    return {
+      method: "POST",
+      path: "/anm/topology-changes",
+      key: local.stack.keys.anm,
+      body,
+      status: 201,
+      subject: `${scheme}/${DATE}/${body.topologyChangeId}`,
+      action: "topology-change.applied",
+      actor: { role: "anm", principalId: "anm" },
+      from: false,
+      to: true,
+      clockAt: "2027-06-14T12:41:05+01:00",
+    };
+  },
+  StartSettlementRun: async () => {
+    await published();
+    return {
+      method: "POST",
+      path: "/settlement-runs",
+      ...operator(),
+      body: { month: DATE.slice(0, 7) },
+      status: 202,
+      subject: (answer) => answer.settlementRunId,
+      action: "settlement-run.started",
+      actor: OPERATOR,
+      from: false,
+      to: true,
+      clockAt: "2027-07-06T09:00:00+01:00",
+    };
+  },
   CreateRegistration: async () => ({
     method: "POST",
     path: "/registrations",
@@ -501,23 +628,12 @@ const NO_AUDIT_RECORD: Partial<Record<RouteId, string>> = {
 
 /**
  * Write routes and workflows this walk does not reach yet, with what stands in for it. The
- * post-trade inputs and settlement runs (issue 17) write their records in the same transaction
- * (`actuals.received`, `nomination.received`, `meter-readings.received`, `meter-upload.created`,
- * `settlement-run.started` / `completed` / `failed`, `statement.issued`), but without from/to
- * and without the caller's key id, and the settlement
- * run's steps record their progress on the run rather than as `system:<state>`. Listed so that
- * nothing else is added unwalked; each entry goes when the walk covers it.
+ * settlement run's steps record their progress on the run rather than as `system:<state>`.
+ * Listed so that nothing else is added unwalked; each entry goes when the walk covers it.
  */
 const NOT_WALKED_YET: Partial<Record<RouteId, string>> = {
-  PostActuals: "post-trade input: actuals.received, no from/to yet",
-  PutBaseline: "post-trade input: nomination.received, no from/to yet",
-  SubmitMeterReadings: "post-trade input: meter-readings.received, no from/to yet",
-  CreateMeterUpload: "post-trade input: meter-upload.created, no from/to yet",
-  StartSettlementRun: "settlement-run.started and its outcome, no from/to yet",
-  PostTopologyChange:
-    "needs a published day: topology-change.applied (to: its effect) in the change's transaction (D-261), not walked here yet",
   PostMarketVeto:
-    "needs a published day before the veto deadline: market.vetoed (to: vetoed) in the change's transaction (D-264), not walked here yet",
+    "needs a market with trades before the veto deadline: market.vetoed (to: vetoed) in the change's transaction (D-264), walked in market-vetoes.test.ts, not here yet",
 };
 const WORKFLOWS_NOT_WALKED_YET = new Set(["settlement-run"]);
 
@@ -564,7 +680,20 @@ beforeAll(async () => {
       key: traders.get("g4")!.apiKey,
     })
   ).items;
-  world = { traders, anmSchemeId: body.anmSchemeId, cycleId, marketId, receivers };
+  // A second scheme-day without orders, published on its own, for the routes after gate closure.
+  const day = lookAhead(20_000);
+  const { cycleId: publishedCycleId } = await local.api.expect(202, "POST", "/anm/look-aheads", {
+    key: local.stack.keys.anm,
+    body: day,
+  });
+  world = {
+    traders,
+    anmSchemeId: body.anmSchemeId,
+    cycleId,
+    marketId,
+    receivers,
+    publishedDay: { anmSchemeId: day.anmSchemeId, cycleId: publishedCycleId },
+  };
   return () => receivers.stop();
 }, 120_000);
 
@@ -583,10 +712,18 @@ describe("every write route leaves its audit record (D-24, D-139)", () => {
     async (routeId) => {
       const c = await CASES[routeId]!();
       const since = new Date(Date.now() - 1).toISOString();
-      const answer = await local.api.expect(c.status, c.method, c.path, {
-        ...(c.key ? { key: c.key } : {}),
-        ...(c.body === undefined ? {} : { body: c.body }),
-      });
+      if (c.clockAt) {
+        const ms = Date.parse(c.clockAt);
+        clockSource.current = { nowMs: () => ms };
+      }
+      const answer = await local.api
+        .expect(c.status, c.method, c.path, {
+          ...(c.key ? { key: c.key } : {}),
+          ...(c.body === undefined ? {} : { body: c.body }),
+        })
+        .finally(() => {
+          clockSource.current = systemClock;
+        });
       const subject = typeof c.subject === "string" ? c.subject : c.subject(answer);
       const records = (await auditSince(since)).filter((r) => r.subject === subject);
       expect(

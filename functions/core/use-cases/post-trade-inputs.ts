@@ -137,6 +137,7 @@ export async function submitActuals(
     action: "actuals.received",
     actor,
     at: at(receivedAtMs),
+    to: `received: ${record.constraints.length} constraint(s), ${record.available.length} entry value(s)`,
   };
   const existing = await ports.actuals.put(key, record, audit);
   if (existing) return replay(existing);
@@ -185,6 +186,8 @@ export async function putNomination(
       action: "nomination.received",
       actor: caller,
       at: at(receivedAtMs),
+      ...(nomination.version > 1 ? { from: `version ${nomination.version - 1}` } : {}),
+      to: `version ${nomination.version}`,
     });
     if (ok) return nominationView(nomination);
   }
@@ -242,6 +245,7 @@ export async function submitMeterReadings(
     action: "meter-readings.received",
     actor: caller,
     at: at(receivedAtMs),
+    to: `received: ${upload.readingCount} reading(s) of ${upload.days.length} entry-day(s)`,
   });
   if (outcome === "exists")
     return { replayed: true, answer: await heldUploadView(ports, upload.uploadId) };
@@ -309,6 +313,7 @@ export async function createUploadSession(
     action: "meter-upload.created",
     actor: caller,
     at: at(nowMs),
+    to: "waiting for the file",
   });
   const { url, headers } = await ports.bucket.uploadUrl(
     uploadId,

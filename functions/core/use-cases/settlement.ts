@@ -150,13 +150,25 @@ export async function startSettlementRun(
   return storedSettlementRunView(run);
 }
 
+/** The run's states as its audit records name them (D-294: from what, to what). */
+const RUN_TRANSITIONS: Record<string, { from?: string; to: string }> = {
+  "settlement-run.started": { to: "running" },
+  "settlement-run.completed": { from: "running", to: "completed" },
+  "settlement-run.failed": { from: "running", to: "failed" },
+};
+
 function runAudit(settlementRunId: string, action: string, actor: Actor, atMs: number) {
   return {
     recordId: deterministicId("aud", settlementRunId, action),
     subject: settlementRunId,
     action,
-    actor: { role: actor.role, principalId: actor.principalId },
+    actor: {
+      role: actor.role,
+      principalId: actor.principalId,
+      ...(actor.keyId ? { keyId: actor.keyId } : {}),
+    },
     at: new Date(atMs).toISOString(),
+    ...RUN_TRANSITIONS[action],
   };
 }
 

@@ -35,7 +35,10 @@ function layerOf(path: string): Layer | undefined {
     [/^functions\/workflow\//, "workflow"],
     [/^functions\/events\//, "events"],
     [/^functions\/wiring\.ts$/, "wiring"],
-    [/^(lib\/stacks\/|lib\/constructs\/|lib\/(market|nag)-app\.ts$|bin\/(app|nag)\.ts$)/, "cdk"],
+    [
+      /^(lib\/stacks\/|lib\/constructs\/|lib\/ungranted\/|lib\/(market|nag)-app\.ts$|lib\/bundling\.ts$|bin\/(app|nag)\.ts$)/,
+      "cdk",
+    ],
     [/^lib\/local\//, "local"],
     [/^lib\/client\//, "client"],
     [/^lib\/(asl-placeholders|repo-root|console-security-headers)\.ts$/, "tools"],
