@@ -295,7 +295,7 @@ function validateRoutes(routes: readonly Route[]): void {
     if (!/^[A-Z][A-Za-z0-9]*$/.test(route.id)) {
       throw new Error(`MarketApi: route id must be PascalCase, got ${route.id}`);
     }
-    if (!/^(\/([A-Za-z0-9._-]+|\{[A-Za-z0-9_]+\}))+$/.test(route.path)) {
+    if (!/^(\/([A-Za-z0-9._:-]+|\{[A-Za-z0-9_]+\}))+$/.test(route.path)) {
       throw new Error(`MarketApi: invalid path ${route.path} for ${route.id}`);
     }
     const endpoint = `${route.method} ${route.path}`;
