@@ -121,7 +121,7 @@ export function jsonOrCsvBody(event: APIGatewayProxyEvent): { type: "json" | "cs
 export function csvBody(event: APIGatewayProxyEvent, what: string): string {
   const text = sizedBody(event);
   const contentType = headerOf(event, "content-type");
-  if (contentType?.split(";")[0]!.trim().toLowerCase() !== "text/csv")
+  if ((contentType ?? "").split(";")[0]!.trim().toLowerCase() !== "text/csv")
     throw new DomainError("UNSUPPORTED_MEDIA_TYPE", `Send ${what} as text/csv.`);
   return text;
 }
