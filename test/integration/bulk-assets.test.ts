@@ -4,7 +4,7 @@ import { onboard } from "../../lib/client/api-client";
 import { useLocalStack } from "../support/use-local-stack";
 
 /**
- * `POST /assets:bulk` over real HTTP on the local stack (D-100…D-103): a file of 500 asset rows
+ * `POST /assets:bulk` over real HTTP on the local stack (D-115…D-118): a file of 500 asset rows
  * with 20 bad ones creates exactly the 480 good ones, reports the 20 with their line, code and
  * column, and the same file again creates nothing new; the media type, size and header checks.
  */

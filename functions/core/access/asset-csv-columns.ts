@@ -1,6 +1,6 @@
 /**
  * The columns of `POST /assets:bulk` (`text/csv`, one asset per row), named after the ENA Open
- * Networks flexibility pre-qualification template where one corresponds (D-100). Each column
+ * Networks flexibility pre-qualification template where one corresponds (D-115). Each column
  * fills one field of the `POST /assets` body; lists (`molEntryIds` and the flexibility
  * contracts) are separated by `;` inside their cell. Data only: the console builds its
  * downloadable template from this list, the API reads uploads by it.
@@ -134,7 +134,7 @@ export const ASSET_CSV_COLUMNS: readonly AssetCsvColumn[] = [
   },
 ];
 
-/** Data rows per upload at most (D-101); the body is also at most 1 MiB. */
+/** Data rows per upload at most (D-116); the body is also at most 1 MiB. */
 export const MAX_ASSET_CSV_ROWS = 1000;
 
 /** The template: the header and one example row (RFC 4180; no cell here needs quoting). */

@@ -3,7 +3,7 @@ import { DomainError, type FieldProblem } from "../errors";
 import { ASSET_CSV_COLUMNS, type AssetCsvColumn, MAX_ASSET_CSV_ROWS } from "./asset-csv-columns";
 
 /**
- * `POST /assets:bulk` as `text/csv` (D-100…D-103): the file read record by record by csv-parse
+ * `POST /assets:bulk` as `text/csv` (D-115…D-118): the file read record by record by csv-parse
  * (the meter files' parser, D-82), each data row turned into the JSON body `POST /assets` takes,
  * with the faults only a flat file can have (a cell that is not a number, a spreadsheet formula,
  * unaligned contract lists) found here. Everything else is the JSON route's own validation.
@@ -21,7 +21,7 @@ export interface AssetCsvRow {
 
 const CONTRACT_FIELDS = ["contractId", "start", "end"] as const;
 const NUMBER = /^-?\d+(\.\d+)?$/;
-/** A cell a spreadsheet would run as a formula (CSV injection, D-102). */
+/** A cell a spreadsheet would run as a formula (CSV injection, D-117). */
 const FORMULA = /^[=+\-@\t\r]/;
 
 const columnOfField = new Map(ASSET_CSV_COLUMNS.map((c) => [c.field, c]));
@@ -150,7 +150,7 @@ function rowOf(
     if (column.kind !== "number" && FORMULA.test(cell)) {
       errors.push({
         path: column.column,
-        message: "starts with =, +, -, @ or a tab: a spreadsheet formula is not accepted (D-102)",
+        message: "starts with =, +, -, @ or a tab: a spreadsheet formula is not accepted (D-117)",
       });
       return;
     }

@@ -9,7 +9,7 @@ export type BulkAssetRow =
   | { row: number; registration: AssetRegistration }
   | { row: number; code: string; errors: FieldProblem[] };
 
-/** What became of one row (D-103). Paths of `errors` are the `POST /assets` body's. */
+/** What became of one row (D-118). Paths of `errors` are the `POST /assets` body's. */
 export type BulkAssetResult =
   | { row: number; status: "created" | "existing"; assetId: string }
   | { row: number; status: "refused"; code: string; errors: FieldProblem[] };
@@ -27,7 +27,7 @@ export interface RegisterAssetsInBulkPorts extends RegisterAssetPorts {
 const CONCURRENCY = 8;
 
 /**
- * `POST /assets:bulk` (participant, D-103): each valid row is registered by
+ * `POST /assets:bulk` (participant, D-118): each valid row is registered by
  * {@link registerAsset}, the use case of `POST /assets`, in its own transaction, so a refused
  * row stores nothing and leaves the others as they are. Idempotent by the assets' own
  * uniqueness (one asset per MOL entry and scheme, D-19): a row whose entries the caller's asset

@@ -11,7 +11,7 @@ import { AssetBodySchema } from "../schemas/asset";
 
 /**
  * POST /assets:bulk (participant) — `text/csv`, one asset per row in the template's columns
- * (D-100…D-103); 415 for another type, 413 over 1 MiB or 1,000 rows, 400 for a wrong header.
+ * (D-115…D-118); 415 for another type, 413 over 1 MiB or 1,000 rows, 400 for a wrong header.
  * Each row is validated by the `POST /assets` schema and registered by its use case; 200 with
  * one result per row (created, existing or refused with its code and the columns at fault).
  */
