@@ -12,9 +12,9 @@ import { headerOf } from "./parse-body";
 export function corsAnswers(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const add = async (request: {
     event: APIGatewayProxyEvent;
-    response?: APIGatewayProxyResult | undefined;
+    response?: APIGatewayProxyResult | null | undefined;
   }) => {
-    if (request.response === undefined) return;
+    if (request.response === undefined || request.response === null) return;
     const headers = corsHeaders(headerOf(request.event, "origin"), env().CORS_ORIGIN);
     if (Object.keys(headers).length === 0) return;
     request.response = {
