@@ -358,3 +358,56 @@ describe("what the route refuses as a whole, storing nothing", () => {
     expect(operator).toMatchObject({ status: 403, body: { code: "FORBIDDEN" } });
   });
 });
+
+describe("the API answers CORS for the console's origin only (D-119)", () => {
+  const consoleOrigin = () => new URL(local.stack.url).origin;
+  const preflight = (path: string, origin: string) =>
+    fetch(`${local.stack.url}${path}`, {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "x-api-key, content-type, idempotency-key",
+      },
+    });
+
+  it("a preflight from the origin serving /console/ names the methods and headers the console sends", async () => {
+    const page = await fetch(`${local.stack.url}/console/`);
+    expect(page.status).toBe(200);
+    const answer = await preflight("/assets:bulk", consoleOrigin());
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get("access-control-allow-origin")).toBe(consoleOrigin());
+    expect(answer.headers.get("access-control-allow-methods")).toBe("POST, OPTIONS");
+    expect(answer.headers.get("access-control-allow-headers")).toBe(
+      "content-type, idempotency-key, x-api-key",
+    );
+    const assets = await preflight("/assets", consoleOrigin());
+    expect(assets.headers.get("access-control-allow-methods")).toBe("POST, GET, OPTIONS");
+  });
+
+  it("a preflight from any other origin gets no Access-Control-Allow-Origin", async () => {
+    for (const origin of ["https://evil.example", "http://localhost:1", "null"]) {
+      const answer = await preflight("/assets:bulk", origin);
+      expect(answer.headers.get("access-control-allow-origin")).toBeNull();
+      expect(answer.headers.get("access-control-allow-methods")).toBeNull();
+    }
+  });
+
+  it("answers and refusals name the console's origin, and no other", async () => {
+    const get = (origin: string, key?: string) =>
+      fetch(`${local.stack.url}/assets?limit=1`, {
+        headers: { origin, ...(key ? { "x-api-key": key } : {}) },
+      });
+    const ok = await get(consoleOrigin(), uploader.apiKey);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("access-control-allow-origin")).toBe(consoleOrigin());
+    const unauthenticated = await get(consoleOrigin());
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get("access-control-allow-origin")).toBe(consoleOrigin());
+    for (const answer of [
+      await get("https://evil.example", uploader.apiKey),
+      await get("https://evil.example"),
+    ])
+      expect(answer.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
