@@ -212,10 +212,15 @@ export const BulkAssetAnswerSchema = z
   .object({
     counts: z
       .object({
-        rows: z.number().int(),
-        created: z.number().int(),
-        existing: z.number().int(),
-        refused: z.number().int(),
+        rows: z.number().int().meta({ description: "Data rows read (the header not counted)." }),
+        created: z.number().int().meta({ description: "Rows registered as new pending assets." }),
+        existing: z
+          .number()
+          .int()
+          .meta({
+            description: "Rows already registered, exactly so, by the caller: none created.",
+          }),
+        refused: z.number().int().meta({ description: "Rows refused: nothing of them stored." }),
       })
       .strict()
       .meta({ description: "Data rows read, and how many of each outcome." }),
