@@ -214,12 +214,9 @@ export const BulkAssetAnswerSchema = z
       .object({
         rows: z.number().int().meta({ description: "Data rows read (the header not counted)." }),
         created: z.number().int().meta({ description: "Rows registered as new pending assets." }),
-        existing: z
-          .number()
-          .int()
-          .meta({
-            description: "Rows already registered, exactly so, by the caller: none created.",
-          }),
+        existing: z.number().int().meta({
+          description: "Rows already registered, exactly so, by the caller: none created.",
+        }),
         refused: z.number().int().meta({ description: "Rows refused: nothing of them stored." }),
       })
       .strict()
