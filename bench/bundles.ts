@@ -8,6 +8,7 @@ import pLimit from "p-limit";
 import { CONSUMERS } from "../functions/events/consumers";
 import { AUTHORIZER, ROUTES } from "../functions/http/routes";
 import { WORKFLOWS } from "../functions/workflow/workflows";
+import { BUNDLE, ungrantedAliases } from "../lib/bundling";
 import { REPO_ROOT } from "../lib/repo-root";
 import { median } from "./random";
 
@@ -45,7 +46,8 @@ async function timeNode(script: string, runs: number): Promise<number> {
 const run = promisify(execFile);
 
 /**
- * Bundles every function as the stack does (esbuild, ESM, minified, AWS SDK included) and times
+ * Bundles every function as the stack does (lib/bundling.ts: esbuild, ESM, minified, the AWS SDK
+ * included but for the clients of grants it does not have, D-127) and times
  * a cold `import()` of each bundle in a fresh node, against a bare node start measured alongside
  * (both in the child's CPU time).
  */
@@ -53,30 +55,35 @@ export async function benchBundles(runs: number): Promise<BundleRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "bitrader-bundles-"));
   try {
     const functions = [
-      ...ROUTES.map((r) => ({ fn: r.id, entry: r.entry })),
-      { fn: AUTHORIZER.id, entry: AUTHORIZER.entry },
-      ...WORKFLOWS.flatMap((w) => w.tasks.map((t) => ({ fn: t.state, entry: t.entry }))),
-      ...CONSUMERS.map((c) => ({ fn: c.id, entry: c.entry })),
+      ...ROUTES.map((r) => ({ fn: r.id, entry: r.entry, grants: r.grants })),
+      { fn: AUTHORIZER.id, entry: AUTHORIZER.entry, grants: AUTHORIZER.grants },
+      ...WORKFLOWS.flatMap((w) =>
+        w.tasks.map((t) => ({ fn: t.state, entry: t.entry, grants: t.grants })),
+      ),
+      ...CONSUMERS.map((c) => ({ fn: c.id, entry: c.entry, grants: c.grants })),
     ];
     const limit = pLimit(2);
-    // One esbuild run over every entry point (it builds them in parallel).
-    await build({
-      entryPoints: Object.fromEntries(
-        functions.map(({ fn, entry }) => [fn, join(REPO_ROOT, entry)]),
-      ),
-      outdir: dir,
-      outExtension: { ".js": ".mjs" },
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      minify: true,
-      mainFields: ["module", "main"],
-      logLevel: "silent",
-      banner: {
-        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-      },
-    });
+    // One esbuild run per set of left-out SDK clients (D-127), each over its entry points.
+    const groups = new Map<string, typeof functions>();
+    for (const f of functions) {
+      const key = JSON.stringify(ungrantedAliases(f.grants));
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    for (const [key, group] of groups)
+      await build({
+        entryPoints: Object.fromEntries(group.map(({ fn, entry }) => [fn, join(REPO_ROOT, entry)])),
+        outdir: dir,
+        outExtension: { ".js": ".mjs" },
+        bundle: true,
+        platform: "node",
+        format: BUNDLE.format,
+        target: BUNDLE.target,
+        minify: BUNDLE.minify,
+        mainFields: [...BUNDLE.mainFields],
+        alias: JSON.parse(key),
+        logLevel: "silent",
+        banner: { js: BUNDLE.banner },
+      });
     return await Promise.all(
       functions.map(({ fn }) =>
         limit(async (): Promise<BundleRow> => {

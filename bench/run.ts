@@ -11,6 +11,7 @@ import { type BundleRow, benchBundles } from "./bundles";
 import { benchConsole } from "./console";
 import { benchMatching } from "./matching";
 import { median } from "./random";
+import { benchVerification } from "./verification";
 import { benchWelfare } from "./welfare";
 
 const quick = process.argv.includes("--quick");
@@ -91,6 +92,19 @@ async function main(): Promise<void> {
     const correlated = await benchWelfare(count, "correlated");
     results.welfare = { ...correlated, independent: await benchWelfare(count, "independent") };
     sectionMs.welfare = Date.now() - t0;
+  }
+
+  if (wanted("verification")) {
+    const t0 = Date.now();
+    log("verification");
+    // One topology change over the whole scheme against the re-order of its MOLs alone (D-126).
+    results.verification = benchVerification(
+      quick
+        ? { constraints: 50, entriesPerConstraint: 40, participants: 25, runs: 3 }
+        : { constraints: 500, entriesPerConstraint: 40, participants: 250, runs: 5 },
+      log,
+    );
+    sectionMs.verification = Date.now() - t0;
   }
 
   if (wanted("cycle")) {
@@ -233,6 +247,24 @@ function printTable(results: Record<string, unknown>): void {
           "lpMsMedian",
         ],
         [results.welfare as Row, (results.welfare as Row).independent as Row],
+      ),
+    );
+  if (results.verification)
+    out.push(
+      table(
+        "verification (one topology change over the scheme vs the re-order of the same MOLs alone; CPU ms)",
+        [
+          "constraints",
+          "entries",
+          "trades",
+          "cancelled",
+          "versions",
+          "events",
+          "verifyMs",
+          "reorderMs",
+          "ratio",
+        ],
+        [results.verification as Row],
       ),
     );
   if (results.cycle)

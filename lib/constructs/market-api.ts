@@ -362,6 +362,7 @@ export class MarketApi extends Construct {
   ): { fn: MarketFunction; authorizer: RequestAuthorizer } {
     const authorizerFunction = new MarketFunction(this, AUTHORIZER.id, {
       entry: AUTHORIZER.entry,
+      grants: AUTHORIZER.grants,
       description: "BiTraDER API authorizer: x-api-key → role",
       timeout: Duration.seconds(5),
       maxTimeout: API_INTEGRATION_TIMEOUT,
@@ -385,6 +386,7 @@ export class MarketApi extends Construct {
   ): { fn: MarketFunction; method: Method } {
     const fn = new MarketFunction(this, route.id, {
       entry: route.entry,
+      grants: route.grants,
       description: `BiTraDER ${route.method} ${route.path}`,
       maxTimeout: API_INTEGRATION_TIMEOUT,
       ...(corsOrigin === undefined ? {} : { environment: { [CORS_ORIGIN_VARIABLE]: corsOrigin } }),

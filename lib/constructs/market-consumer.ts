@@ -39,6 +39,7 @@ export class MarketConsumer extends Construct {
     validate(consumer);
     this.function = new MarketFunction(this, "Handler", {
       entry: consumer.entry,
+      grants: consumer.grants,
       description: `BiTraDER ${consumer.id}: ${consumer.description}`,
       timeout: Duration.seconds(consumer.timeoutSeconds ?? 60),
       ...(consumer.memorySize === undefined ? {} : { memorySize: consumer.memorySize }),

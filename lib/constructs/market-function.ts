@@ -23,6 +23,7 @@ import { Construct } from "constructs";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
 import { GRANT_VARIABLES, type Grants } from "../../functions/wiring";
 import { WORKFLOWS } from "../../functions/workflow/workflows";
+import { BUNDLE, GRANT_SDK_PACKAGES, ungrantedAliases } from "../bundling";
 import { REPO_ROOT } from "../repo-root";
 
 /** Environment names the constructs manage themselves (grants, USAGE_KEYS, local endpoints). */
@@ -105,6 +106,11 @@ export interface MarketFunctionProps {
    * `handler`. Comes from ROUTES, WORKFLOWS or CONSUMERS.
    */
   readonly entry: string;
+  /**
+   * What the function may touch (its ROUTES, WORKFLOWS or CONSUMERS row), as passed to
+   * {@link MarketFunction.grant}: the bundle leaves out the SDK clients of the others (D-127).
+   */
+  readonly grants: Grants;
   /** @default a line naming the entry */
   readonly description?: string;
   /**
@@ -165,10 +171,12 @@ class InlinePolicyRole extends Role {
  */
 export class MarketFunction extends Construct {
   readonly function: NodejsFunction;
+  private readonly bundledFor: Grants;
 
   constructor(scope: Construct, id: string, props: MarketFunctionProps) {
     super(scope, id);
     validate(props);
+    this.bundledFor = props.grants;
     const logGroup = new LogGroup(this, "Logs", {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -206,14 +214,18 @@ export class MarketFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: "node22",
-        minify: true,
+        target: BUNDLE.target,
+        minify: BUNDLE.minify,
         sourceMap: true,
         bundleAwsSDK: true,
-        mainFields: ["module", "main"],
-        // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        mainFields: [...BUNDLE.mainFields],
+        banner: BUNDLE.banner,
+        // The SDK clients of grants the function does not have stay out of its bundle (D-127).
+        esbuildArgs: {
+          "--alias": Object.entries(ungrantedAliases(props.grants)).map(
+            ([name, path]) => `${name}=${path}`,
+          ),
+        },
       },
     });
   }
@@ -319,6 +331,12 @@ export class MarketFunction extends Construct {
 
   /** Applies a grant declaration (functions/wiring.ts); a grant without its resource is a wiring error. */
   grant(grants: Grants, resources: GrantResources): this {
+    // The bundle was built for the grants of the props: a kind granted only now has no client.
+    for (const kind of Object.keys(GRANT_SDK_PACKAGES) as (keyof typeof GRANT_SDK_PACKAGES)[])
+      if (grants[kind] !== undefined && this.bundledFor[kind] === undefined)
+        throw new Error(
+          `MarketFunction ${this.node.path}: a ${kind} grant must be in its props too (the bundle leaves out the clients of grants it does not have)`,
+        );
     if (grants.table !== undefined)
       this.bindTable(this.need(resources.table, "the table"), grants.table);
     if (grants.stream !== undefined) this.bindStream(this.need(resources.table, "the table"));

@@ -75,6 +75,7 @@ export class MarketWorkflow extends Construct {
     for (const task of tasks) {
       functions[task.state] = new MarketFunction(this, task.state, {
         entry: task.entry,
+        grants: task.grants,
         description: `BiTraDER ${workflow.id} step ${task.state}`,
         timeout: taskTimeout,
       }).grant(task.grants, props.resources ?? {});

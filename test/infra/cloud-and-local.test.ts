@@ -276,6 +276,7 @@ describe("every grant kind (functions/wiring.ts)", () => {
       grants,
       fn: new MarketFunction(scope, `${kind}-${level}`, {
         entry: "functions/http/handlers/get-health.ts",
+        grants,
       }).grant(grants, resources),
     })),
   );

@@ -61,35 +61,49 @@ describe("MarketFunction refuses misuse", () => {
   const entry = "functions/http/handlers/get-health.ts";
 
   it.each([
-    ["an entry outside functions/", { entry: "bin/local.ts" }, /under functions/],
+    ["an entry outside functions/", { entry: "bin/local.ts", grants: {} }, /under functions/],
     [
       "an entry that does not exist",
-      { entry: "functions/http/handlers/nope.ts" },
+      { entry: "functions/http/handlers/nope.ts", grants: {} },
       /does not exist/,
     ],
     [
       "a timeout beyond its ceiling",
-      { entry, timeout: Duration.seconds(30), maxTimeout: Duration.seconds(29) },
+      { entry, grants: {}, timeout: Duration.seconds(30), maxTimeout: Duration.seconds(29) },
       /timeout/,
     ],
-    ["a timeout beyond Lambda's 15 minutes", { entry, timeout: Duration.minutes(16) }, /timeout/],
-    ["too little memory", { entry, memorySize: 64 }, /memorySize/],
+    [
+      "a timeout beyond Lambda's 15 minutes",
+      { entry, grants: {}, timeout: Duration.minutes(16) },
+      /timeout/,
+    ],
+    ["too little memory", { entry, grants: {}, memorySize: 64 }, /memorySize/],
     [
       "a variable the constructs manage",
-      { entry, environment: { TABLE_NAME: "other" } },
+      { entry, grants: {}, environment: { TABLE_NAME: "other" } },
       /TABLE_NAME/,
     ],
     [
       "a local-only variable",
-      { entry, environment: { DYNAMODB_ENDPOINT: "http://x" } },
+      { entry, grants: {}, environment: { DYNAMODB_ENDPOINT: "http://x" } },
       /DYNAMODB_ENDPOINT/,
     ],
   ])("refuses %s", (_, props, message) => {
     expect(() => new MarketFunction(stack(), "F", props)).toThrow(message);
   });
 
+  it("refuses a grant of an SDK client its bundle was built without (D-127)", () => {
+    const fn = new MarketFunction(stack(), "F", { entry, grants: {} });
+    expect(() => fn.grant({ topic: { Alarms: "publish" } }, {})).toThrow(
+      /topic grant must be in its props/,
+    );
+  });
+
   it("refuses a grant whose resource is missing", () => {
-    const fn = new MarketFunction(stack(), "F", { entry });
+    const fn = new MarketFunction(stack(), "F", {
+      entry,
+      grants: { table: "read", workflow: { DayAheadCycle: "start" } },
+    });
     expect(() => fn.grant({ table: "read" }, {})).toThrow(/needs the table/);
     expect(() => fn.grant({ workflow: { DayAheadCycle: "start" } }, {})).toThrow(
       /needs the state machine/,

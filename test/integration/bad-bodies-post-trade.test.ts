@@ -2,11 +2,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../functions/adapters/clock";
+import { marketIdOf } from "../../functions/core/model/ids";
 import { METER_CSV_HEADER } from "../../functions/core/performance/meter-readings";
 import { ROUTES, type Route } from "../../functions/http/routes";
 import { clockSource } from "../../functions/runtime/deps";
 import { lambdaContext } from "../../lib/local/lambda-context";
 import { anyJson, get, type Json, kind, paths, setAt, tableItems } from "../support/body-fuzz";
+import { postTradeExample } from "../support/post-trade-example";
 import { propertyParams } from "../support/property";
 import { leaksIn } from "../support/response-scan";
 import { restEvent } from "../support/rest-event";
@@ -22,7 +24,12 @@ import { workedExample } from "../support/worked-example";
  * > 3 dp, formula cells, unknown units and directions, quotes and blank lines. Handlers run
  * in-process on REST v1 events against DynamoDB Local. Never a 5xx; every 400 names its fields
  * (`line <n>.<column>` for CSV); nothing stored from a refused body (the table compared item by
- * item before and after each route's run); no leak in any answer.
+ * item before and after each route's run); no leak in any answer. The day-of verification routes
+ * (`POST /anm/topology-changes`, `POST /anm/market-vetoes`) run on a second scheme whose day is
+ * published (gate closure a few seconds after the look-ahead, no orders), so that well-formed
+ * bodies reach R-VERIFY-1..8: variant D's change is applied (201, then 200 on each replay; a
+ * well-formed mutant under the same id is 409 TOPOLOGY_CHANGE_CONFLICT, a broken one 422), and a
+ * veto of the published market without trades is 409 MARKET_NOT_VETOABLE.
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
@@ -38,6 +45,8 @@ const handlers: Record<string, Handler> = {};
 const route = (id: string) => ROUTES.find((r) => r.id === id) as Route;
 
 const SCHEME = "FUZZ-PT";
+/** A second scheme of the same day, published: the day-of verification routes' (R-VERIFY). */
+const VERIFY_SCHEME = "FUZZ-VR";
 const DATE = "2027-06-14";
 const OWNER = "par-00000000000000000101";
 const OWNER_CALLER = { role: "participant", principalId: OWNER } as const;
@@ -54,6 +63,8 @@ interface Target {
   readonly bodies: fc.Arbitrary<{ kind: string; text: string }>;
   /** How a 2xx answer's body names what it created (an accepted valid body may store that). */
   readonly acceptedId?: (body: Record<string, unknown>) => string;
+  /** Answers (`status code`) that show well-formed bodies reached the route's rules. */
+  readonly reaches?: readonly string[];
 }
 
 const targets: Target[] = [];
@@ -66,6 +77,8 @@ beforeAll(async () => {
     "PutBaseline",
     "StartSettlementRun",
     "CreateMeterUpload",
+    "PostTopologyChange",
+    "PostMarketVeto",
   ]) {
     const module = (await import(`../../${route(id).entry.replace(/\.ts$/, "")}`)) as {
       handler: Handler;
@@ -130,6 +143,37 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
   expect((await deps.cycles.getCycle(cycleId))?.status).toBe("markets-open");
+
+  // The verification scheme's look-ahead closes its gate at once: its cycle publishes version 1
+  // of each constraint (no orders, so no trades), after which changes and vetoes are taken.
+  const verifyLookAhead = {
+    ...structuredClone(workedExample().lookAhead),
+    anmSchemeId: VERIFY_SCHEME,
+    lookAheadId: "LA-FUZZ-VR",
+    gateClosureAt: new Date(Date.now() + 8_000).toISOString(),
+  };
+  const postedVerify = await handlers.PostLookAhead!(
+    restEvent({
+      route: route("PostLookAhead"),
+      body: JSON.stringify(verifyLookAhead),
+      caller: ANM,
+    }),
+    lambdaContext("PostLookAhead"),
+  );
+  expect(postedVerify.statusCode).toBe(202);
+  const verifyCycle = (JSON.parse(postedVerify.body) as { cycleId: string }).cycleId;
+  for (let i = 0; i < 300; i += 1) {
+    const status = (await deps.cycles.getCycle(verifyCycle))?.status;
+    if (status === "published" || status === "failed") break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect((await deps.cycles.getCycle(verifyCycle))?.status).toBe("published");
+  const change = postTradeExample().variants.find(
+    (v: { name: string }) => v.name === "topology-change",
+  ).topologyChanges[0].body;
+  const changeBody = { ...structuredClone(change), anmSchemeId: VERIFY_SCHEME } as Json;
+  const marketId = marketIdOf(VERIFY_SCHEME, DATE, "C1", Date.parse(`${DATE}T12:00:00+01:00`));
+  const vetoBody = { marketId, reason: "planned outage on the 33 kV circuit" };
 
   const values = SP48.map((i) => (i >= 24 && i < 28 ? 0 : 3000));
   const meterBody = {
@@ -220,8 +264,37 @@ beforeAll(async () => {
       ]),
       acceptedId: (b) => String(b.uploadId),
     },
+    {
+      id: "PostTopologyChange",
+      name: "PostTopologyChange",
+      caller: ANM,
+      contentType: "application/json",
+      // Every body that is accepted names the one id: the first is applied, the rest replay it.
+      bodies: jsonBodies(changeBody, [
+        "topologyChangeId",
+        "anmSchemeId",
+        "deliveryDate",
+        "effectiveFrom",
+        "constraints",
+        "constraints.0.entries",
+        "constraints.1.entries.0.capacityMw",
+        "constraints.1.entries.0.curtailmentOrder",
+      ]),
+      acceptedId: (b) => String(b.topologyChangeId),
+      // Applied once (201); later bodies replay it (200) or conflict with it (409) as they come.
+      reaches: ["201 ", "422 TOPOLOGY_CHANGE_INVALID"],
+    },
+    {
+      id: "PostMarketVeto",
+      name: "PostMarketVeto",
+      caller: ANM,
+      contentType: "application/json",
+      // The published market has no trades: a well-formed veto of it is 409, stores nothing.
+      bodies: jsonBodies(vetoBody, ["marketId", "reason"]),
+      reaches: ["409 MARKET_NOT_VETOABLE"],
+    },
   );
-}, 120_000);
+}, 180_000);
 
 // ---- body generators ----------------------------------------------------------------------
 
@@ -404,6 +477,8 @@ const NAMES = [
   "PutBaseline",
   "StartSettlementRun",
   "CreateMeterUpload",
+  "PostTopologyChange",
+  "PostMarketVeto",
 ];
 
 describe("bad bodies at every write route after delivery", () => {
@@ -467,6 +542,7 @@ describe("bad bodies at every write route after delivery", () => {
       );
       expect(unexplained).toEqual([]);
       if (accepted.size === 0) expect(changed).toEqual([]);
+      for (const label of target.reaches ?? []) expect([...statuses.keys()]).toContain(label);
     },
     600_000,
   );
@@ -486,9 +562,15 @@ describe("bad bodies at every write route after delivery", () => {
 });
 
 /**
- * Items an accepted write changes besides the ones named by its id: the audit trail and the
- * scheme-day's input revision (D-228), both written in the accepted write's transaction.
+ * Items an accepted write changes besides the ones named by its id: the audit trail, the
+ * scheme-day's input revision (D-228) and a topology change's receive-order counter
+ * (R-VERIFY-2), each written in the accepted write's transaction.
  */
 function isBookkeeping(key: string): boolean {
-  return key.startsWith("AUDIT#") || key.startsWith("PTDAY#") || key.startsWith("PAUDIT#");
+  return (
+    key.startsWith("AUDIT#") ||
+    key.startsWith("PTDAY#") ||
+    key.startsWith("PAUDIT#") ||
+    (key.startsWith("TOPOLOGY#") && key.endsWith("|SEQ"))
+  );
 }

@@ -25,6 +25,10 @@ export interface Membership {
   requiredKw(constraintId: string): ReadonlyArray<number> | undefined;
   /** True when the constraint is in the look-ahead. */
   known(constraintId: string): boolean;
+  /** True when the constraint's MOL in force in SP `index` lists the entry. */
+  holds(constraintId: string, index: number, entryId: string): boolean;
+  /** The constraints any MOL of which (the look-ahead's or a change's) lists the entry, in `constraintIds` order. */
+  listing(entryId: string): ReadonlyArray<string>;
 }
 
 /** Builds the membership of a day from its look-ahead and the changes held (any receive time). */
@@ -69,10 +73,30 @@ export function membershipOf(
     );
   }
   const cla = new Map(lookAhead.constraints.map((c) => [c.constraintId, c.requiredKw]));
+  // Indexes over the MOLs in force, so that a day of many constraints is not searched entry by
+  // entry (the answers are those of a search of `at`).
+  const entrySets = new Map<Mol, Set<string>>();
+  const byEntry = new Map<string, string[]>();
+  for (const id of ids)
+    for (const inForce of table.get(id)!) {
+      if (!inForce || entrySets.has(inForce.mol)) continue;
+      const set = new Set(inForce.mol.entries.map((e) => e.entryId));
+      entrySets.set(inForce.mol, set);
+      for (const entryId of set) {
+        const list = byEntry.get(entryId) ?? [];
+        if (list.at(-1) !== id) list.push(id);
+        byEntry.set(entryId, list);
+      }
+    }
   return {
     constraintIds: ids,
     at: (constraintId, index) => table.get(constraintId)?.[index],
     requiredKw: (constraintId) => cla.get(constraintId) ?? created.get(constraintId),
     known: (constraintId) => known.has(constraintId),
+    holds: (constraintId, index, entryId) => {
+      const inForce = table.get(constraintId)?.[index];
+      return inForce ? entrySets.get(inForce.mol)!.has(entryId) : false;
+    },
+    listing: (entryId) => byEntry.get(entryId) ?? [],
   };
 }

@@ -36,12 +36,21 @@ export function republishFrom(
   excluded: ReadonlySet<string> = new Set(),
 ): Republication {
   const refused = new Set<string>();
+  // Each constraint's candidate trades, once: those that apply to it (in day order).
+  const applying = new Map<string, DayTrade[]>();
+  for (const t of day.trades)
+    for (const k of new Set(t.constraintIds)) {
+      const list = applying.get(k) ?? [];
+      list.push(t);
+      applying.set(k, list);
+    }
   for (;;) {
     const fromSegments = new Map<string, MeritOrderSegment[]>();
     let failed = false;
     for (const constraintId of membership.constraintIds) {
       const out = reorderConstraint(
         day,
+        applying.get(constraintId) ?? [],
         membership,
         constraintId,
         fromIndex,
@@ -58,6 +67,8 @@ export function republishFrom(
 
 function reorderConstraint(
   day: PostTradeDay,
+  /** The day's trades that apply to the constraint (`constraintIds`), in day order. */
+  candidates: ReadonlyArray<DayTrade>,
   membership: Membership,
   constraintId: string,
   fromIndex: number,
@@ -69,14 +80,13 @@ function reorderConstraint(
   for (let i = fromIndex; i < periods.length; i += 1) {
     const inForce = membership.at(constraintId, i);
     const trades = inForce
-      ? day.trades
+      ? candidates
           .filter(
             (t) =>
               !skip(t) &&
               inForceAt(t, i) &&
-              t.constraintIds.includes(constraintId) &&
-              inForce.mol.entries.some((e) => e.entryId === t.trade.buyEntryId) &&
-              inForce.mol.entries.some((e) => e.entryId === t.trade.sellEntryId),
+              membership.holds(constraintId, i, t.trade.buyEntryId) &&
+              membership.holds(constraintId, i, t.trade.sellEntryId),
           )
           .sort(compareTrades)
       : [];

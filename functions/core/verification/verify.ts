@@ -78,10 +78,9 @@ export function activeConstraintsOf(
   to: number,
 ): string[] {
   const out: string[] = [];
-  for (const k of membership.constraintIds) {
+  for (const k of membership.listing(entryId)) {
     let holds = false;
-    for (let i = from; i < to && !holds; i += 1)
-      holds = membership.at(k, i)?.mol.entries.some((e) => e.entryId === entryId) ?? false;
+    for (let i = from; i < to && !holds; i += 1) holds = membership.holds(k, i, entryId);
     if (!holds) continue;
     const cla = membership.requiredKw(k);
     let active = cla === undefined;

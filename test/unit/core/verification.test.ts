@@ -421,6 +421,118 @@ describe("R-VERIFY-5 the new version", () => {
   });
 });
 
+/**
+ * Issue 16, "Done when" 4: a constructed case reached by the ordinary path (look-ahead, orders,
+ * matching, publication), no state forced. S-A sits in C0 (no event: R-ELIG-5 does not bind it)
+ * with a 1 MW forecast and in C1 with 3 MW; it sells B-A 3 MW in C1's market. The change creates
+ * C9 (its own CLA, 8 MW) holding B-A, S-A, U-A: Act(B-A) = Act(S-A) = {C1, C9}, so the trade
+ * stands under R-VERIFY-4 and applies in C9 too (D-62), where S-A has its C0 forecast (D-65) and
+ * can give back only 1 of the 3 MW swapped: U-A behind it would be curtailed 2 MW less.
+ */
+function neutralityBreakingDay() {
+  const date = "2027-06-14";
+  const window = { 25: 3, 26: 3, 27: 3, 28: 3 };
+  return tradedDay({
+    date,
+    constraints: [
+      { constraintId: "C0", required: {}, mol: [{ entryId: "S-A", capacityMw: 5, forecastMw: 1 }] },
+      {
+        constraintId: "C1",
+        required: window,
+        mol: [
+          { entryId: "B-A", capacityMw: 5, forecastMw: 3 },
+          { entryId: "S-A", capacityMw: 5, forecastMw: 3 },
+          { entryId: "U-A", capacityMw: 10, forecastMw: 10 },
+        ],
+      },
+    ],
+    owners: { "B-A": "b", "S-A": "s", "U-A": "u" },
+    orders: [
+      { entryId: "B-A", side: "buy", mw: 3, availability: 50, utilisation: 50 },
+      { entryId: "S-A", side: "sell", mw: 3, availability: 10, utilisation: 10 },
+    ],
+  });
+}
+
+describe("R-VERIFY-5 a re-ordering that would break neutrality (constructed case)", () => {
+  it("cancels the trades concerned from c and publishes the MOL in force unchanged from c (§19, D-265)", () => {
+    const { day } = neutralityBreakingDay();
+    expect(day.trades).toHaveLength(1);
+    const t = day.trades[0]!;
+    expect([t.status, t.trade.quantityKw, t.constraintIds]).toEqual(["confirmed", 3000, ["C1"]]);
+    const v1 = latestVersion(day, "C1")!;
+    expect(v1.segments.map((s) => [s.firstIndex, s.endIndex])).toEqual([[24, 28]]);
+    const c9 = perSp("2027-06-14", 0, { 25: 8, 26: 8, 27: 8, 28: 8 });
+    const change = changeOf(
+      day,
+      changeBody(day, "TC-N", "2027-06-14T12:00:00+01:00", [
+        { constraintId: "C9", entries: ["B-A", "S-A", "U-A"], requiredCurtailmentMw: c9 },
+      ]),
+    );
+    // c = SP26 (12:00 + 30 min notice). R-VERIFY-4 lets the trade stand (the same Act on both
+    // sides); it is R-REORDER-5 failing in C9 that cancels it (R-VERIFY-5).
+    const membership = membershipOf(day.lookAhead, [
+      { change, receivedAtMs: ms("2027-06-14T12:00:00+01:00"), outcome: {} as never },
+    ]);
+    expect(activeConstraintsOf(membership, "B-A", 25, 28)).toEqual(["C1", "C9"]);
+    expect(activeConstraintsOf(membership, "S-A", 25, 28)).toEqual(["C1", "C9"]);
+    expect(membership.at("C9", 25)!.mol.entries.map((e) => e.forecastKw[25])).toEqual([
+      3000, 1000, 10_000,
+    ]);
+
+    const out = applyTopologyChange(day, change, ms("2027-06-14T12:00:00+01:00"), CONFIG);
+    expect(out.outcome).toMatchObject({
+      effect: "applied",
+      cancellationIndex: 25,
+      cancelledTrades: [{ tradeId: t.trade.tradeId, fromIndex: 25 }],
+      publishedVersions: [{ constraintId: "C1", version: 2 }],
+    });
+    expect(out.day.trades[0]).toMatchObject({
+      status: "cancelled",
+      cancellation: { reason: "topology-change", fromIndex: 25, meritOrderVersion: 2 },
+    });
+    // C1 v2: v1's segment before c, exactly as published; nothing from c, so the ANM's own MOL
+    // (unchanged by the change) stands there. C9 gets no version: nothing is re-ordered in it.
+    const v2 = latestVersion(out.day, "C1")!;
+    expect(v2.cancelledTradeIds).toEqual([t.trade.tradeId]);
+    expect(v2.segments.map((s) => [s.firstIndex, s.endIndex])).toEqual([[24, 25]]);
+    expect(v2.segments[0]!.entries).toEqual(
+      v1.segments[0]!.entries.map((l) => ({
+        ...l,
+        forecastKw: l.forecastKw.slice(0, 1),
+        curtailmentKw: l.curtailmentKw.slice(0, 1),
+      })),
+    );
+    expect(latestVersion(out.day, "C9")).toBeUndefined();
+    expect(out.events.map((e) => `${e.type} ${e.recipient}`).slice(0, 2)).toEqual([
+      "trade.cancelled b",
+      "trade.cancelled s",
+    ]);
+  });
+  it("a trade refused whose window starts after c is cancelled from its window's first SP, with no valid SP (D-266)", () => {
+    const { day } = neutralityBreakingDay();
+    const t = day.trades[0]!;
+    const c9 = perSp("2027-06-14", 0, { 25: 8, 26: 8, 27: 8, 28: 8 });
+    const early = changeOf(
+      day,
+      changeBody(day, "TC-N-EARLY", "2027-06-14T10:00:00+01:00", [
+        { constraintId: "C9", entries: ["B-A", "S-A", "U-A"], requiredCurtailmentMw: c9 },
+      ]),
+    );
+    const out = applyTopologyChange(day, early, ms("2027-06-14T10:00:00+01:00"), CONFIG);
+    // c = SP22 (10:30), before the window (SP25–28).
+    expect(out.outcome.cancellationIndex).toBe(21);
+    expect(out.outcome.cancelledTrades).toEqual([
+      { tradeId: t.trade.tradeId, marketId: t.trade.marketId, fromIndex: 24 },
+    ]);
+    expect(validIndexes(out.day.trades[0]!)).toEqual([]);
+    // Nothing of version 1 lies before c: version 2 has no segment, the MOL as sent stands.
+    const v2 = latestVersion(out.day, "C1")!;
+    expect([v2.version, v2.segments]).toEqual([2, []]);
+    expect(latestVersion(out.day, "C9")).toBeUndefined();
+  });
+});
+
 describe("R-VERIFY-6 the events of a change", () => {
   it("trade.cancelled to both parties and the new version's merit-order.published and dispatch.instruction", () => {
     const { day } = workedDay();
