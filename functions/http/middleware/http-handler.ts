@@ -14,7 +14,8 @@ export type HttpRoute = (
 /**
  * The middleware every route handler runs in, in this order: structured logging with the Lambda
  * context, lowercase header names (read headers only after this), the console's CORS headers on
- * every answer (D-119), and the problem+json error mapper. Handlers stay thin: parse → call one use case → map the result; they never catch.
+ * every answer (D-119), and the problem+json error mapper. Handlers stay thin: parse → call one
+ * use case → map the result; they never catch.
  */
 export function httpHandler(route: HttpRoute) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

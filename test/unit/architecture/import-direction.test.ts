@@ -35,10 +35,15 @@ function layerOf(path: string): Layer | undefined {
     [/^functions\/workflow\//, "workflow"],
     [/^functions\/events\//, "events"],
     [/^functions\/wiring\.ts$/, "wiring"],
-    [/^(lib\/stacks\/|lib\/constructs\/|lib\/(market|nag)-app\.ts$|bin\/(app|nag)\.ts$)/, "cdk"],
+    [
+      /^(lib\/stacks\/|lib\/constructs\/|lib\/(market|nag)-app\.ts$|lib\/bundling\.ts$|bin\/(app|nag)\.ts$)/,
+      "cdk",
+    ],
     [/^lib\/local\//, "local"],
     [/^lib\/client\//, "client"],
     [/^lib\/(asl-placeholders|repo-root|console-security-headers)\.ts$/, "tools"],
+    // Stand-ins bundled for the SDK clients of grants a function lacks (D-127).
+    [/^lib\/ungranted\//, "tools"],
   ];
   return table.find(([pattern]) => pattern.test(path))?.[1];
 }
@@ -51,6 +56,7 @@ const DATA_ONLY = new Set([
   "functions/wiring.ts",
   "functions/http/routes.ts",
   "functions/http/gateway-responses.ts",
+  "functions/http/cors.ts",
   "functions/http/problem.ts",
   "functions/workflow/workflows.ts",
   "functions/events/consumers.ts",
