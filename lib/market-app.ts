@@ -35,6 +35,11 @@ export function addMarketStacks(app: App, env: Environment): MarketApp {
     table: data.table,
     bucketNames: data.bucketNames,
     keys: data.keys,
+    // D-119: `-c consoleOrigin=https://<ConsoleUrl's host>` (the distribution's domain, or the
+    // console's own domain) is the one origin the API answers CORS for.
+    ...(typeof app.node.tryGetContext("consoleOrigin") === "string"
+      ? { corsOrigin: app.node.tryGetContext("consoleOrigin") as string }
+      : {}),
     // `npx cdk deploy -c alarmEmail=ops@example.org` subscribes the operator to the alarms.
     ...(typeof app.node.tryGetContext("alarmEmail") === "string"
       ? { alarmEmail: app.node.tryGetContext("alarmEmail") as string }

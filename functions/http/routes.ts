@@ -109,6 +109,14 @@ export const ROUTES = [
     grants: { table: "readWrite" },
   },
   {
+    id: "CreateAssetsInBulk",
+    method: "POST",
+    path: "/assets:bulk",
+    roles: ["participant"],
+    entry: "functions/http/handlers/create-assets-in-bulk.ts",
+    grants: { table: "readWrite" },
+  },
+  {
     id: "ListAssets",
     method: "GET",
     path: "/assets",

@@ -35,6 +35,11 @@ export const EnvSchema = z.object({
   TOPIC_ALARMS_ARN: z.string().startsWith("arn:").optional(),
   /** Local only: the local SNS endpoint's URL. */
   SNS_ENDPOINT: z.url().optional(),
+  /** D-119: the console's origin, the one the API answers CORS for (route functions). */
+  CORS_ORIGIN: z
+    .string()
+    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/)
+    .optional(),
   /** D-150: registrations one client address may make per hour. */
   REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   /** The KMS key that wraps webhook secrets' data keys; set by a key grant (WebhookSecrets). */

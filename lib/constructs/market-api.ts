@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { Duration, NestedStack, RemovalPolicy, Validations } from "aws-cdk-lib";
 import {
   AccessLogFormat,
   ApiKey,
@@ -8,8 +8,10 @@ import {
   IdentitySource,
   LambdaIntegration,
   LogGroupLogDestination,
-  type Method,
+  Method,
   MethodLoggingLevel,
+  MockIntegration,
+  PassthroughBehavior,
   RequestAuthorizer,
   ResponseType,
   RestApi,
@@ -18,6 +20,13 @@ import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { ROLES, type Role } from "../../functions/core/access/roles";
+import {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  CORS_ORIGIN_VARIABLE,
+  isOrigin,
+} from "../../functions/http/cors";
 import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
 import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
 import { AUTHORIZER, isProtected, ROUTES, type Route } from "../../functions/http/routes";
@@ -58,6 +67,15 @@ export interface MarketApiProps {
   readonly stageThrottle?: Throttle;
   /** @default RetentionDays.THREE_MONTHS */
   readonly accessLogRetention?: RetentionDays;
+  /**
+   * The web console's origin (`https://<distribution domain>`), the one origin the API answers
+   * CORS for (D-119): an OPTIONS preflight on every resource (in a nested stack of their own, to
+   * keep the stack within CloudFormation's 500 resources), `CORS_ORIGIN` on every route
+   * function (its answers name the origin when the request comes from it), and the origin on
+   * API Gateway's own answers. Any other origin gets no `Access-Control-Allow-Origin`.
+   * @default none: no cross-origin caller is answered
+   */
+  readonly corsOrigin?: string;
 }
 
 const DEFAULT_ROLE_THROTTLE: Record<Role, Throttle> = {
@@ -99,6 +117,10 @@ export class MarketApi extends Construct {
   readonly functions: Readonly<Record<string, MarketFunction>>;
   /** Route id → its method. */
   readonly methods: Readonly<Record<string, Method>>;
+  /** Resource path → its OPTIONS preflight method, when {@link MarketApiProps.corsOrigin} is set. */
+  readonly preflights: Readonly<Record<string, Method>>;
+  /** The nested stack holding the preflight methods, when there are any. */
+  readonly preflightStack: NestedStack | undefined;
 
   constructor(scope: Construct, id: string, props: MarketApiProps) {
     super(scope, id);
@@ -107,6 +129,11 @@ export class MarketApi extends Construct {
     const stageThrottle = props.stageThrottle ?? { rateLimit: 100, burstLimit: 200 };
     const roleThrottle = { ...DEFAULT_ROLE_THROTTLE, ...props.roleThrottle };
     validateRoutes(routes);
+    if (props.corsOrigin !== undefined && !isOrigin(props.corsOrigin)) {
+      throw new Error(
+        `MarketApi: corsOrigin must be an origin (https://host[:port]), got ${props.corsOrigin}`,
+      );
+    }
     if (!/^[A-Za-z0-9_]{1,128}$/.test(stageName)) {
       throw new Error(`MarketApi: invalid stage name ${stageName}`);
     }
@@ -114,7 +141,7 @@ export class MarketApi extends Construct {
       validateThrottle(name, throttle);
     }
     this.api = this.restApi(stageName, stageThrottle, props.accessLogRetention);
-    this.addGatewayResponses();
+    this.addGatewayResponses(props.corsOrigin);
     const usageKeys = this.addUsagePlans(roleThrottle);
     const authorization = routes.some(isProtected)
       ? this.addAuthorizer(props.table, usageKeys)
@@ -125,12 +152,101 @@ export class MarketApi extends Construct {
     const functions: Record<string, MarketFunction> = {};
     const methods: Record<string, Method> = {};
     for (const route of routes) {
-      const { fn, method } = this.addRoute(route, resources, authorizer);
+      const { fn, method } = this.addRoute(route, resources, authorizer, props.corsOrigin);
       functions[route.id] = fn;
       methods[route.id] = method;
     }
     this.functions = functions;
     this.methods = methods;
+    const preflights: Record<string, Method> = {};
+    if (props.corsOrigin !== undefined) {
+      this.preflightStack = new NestedStack(this, "CorsPreflight", {
+        description: "BiTraDER: the API's CORS preflight (OPTIONS) methods, for the web console",
+      });
+      for (const path of [...new Set(routes.map((route) => route.path))]) {
+        const methodsOfPath = routes.filter((r) => r.path === path).map((r) => r.method);
+        preflights[path] = this.addPreflight(
+          this.preflightStack,
+          path,
+          methodsOfPath,
+          props.corsOrigin,
+        );
+      }
+    } else {
+      this.preflightStack = undefined;
+    }
+    this.preflights = preflights;
+  }
+
+  /**
+   * D-119: the OPTIONS preflight of one resource, a MOCK integration answering 204 with the
+   * methods, headers and max age; `Access-Control-Allow-Origin` is set (by a response override)
+   * only when the request's `Origin` is the console's.
+   */
+  private addPreflight(
+    scope: Construct,
+    path: string,
+    methods: readonly string[],
+    origin: string,
+  ): Method {
+    const headers = {
+      "Access-Control-Allow-Methods": `'${[...methods, "OPTIONS"].join(", ")}'`,
+      "Access-Control-Allow-Headers": `'${CORS_ALLOWED_HEADERS.join(", ")}'`,
+      "Access-Control-Max-Age": `'${CORS_MAX_AGE_SECONDS}'`,
+      Vary: "'Origin'",
+    };
+    const template = [
+      `#set($origin = $input.params().header.get("Origin"))`,
+      `#if("$!origin" == "")#set($origin = $input.params().header.get("origin"))#end`,
+      `#if("$!origin" == "${origin}")`,
+      `#set($context.responseOverride.header.Access-Control-Allow-Origin = "${origin}")`,
+      "#end",
+    ].join("\n");
+    const id = `Preflight${path.replace(/[^A-Za-z0-9]/g, "_")}`;
+    const method = new Method(scope, id, {
+      resource: this.api.root.resourceForPath(path),
+      httpMethod: "OPTIONS",
+      integration: new MockIntegration({
+        passthroughBehavior: PassthroughBehavior.WHEN_NO_TEMPLATES,
+        requestTemplates: { "application/json": '{ "statusCode": 204 }' },
+        integrationResponses: [
+          {
+            statusCode: "204",
+            responseParameters: Object.fromEntries(
+              Object.entries(headers).map(([name, value]) => [
+                `method.response.header.${name}`,
+                value,
+              ]),
+            ),
+            responseTemplates: { "application/json": template },
+          },
+        ],
+      }),
+      options: {
+        operationName: `Preflight ${path}`,
+        authorizationType: AuthorizationType.NONE,
+        methodResponses: [
+          {
+            statusCode: "204",
+            responseParameters: Object.fromEntries(
+              [...Object.keys(headers), "Access-Control-Allow-Origin"].map((name) => [
+                `method.response.header.${name}`,
+                false,
+              ]),
+            ),
+          },
+        ],
+      },
+    });
+    Validations.of(method).acknowledge({
+      id: "AwsSolutions::AwsSolutions-APIG4",
+      reason: `OPTIONS ${path} is the browser's CORS preflight (D-119): browsers send it without credentials, and it answers only headers (a MOCK integration, no function, no data).`,
+    });
+    Validations.of(method).acknowledge({
+      id: "AwsSolutions::AwsSolutions-COG4",
+      reason: `OPTIONS ${path} is the browser's CORS preflight (D-119), which carries no credentials.`,
+    });
+    return method;
   }
 
   /** The REST API and its stage: tracing, metrics, error logging, JSON access logs, throttling. */
@@ -187,14 +303,27 @@ export class MarketApi extends Construct {
     return api;
   }
 
-  /** What API Gateway answers itself (GATEWAY_PROBLEMS), as problem+json. */
-  private addGatewayResponses(): void {
+  /**
+   * What API Gateway answers itself (GATEWAY_PROBLEMS), as problem+json; with the console's
+   * origin (D-119), so that the console can read a 401 or a 429. A gateway answer cannot compare
+   * the request's origin: it names the console's to every caller, which lets no other origin read it.
+   */
+  private addGatewayResponses(corsOrigin: string | undefined): void {
     for (const [key, spec] of Object.entries(GATEWAY_PROBLEMS)) {
       const { status, code, title, detail } = spec;
       this.api.addGatewayResponse(`Gateway${pascal(key)}`, {
         type: ResponseType.of(spec.responseType),
         statusCode: String(status),
-        responseHeaders: { "Content-Type": `'${PROBLEM_CONTENT_TYPE}'` },
+        responseHeaders: {
+          "Content-Type": `'${PROBLEM_CONTENT_TYPE}'`,
+          ...(corsOrigin === undefined
+            ? {}
+            : {
+                "Access-Control-Allow-Origin": `'${corsOrigin}'`,
+                "Access-Control-Expose-Headers": `'${CORS_EXPOSED_HEADERS.join(", ")}'`,
+                Vary: "'Origin'",
+              }),
+        },
         templates: { "application/json": JSON.stringify(problem({ status, code, title, detail })) },
       });
     }
@@ -253,12 +382,14 @@ export class MarketApi extends Construct {
     route: Route,
     resources: GrantResources,
     authorizer: RequestAuthorizer | undefined,
+    corsOrigin: string | undefined,
   ): { fn: MarketFunction; method: Method } {
     const fn = new MarketFunction(this, route.id, {
       entry: route.entry,
       grants: route.grants,
       description: `BiTraDER ${route.method} ${route.path}`,
       maxTimeout: API_INTEGRATION_TIMEOUT,
+      ...(corsOrigin === undefined ? {} : { environment: { [CORS_ORIGIN_VARIABLE]: corsOrigin } }),
     }).grant(route.grants, resources);
     const integration = new LambdaIntegration(fn.function, {
       proxy: true,
@@ -297,7 +428,7 @@ function validateRoutes(routes: readonly Route[]): void {
     if (!/^[A-Z][A-Za-z0-9]*$/.test(route.id)) {
       throw new Error(`MarketApi: route id must be PascalCase, got ${route.id}`);
     }
-    if (!/^(\/([A-Za-z0-9._-]+|\{[A-Za-z0-9_]+\}))+$/.test(route.path)) {
+    if (!/^(\/([A-Za-z0-9._:-]+|\{[A-Za-z0-9_]+\}))+$/.test(route.path)) {
       throw new Error(`MarketApi: invalid path ${route.path} for ${route.id}`);
     }
     const endpoint = `${route.method} ${route.path}`;

@@ -7,6 +7,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from "aws-lambda";
+import { corsHeaders, preflightHeaders } from "../../functions/http/cors";
 import { GATEWAY_PROBLEMS, type GatewayProblem } from "../../functions/http/gateway-responses";
 import { PROBLEM_CONTENT_TYPE, problem } from "../../functions/http/problem";
 import { isProtected, type Route } from "../../functions/http/routes";
@@ -36,6 +37,11 @@ export interface ApiServerOptions {
   readonly stage?: string;
   /** The local buckets' object route (`/_buckets/…`), answered before route matching. */
   readonly objects?: ObjectRoute;
+  /**
+   * The one origin answered CORS (D-119), as the cloud API answers the console's.
+   * @default the server's own origin, where it serves the console (`/console/`)
+   */
+  readonly corsOrigin?: string;
 }
 
 export interface ApiServer {
@@ -78,6 +84,8 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
   }
   const compiled = options.routes.map(compile);
   const stage = options.stage ?? "local";
+  /** Set once the server listens (its own origin unless told otherwise). */
+  let corsOrigin = options.corsOrigin;
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, gatewayProblem(GATEWAY_PROBLEMS.internalError));
@@ -99,10 +107,25 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
     }
     const requestId = randomUUID();
     res.setHeader("x-amzn-requestid", requestId);
+    // D-119: every answer to the console's origin names it, gateway answers included.
+    for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, corsOrigin)))
+      res.setHeader(name, value);
     const body = await readBody(req);
     if (body === undefined) return send(res, gatewayProblem(GATEWAY_PROBLEMS.payloadTooLarge));
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = (req.method ?? "GET").toUpperCase();
+    if (method === "OPTIONS") {
+      // The preflight, as the cloud API's OPTIONS method of each resource answers it.
+      const methods = compiled
+        .filter((candidate) => candidate.pattern.test(url.pathname))
+        .map((candidate) => candidate.route.method);
+      if (methods.length === 0) return send(res, gatewayProblem(GATEWAY_PROBLEMS.routeNotFound));
+      for (const name of res.getHeaderNames())
+        if (name.startsWith("access-control-")) res.removeHeader(name);
+      res.writeHead(204, preflightHeaders(req.headers.origin, corsOrigin, methods));
+      res.end();
+      return;
+    }
     let match: { compiled: CompiledRoute; values: string[] } | undefined;
     for (const candidate of compiled) {
       if (candidate.route.method !== method) continue;
@@ -166,6 +189,7 @@ export async function startApiServer(options: ApiServerOptions, port = 0): Promi
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const { port: actualPort } = server.address() as AddressInfo;
+  corsOrigin ??= `http://127.0.0.1:${actualPort}`;
   return {
     url: `http://127.0.0.1:${actualPort}`,
     close: async () => {

@@ -37,6 +37,11 @@ export interface MarketStackProps extends StackProps {
   readonly keys?: Readonly<Record<string, IKey>>;
   /** Subscribed to the alarm topic. @default none (subscribe after deployment) */
   readonly alarmEmail?: string;
+  /**
+   * The web console's origin, the one the API answers CORS for (D-119, MarketApiProps).
+   * @default none
+   */
+  readonly corsOrigin?: string;
 }
 
 /**
@@ -108,6 +113,7 @@ export class MarketStack extends Stack {
       routes: props.routes ?? ROUTES,
       table: props.table,
       resources: resources(),
+      ...(props.corsOrigin === undefined ? {} : { corsOrigin: props.corsOrigin }),
     });
     const functions = Object.fromEntries(
       [

@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ASSET_CSV_COLUMNS } from "../../functions/core/access/asset-csv-columns";
 import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import { lookAheadBody } from "../support/look-ahead-builder";
 import { useLocalStack } from "../support/use-local-stack";
@@ -485,6 +486,35 @@ describe("a participant", () => {
     });
     await page.locator(`table[data-table="assets"] tr[data-id="${created.assetId}"]`).waitFor();
     await checkPage(page, problems, "10-assets");
+  });
+
+  it("downloads the CSV template and uploads a file of assets: each row's result in a table", async () => {
+    await page.goto(consoleUrl("#/assets"));
+    const link = page.locator('a[data-link="asset-template"]');
+    await link.waitFor();
+    const href = (await link.getAttribute("href"))!;
+    const template = decodeURIComponent(href.slice(href.indexOf(",") + 1));
+    expect(template.split("\r\n")[0]).toBe(ASSET_CSV_COLUMNS.map((c) => c.column).join(","));
+    const [header] = template.split("\r\n");
+    const row = (name: string, capacity: string, entry: string) =>
+      `${name},discrete,solar,${capacity},,11,,,M2 2BB,CONSOLE-BULK,${entry},,,`;
+    const csv = `${header}\n${row("Bulk roof", "1.5", "B-1")}\n${row("Bad roof", "lots", "B-2")}\n`;
+    const form = page.locator('form[data-form="bulk-assets"]');
+    await form
+      .getByLabel("CSV file")
+      .setInputFiles({ name: "assets.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await form.getByRole("button", { name: "Upload assets" }).click();
+    const results = page.locator('table[data-table="bulk-results"]');
+    await results.locator('tr[data-id="3"]').waitFor();
+    expect(await results.locator('tr[data-id="3"]').textContent()).toContain(
+      "Export Capacity (MW)",
+    );
+    expect(await results.locator('tr[data-id="2"]').textContent()).toContain("created");
+    await page.getByRole("status").filter({ hasText: "1 created" }).waitFor();
+    const assets = (await used.api.expect(200, "GET", "/assets", { key: seller.apiKey })).items;
+    expect(assets.filter((a: { name: string }) => a.name === "Bulk roof")).toHaveLength(1);
+    expect(assets.filter((a: { name: string }) => a.name === "Bad roof")).toHaveLength(0);
+    await checkPage(page, problems, "10b-assets-bulk");
   });
 
   it("sees its organisation's record", async () => {

@@ -55,6 +55,18 @@ describe("cdk-nag (AWS Solutions checks) inside npm test", () => {
       expect(finding.reason?.length).toBeGreaterThan(40);
   });
 
+  it("is clean with the console's CORS origin too (the preflight methods' nested stack, D-119)", () => {
+    const report = nag(
+      nagApp(undefined, { consoleOrigin: "https://d111111abcdef8.cloudfront.net" }),
+    );
+    expect(report.violations).toEqual([]);
+    expect(
+      report.acknowledged.some((finding) =>
+        finding.violatingConstructs.some((c) => c.constructPath.includes("CorsPreflight")),
+      ),
+    ).toBe(true);
+  });
+
   it("fails on a grant widened to a wildcard that nobody acknowledged", () => {
     const widened = nagApp((stacks) => {
       const health = stacks.market.api.functions.GetHealth;

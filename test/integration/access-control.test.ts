@@ -39,6 +39,8 @@ describe("the authorization matrix", () => {
       key: request.key ?? world.keys[caller],
       ...(request.query ? { query: request.query } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
+      ...(request.rawBody !== undefined ? { rawBody: request.rawBody } : {}),
+      ...(request.headers !== undefined ? { headers: request.headers } : {}),
     });
     if (expected === "allowed") {
       expect([401, 403, 404]).not.toContain(answer.status);

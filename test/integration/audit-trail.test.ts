@@ -12,6 +12,7 @@ import { systemClock } from "../../functions/adapters/clock";
 import { hashApiKey } from "../../functions/adapters/credentials";
 import { marketKeys } from "../../functions/adapters/keys";
 import { keyIdOf } from "../../functions/core/access/api-key";
+import { ASSET_CSV_COLUMNS } from "../../functions/core/access/asset-csv-columns";
 import { ROUTES, type RouteId } from "../../functions/http/routes";
 import { clockSource } from "../../functions/runtime/deps";
 import { WORKFLOWS } from "../../functions/workflow/workflows";
@@ -143,6 +144,8 @@ interface AuditCase {
   path: string;
   key?: string;
   body?: unknown;
+  /** Headers besides the key's (a CSV body's content type). */
+  headers?: Record<string, string>;
   status: number;
   /** The record's subject: known before the call, or read from the answer. */
   subject: string | ((answer: any) => string);
@@ -390,6 +393,33 @@ const CASES: Partial<Record<RouteId, () => Promise<AuditCase>>> = {
       body: assetBody(world.anmSchemeId, "AUD-ASSET-1"),
       status: 201,
       subject: (answer) => answer.assetId,
+      action: "asset.registered",
+      actor: participantActor(holder),
+      from: false,
+      to: true,
+    };
+  },
+  CreateAssetsInBulk: async () => {
+    const holder = await newKeyholder("AUDBULK");
+    const header = ASSET_CSV_COLUMNS.map((c) => c.column);
+    const cells: Record<string, string> = {
+      "Asset Name": "Audit bulk site",
+      "Asset Type": "discrete",
+      "Technology Type": "wind",
+      "Export Capacity (MW)": "10",
+      "Connection Voltage (kV)": "33",
+      "Site Postcode": "M1 1AA",
+      "ANM Scheme ID": world.anmSchemeId,
+      "MOL Entry IDs": "AUD-BULK-1",
+    };
+    return {
+      method: "POST",
+      path: "/assets:bulk",
+      key: holder.apiKey,
+      body: `${header.join(",")}\n${header.map((c) => cells[c] ?? "").join(",")}\n`,
+      headers: { "content-type": "text/csv" },
+      status: 200,
+      subject: (answer) => answer.results[0].assetId,
       action: "asset.registered",
       actor: participantActor(holder),
       from: false,
@@ -720,6 +750,7 @@ describe("every write route leaves its audit record (D-24, D-139)", () => {
         .expect(c.status, c.method, c.path, {
           ...(c.key ? { key: c.key } : {}),
           ...(c.body === undefined ? {} : { body: c.body }),
+          ...(c.headers ? { headers: c.headers } : {}),
         })
         .finally(() => {
           clockSource.current = systemClock;

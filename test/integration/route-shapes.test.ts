@@ -22,6 +22,17 @@ function keyFor(route: Route): string | undefined {
 
 const pathOf = (route: Route) => route.path.replace(/\{[^}]+\}/g, "unknown-id-0000");
 const withBody = ROUTES.filter((r) => OPERATIONS[r.id as keyof typeof OPERATIONS].requestBody);
+/** Routes whose body is CSV only (POST /assets:bulk): never parsed as JSON. */
+const csvOnly = (route: Route) => {
+  const content = (
+    OPERATIONS[route.id as keyof typeof OPERATIONS].requestBody as {
+      content?: Record<string, unknown>;
+    }
+  ).content;
+  return content !== undefined && !Object.keys(content).some((type) => type.includes("json"));
+};
+const withJsonBody = withBody.filter((r) => !csvOnly(r));
+const withCsvBody = withBody.filter(csvOnly);
 const withPath = ROUTES.filter((r) => r.path.includes("{"));
 const withQuery = ROUTES.filter(
   (r) => OPERATIONS[r.id as keyof typeof OPERATIONS].requestParams?.query !== undefined,
@@ -50,7 +61,28 @@ describe("every route answers bad requests by its shape", () => {
     });
   });
 
-  describe.each(withBody.map((r) => [r.id, r] as const))("%s (with a body)", (_, route) => {
+  describe.each(withCsvBody.map((r) => [r.id, r] as const))("%s (with a CSV body)", (_, route) => {
+    it("refuses JSON, plain text or a body without a type: 415 UNSUPPORTED_MEDIA_TYPE", async () => {
+      for (const init of [
+        { body: "{}", type: "application/json" },
+        { body: "a,b\n1,2\n", type: "text/plain" },
+        { body: Buffer.from("a,b\n1,2\n") },
+      ]) {
+        const answer = await send(route, init);
+        expect([answer.status, answer.body.code]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+      }
+    });
+    it("refuses an unknown column: 400 VALIDATION_FAILED", async () => {
+      const answer = await send(route, { body: "surelyNotAColumn\n1\n", type: "text/csv" });
+      expect([answer.status, answer.body.code]).toEqual([400, "VALIDATION_FAILED"]);
+    });
+    it("refuses a body over 1 MiB: 413 PAYLOAD_TOO_LARGE", async () => {
+      const answer = await send(route, { body: "x".repeat(1024 * 1024 + 10), type: "text/csv" });
+      expect([answer.status, answer.body.code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+    });
+  });
+
+  describe.each(withJsonBody.map((r) => [r.id, r] as const))("%s (with a body)", (_, route) => {
     it("refuses a body that is not JSON: 400 MALFORMED_JSON", async () => {
       const answer = await send(route, { body: "{not json", type: "application/json" });
       expect([answer.status, answer.body.code]).toEqual([400, "MALFORMED_JSON"]);

@@ -1,5 +1,6 @@
 import { hashApiKey } from "../../functions/adapters/credentials";
 import { keyIdOf } from "../../functions/core/access/api-key";
+import { ASSET_CSV_COLUMNS } from "../../functions/core/access/asset-csv-columns";
 import type { RouteId } from "../../functions/http/routes";
 import { type AccessWorld, CALLERS, type Caller, type HttpAnswer } from "./access-world";
 
@@ -28,6 +29,9 @@ export interface AccessRequest {
   readonly key?: string;
   readonly query?: Record<string, string>;
   readonly body?: unknown;
+  /** A body sent as is (a CSV), with {@link headers} naming its type. */
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
 }
 
 export interface RouteAccess {
@@ -137,6 +141,24 @@ export const ROUTE_ACCESS: Partial<Record<RouteId, RouteAccess>> & Record<string
   CreateAsset: {
     request: (world) => ({ path: "/assets", body: world.assetBody() }),
     expect: byRoles(["participant"], { participantA: 201 }),
+  },
+  CreateAssetsInBulk: {
+    request: (world) => {
+      const body = world.assetBody() as Record<string, unknown>;
+      const cells = ASSET_CSV_COLUMNS.map((c) => {
+        const value = body[c.field];
+        return Array.isArray(value) ? value.join(";") : value === undefined ? "" : String(value);
+      });
+      return {
+        path: "/assets:bulk",
+        rawBody: `${ASSET_CSV_COLUMNS.map((c) => c.column).join(",")}\n${cells.join(",")}\n`,
+        headers: { "content-type": "text/csv" },
+      };
+    },
+    expect: byRoles(["participant"], { participantA: 200 }),
+    check: (_world, _caller, answer) => {
+      if (answer.body.counts?.created !== 1) throw new Error("the row was not created");
+    },
   },
   ListAssets: {
     request: () => ({ path: "/assets" }),

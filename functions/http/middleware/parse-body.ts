@@ -114,6 +114,18 @@ export function jsonOrCsvBody(event: APIGatewayProxyEvent): { type: "json" | "cs
   );
 }
 
+/**
+ * A `text/csv` body (`POST /assets:bulk`): 413 over 1 MiB, then 415 `UNSUPPORTED_MEDIA_TYPE` for
+ * any other type, a missing one included.
+ */
+export function csvBody(event: APIGatewayProxyEvent, what: string): string {
+  const text = sizedBody(event);
+  const contentType = headerOf(event, "content-type");
+  if ((contentType ?? "").split(";")[0]!.trim().toLowerCase() !== "text/csv")
+    throw new DomainError("UNSUPPORTED_MEDIA_TYPE", `Send ${what} as text/csv.`);
+  return text;
+}
+
 /** The body as UTF-8 text once it is known to be at most 1 MiB (413 otherwise). */
 function sizedBody(event: APIGatewayProxyEvent): string {
   const body = event.body ?? "";

@@ -1,11 +1,17 @@
 import * as z from "zod";
 import type { ZodOpenApiResponseObject } from "zod-openapi";
 import {
+  ASSET_CSV_COLUMNS,
+  assetCsvTemplate,
+  MAX_ASSET_CSV_ROWS,
+} from "../../core/access/asset-csv-columns";
+import {
   AssetBodySchema,
   AssetDecisionBodySchema,
   AssetListQuerySchema,
   AssetListSchema,
   AssetSchema,
+  BulkAssetAnswerSchema,
 } from "../schemas/asset";
 import { AuditListQuerySchema, AuditListSchema } from "../schemas/audit";
 import {
@@ -31,6 +37,7 @@ export type AccessRouteId =
   | "ClaimApiKey"
   | "GetMe"
   | "CreateAsset"
+  | "CreateAssetsInBulk"
   | "ListAssets"
   | "GetAsset"
   | "DecideAsset"
@@ -120,6 +127,31 @@ export const ACCESS_OPERATIONS: Record<AccessRouteId, Contract> = {
       "201": ok("The pending asset.", AssetSchema),
     },
     errors: ["ENTRY_ALREADY_CLAIMED"],
+  },
+  CreateAssetsInBulk: {
+    summary: "Register assets from a CSV file (the flat-file path)",
+    description: [
+      `\`text/csv\` (RFC 4180, UTF-8), one asset per row, at most ${MAX_ASSET_CSV_ROWS} rows and 1 MiB; other content types 415, more rows 413. The header names the columns (any order, case-insensitive), after the ENA Open Networks flexibility pre-qualification template where one corresponds; each fills a field of the POST /assets body (lists separated by \`;\`):`,
+      ASSET_CSV_COLUMNS.map(
+        (c) =>
+          `- \`${c.column}\` → \`${["contractId", "start", "end"].includes(c.field) ? `flexibleServiceContracts[].${c.field}` : c.field}\`${c.required ? " (required)" : ""}: ${c.description}`,
+      ).join("\n"),
+      "An unknown, repeated or missing required column is 400 VALIDATION_FAILED (paths `header.<column>`) and nothing is stored. Each row is validated by the POST /assets schema and registered by its use case in a transaction of its own: a refused row stores nothing, the others are registered. A cell starting with =, +, -, @ or a tab (a spreadsheet formula) is refused. Idempotent: a row whose MOL entries the caller's asset with exactly its details already holds is `existing` and creates nothing, so the same file uploaded again creates nothing new. Each created asset has its `asset.registered` audit record, as POST /assets.",
+    ].join("\n\n"),
+    tags: ["Assets"],
+    requestParams: { header: idempotencyKey },
+    requestBody: {
+      required: true,
+      content: {
+        "text/csv": {
+          schema: z.string().meta({ description: "The asset rows, after the header line." }),
+          example: assetCsvTemplate(),
+        },
+      },
+    },
+    responses: {
+      "200": ok("One result per row and the counts.", BulkAssetAnswerSchema),
+    },
   },
   ListAssets: {
     summary: "List assets (participant: own; operator: all)",

@@ -34,12 +34,15 @@ export function genericErrorCodes(route: Route, contract: RouteContract): string
     // A key of a role the route does not take; a route every role may call never answers it.
     if (route.roles !== "none" && route.roles.length < ROLES.length) codes.add("FORBIDDEN");
   }
-  if (contract.requestBody !== undefined)
-    codes
-      .add("MALFORMED_JSON")
-      .add("VALIDATION_FAILED")
-      .add("PAYLOAD_TOO_LARGE")
-      .add("UNSUPPORTED_MEDIA_TYPE");
+  if (contract.requestBody !== undefined) {
+    // A body taken only as CSV (POST /assets:bulk) is never parsed as JSON.
+    const types = Object.keys(
+      (contract.requestBody as { content?: Record<string, unknown> }).content ?? {},
+    );
+    if (types.length === 0 || types.some((type) => type.includes("json")))
+      codes.add("MALFORMED_JSON");
+    codes.add("VALIDATION_FAILED").add("PAYLOAD_TOO_LARGE").add("UNSUPPORTED_MEDIA_TYPE");
+  }
   if (params.query !== undefined) codes.add("VALIDATION_FAILED");
   // A PUT to a path creates or replaces what it names: never unknown.
   if (params.path !== undefined && route.method !== "PUT") codes.add("NOT_FOUND");

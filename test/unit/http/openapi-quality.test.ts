@@ -92,7 +92,9 @@ describe("the OpenAPI document, as a client codes against it", () => {
     const without = operations
       .filter(([, op]) => op.requestBody !== undefined)
       .filter(([, op]) => {
-        const content = op.requestBody.content["application/json"];
+        // A CSV-only body (POST /assets:bulk) has its example under text/csv.
+        const content =
+          op.requestBody.content["application/json"] ?? op.requestBody.content["text/csv"];
         return !(content?.example ?? content?.examples ?? resolve(content?.schema)?.examples);
       })
       .map(([name]) => name);

@@ -14,6 +14,8 @@ export class ApiError extends Error {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A CSV body instead, sent as `text/csv` (`POST /assets:bulk`). */
+  csv?: string;
   /** Sent as `Idempotency-Key` on writes (api.md, Conventions). */
   idempotencyKey?: string;
   signal?: AbortSignal;
@@ -37,6 +39,7 @@ export class ConsoleApi {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.apiKey) headers["x-api-key"] = this.apiKey;
     if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (options.csv !== undefined) headers["content-type"] = "text/csv";
     if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
     let response: Response;
     try {
@@ -44,6 +47,7 @@ export class ConsoleApi {
         method,
         headers,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.csv === undefined ? {} : { body: options.csv }),
         ...(options.signal ? { signal: options.signal } : {}),
         credentials: "omit",
       });

@@ -15,6 +15,7 @@ import {
 import { Notice, useLoad } from "../components/status";
 import { useConsole } from "../context";
 import { formatInstant } from "../time";
+import { BulkAssetUpload } from "./bulk-assets";
 
 const FIELDS = [
   "name",
@@ -97,6 +98,7 @@ export function AssetsPage() {
           assets.reload();
         }}
       />
+      <BulkAssetUpload onUploaded={() => assets.reload()} />
     </>
   );
 }
