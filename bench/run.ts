@@ -288,6 +288,8 @@ function printTable(results: Record<string, unknown>): void {
           "dynamodbRequests",
           "dynamodbLowerBound",
           "requestRatio",
+          "coarseLowerBound",
+          "coarseRequestRatio",
         ],
         [results.settlement as Row],
       ),

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { systemClock } from "../functions/adapters/clock";
 import { addDays } from "../functions/core/model/calendar";
 import { LookAheadSchema } from "../functions/core/model/look-ahead";
@@ -79,7 +80,13 @@ export interface SettlementResult {
   dynamodbLowerBound: number;
   /** requests ÷ lower bound (bar 1.25). */
   requestRatio: number;
-  byTask: Record<string, { runs: number; requests: number; lowerBound: number }>;
+  /** The `cycle` section's coarser bound (one request per partition queried), for comparison. */
+  coarseLowerBound: number;
+  coarseRequestRatio: number;
+  byTask: Record<
+    string,
+    { runs: number; requests: number; lowerBound: number; coarseLowerBound: number }
+  >;
 }
 
 const FIRST_DAY = "2027-06-01";
@@ -108,10 +115,80 @@ async function* chunks(bytes: Buffer, size = 64 * 1024): AsyncGenerator<Uint8Arr
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-const lowerBoundOf = (run: TaskRun) =>
+/**
+ * The `cycle` section's lower bound of a task run: ⌈items written / 25⌉ + one request per
+ * partition queried + ⌈items read by key / 100⌉. It counts every Query of one partition as one
+ * request, whatever its sort-key range and size.
+ */
+const coarseLowerBoundOf = (run: TaskRun) =>
   Math.ceil(run.itemsWritten / 25) +
   run.partitionsQueried.size +
   Math.ceil(run.keysRead.size / 100);
+
+/** Per task run: each distinct key range queried → the capacity of its largest full read. */
+const rangesOf = new WeakMap<
+  TaskRun,
+  Map<string, { chain: number; max: number; perPage: number }>
+>();
+
+/**
+ * The settlement section's lower bound of a task run (what it touched, however it is read):
+ * ⌈items written / 25⌉ (BatchWriteItem takes 25) + ⌈items read by key / 100⌉ (BatchGetItem
+ * takes 100) + for each distinct key range queried (a partition and a sort-key condition: the
+ * look-ahead, the opportunities and the trades of one cycle are three reads of one partition)
+ * the pages its largest full read needs, ⌈bytes / 1 MiB⌉ and at least one (a Query page holds
+ * at most 1 MB; bytes from the read capacity DynamoDB reports: 4 KB a unit strongly consistent,
+ * 8 KB eventually).
+ */
+function lowerBoundOf(run: TaskRun): number {
+  let pages = 0;
+  for (const range of rangesOf.get(run)?.values() ?? [])
+    pages += Math.max(1, Math.ceil(range.max / range.perPage));
+  return Math.ceil(run.itemsWritten / 25) + Math.ceil(run.keysRead.size / 100) + pages;
+}
+
+/** Reads each Query's consumed capacity into {@link rangesOf} (asks DynamoDB to report it). */
+function instrumentRanges(runs: AsyncLocalStorage<TaskRun>) {
+  return (client: DynamoDBDocumentClient) => {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const run = runs.getStore();
+        if (!run || context.commandName !== "QueryCommand") return next(args);
+        const input = args.input as {
+          IndexName?: string;
+          KeyConditionExpression?: string;
+          ExpressionAttributeValues?: Record<string, unknown>;
+          ExclusiveStartKey?: unknown;
+          ConsistentRead?: boolean;
+          ReturnConsumedCapacity?: string;
+        };
+        input.ReturnConsumedCapacity = "TOTAL";
+        const values = input.ExpressionAttributeValues ?? {};
+        const condition = (input.KeyConditionExpression ?? "").replace(/:\w+/g, (name) =>
+          JSON.stringify(values[name]),
+        );
+        const key = `${input.IndexName ?? "table"}|${condition}`;
+        const ranges = rangesOf.get(run) ?? new Map();
+        rangesOf.set(run, ranges);
+        const range = ranges.get(key) ?? {
+          chain: 0,
+          max: 0,
+          // 1 MiB a page: 256 units of 4 KB (strongly consistent) or 128 of 8 KB (eventually).
+          perPage: input.ConsistentRead ? 256 : 128,
+        };
+        ranges.set(key, range);
+        if (input.ExclusiveStartKey === undefined) range.chain = 0;
+        const result = await next(args);
+        const units = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } })
+          .ConsumedCapacity?.CapacityUnits;
+        range.chain += units ?? 0;
+        range.max = Math.max(range.max, range.chain);
+        return result;
+      },
+      { step: "initialize", name: "benchQueryRanges" },
+    );
+  };
+}
 
 export async function benchSettlement(
   scale: SettlementScale,
@@ -136,7 +213,10 @@ export async function benchSettlement(
     root: REPO_ROOT,
     inMemory: true,
     wrapTask,
-    instrumentDynamo: instrument(runs),
+    instrumentDynamo: (client) => {
+      instrument(runs)(client);
+      instrumentRanges(runs)(client);
+    },
   });
   try {
     const api = new ApiClient(stack.url);
@@ -314,16 +394,19 @@ export async function benchSettlement(
     const byTask: SettlementResult["byTask"] = {};
     let dynamodbRequests = 0;
     let dynamodbLowerBound = 0;
+    let coarseLowerBound = 0;
     for (const run of finished) {
       if (!RUN_STATES.has(run.state)) continue;
-      const row = byTask[run.state] ?? { runs: 0, requests: 0, lowerBound: 0 };
+      const row = byTask[run.state] ?? { runs: 0, requests: 0, lowerBound: 0, coarseLowerBound: 0 };
       byTask[run.state] = row;
       const lowerBound = lowerBoundOf(run);
       row.runs += 1;
       row.requests += run.requests;
       row.lowerBound += lowerBound;
+      row.coarseLowerBound += coarseLowerBoundOf(run);
       dynamodbRequests += run.requests;
       dynamodbLowerBound += lowerBound;
+      coarseLowerBound += coarseLowerBoundOf(run);
     }
     const statements = (await deps.settlement.headsOfMonth(month)).filter(
       (h) => h.settlementRunId === settlementRunId,
@@ -349,6 +432,8 @@ export async function benchSettlement(
       dynamodbRequests,
       dynamodbLowerBound,
       requestRatio: Number((dynamodbRequests / Math.max(1, dynamodbLowerBound)).toFixed(2)),
+      coarseLowerBound,
+      coarseRequestRatio: Number((dynamodbRequests / Math.max(1, coarseLowerBound)).toFixed(2)),
       byTask,
     };
   } finally {
