@@ -372,4 +372,44 @@ describe("a pre-signed meter upload is processed by the bucket's event (D-232)",
     expect(still.status).toBe("accepted");
     expect(local.stack.alerts.filter((a) => (a.subject ?? "").includes(retried))).toEqual([]);
   });
+
+  it("takes the rule's own dead letter (the bare event EventBridge could not deliver) the same way, once", async () => {
+    const session = await local.api.expect(201, "POST", "/meter-uploads", {
+      key: trader.apiKey,
+      body: { contentType: "text/csv", contentLength: 100 },
+    });
+    const uploadId = session.uploadId as string;
+    const letter = {
+      messageId: "undeliverable",
+      body: JSON.stringify({
+        version: "0",
+        id: "never-delivered",
+        "detail-type": "Object Created",
+        source: "aws.s3",
+        time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+        detail: { bucket: { name: localBucketName("MeterUploads") }, object: { key: uploadId } },
+      }),
+    };
+    const context = lambdaContext("bitrader-MeterUploadFailed");
+    expect(await meterUploadFailed({ Records: [letter] }, context)).toEqual({
+      batchItemFailures: [],
+    });
+    // Delivered again (SQS is at least once): the held outcome stays, no second alert.
+    await meterUploadFailed(
+      { Records: [letter, { messageId: "junk", body: "not json" }] },
+      context,
+    );
+    const status = await local.api.expect(200, "GET", `/meter-uploads/${uploadId}`, {
+      key: trader.apiKey,
+    });
+    expect([status.status, status.problem.code]).toEqual(["failed", "UPLOAD_FAILED"]);
+    const answer = await local.api.request("POST", "/meter-readings", {
+      key: trader.apiKey,
+      body: { uploadId },
+    });
+    expect([answer.status, answer.body.code]).toEqual([409, "UPLOAD_FAILED"]);
+    const alerts = local.stack.alerts.filter((a) => (a.subject ?? "").includes(uploadId));
+    expect(alerts).toHaveLength(1);
+    expect(JSON.parse(alerts[0]!.message).attempts).toBeUndefined();
+  });
 });
