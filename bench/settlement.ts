@@ -66,6 +66,8 @@ export interface SettlementResult {
   ordersPerDay: number;
   /** Orders not placed because gate closure came first (0 unless the machine was too slow). */
   lateOrders: number;
+  /** Days whose cycle failed and published its fallback (no trades). */
+  fallbackDays: number;
   trades: number;
   minTradesPerDay: number;
   /** Building the month's days: look-aheads, orders and the cycles to publication. */
@@ -315,6 +317,7 @@ export async function benchSettlement(
     );
     log(`settlement: ${placed} orders placed; waiting for gate closure and publication`);
     const tradesOfDay: number[] = [];
+    let fallbackDays = 0;
     for (const cycleId of cycleIds) {
       const done = await waitFor(
         () => deps.cycles.getCycle(cycleId),
@@ -322,8 +325,12 @@ export async function benchSettlement(
         Date.parse(gateClosureAt) - Date.now() + 1_800_000,
         1_000,
       );
-      if (done?.status !== "published")
-        throw new Error(`cycle ${cycleId} ended ${done?.status} at ${done?.failure?.step ?? "?"}`);
+      // A cycle that failed (e.g. its Match past the task timeout on this loaded machine) has
+      // published its fallback: the day settles with no trades. Counted, not fatal.
+      if (done?.status !== "published") {
+        log(`settlement: cycle ${cycleId} ended ${done?.status} at ${done?.failure?.step ?? "?"}`);
+        fallbackDays += 1;
+      }
       tradesOfDay.push((await deps.trades.listTradesOfCycle(cycleId)).length);
     }
     const daysMs = Date.now() - daysStarted;
@@ -446,6 +453,7 @@ export async function benchSettlement(
         "real day-ahead cycles (look-ahead and order use cases, the cycle ASL on the local interpreter)",
       ordersPerDay: scale.ordersPerDay,
       lateOrders: late,
+      fallbackDays,
       trades: tradesOfDay.reduce((n, x) => n + x, 0),
       minTradesPerDay: Math.min(...tradesOfDay),
       daysMs,
