@@ -47,7 +47,7 @@ export interface CycleScale {
 }
 
 /** What one task run did to the table, collected by SDK middleware on the handlers' client. */
-interface TaskRun {
+export interface TaskRun {
   state: string;
   requests: number;
   itemsWritten: number;
@@ -102,7 +102,7 @@ function readsOf(command: string, input: RequestInput): { keys: string[]; partit
   }
 }
 
-function instrument(runs: AsyncLocalStorage<TaskRun>) {
+export function instrument(runs: AsyncLocalStorage<TaskRun>) {
   return (client: DynamoDBDocumentClient) => {
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -124,7 +124,7 @@ function instrument(runs: AsyncLocalStorage<TaskRun>) {
 }
 
 /** Runs `jobs` with at most `width` in flight (p-limit), in order. */
-async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
+export async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
   const limit = pLimit(width);
   await Promise.all(jobs.map((job) => limit(job)));
 }
@@ -296,7 +296,7 @@ export async function benchCycle(
   }
 }
 
-async function history(endpoint: string, executionArn: string): Promise<HistoryEvent[]> {
+export async function history(endpoint: string, executionArn: string): Promise<HistoryEvent[]> {
   const sfn = new SFNClient({
     region: "eu-west-2",
     endpoint,

@@ -1,27 +1,55 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { systemClock } from "../functions/adapters/clock";
 import { addDays } from "../functions/core/model/calendar";
+import { LookAheadSchema } from "../functions/core/model/look-ahead";
 import { readMeterCsv } from "../functions/core/performance/meter-readings";
-import { deps } from "../functions/runtime/deps";
-import { ApiClient, onboard, waitFor } from "../lib/client/api-client";
+import { submitLookAhead } from "../functions/core/use-cases/submit-look-ahead";
+import { submitOrder } from "../functions/core/use-cases/trading";
+import { clockSource, deps } from "../functions/runtime/deps";
+import { ApiClient, onboard, type Trader, waitFor } from "../lib/client/api-client";
+import {
+  type SyntheticScheme,
+  syntheticEntriesOf,
+  syntheticLookAhead,
+  syntheticOrder,
+} from "../lib/client/synthetic-scheme";
+import type { LambdaHandler } from "../lib/local/lambda-context";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
+import { history, instrument, pool, type TaskRun } from "./cycle";
 
 /**
- * The `settlement` section, upload part: a month of half-hourly export readings for `entries`
- * entries of one scheme (entries × days × 48 readings) as one CSV file, put through the
- * pre-signed upload of the local stack (`POST /meter-uploads`, the PUT, the bucket's event and
- * its consumer — the streaming reader, the ownership check and the store — and `POST
- * /meter-readings { uploadId }` asked until it answers 201, D-232) against parsing the
- * same file alone with the same streaming reader. The ratio is the figure that counts (the same
- * process, the same machine).
+ * The `settlement` section (issue 17, Done-when 3): a month for one synthetic scheme of
+ * `constraints × entriesPerConstraint` entries on the local stack, in three parts:
+ * 1. the month's days, each a real day-ahead cycle (look-ahead through the same use case as
+ *    `POST /anm/look-aheads`, orders through the order use case while its markets are open, the
+ *    real ASL on the local interpreter to publication) — all the month's cycles at once, with one
+ *    gate closure, so the month costs one wait, not 30;
+ * 2. the month's half-hourly export readings (entries × days × 48) as one CSV per participant
+ *    put through the pre-signed upload (session, PUT, the bucket's event running the
+ *    `MeterUploadReceived` consumer, `POST /meter-readings { uploadId }` until 201, D-232),
+ *    against parsing the same files with the same streaming reader alone (the ratio is the
+ *    figure that counts: the same process, the same machine);
+ * 3. the run: `POST /settlement-runs` with the platform clock past the month's meter deadline,
+ *    the settlement workflow's real ASL on the local interpreter, measured from its history
+ *    (wall time, the largest state payload between steps) and from the DynamoDB requests its
+ *    tasks made (counted on the handlers' client, as the `cycle` section counts) against a lower
+ *    bound derived from what each task run touched.
  */
 export interface SettlementScale {
-  entries: number;
+  constraints: number;
+  entriesPerConstraint: number;
+  /** Each onboards with every participants-th entry and uploads its own CSV. */
+  participants: number;
   days: number;
-  /** Entries per file: each upload stays under the 100 MiB a pre-signed upload takes (D-223). */
-  entriesPerFile: number;
+  /** Orders placed in each day's markets (about 4 orders make a trade at this shape). */
+  ordersPerDay: number;
+  /** The most time the orders get before gate closure. */
+  orderBudgetMs: number;
 }
 
-export interface SettlementUploadResult {
+export interface SettlementResult {
   entries: number;
   days: number;
   readings: number;
@@ -33,110 +61,316 @@ export interface SettlementUploadResult {
   parseReadingsPerSecond: number;
   /** parse ÷ upload: how much the platform adds to reading the file. */
   ratio: number;
+  /** How the month's days were built (real cycles, not items written directly). */
+  daysBuiltBy: string;
+  ordersPerDay: number;
+  /** Orders not placed because gate closure came first (0 unless the machine was too slow). */
+  lateOrders: number;
+  /** Days whose cycle failed and published its fallback (no trades). */
+  fallbackDays: number;
+  trades: number;
+  minTradesPerDay: number;
+  /** Building the month's days: look-aheads, orders and the cycles to publication. */
+  daysMs: number;
+  /** The settlement execution, started to succeeded. */
+  runWallMs: number;
+  statements: number;
+  /** The largest input or output of any state of the run (bar 64 KB; Step Functions: 256 KB). */
+  maxStatePayloadBytes: number;
+  /** DynamoDB requests the run's tasks made. */
+  dynamodbRequests: number;
+  /**
+   * Σ over the run's task runs of the fewest requests what it touched allows: ⌈items written /
+   * 25⌉ (batch writes of 25) + one query per partition queried + ⌈items read by key / 100⌉.
+   */
+  dynamodbLowerBound: number;
+  /** requests ÷ lower bound (bar 1.25). */
+  requestRatio: number;
+  /** The `cycle` section's coarser bound (one request per partition queried), for comparison. */
+  coarseLowerBound: number;
+  coarseRequestRatio: number;
+  byTask: Record<
+    string,
+    { runs: number; requests: number; lowerBound: number; coarseLowerBound: number }
+  >;
 }
 
-const SCHEME = "BENCH-SETTLE";
 const FIRST_DAY = "2027-06-01";
+/** After June's last meter deadline (the 5th working day and a margin): the run may start. */
+const RUN_AT = "2027-07-20T10:00:00Z";
+const RUN_STATES = new Set([
+  "PrepareRun",
+  "ComputeDayLines",
+  "IssueStatements",
+  "CompleteRun",
+  "MarkRunFailed",
+]);
 
-/** The month's CSV of entries [from, to), entry by entry and day by day. */
-function monthCsv(scale: SettlementScale, from: number, to: number): string {
+/** A participant's CSV: its entries, day by day, 48 SPs of export in kWh. */
+function participantCsv(scheme: string, entries: string[], days: string[]): Buffer {
   const lines = ["anmSchemeId,entryId,deliveryDate,settlementPeriod,direction,unit,value"];
-  for (let e = from; e < to; e += 1)
-    for (let d = 0; d < scale.days; d += 1) {
-      const date = addDays(FIRST_DAY, d);
+  entries.forEach((entryId, e) => {
+    for (const date of days)
       for (let sp = 1; sp <= 48; sp += 1)
-        lines.push(`${SCHEME},E${e},${date},${sp},export,kWh,${(e + sp) % 1000}.5`);
-    }
-  return `${lines.join("\r\n")}\r\n`;
+        lines.push(`${scheme},${entryId},${date},${sp},export,kWh,${(e + sp) % 1000}.5`);
+  });
+  return Buffer.from(`${lines.join("\r\n")}\r\n`, "utf8");
 }
 
 async function* chunks(bytes: Buffer, size = 64 * 1024): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-export async function benchSettlementUpload(
+/**
+ * The `cycle` section's lower bound of a task run: ⌈items written / 25⌉ + one request per
+ * partition queried + ⌈items read by key / 100⌉. It counts every Query of one partition as one
+ * request, whatever its sort-key range and size.
+ */
+const coarseLowerBoundOf = (run: TaskRun) =>
+  Math.ceil(run.itemsWritten / 25) +
+  run.partitionsQueried.size +
+  Math.ceil(run.keysRead.size / 100);
+
+/** Per task run: each distinct key range queried → the capacity of its largest full read. */
+const rangesOf = new WeakMap<
+  TaskRun,
+  Map<string, { chain: number; max: number; perPage: number }>
+>();
+
+/**
+ * The settlement section's lower bound of a task run (what it touched, however it is read):
+ * ⌈items written / 25⌉ (BatchWriteItem takes 25) + ⌈items read by key / 100⌉ (BatchGetItem
+ * takes 100) + for each distinct key range queried (a partition and a sort-key condition: the
+ * look-ahead, the opportunities and the trades of one cycle are three reads of one partition)
+ * the pages its largest full read needs, ⌈bytes / 1 MiB⌉ and at least one (a Query page holds
+ * at most 1 MB; bytes from the read capacity DynamoDB reports: 4 KB a unit strongly consistent,
+ * 8 KB eventually).
+ */
+function lowerBoundOf(run: TaskRun): number {
+  let pages = 0;
+  for (const range of rangesOf.get(run)?.values() ?? [])
+    pages += Math.max(1, Math.ceil(range.max / range.perPage));
+  return Math.ceil(run.itemsWritten / 25) + Math.ceil(run.keysRead.size / 100) + pages;
+}
+
+/** Reads each Query's consumed capacity into {@link rangesOf} (asks DynamoDB to report it). */
+function instrumentRanges(runs: AsyncLocalStorage<TaskRun>) {
+  return (client: DynamoDBDocumentClient) => {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const run = runs.getStore();
+        if (!run || context.commandName !== "QueryCommand") return next(args);
+        const input = args.input as {
+          IndexName?: string;
+          KeyConditionExpression?: string;
+          ExpressionAttributeValues?: Record<string, unknown>;
+          ExclusiveStartKey?: unknown;
+          ConsistentRead?: boolean;
+          ReturnConsumedCapacity?: string;
+        };
+        input.ReturnConsumedCapacity = "TOTAL";
+        const values = input.ExpressionAttributeValues ?? {};
+        const condition = (input.KeyConditionExpression ?? "").replace(/:\w+/g, (name) =>
+          JSON.stringify(values[name]),
+        );
+        const key = `${input.IndexName ?? "table"}|${condition}`;
+        const ranges = rangesOf.get(run) ?? new Map();
+        rangesOf.set(run, ranges);
+        const range = ranges.get(key) ?? {
+          chain: 0,
+          max: 0,
+          // 1 MiB a page: 256 units of 4 KB (strongly consistent) or 128 of 8 KB (eventually).
+          perPage: input.ConsistentRead ? 256 : 128,
+        };
+        ranges.set(key, range);
+        if (input.ExclusiveStartKey === undefined) range.chain = 0;
+        const result = await next(args);
+        const units = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } })
+          .ConsumedCapacity?.CapacityUnits;
+        range.chain += units ?? 0;
+        range.max = Math.max(range.max, range.chain);
+        return result;
+      },
+      { step: "initialize", name: "benchQueryRanges" },
+    );
+  };
+}
+
+export async function benchSettlement(
   scale: SettlementScale,
   log: (message: string) => void,
-): Promise<SettlementUploadResult> {
+): Promise<SettlementResult> {
   process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
-  const files: Buffer[] = [];
-  for (let from = 0; from < scale.entries; from += scale.entriesPerFile)
-    files.push(
-      Buffer.from(
-        monthCsv(scale, from, Math.min(scale.entries, from + scale.entriesPerFile)),
-        "utf8",
-      ),
-    );
-  const readings = scale.entries * scale.days * 48;
-  const fileBytes = files.reduce((n, f) => n + f.length, 0);
-  log(
-    `settlement: ${readings} readings in ${files.length} files, ${(fileBytes / 1e6).toFixed(1)} MB`,
-  );
-
-  let t = performance.now();
-  let parsedReadings = 0;
-  for (const file of files) parsedReadings += (await readMeterCsv(chunks(file))).readingCount;
-  const parseMs = performance.now() - t;
-  if (parsedReadings !== readings) throw new Error("the reader lost readings");
-
-  const stack = await startLocalStack({ root: REPO_ROOT, inMemory: true });
+  const runs = new AsyncLocalStorage<TaskRun>();
+  let finished: TaskRun[] = [];
+  const wrapTask =
+    (state: string, handler: LambdaHandler): LambdaHandler =>
+    (event, ctx) => {
+      const run: TaskRun = {
+        state,
+        requests: 0,
+        itemsWritten: 0,
+        partitionsQueried: new Set(),
+        keysRead: new Set(),
+      };
+      return runs.run(run, () => handler(event, ctx)).finally(() => finished.push(run));
+    };
+  const stack = await startLocalStack({
+    root: REPO_ROOT,
+    inMemory: true,
+    wrapTask,
+    instrumentDynamo: (client) => {
+      instrument(runs)(client);
+      instrumentRanges(runs)(client);
+    },
+  });
   try {
     const api = new ApiClient(stack.url);
-    // One participant, onboarded through the API; more qualified assets of it (written through
-    // the store, as the API takes at most a few entries per asset) claim the rest.
-    const trader = await onboard(api, stack.keys.operator, {
-      name: "Bench",
-      anmSchemeId: SCHEME,
-      entryIds: ["E0"],
+    const anmSchemeId = `BENCH-SETTLE-${process.pid}`;
+    const days = Array.from({ length: scale.days }, (_, d) => addDays(FIRST_DAY, d));
+    const schemeOf = (deliveryDate: string): SyntheticScheme => ({
+      anmSchemeId,
+      deliveryDate,
+      constraints: scale.constraints,
+      entriesPerConstraint: scale.entriesPerConstraint,
+      curtailedMw: Math.floor(scale.entriesPerConstraint * 0.75),
+      fromSp: 24,
+      toSp: 28,
     });
-    const key = trader.apiKey;
-    // An asset's claims are one transaction (≤ 100 items): 90 entries an asset.
-    const at = new Date().toISOString();
-    for (let from = 1, n = 1; from < scale.entries; from += 90, n += 1) {
-      const asset = await deps.assets.register({
-        assetId: `ast-${String(n).padStart(20, "0")}`,
-        participantId: trader.participantId,
-        registration: {
-          name: `Bench portfolio ${n}`,
-          assetType: "group",
-          technology: "wind",
-          exportCapacityMw: 10,
-          connectionVoltageKv: 33,
-          postcode: "M1 1AA",
-          anmSchemeId: SCHEME,
-          molEntryIds: Array.from(
-            { length: Math.min(90, scale.entries - from) },
-            (_, e) => `E${from + e}`,
-          ),
-        },
-        at,
-        actor: { role: "participant", principalId: trader.participantId },
-      });
-      await deps.assets.changeStatus(asset, {
-        from: asset.status,
-        to: "qualified",
-        action: "asset.qualified",
-        at,
-        actor: { role: "operator", principalId: "operator" },
-      });
-    }
+    const entries = scale.constraints * scale.entriesPerConstraint;
 
+    log(`settlement: onboarding ${scale.participants} participants (${entries} entries)`);
+    const traders: { trader: Trader; entries: string[] }[] = [];
+    await pool(
+      Array.from({ length: scale.participants }, (_, p) => async () => {
+        const own = syntheticEntriesOf(schemeOf(FIRST_DAY), p, scale.participants);
+        const trader = await onboard(api, stack.keys.operator, {
+          name: `S${p}`,
+          anmSchemeId,
+          entryIds: own,
+          exportCapacityMw: 500,
+        });
+        traders.push({ trader, entries: own });
+      }),
+      4,
+    );
+
+    // Part 1: the month's cycles, all at once. Gate closure leaves room for opening every day's
+    // markets and for the month's orders at a pace well below the one the cycle section measures.
+    const totalOrders = scale.ordersPerDay * scale.days;
+    const daysStarted = Date.now();
+    // The orders get at most `orderBudgetMs` (this shared machine places a few hundred a
+    // second): what gate closure cuts off is counted (lateOrders), shared evenly by the days.
+    const gateClosureAt = new Date(
+      Date.now() + 30_000 + scale.days * 1_500 + Math.min(totalOrders * 4, scale.orderBudgetMs),
+    ).toISOString();
+    log(
+      `settlement: ${scale.days} look-aheads, ${totalOrders} orders, gate closure ${gateClosureAt}`,
+    );
+    const cycleIds: string[] = [];
+    for (const day of days) {
+      const body = LookAheadSchema.parse({
+        ...syntheticLookAhead(schemeOf(day), gateClosureAt),
+        lookAheadId: `LA-${anmSchemeId}-${day}`,
+      });
+      const { cycle } = await submitLookAhead(deps, body, Date.now());
+      cycleIds.push(cycle.cycleId);
+    }
+    const opportunitiesOf: Awaited<ReturnType<typeof deps.markets.listOpportunitiesOfCycle>>[] = [];
+    for (const cycleId of cycleIds) {
+      await waitFor(
+        () => deps.cycles.getCycle(cycleId),
+        (c) => c?.status === "markets-open" || c?.status === "failed",
+        600_000,
+        250,
+      );
+      opportunitiesOf.push(await deps.markets.listOpportunitiesOfCycle(cycleId));
+    }
+    log(`settlement: every day's markets open after ${Date.now() - daysStarted} ms`);
+    let placed = 0;
+    let late = 0;
+    // Day by day in turn (the k-th order of each day, then the k+1-th), so a cut-off is even.
+    await pool(
+      Array.from({ length: totalOrders }, (_, n) => async () => {
+        const d = n % scale.days;
+        const k = Math.floor(n / scale.days);
+        const opportunities = opportunitiesOf[d]!;
+        const o = opportunities[k % opportunities.length]!;
+        if (Date.now() >= Date.parse(gateClosureAt) - 1_000) {
+          late += 1;
+          return;
+        }
+        try {
+          await submitOrder(deps, o.participantId, syntheticOrder(o, k, 0.3), {
+            orderId: `ord-settle-${d}-${k}`,
+            receivedAtMs: Date.now(),
+          });
+          placed += 1;
+          if (placed % 20_000 === 0)
+            log(`settlement: ${placed} orders placed in ${Date.now() - daysStarted} ms`);
+        } catch (error) {
+          if (Date.now() < Date.parse(gateClosureAt)) throw error;
+          late += 1;
+        }
+      }),
+      16,
+    );
+    log(`settlement: ${placed} orders placed; waiting for gate closure and publication`);
+    const tradesOfDay: number[] = [];
+    let fallbackDays = 0;
+    for (const cycleId of cycleIds) {
+      const done = await waitFor(
+        () => deps.cycles.getCycle(cycleId),
+        (c) => c?.status === "published" || c?.status === "failed",
+        Date.parse(gateClosureAt) - Date.now() + 1_800_000,
+        1_000,
+      );
+      // A cycle that failed (e.g. its Match past the task timeout on this loaded machine) has
+      // published its fallback: the day settles with no trades. Counted, not fatal.
+      if (done?.status !== "published") {
+        log(`settlement: cycle ${cycleId} ended ${done?.status} at ${done?.failure?.step ?? "?"}`);
+        fallbackDays += 1;
+      }
+      tradesOfDay.push((await deps.trades.listTradesOfCycle(cycleId)).length);
+    }
+    const daysMs = Date.now() - daysStarted;
+    log(`settlement: days published in ${daysMs} ms; trades a day ${tradesOfDay.join(" ")}`);
+
+    // Part 2: the readings, one CSV per participant (its own entries).
+    const files = traders.map((t) => ({
+      key: t.trader.apiKey,
+      bytes: participantCsv(anmSchemeId, t.entries, days),
+    }));
+    const readings = entries * scale.days * 48;
+    const fileBytes = files.reduce((n, f) => n + f.bytes.length, 0);
+    log(
+      `settlement: ${readings} readings in ${files.length} files, ${(fileBytes / 1e6).toFixed(1)} MB`,
+    );
+    let t = performance.now();
+    let parsedReadings = 0;
+    for (const file of files)
+      parsedReadings += (await readMeterCsv(chunks(file.bytes))).readingCount;
+    const parseMs = performance.now() - t;
+    if (parsedReadings !== readings) throw new Error("the reader lost readings");
     t = performance.now();
     let stored = 0;
     for (const [i, file] of files.entries()) {
       const session = await api.expect(201, "POST", "/meter-uploads", {
-        key,
-        body: { contentType: "text/csv", contentLength: file.length },
+        key: file.key,
+        body: { contentType: "text/csv", contentLength: file.bytes.length },
       });
       const put = await fetch(session.uploadUrl, {
         method: "PUT",
         headers: session.headers,
-        body: file,
+        body: file.bytes,
       });
       if (put.status !== 200) throw new Error(`the upload PUT answered ${put.status}`);
-      // The bucket's event runs the MeterUploadReceived consumer (D-232): 202 until it is done.
       const done = await waitFor(
-        () => api.request("POST", "/meter-readings", { key, body: { uploadId: session.uploadId } }),
+        () =>
+          api.request("POST", "/meter-readings", {
+            key: file.key,
+            body: { uploadId: session.uploadId },
+          }),
         (r) => r.status !== 202,
         600_000,
         100,
@@ -144,14 +378,70 @@ export async function benchSettlementUpload(
       if (done.status !== 201)
         throw new Error(`the upload answered ${done.status} ${JSON.stringify(done.body)}`);
       stored += done.body.readingCount;
-      log(`settlement: file ${i + 1}/${files.length} stored`);
+      if ((i + 1) % 5 === 0 || i + 1 === files.length)
+        log(`settlement: file ${i + 1}/${files.length} stored`);
     }
     const uploadMs = performance.now() - t;
     if (stored !== readings) throw new Error("the upload lost readings");
     const uploadRate = (readings / uploadMs) * 1000;
     const parseRate = (readings / parseMs) * 1000;
+
+    // Part 3: the run, on the platform clock past the month's meter deadline.
+    const runAtMs = Date.parse(RUN_AT);
+    const offset = runAtMs - Date.now();
+    clockSource.current = { nowMs: () => Date.now() + offset };
+    finished = [];
+    const month = FIRST_DAY.slice(0, 7);
+    const started = await api.expect(202, "POST", "/settlement-runs", {
+      key: stack.keys.operator,
+      body: { month },
+    });
+    const settlementRunId = started.settlementRunId as string;
+    log(`settlement: run ${settlementRunId} started`);
+    const ended = await waitFor(
+      () => deps.settlement.get(settlementRunId),
+      (r) => r?.status === "completed" || r?.status === "failed",
+      3_600_000,
+      1_000,
+    );
+    if (ended?.status !== "completed")
+      throw new Error(
+        `the settlement run ended ${ended?.status} ${JSON.stringify(ended?.failure)}`,
+      );
+    const events = await waitFor(
+      () => history(stack.sfnEndpoint, ended.executionArn!),
+      (list) => list.some((e) => e.type === "ExecutionSucceeded" || e.type === "ExecutionFailed"),
+      60_000,
+      250,
+    );
+    const payloads = events.flatMap((e) =>
+      [e.stateEnteredEventDetails?.input, e.stateExitedEventDetails?.output].filter(
+        (p): p is string => p !== undefined,
+      ),
+    );
+    const at = (type: string) => events.find((e) => e.type === type)?.timestamp?.getTime() ?? 0;
+    const byTask: SettlementResult["byTask"] = {};
+    let dynamodbRequests = 0;
+    let dynamodbLowerBound = 0;
+    let coarseLowerBound = 0;
+    for (const run of finished) {
+      if (!RUN_STATES.has(run.state)) continue;
+      const row = byTask[run.state] ?? { runs: 0, requests: 0, lowerBound: 0, coarseLowerBound: 0 };
+      byTask[run.state] = row;
+      const lowerBound = lowerBoundOf(run);
+      row.runs += 1;
+      row.requests += run.requests;
+      row.lowerBound += lowerBound;
+      row.coarseLowerBound += coarseLowerBoundOf(run);
+      dynamodbRequests += run.requests;
+      dynamodbLowerBound += lowerBound;
+      coarseLowerBound += coarseLowerBoundOf(run);
+    }
+    const statements = (await deps.settlement.headsOfMonth(month)).filter(
+      (h) => h.settlementRunId === settlementRunId,
+    ).length;
     return {
-      entries: scale.entries,
+      entries,
       days: scale.days,
       readings,
       files: files.length,
@@ -159,8 +449,26 @@ export async function benchSettlementUpload(
       uploadReadingsPerSecond: Math.round(uploadRate),
       parseReadingsPerSecond: Math.round(parseRate),
       ratio: Number((parseRate / uploadRate).toFixed(2)),
+      daysBuiltBy:
+        "real day-ahead cycles (look-ahead and order use cases, the cycle ASL on the local interpreter)",
+      ordersPerDay: scale.ordersPerDay,
+      lateOrders: late,
+      fallbackDays,
+      trades: tradesOfDay.reduce((n, x) => n + x, 0),
+      minTradesPerDay: Math.min(...tradesOfDay),
+      daysMs,
+      runWallMs: at("ExecutionSucceeded") - at("ExecutionStarted"),
+      statements,
+      maxStatePayloadBytes: Math.max(...payloads.map((p) => Buffer.byteLength(p, "utf8"))),
+      dynamodbRequests,
+      dynamodbLowerBound,
+      requestRatio: Number((dynamodbRequests / Math.max(1, dynamodbLowerBound)).toFixed(2)),
+      coarseLowerBound,
+      coarseRequestRatio: Number((dynamodbRequests / Math.max(1, coarseLowerBound)).toFixed(2)),
+      byTask,
     };
   } finally {
+    clockSource.current = systemClock;
     await stack.stop();
   }
 }

@@ -6,7 +6,7 @@
  */
 import { benchApi } from "./api";
 import { benchCycle, type CycleScale } from "./cycle";
-import { benchSettlementUpload, type SettlementScale } from "./settlement";
+import { benchSettlement, type SettlementScale } from "./settlement";
 import { benchWebhooks, type WebhookLoad } from "./webhooks";
 
 const [section, json] = process.argv.slice(2);
@@ -20,7 +20,7 @@ const result =
       : section === "webhooks"
         ? await benchWebhooks(params as unknown as WebhookLoad, log)
         : section === "settlement"
-          ? await benchSettlementUpload(params as unknown as SettlementScale, log)
+          ? await benchSettlement(params as unknown as SettlementScale, log)
           : undefined;
 if (result === undefined) throw new Error(`unknown section ${section}`);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1157,8 +1157,9 @@ export interface UploadSession {
 
 /**
  * How a pre-signed upload's file was processed (D-232): accepted (its readings are stored under
- * the upload id; the answer is read back from them) or refused with the 4xx a body of its type
- * would have had — the code, the detail and the field paths.
+ * the upload id; the answer is read back from them), refused with the 4xx a body of its type
+ * would have had — the code, the detail and the field paths — or failed: every attempt was
+ * spent on a fault of the platform (D-233).
  */
 export type UploadOutcome =
   | { status: "accepted"; atMs: number }
@@ -1168,6 +1169,18 @@ export type UploadOutcome =
       code: string;
       detail: string;
       errors: FieldProblem[];
+    }
+  /**
+   * Every delivery of the file's event failed on a fault that is not a refusal (D-233): nothing
+   * of the file counts; the participant uploads it again under a new session.
+   */
+  | {
+      status: "failed";
+      atMs: number;
+      code: "UPLOAD_FAILED";
+      detail: string;
+      /** How many times processing was attempted, when known. */
+      attempts?: number;
     };
 
 export interface UploadSessionStore {

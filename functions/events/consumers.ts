@@ -71,12 +71,30 @@ export interface ObjectCreatedTrigger {
   readonly bucket: string;
 }
 
+/**
+ * A function fed the dead letters of another CONSUMERS row (D-233): what that row's trigger
+ * could not deliver or its function failed on every attempt. In the cloud an SQS queue (the
+ * EventBridge target's dead-letter queue and the function's on-failure destination) read by an
+ * event source mapping, its visible messages alarmed; locally the same SQS event, after the
+ * object route's last retry.
+ */
+export interface DeadLetterTrigger {
+  readonly kind: "dead-letter";
+  /** The CONSUMERS row (an object-created one) whose dead letters it reads. */
+  readonly of: string;
+}
+
 export interface Consumer {
   /** PascalCase, identical to the handler file in kebab-case. */
   readonly id: string;
   readonly entry: string;
   readonly description: string;
-  readonly trigger: StreamTrigger | ScheduleTrigger | ExecutionStatusTrigger | ObjectCreatedTrigger;
+  readonly trigger:
+    | StreamTrigger
+    | ScheduleTrigger
+    | ExecutionStatusTrigger
+    | ObjectCreatedTrigger
+    | DeadLetterTrigger;
   /** What the handler touches besides its trigger (functions/wiring.ts). */
   readonly grants: Grants;
   /** @default 60 */
@@ -157,5 +175,13 @@ export const CONSUMERS: readonly Consumer[] = [
     // D-223's 100 MiB file (~2.5 M readings): about a minute to read locally, and the writes.
     timeoutSeconds: 900,
     memorySize: 3008,
+  },
+  {
+    id: "MeterUploadFailed",
+    entry: "functions/events/handlers/meter-upload-failed.ts",
+    description:
+      "records a meter upload whose every processing attempt failed as failed, once, and alerts the operator (D-233)",
+    trigger: { kind: "dead-letter", of: "MeterUploadReceived" },
+    grants: { table: "readWrite", topic: { Alarms: "publish" } },
   },
 ];

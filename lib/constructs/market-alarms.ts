@@ -15,6 +15,7 @@ import { Alias } from "aws-cdk-lib/aws-kms";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 
@@ -33,6 +34,11 @@ export interface MarketAlarmsProps {
   readonly stateMachines: Readonly<Record<string, IStateMachine>>;
   /** Every function of the platform: route handlers, the authorizer, workflow tasks, consumers. */
   readonly functions: Readonly<Record<string, IFunction>>;
+  /**
+   * The dead-letter queue of each object-created consumer, by consumer id (D-233): a visible
+   * message is an event that was never processed. @default none
+   */
+  readonly deadLetterQueues?: Readonly<Record<string, IQueue>>;
   readonly table: ITable;
   readonly api: IRestApi;
   /** The API's stage name, for the API Gateway metrics' `Stage` dimension. */
@@ -69,6 +75,7 @@ export function alarmTopic(scope: Construct, id: string): Topic {
  *   its fallback, so this is also the "cycle fell back" alarm);
  * - any error or throttle of any function (a workflow task error shows here even when the
  *   workflow's Retry cured it);
+ * - a message in an object-created consumer's dead-letter queue (D-233);
  * - DynamoDB read or write throttling on the table;
  * - any 5xx answer of the API.
  * Missing data is "not breaching": no traffic is not an incident.
@@ -118,6 +125,14 @@ export class MarketAlarms extends Construct {
           threshold: 1,
         },
       );
+    }
+    for (const [name, queue] of Object.entries(props.deadLetterQueues ?? {})) {
+      specs.push({
+        id: `${name}DeadLetters`,
+        description: `An event of ${name} was never processed: every attempt failed, or it could not be delivered (D-233). For a meter upload it is marked failed and its sender told to upload again; see the ${name} logs, then the queue.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: "Maximum", period }),
+        threshold: 1,
+      });
     }
     const tableMetric = (metricName: string) =>
       new Metric({

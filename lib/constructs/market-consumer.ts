@@ -1,4 +1,4 @@
-import { Duration } from "aws-cdk-lib";
+import { Duration, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
@@ -9,6 +9,9 @@ import {
   FilterRule,
   StartingPosition,
 } from "aws-cdk-lib/aws-lambda";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { type IQueue, Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Consumer, StreamTrigger } from "../../functions/events/consumers";
 import { type GrantResources, MarketFunction } from "./market-function";
@@ -18,7 +21,27 @@ export interface MarketConsumerProps {
   readonly consumer: Consumer;
   /** The table (a stream trigger reads its stream) and whatever the row's grants name. */
   readonly resources: GrantResources & { readonly table?: ITable };
+  /**
+   * For a dead-letter trigger: the dead-letter queue of each object-created consumer built
+   * before it, by consumer id (D-233).
+   */
+  readonly deadLetterQueues?: Readonly<Record<string, IQueue>>;
 }
+
+/**
+ * D-233: how often an object-created event is tried. EventBridge retries an invocation it could
+ * not make (throttled, Lambda unavailable) up to 8 times within a day; Lambda runs the
+ * asynchronous invocation it accepted up to 3 times (the first and 2 retries, its maximum).
+ */
+export const OBJECT_EVENT_DELIVERY = {
+  ruleRetryAttempts: 8,
+  ruleMaxEventAgeHours: 24,
+  lambdaRetryAttempts: 2,
+  lambdaMaxEventAgeHours: 6,
+} as const;
+
+/** The dead-letter consumers' timeout (their rows keep the default, 60 s). */
+const DEAD_LETTER_READER_TIMEOUT_SECONDS = 60;
 
 /**
  * One CONSUMERS row: its MarketFunction and its trigger — an event source mapping on the table's
@@ -32,6 +55,11 @@ export class MarketConsumer extends Construct {
   readonly eventSourceMapping: EventSourceMapping | undefined;
   /** The schedule rule, for a schedule trigger. */
   readonly rule: Rule | undefined;
+  /**
+   * For an object-created trigger: where the events it never processed go (D-233) — the rule
+   * target's dead-letter queue and the function's on-failure destination.
+   */
+  readonly deadLetterQueue: Queue | undefined;
 
   constructor(scope: Construct, id: string, props: MarketConsumerProps) {
     super(scope, id);
@@ -60,6 +88,7 @@ export class MarketConsumer extends Construct {
         ...(trigger.filter ? { filters: [streamFilter(trigger.filter)] } : {}),
       });
       this.rule = undefined;
+      this.deadLetterQueue = undefined;
     } else if (trigger.kind === "execution-status") {
       const workflow = resources.workflows?.[trigger.workflow];
       if (workflow === undefined)
@@ -79,11 +108,27 @@ export class MarketConsumer extends Construct {
         },
         targets: [new LambdaFunction(this.function.function, { retryAttempts: 8 })],
       });
+      this.deadLetterQueue = undefined;
       this.eventSourceMapping = undefined;
     } else if (trigger.kind === "object-created") {
       const bucket = resources.buckets?.[trigger.bucket];
       if (bucket === undefined)
         throw new Error(`MarketConsumer ${consumer.id}: needs the bucket ${trigger.bucket}`);
+      // D-233: what is never processed lands in one queue — an event the rule could not
+      // deliver (its dead-letter queue) and one the function failed on every attempt (its
+      // on-failure destination). SQS-managed encryption, TLS only, kept 14 days.
+      const deadLetters = new Queue(this, "DeadLetters", {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        // Six times the reading consumer's timeout (AWS's advice for a Lambda event source).
+        visibilityTimeout: Duration.seconds(6 * DEAD_LETTER_READER_TIMEOUT_SECONDS),
+      });
+      Validations.of(deadLetters).acknowledge({
+        id: "AwsSolutions::AwsSolutions-SQS3",
+        reason:
+          "This queue is itself the dead-letter queue (of the EventBridge rule's target and of the function's asynchronous invocations, D-233); cdk-nag only recognises a DLQ named by another queue's redrive policy.",
+      });
       // D-232: S3's own "Object Created" event (the bucket sends its events to EventBridge), for
       // this bucket only. Delivery is at least once: EventBridge retries the invocation, and
       // Lambda retries an asynchronous invocation that failed.
@@ -94,8 +139,34 @@ export class MarketConsumer extends Construct {
           detailType: ["Object Created"],
           detail: { bucket: { name: [bucket.bucketName] } },
         },
-        targets: [new LambdaFunction(this.function.function, { retryAttempts: 8 })],
+        targets: [
+          new LambdaFunction(this.function.function, {
+            retryAttempts: OBJECT_EVENT_DELIVERY.ruleRetryAttempts,
+            maxEventAge: Duration.hours(OBJECT_EVENT_DELIVERY.ruleMaxEventAgeHours),
+            deadLetterQueue: deadLetters,
+          }),
+        ],
       });
+      this.function.function.configureAsyncInvoke({
+        retryAttempts: OBJECT_EVENT_DELIVERY.lambdaRetryAttempts,
+        maxEventAge: Duration.hours(OBJECT_EVENT_DELIVERY.lambdaMaxEventAgeHours),
+        onFailure: new SqsDestination(deadLetters),
+      });
+      this.deadLetterQueue = deadLetters;
+      this.eventSourceMapping = undefined;
+    } else if (trigger.kind === "dead-letter") {
+      const queue = props.deadLetterQueues?.[trigger.of];
+      if (queue === undefined)
+        throw new Error(
+          `MarketConsumer ${consumer.id}: needs the dead-letter queue of ${trigger.of} (build it first)`,
+        );
+      // D-233: a few letters at a time; a letter the handler could not record is reported
+      // alone (partial batch failures) and seen again after the visibility timeout.
+      this.function.function.addEventSource(
+        new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }),
+      );
+      this.rule = undefined;
+      this.deadLetterQueue = undefined;
       this.eventSourceMapping = undefined;
     } else {
       this.rule = new Rule(this, "Schedule", {
@@ -103,6 +174,7 @@ export class MarketConsumer extends Construct {
         schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
         targets: [new LambdaFunction(this.function.function)],
       });
+      this.deadLetterQueue = undefined;
       this.eventSourceMapping = undefined;
     }
   }
@@ -140,6 +212,11 @@ function validate(consumer: Consumer): void {
   } else if (trigger.kind === "object-created") {
     if (trigger.bucket === "")
       throw new Error(`MarketConsumer ${consumer.id}: name the bucket whose objects it reads`);
+  } else if (trigger.kind === "dead-letter") {
+    if (trigger.of === "" || trigger.of === consumer.id)
+      throw new Error(
+        `MarketConsumer ${consumer.id}: name another consumer whose dead letters it reads`,
+      );
   } else if (!Number.isInteger(trigger.everyMinutes) || trigger.everyMinutes < 1) {
     throw new Error(`MarketConsumer ${consumer.id}: everyMinutes must be a whole number ≥ 1`);
   }

@@ -421,9 +421,21 @@ export async function startConsumerRunners(
 ): Promise<Running[]> {
   const log = (message: string) => process.stderr.write(`[consumers] ${message}\n`);
   const runners: Running[] = [];
+  // D-233: the dead-letter consumers by the row whose dead letters they read.
+  const deadLetterReaders = new Map<string, DeadLetterReader>();
   for (const consumer of consumers) {
+    if (consumer.trigger.kind !== "dead-letter") continue;
     const handler = await loadHandler<never, unknown>(root, consumer.entry);
+    deadLetterReaders.set(consumer.trigger.of, { consumer, handler });
+  }
+  for (const consumer of consumers) {
     const { trigger } = consumer;
+    if (trigger.kind === "dead-letter") {
+      if (!consumers.some((c) => c.id === trigger.of && c.trigger.kind === "object-created"))
+        throw new Error(`${consumer.id} reads the dead letters of ${trigger.of}, not run here`);
+      continue;
+    }
+    const handler = await loadHandler<never, unknown>(root, consumer.entry);
     if (trigger.kind === "object-created") {
       const bucketName = local.buckets?.[trigger.bucket];
       if (local.objects === undefined || bucketName === undefined)
@@ -436,6 +448,7 @@ export async function startConsumerRunners(
           local.objects,
           local.objectEventRetryDelaysMs ?? [1000, 2000],
           log,
+          deadLetterReaders.get(consumer.id),
         ),
       );
       continue;
@@ -556,6 +569,7 @@ function objectCreatedRunner(
   objects: ObjectRoute,
   retryDelaysMs: readonly number[],
   log: (message: string) => void,
+  deadLetters: DeadLetterReader | undefined,
 ): Running {
   const calls = inFlightCalls();
   const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -575,6 +589,10 @@ function objectCreatedRunner(
           const delay = retryDelaysMs[attempt];
           if (delay === undefined || calls.stopped) {
             log(`${consumer.id}: ${created.key} failed after ${attempt + 1} attempts (${reason})`);
+            // D-233: the last attempt failed — the dead letter the cloud's on-failure
+            // destination sends (not when the stack is stopping: that is no failure of the file).
+            if (delay === undefined && deadLetters)
+              await deliverDeadLetter(consumer, deadLetters, event, attempt + 1, error, log);
             return;
           }
           log(`${consumer.id}: ${created.key} failed (${reason}); retrying in ${delay} ms`);
@@ -585,6 +603,78 @@ function objectCreatedRunner(
     calls.track(call);
   });
   return calls;
+}
+
+/** A dead-letter CONSUMER and its handler (D-233). */
+interface DeadLetterReader {
+  readonly consumer: Consumer;
+  readonly handler: LambdaHandler<never, unknown>;
+}
+
+/**
+ * D-233: what Lambda's on-failure destination puts in the dead-letter queue when the last
+ * asynchronous attempt of `of` raised, delivered to its dead-letter consumer as the SQS event
+ * the queue's event source mapping sends; the letters it reports failed are given again once.
+ */
+async function deliverDeadLetter(
+  of: Consumer,
+  reader: DeadLetterReader,
+  requestPayload: unknown,
+  attempts: number,
+  error: unknown,
+  log: (message: string) => void,
+): Promise<void> {
+  const letter = {
+    version: "1.0",
+    timestamp: new Date().toISOString(),
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:bitrader-${of.id}:$LATEST`,
+      condition: "RetriesExhausted",
+      approximateInvokeCount: attempts,
+    },
+    requestPayload,
+    responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+    responsePayload: {
+      errorType: error instanceof Error ? error.name : "Error",
+      errorMessage: error instanceof Error ? error.message : String(error),
+    },
+  };
+  const messageId = randomUUID();
+  const event = {
+    Records: [
+      {
+        messageId,
+        receiptHandle: messageId,
+        body: JSON.stringify(letter),
+        attributes: {
+          ApproximateReceiveCount: "1",
+          SentTimestamp: String(Date.now()),
+          SenderId: LOCAL_ACCOUNT,
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: "",
+        eventSource: "aws:sqs",
+        eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:bitrader-${of.id}-dead-letters`,
+        awsRegion: LOCAL_REGION,
+      },
+    ],
+  };
+  for (let delivery = 1; delivery <= 2; delivery += 1) {
+    try {
+      const answer = (await reader.handler(
+        event as never,
+        lambdaContext(`bitrader-${reader.consumer.id}`, consumerTimeoutMs(reader.consumer)),
+      )) as { batchItemFailures?: unknown[] } | undefined;
+      if ((answer?.batchItemFailures ?? []).length === 0) return;
+      log(`${reader.consumer.id}: the dead letter of ${of.id} was not recorded (try ${delivery})`);
+    } catch (failure) {
+      log(
+        `${reader.consumer.id}: failed (${failure instanceof Error ? failure.message : String(failure)})`,
+      );
+    }
+  }
 }
 
 /** The EventBridge event of an object created in a bucket, as S3 sends it. */

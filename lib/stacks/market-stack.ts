@@ -101,11 +101,15 @@ export class MarketStack extends Stack {
     this.workflow = dayAhead;
 
     const consumers: Record<string, MarketConsumer> = {};
+    const deadLetterQueues: Record<string, IQueue> = {};
     for (const consumer of props.consumers ?? CONSUMERS) {
-      consumers[consumer.id] = new MarketConsumer(this, consumer.id, {
+      const built = new MarketConsumer(this, consumer.id, {
         consumer,
         resources: resources(),
+        deadLetterQueues: { ...deadLetterQueues },
       });
+      consumers[consumer.id] = built;
+      if (built.deadLetterQueue) deadLetterQueues[consumer.id] = built.deadLetterQueue;
     }
     this.consumers = consumers;
 
@@ -142,6 +146,7 @@ export class MarketStack extends Stack {
         Object.entries(workflows).map(([workflowId, w]) => [workflowId, w.stateMachine]),
       ),
       functions,
+      deadLetterQueues,
       table: props.table,
       api: this.api.api,
       stageName: this.api.api.deploymentStage.stageName,

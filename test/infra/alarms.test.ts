@@ -44,10 +44,34 @@ describe("the operator's alarms", () => {
         ComparisonOperator: "GreaterThanOrEqualToThreshold",
         EvaluationPeriods: 1,
         Period: 300,
-        Statistic: "Sum",
+        // A queue's depth is a level, not a count of events: its highest value in the period.
+        Statistic: alarm.MetricName === "ApproximateNumberOfMessagesVisible" ? "Maximum" : "Sum",
         TreatMissingData: "notBreaching",
       });
     }
+  });
+
+  it("watch the dead-letter queue of each object-created consumer for a visible message (D-233)", () => {
+    const objectConsumers = CONSUMERS.filter((c) => c.trigger.kind === "object-created");
+    expect(objectConsumers.length).toBeGreaterThan(0);
+    const found = byMetric("AWS/SQS", "ApproximateNumberOfMessagesVisible");
+    expect(found).toHaveLength(objectConsumers.length);
+    // Each queue's name reaches the nested alarms stack as a parameter.
+    const parameters = Object.values(market.findResources("AWS::CloudFormation::Stack"))[0]
+      ?.Properties.Parameters as Record<string, unknown>;
+    const watched = found.map((a) => {
+      expect(a.Dimensions[0].Name).toBe("QueueName");
+      return parameters[String(a.Dimensions[0]?.Value?.Ref)];
+    });
+    const queues = objectConsumers.map((c) => {
+      const queue = stacks.market.consumers[c.id]?.deadLetterQueue;
+      expect(queue, c.id).toBeDefined();
+      return {
+        "Fn::GetAtt": [stacks.market.getLogicalId(queue!.node.defaultChild as never), "QueueName"],
+      };
+    });
+    expect(watched).toEqual(queues);
+    for (const alarm of found) expect(alarm.AlarmActions).toEqual(alarmList[0]?.AlarmActions);
   });
 
   it("watch every workflow (the day-ahead cycle, the settlement run) for failed and timed-out executions", () => {

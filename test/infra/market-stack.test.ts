@@ -287,17 +287,110 @@ describe("the meter upload consumer (D-232)", () => {
     expect(fn.Properties.MemorySize).toBe(3008);
   });
 
-  it("reads the bucket's objects and reads and writes the table, nothing else", () => {
+  it("reads the bucket's objects and reads and writes the table, nothing else (and sends its dead letters)", () => {
     const actions = actionsOf(consumer.function);
     const s3 = actions.filter((a) => a.startsWith("s3:"));
     expect(s3.length).toBeGreaterThan(0);
     for (const action of s3) expect(action).toMatch(/^s3:Get/);
     const others = actions.filter(
-      (a) => !/^(s3:|dynamodb:|xray:|logs:)/.test(a) && a !== "kms:Decrypt",
+      (a) => !/^(s3:|dynamodb:|xray:|logs:|sqs:)/.test(a) && a !== "kms:Decrypt",
     );
     expect(others).toEqual([]);
+    // sqs: only to send to its own dead-letter queue (the on-failure destination, D-233).
+    const dlqId = logicalId(consumer.deadLetterQueue!);
+    for (const statement of statementsOf(consumer.function).filter((s) =>
+      list(s.Action).some((a) => a.startsWith("sqs:")),
+    )) {
+      expect(list(statement.Action).every((a) => /^sqs:(SendMessage|GetQueue)/.test(a))).toBe(true);
+      expect(statement.Resource).toEqual({ "Fn::GetAtt": [dlqId, "Arn"] });
+    }
     expect(actions).not.toContain("s3:PutObject");
     expect(actions.some((a) => a.startsWith("states:") || a.startsWith("sns:"))).toBe(false);
     expect(actions).toEqual(expect.arrayContaining(["dynamodb:BatchWriteItem"]));
+  });
+});
+
+describe("an upload that fails every attempt ends in a dead-letter queue (D-233)", () => {
+  const receiver = stacks.market.consumers.MeterUploadReceived!;
+  const reader = stacks.market.consumers.MeterUploadFailed!;
+  const queue = receiver.deadLetterQueue!;
+  const queueId = logicalId(queue);
+  const receiverId = logicalId(receiver.function.function);
+
+  it("is one SQS queue, encrypted, that refuses plain HTTP", () => {
+    const q = resources[queueId]!;
+    expect(q.Type).toBe("AWS::SQS::Queue");
+    expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(q.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
+    const policies = Object.values(resources).filter(
+      (r) =>
+        r.Type === "AWS::SQS::QueuePolicy" && JSON.stringify(r.Properties.Queues).includes(queueId),
+    );
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: "Deny",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+        // The rule may send the events it could not deliver.
+        expect.objectContaining({
+          Effect: "Allow",
+          Action: "sqs:SendMessage",
+          Principal: { Service: "events.amazonaws.com" },
+        }),
+      ]),
+    );
+  });
+
+  it("takes the rule target's undeliverable events: a retry policy and the queue as its dead-letter queue", () => {
+    const rule = resources[logicalId(receiver.rule!)]!;
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { "Fn::GetAtt": [receiverId, "Arn"] },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+        DeadLetterConfig: { Arn: { "Fn::GetAtt": [queueId, "Arn"] } },
+      }),
+    ]);
+  });
+
+  it("takes the events the function failed on every attempt: its asynchronous retries end in the queue", () => {
+    const configs = Object.values(resources).filter(
+      (r) =>
+        r.Type === "AWS::Lambda::EventInvokeConfig" &&
+        JSON.stringify(r.Properties.FunctionName).includes(receiverId),
+    );
+    expect(configs).toHaveLength(1);
+    expect(configs[0]!.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queueId, "Arn"] } } },
+    });
+  });
+
+  it("is read by the MeterUploadFailed consumer, which writes the table and alerts on the topic", () => {
+    const readerId = logicalId(reader.function.function);
+    const mappings = Object.values(resources).filter(
+      (r) =>
+        r.Type === "AWS::Lambda::EventSourceMapping" &&
+        JSON.stringify(r.Properties.EventSourceArn).includes(queueId),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      FunctionName: { Ref: readerId },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    // The queue keeps a letter hidden longer than the reader may take.
+    expect(resources[queueId]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+      resources[readerId]!.Properties.Timeout,
+    );
+    const actions = actionsOf(reader.function);
+    expect(actions).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage"]));
+    expect(actions).toEqual(expect.arrayContaining(["sns:Publish", "dynamodb:UpdateItem"]));
+    expect(actions.some((a) => a.startsWith("s3:") || a.startsWith("states:"))).toBe(false);
+  });
+
+  it("keeps the market stack within CloudFormation's 500 resources", () => {
+    expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
   });
 });

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { METER_CSV_HEADER } from "../../functions/core/performance/meter-readings";
+import { handler as meterUploadFailed } from "../../functions/events/handlers/meter-upload-failed";
 import { handler as meterUploadReceived } from "../../functions/events/handlers/meter-upload-received";
 import { onboard, type Trader, waitFor } from "../../lib/client/api-client";
 import { localBucketName } from "../../lib/local/bindings";
@@ -14,17 +15,23 @@ import { useLocalStack } from "../support/use-local-stack";
  * 409 before the file, 202 while it is processed, then 201 with the answer a body would have had
  * (or the refusal's 4xx); `GET /meter-uploads/{uploadId}` shows the same. A crash in the middle
  * of the consumer's writes is retried by the event's redelivery and ends with the same readings
- * and one outcome; a duplicate event changes nothing.
+ * and one outcome; a duplicate event changes nothing. A fault on every attempt (D-233) ends, after
+ * the last retry, in the dead letter the cloud's on-failure destination sends: the upload is
+ * failed (409 UPLOAD_FAILED), audited and alerted, and a new upload of the same file succeeds.
  */
 process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
 
-/** Meter-day writes (BatchWriteItem of `MREAD#…` items) seen, and an armed crash. */
-const meterWrites = { seen: 0, crashAfter: 0, crashes: 0 };
+/**
+ * Meter-day writes (BatchWriteItem of `MREAD#…` items) seen, an armed crash after one, and an
+ * armed permanent fault before each (D-233: a store that fails every attempt, which DynamoDB
+ * Local does not do on its own — the text is AWS's, which no answer may show).
+ */
+const meterWrites = { seen: 0, crashAfter: 0, crashes: 0, failEvery: false, faults: 0 };
+const AWS_FAULT_TEXT = "We encountered an internal error. Please try again.";
 
 function instrumentDynamo(client: DynamoDBDocumentClient) {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const result = await next(args);
       const input = args.input as {
         RequestItems?: Record<string, { PutRequest?: { Item?: { pk?: unknown } } }[]>;
       };
@@ -34,6 +41,14 @@ function instrumentDynamo(client: DynamoDBDocumentClient) {
         Object.values(input.RequestItems ?? {}).some((reqs) =>
           reqs.some((r) => pkOf(r.PutRequest?.Item?.pk).startsWith("MREAD#")),
         );
+      if (isMeterDays && meterWrites.failEvery) {
+        meterWrites.faults += 1;
+        throw Object.assign(new Error(AWS_FAULT_TEXT), {
+          name: "InternalServerError",
+          $fault: "server",
+        });
+      }
+      const result = await next(args);
       if (isMeterDays) {
         meterWrites.seen += 1;
         if (meterWrites.crashAfter > 0 && meterWrites.seen === meterWrites.crashAfter) {
@@ -260,5 +275,141 @@ describe("a pre-signed meter upload is processed by the bucket's event (D-232)",
       key: trader.apiKey,
     });
     expect(status.result).toEqual(done.body);
+  });
+
+  it("fails every attempt on a fault of the store: after the last retry it is failed (409 UPLOAD_FAILED), audited, alerted, and a new upload succeeds (D-233)", async () => {
+    const days = DAYS.slice(3, 5);
+    const csv = meterCsv(days, (e, d, sp) => String(3000 + e * 11 + d * 5 + sp));
+    meterWrites.faults = 0;
+    meterWrites.failEvery = true;
+    let uploadId: string;
+    let done: Awaited<ReturnType<typeof outcomeOf>>;
+    try {
+      uploadId = await put(csv);
+      done = await outcomeOf(uploadId);
+    } finally {
+      meterWrites.failEvery = false;
+    }
+    // The first attempt and the two retries (1 s, 2 s) each met the fault; meanwhile: processing.
+    expect(meterWrites.faults).toBeGreaterThanOrEqual(3);
+    expect(done.seen).toContain(202);
+    expect([done.status, done.body.code]).toEqual([409, "UPLOAD_FAILED"]);
+    expect(done.body.detail).toMatch(/upload/i);
+    expect(done.body.detail).toContain("POST /meter-uploads");
+    expect(JSON.stringify(done.body)).not.toContain(AWS_FAULT_TEXT);
+    expect(JSON.stringify(done.body)).not.toContain("InternalServerError");
+    // The same answer again, and GET shows it failed with the same problem.
+    const again = await local.api.request("POST", "/meter-readings", {
+      key: trader.apiKey,
+      body: { uploadId },
+    });
+    expect([again.status, again.body.code, again.body.detail]).toEqual([
+      409,
+      "UPLOAD_FAILED",
+      done.body.detail,
+    ]);
+    const status = await local.api.expect(200, "GET", `/meter-uploads/${uploadId}`, {
+      key: trader.apiKey,
+    });
+    expect(status).toMatchObject({
+      uploadId,
+      status: "failed",
+      problem: { code: "UPLOAD_FAILED", detail: done.body.detail, errors: [] },
+    });
+    expect(status.processedAt).toEqual(expect.any(String));
+    // Its audit record: a system actor, the reason in rule words.
+    const audit = await local.api.expect(200, "GET", `/audit?subject=${uploadId}`, {
+      key: local.stack.keys.operator,
+    });
+    const failed = audit.items.filter(
+      (r: { action: string }) => r.action === "meter-upload.failed",
+    );
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      actor: { role: "system", principalId: "system:MeterUploadFailed" },
+      reason: "UPLOAD_FAILED",
+    });
+    // The operator is alerted once, with the attempts.
+    const alerts = local.stack.alerts.filter((a) => (a.subject ?? "").includes(uploadId));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.subject).toMatch(/failed/);
+    expect(JSON.parse(alerts[0]!.message)).toMatchObject({ uploadId, attempts: 3 });
+    // None of it counts.
+    for (const day of days) {
+      const held = await readingsOf(ENTRIES[0]!, day);
+      expect(JSON.stringify(held)).not.toContain(uploadId);
+    }
+    // The participant uploads the same file again under a new upload: accepted.
+    const retried = await put(csv);
+    const ok = await outcomeOf(retried);
+    expect(ok.status).toBe(201);
+    expect(ok.body.readingCount).toBe(ENTRIES.length * days.length * 48);
+    const { items } = await readingsOf(ENTRIES[1]!, days[0]!);
+    expect(items.flatMap((i: { readings: unknown[] }) => i.readings)).toHaveLength(48);
+    // A dead letter that comes late for an upload that was accepted changes nothing.
+    const late = await meterUploadFailed(
+      {
+        Records: [
+          {
+            messageId: "late",
+            body: JSON.stringify({
+              requestContext: { approximateInvokeCount: 3 },
+              requestPayload: {
+                "detail-type": "Object Created",
+                source: "aws.s3",
+                detail: { object: { key: retried } },
+              },
+            }),
+          },
+        ],
+      },
+      lambdaContext("bitrader-MeterUploadFailed"),
+    );
+    expect(late).toEqual({ batchItemFailures: [] });
+    const still = await local.api.expect(200, "GET", `/meter-uploads/${retried}`, {
+      key: trader.apiKey,
+    });
+    expect(still.status).toBe("accepted");
+    expect(local.stack.alerts.filter((a) => (a.subject ?? "").includes(retried))).toEqual([]);
+  });
+
+  it("takes the rule's own dead letter (the bare event EventBridge could not deliver) the same way, once", async () => {
+    const session = await local.api.expect(201, "POST", "/meter-uploads", {
+      key: trader.apiKey,
+      body: { contentType: "text/csv", contentLength: 100 },
+    });
+    const uploadId = session.uploadId as string;
+    const letter = {
+      messageId: "undeliverable",
+      body: JSON.stringify({
+        version: "0",
+        id: "never-delivered",
+        "detail-type": "Object Created",
+        source: "aws.s3",
+        time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+        detail: { bucket: { name: localBucketName("MeterUploads") }, object: { key: uploadId } },
+      }),
+    };
+    const context = lambdaContext("bitrader-MeterUploadFailed");
+    expect(await meterUploadFailed({ Records: [letter] }, context)).toEqual({
+      batchItemFailures: [],
+    });
+    // Delivered again (SQS is at least once): the held outcome stays, no second alert.
+    await meterUploadFailed(
+      { Records: [letter, { messageId: "junk", body: "not json" }] },
+      context,
+    );
+    const status = await local.api.expect(200, "GET", `/meter-uploads/${uploadId}`, {
+      key: trader.apiKey,
+    });
+    expect([status.status, status.problem.code]).toEqual(["failed", "UPLOAD_FAILED"]);
+    const answer = await local.api.request("POST", "/meter-readings", {
+      key: trader.apiKey,
+      body: { uploadId },
+    });
+    expect([answer.status, answer.body.code]).toEqual([409, "UPLOAD_FAILED"]);
+    const alerts = local.stack.alerts.filter((a) => (a.subject ?? "").includes(uploadId));
+    expect(alerts).toHaveLength(1);
+    expect(JSON.parse(alerts[0]!.message).attempts).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import type { AuditEntry } from "../access/audit";
-import type { Actor, Caller } from "../access/roles";
+import { type Actor, type Caller, systemActor } from "../access/roles";
 import {
   ConflictError,
   DomainError,
@@ -27,6 +27,7 @@ import { acceptNomination, type NominationBody } from "../performance/nomination
 import type {
   ActualsReceipt,
   ActualsStore,
+  Alerts,
   AssetStore,
   IdGenerator,
   MeterReadingStore,
@@ -406,6 +407,60 @@ export async function processUpload(
   return { outcome: held };
 }
 
+/** What a failed upload tells its sender (D-233): rule words, never the fault's own text. */
+export const UPLOAD_FAILED_DETAIL =
+  "The uploaded file could not be processed: every attempt failed on a fault of the platform, not of the file, so none of its readings count. Upload the file again with a new upload (POST /meter-uploads); the operator has been alerted.";
+
+/**
+ * A pre-signed upload whose every processing attempt failed (D-233; locally after the object
+ * route's last retry, in the cloud from the consumer's dead-letter queue): records the outcome
+ * `failed` once with its audit record and alerts the operator. An outcome already held (it was
+ * accepted or refused after all) stays, and nothing is alerted; a key without a session is
+ * ignored. The readings a failed attempt wrote never count: they count only once the upload's
+ * record is stored (D-232), and a failed upload has none.
+ */
+export async function failUpload(
+  ports: Pick<PostTradeWritePorts, "uploads"> & { alerts: Alerts },
+  uploadId: string,
+  failedAtMs: number,
+  attempts: number | undefined,
+): Promise<{ outcome: UploadOutcome | undefined }> {
+  const session = await ports.uploads.get(uploadId);
+  if (!session) return { outcome: undefined };
+  if (session.outcome) return { outcome: session.outcome };
+  const outcome: UploadOutcome = {
+    status: "failed",
+    atMs: failedAtMs,
+    code: "UPLOAD_FAILED",
+    detail: UPLOAD_FAILED_DETAIL,
+    ...(attempts === undefined ? {} : { attempts }),
+  };
+  const held = await ports.uploads.recordOutcome(uploadId, outcome, {
+    subject: uploadId,
+    action: "meter-upload.failed",
+    actor: systemActor("MeterUploadFailed"),
+    at: at(failedAtMs),
+    reason: "UPLOAD_FAILED",
+  });
+  // The store hands back the outcome it was given when it wrote it, the held one otherwise.
+  if (held === outcome)
+    await ports.alerts.alert(`Meter upload ${uploadId} failed`, {
+      uploadId,
+      owner: session.owner,
+      contentType: session.contentType,
+      contentLength: session.contentLength,
+      ...(attempts === undefined ? {} : { attempts }),
+      failedAt: toUtcIso(failedAtMs),
+      action:
+        "Every attempt to process the file failed (see the MeterUploadReceived logs); the sender was told to upload it again.",
+    });
+  return { outcome: held };
+}
+
+/** A failed upload's answer (D-233): 409 UPLOAD_FAILED, the same every time. */
+const failure = (outcome: Extract<UploadOutcome, { status: "failed" }>) =>
+  new ConflictError(outcome.code, outcome.detail);
+
 /**
  * `POST /meter-readings { "uploadId" }`: the outcome of the file put to the session's URL (it is
  * processed by the bucket's event, {@link processUpload}): accepted — the answer a body would
@@ -424,6 +479,7 @@ export async function submitUpload(
   const session = await visibleSession(ports, caller, uploadId, false);
   const outcome = session.outcome;
   if (outcome?.status === "refused") throw refusal(outcome);
+  if (outcome?.status === "failed") throw failure(outcome);
   if (outcome?.status === "accepted")
     return { status: "accepted", answer: await heldUploadView(ports, uploadId) };
   if (!(await ports.bucket.exists(uploadId)))
@@ -461,6 +517,13 @@ export async function uploadStatus(ports: PostTradeWritePorts, caller: Caller, u
       status: "refused" as const,
       processedAt: toUtcIso(outcome.atMs),
       problem: { code: outcome.code, detail: outcome.detail, errors: outcome.errors },
+    };
+  if (outcome?.status === "failed")
+    return {
+      ...base,
+      status: "failed" as const,
+      processedAt: toUtcIso(outcome.atMs),
+      problem: { code: outcome.code, detail: outcome.detail, errors: [] },
     };
   return {
     ...base,

@@ -62,6 +62,8 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   METER_READINGS_INVALID:
     "the readings do not fit their days: values per SP, SP out of range, a duplicate (entry, day, SP, direction), or an unknown entry (also one the caller does not own)",
   UPLOAD_NOT_RECEIVED: "nothing was put to the upload's URL yet; PUT the file first",
+  UPLOAD_FAILED:
+    "the uploaded file could not be processed (every attempt failed on a fault of the platform); none of it counts: upload it again with a new upload",
   BASELINE_DEADLINE_PASSED: "the day's baseline deadline has passed (R-PERF-3); nothing changed",
   BASELINE_INVALID: "the nomination has the wrong length, a negative or a value above capacity",
   MONTH_NOT_SETTLEABLE:

@@ -133,17 +133,18 @@ export const POST_TRADE_OPERATIONS = {
         "201",
       ),
       ...ok(
-        "`{ uploadId }` only: the file is in the bucket and still being checked and stored (D-232). Ask again, or GET /meter-uploads/{uploadId}, until it answers 201 or the 4xx of its refusal.",
+        "`{ uploadId }` only: the file is in the bucket and still being checked and stored (D-232). Ask again, or GET /meter-uploads/{uploadId}, until it answers 201, the 4xx of its refusal, or 409 UPLOAD_FAILED when every attempt to process it failed (D-233).",
         MeterUploadProcessingSchema,
         "202",
       ),
     },
-    errors: ["METER_READINGS_INVALID", "NOT_FOUND", "UPLOAD_NOT_RECEIVED"],
+    errors: ["METER_READINGS_INVALID", "NOT_FOUND", "UPLOAD_NOT_RECEIVED", "UPLOAD_FAILED"],
   },
   GetMeterUpload: {
-    summary: "A pre-signed meter upload: awaiting its file, processing, accepted or refused",
+    summary:
+      "A pre-signed meter upload: awaiting its file, processing, accepted, refused or failed",
     description:
-      "The file put to the upload URL is processed when it lands in the bucket (D-232); this shows where it is. Accepted: `result` is the answer of POST /meter-readings { uploadId }; refused: `problem` is its 4xx (nothing stored). Its owner, or the operator.",
+      "The file put to the upload URL is processed when it lands in the bucket (D-232); this shows where it is. Accepted: `result` is the answer of POST /meter-readings { uploadId }; refused: `problem` is its 4xx (nothing stored); failed: every processing attempt failed on a fault of the platform (D-233), `problem` is `UPLOAD_FAILED` and the file must be uploaded again with a new upload. Its owner, or the operator.",
     tags: ["Participants' data"],
     requestParams: { path: MeterUploadPathSchema },
     responses: ok("The upload and its outcome.", MeterUploadStatusSchema),

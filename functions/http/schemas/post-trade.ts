@@ -243,7 +243,7 @@ export const MeterUploadProcessingSchema = z
     uploadId: d("The upload's id."),
     status: z.literal("processing").meta({
       description:
-        "The file is in the bucket and being checked and stored; ask again (or GET /meter-uploads/{uploadId}) until it is accepted (201) or refused (4xx).",
+        "The file is in the bucket and being checked and stored; ask again (or GET /meter-uploads/{uploadId}) until it is accepted (201), refused (4xx) or failed (409 UPLOAD_FAILED).",
     }),
   })
   .meta({ id: "MeterUploadProcessing", description: "A pre-signed upload still being processed." });
@@ -252,9 +252,9 @@ export const MeterUploadProcessingSchema = z
 export const MeterUploadStatusSchema = z
   .object({
     uploadId: d("The upload's id."),
-    status: z.enum(["awaiting-file", "processing", "accepted", "refused"]).meta({
+    status: z.enum(["awaiting-file", "processing", "accepted", "refused", "failed"]).meta({
       description:
-        "awaiting-file: nothing was put to the URL yet; processing: the file is being checked and stored; accepted: stored (see result); refused: nothing stored (see problem).",
+        "awaiting-file: nothing was put to the URL yet; processing: the file is being checked and stored; accepted: stored (see result); refused: nothing stored (see problem); failed: every attempt to process the file failed on a fault of the platform, none of it counts — upload it again with a new upload (problem.code UPLOAD_FAILED).",
     }),
     contentType: d("The media type the URL was signed for."),
     contentLength: int("The exact size in bytes the URL was signed for."),
@@ -267,7 +267,7 @@ export const MeterUploadStatusSchema = z
     problem: z
       .object({
         code: d(
-          "The error code a body of this type would have had (METER_READINGS_INVALID, VALIDATION_FAILED, MALFORMED_JSON).",
+          "refused: the error code a body of this type would have had (METER_READINGS_INVALID, VALIDATION_FAILED, MALFORMED_JSON); failed: UPLOAD_FAILED.",
         ),
         detail: d("What was wrong."),
         errors: z
@@ -282,7 +282,10 @@ export const MeterUploadStatusSchema = z
           .meta({ description: "At most 100 field problems (D-221)." }),
       })
       .optional()
-      .meta({ description: "refused: the problem POST /meter-readings { uploadId } answers." }),
+      .meta({
+        description:
+          "refused or failed: the problem POST /meter-readings { uploadId } answers (failed: 409 UPLOAD_FAILED, no field problems).",
+      }),
   })
   .meta({ id: "MeterUploadStatus", description: "A pre-signed meter upload and its outcome." });
 
