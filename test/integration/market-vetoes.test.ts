@@ -48,14 +48,17 @@ describe("a DNO veto before the deadline", () => {
           })
         ).cycleId,
       );
-    await waitFor(
-      () => local.api.expect(200, "GET", `/cycles/${cycles[0]}`, { key: operator }),
-      (c) => c.status === "markets-open" || c.status === "failed",
-    );
+    // Both days' markets open before they are listed (on a loaded machine the second opens later).
+    for (const cycleId of cycles)
+      await waitFor(
+        () => local.api.expect(200, "GET", `/cycles/${cycleId}`, { key: operator }),
+        (c) => c.status === "markets-open" || c.status === "failed",
+      );
     const { items } = await local.api.expect(200, "GET", `/markets?deliveryDate=${DATE}`, {
       key: operator,
     });
     for (const m of items) markets.set(m.anmSchemeId, m.marketId);
+    expect([...markets.keys()].sort()).toEqual(["VETO-A", "VETO-B"]);
     for (const o of example.orders)
       await local.api.expect(201, "POST", "/orders", {
         key: traders.get(o.participantId)!.apiKey,
