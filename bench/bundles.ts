@@ -8,7 +8,7 @@ import pLimit from "p-limit";
 import { CONSUMERS } from "../functions/events/consumers";
 import { AUTHORIZER, ROUTES } from "../functions/http/routes";
 import { WORKFLOWS } from "../functions/workflow/workflows";
-import { BUNDLE, ungrantedAliases } from "../lib/bundling";
+import { bundleGroups, esbuildOptions } from "../lib/bundling";
 import { REPO_ROOT } from "../lib/repo-root";
 import { median } from "./random";
 
@@ -64,25 +64,14 @@ export async function benchBundles(runs: number): Promise<BundleRow[]> {
     ];
     const limit = pLimit(2);
     // One esbuild run per set of left-out SDK clients (D-127), each over its entry points.
-    const groups = new Map<string, typeof functions>();
-    for (const f of functions) {
-      const key = JSON.stringify(ungrantedAliases(f.grants));
-      groups.set(key, [...(groups.get(key) ?? []), f]);
-    }
-    for (const [key, group] of groups)
+    for (const group of bundleGroups(functions))
       await build({
-        entryPoints: Object.fromEntries(group.map(({ fn, entry }) => [fn, join(REPO_ROOT, entry)])),
+        ...esbuildOptions(group.aliases),
+        entryPoints: Object.fromEntries(
+          group.functions.map(({ fn, entry }) => [fn, join(REPO_ROOT, entry)]),
+        ),
         outdir: dir,
         outExtension: { ".js": ".mjs" },
-        bundle: true,
-        platform: "node",
-        format: BUNDLE.format,
-        target: BUNDLE.target,
-        minify: BUNDLE.minify,
-        mainFields: [...BUNDLE.mainFields],
-        alias: JSON.parse(key),
-        logLevel: "silent",
-        banner: { js: BUNDLE.banner },
       });
     return await Promise.all(
       functions.map(({ fn }) =>

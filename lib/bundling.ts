@@ -41,3 +41,36 @@ export function ungrantedAliases(grants: Grants): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * Functions grouped by the stand-ins their bundles take, so that one esbuild run builds each
+ * group (the bench and the bundles test build every function the way the stack does).
+ */
+export function bundleGroups<T extends { readonly grants: Grants }>(
+  functions: ReadonlyArray<T>,
+): { aliases: Record<string, string>; functions: T[] }[] {
+  const groups = new Map<string, { aliases: Record<string, string>; functions: T[] }>();
+  for (const f of functions) {
+    const aliases = ungrantedAliases(f.grants);
+    const key = JSON.stringify(aliases);
+    const group = groups.get(key) ?? { aliases, functions: [] };
+    group.functions.push(f);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** The esbuild options of {@link BUNDLE} with a group's stand-ins, for esbuild's own API. */
+export function esbuildOptions(aliases: Record<string, string>) {
+  return {
+    bundle: true,
+    platform: "node" as const,
+    format: BUNDLE.format,
+    target: BUNDLE.target,
+    minify: BUNDLE.minify,
+    mainFields: [...BUNDLE.mainFields] as string[],
+    alias: aliases,
+    banner: { js: BUNDLE.banner },
+    logLevel: "silent" as const,
+  };
+}

@@ -4,7 +4,7 @@ import { CONSUMERS } from "../../functions/events/consumers";
 import { AUTHORIZER, ROUTES } from "../../functions/http/routes";
 import type { Grants } from "../../functions/wiring";
 import { WORKFLOWS } from "../../functions/workflow/workflows";
-import { BUNDLE, GRANT_SDK_PACKAGES, ungrantedAliases } from "../../lib/bundling";
+import { bundleGroups, esbuildOptions, GRANT_SDK_PACKAGES } from "../../lib/bundling";
 import { ungrantedClass, ungrantedFunction } from "../../lib/ungranted/ungranted";
 
 /**
@@ -23,26 +23,14 @@ const functions: { fn: string; entry: string; grants: Grants }[] = [
 
 describe("bundles leave out the SDK clients of grants a function lacks (D-127)", () => {
   it("builds every function, each with the clients of its grants only", async () => {
-    const groups = new Map<string, typeof functions>();
-    for (const f of functions) {
-      const key = JSON.stringify(ungrantedAliases(f.grants));
-      groups.set(key, [...(groups.get(key) ?? []), f]);
-    }
     const seen = new Map<string, Set<string>>();
-    for (const [key, group] of groups) {
+    for (const group of bundleGroups(functions)) {
       const result = await build({
-        entryPoints: Object.fromEntries(group.map(({ fn, entry }) => [fn, entry])),
+        ...esbuildOptions(group.aliases),
+        entryPoints: Object.fromEntries(group.functions.map(({ fn, entry }) => [fn, entry])),
         outdir: "/nonexistent-bundles",
         write: false,
         metafile: true,
-        bundle: true,
-        platform: "node",
-        format: BUNDLE.format,
-        target: BUNDLE.target,
-        minify: BUNDLE.minify,
-        mainFields: [...BUNDLE.mainFields],
-        alias: JSON.parse(key),
-        logLevel: "silent",
       });
       expect(result.errors).toEqual([]);
       for (const [file, output] of Object.entries(result.metafile.outputs)) {
