@@ -191,7 +191,7 @@ describe("the post-trade worked example through the API, against simulate --post
       }
   }, 240_000);
 
-  it("takes D's topology change at 12:41:05 on the day (T1 cancelled from SP28) and its replay", async () => {
+  it("takes D's topology change at 12:41:05 on the day (R-VERIFY-3/4: T1 cancelled from SP28, settled on its valid SPs, D-296) and its replay", async () => {
     const w = worlds.find((x) => x.name === "topology-change")!;
     const sim = simulatedVariant(w.name);
     for (const [i, { body, receivedAt }] of (w.variant.topologyChanges as Item[]).entries()) {
