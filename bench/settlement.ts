@@ -43,8 +43,11 @@ export interface SettlementScale {
   /** Each onboards with every participants-th entry and uploads its own CSV. */
   participants: number;
   days: number;
-  /** Orders placed in each day's markets (about 4 orders make a trade at this shape). */
-  ordersPerDay: number;
+  /**
+   * Offers on each seller's entry in each market (0.1 MW each). Each market also gets a few
+   * bids of 0.9 MW, enough to take every offer, so each offer makes about one trade (D-237).
+   */
+  offersPerSeller: number;
   /** The most time the orders get before gate closure. */
   orderBudgetMs: number;
 }
@@ -105,6 +108,60 @@ const RUN_STATES = new Set([
   "CompleteRun",
   "MarkRunFailed",
 ]);
+
+interface DayOrder {
+  participantId: string;
+  order: ReturnType<typeof syntheticOrder>;
+}
+
+/** Bids per market: 0.9 MW each, enough between them for every offer of the market. */
+const bidsPerMarket = (sellers: number, offersPerSeller: number) =>
+  Math.ceil((sellers * offersPerSeller * 0.1) / 0.9) + 1;
+
+/**
+ * The orders of one day's markets (D-237): on each seller's entry `offersPerSeller` offers of
+ * 0.1 MW at £5–13/MW/h + £20–30/MWh, and on the market's first buyers' entries bids of 0.9 MW at
+ * £16/MW/h + £34/MWh (above every offer), enough to take every offer. Greedy matching then makes
+ * one trade per offer (a few more where an offer is split between two bids), so a day's trades
+ * cost about 1.1 orders each rather than the 4 of the `cycle` section's uniform orders.
+ */
+function ordersOfDay(
+  opportunities: Awaited<ReturnType<typeof deps.markets.listOpportunitiesOfCycle>>,
+  offersPerSeller: number,
+): DayOrder[] {
+  const byMarket = new Map<string, typeof opportunities>();
+  for (const o of opportunities) byMarket.set(o.marketId, [...(byMarket.get(o.marketId) ?? []), o]);
+  const orders: DayOrder[] = [];
+  for (const list of byMarket.values()) {
+    const sellers = list.filter((o) => o.side === "sell");
+    sellers.forEach((o, s) => {
+      for (let j = 0; j < offersPerSeller; j += 1)
+        orders.push({ participantId: o.participantId, order: syntheticOrder(o, s + j, 0.1) });
+    });
+    const bids = list
+      .filter((o) => o.side === "buy")
+      .slice(0, bidsPerMarket(sellers.length, offersPerSeller));
+    for (const o of bids)
+      orders.push({
+        participantId: o.participantId,
+        order: { ...syntheticOrder(o, 6, 0.9), utilisationPrice: 34 },
+      });
+  }
+  return orders;
+}
+
+/** The shape's order count a day (to set gate closure before the markets are listed). */
+function daysOrders(
+  entries: number,
+  entriesPerConstraint: number,
+  buyersPerConstraint: number,
+  offersPerSeller: number,
+) {
+  const sellers = entriesPerConstraint - buyersPerConstraint;
+  const markets = entries / entriesPerConstraint;
+  const bids = Math.min(buyersPerConstraint, bidsPerMarket(sellers, offersPerSeller));
+  return { ordersPerDay: markets * (sellers * offersPerSeller + bids) };
+}
 
 /** A participant's CSV: its entries, day by day, 48 SPs of export in kWh. */
 function participantCsv(scheme: string, entries: string[], days: string[]): Buffer {
@@ -256,13 +313,19 @@ export async function benchSettlement(
     );
 
     // Part 1: the month's cycles, all at once. Gate closure leaves room for opening every day's
-    // markets and for the month's orders at a pace well below the one the cycle section measures.
-    const totalOrders = scale.ordersPerDay * scale.days;
+    // markets and for the month's orders at 50 a second (this shared machine placed about 75).
+    const shape = daysOrders(
+      syntheticEntriesOf(schemeOf(FIRST_DAY), 0, 1).length,
+      scale.entriesPerConstraint,
+      Math.floor(scale.entriesPerConstraint * 0.75),
+      scale.offersPerSeller,
+    );
+    const totalOrders = shape.ordersPerDay * scale.days;
     const daysStarted = Date.now();
-    // The orders get at most `orderBudgetMs` (this shared machine places a few hundred a
-    // second): what gate closure cuts off is counted (lateOrders), shared evenly by the days.
+    // The orders get at most `orderBudgetMs`: what gate closure cuts off is counted
+    // (lateOrders), shared evenly by the days.
     const gateClosureAt = new Date(
-      Date.now() + 30_000 + scale.days * 1_500 + Math.min(totalOrders * 4, scale.orderBudgetMs),
+      Date.now() + 30_000 + scale.days * 1_500 + Math.min(totalOrders * 20, scale.orderBudgetMs),
     ).toISOString();
     log(
       `settlement: ${scale.days} look-aheads, ${totalOrders} orders, gate closure ${gateClosureAt}`,
@@ -276,7 +339,7 @@ export async function benchSettlement(
       const { cycle } = await submitLookAhead(deps, body, Date.now());
       cycleIds.push(cycle.cycleId);
     }
-    const opportunitiesOf: Awaited<ReturnType<typeof deps.markets.listOpportunitiesOfCycle>>[] = [];
+    const ordersOf: DayOrder[][] = [];
     for (const cycleId of cycleIds) {
       await waitFor(
         () => deps.cycles.getCycle(cycleId),
@@ -284,7 +347,9 @@ export async function benchSettlement(
         600_000,
         250,
       );
-      opportunitiesOf.push(await deps.markets.listOpportunitiesOfCycle(cycleId));
+      ordersOf.push(
+        ordersOfDay(await deps.markets.listOpportunitiesOfCycle(cycleId), scale.offersPerSeller),
+      );
     }
     log(`settlement: every day's markets open after ${Date.now() - daysStarted} ms`);
     let placed = 0;
@@ -294,14 +359,14 @@ export async function benchSettlement(
       Array.from({ length: totalOrders }, (_, n) => async () => {
         const d = n % scale.days;
         const k = Math.floor(n / scale.days);
-        const opportunities = opportunitiesOf[d]!;
-        const o = opportunities[k % opportunities.length]!;
+        const o = ordersOf[d]![k];
+        if (!o) return;
         if (Date.now() >= Date.parse(gateClosureAt) - 1_000) {
           late += 1;
           return;
         }
         try {
-          await submitOrder(deps, o.participantId, syntheticOrder(o, k, 0.3), {
+          await submitOrder(deps, o.participantId, o.order, {
             orderId: `ord-settle-${d}-${k}`,
             receivedAtMs: Date.now(),
           });
@@ -451,7 +516,7 @@ export async function benchSettlement(
       ratio: Number((parseRate / uploadRate).toFixed(2)),
       daysBuiltBy:
         "real day-ahead cycles (look-ahead and order use cases, the cycle ASL on the local interpreter)",
-      ordersPerDay: scale.ordersPerDay,
+      ordersPerDay: shape.ordersPerDay,
       lateOrders: late,
       fallbackDays,
       trades: tradesOfDay.reduce((n, x) => n + x, 0),
