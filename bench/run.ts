@@ -142,7 +142,7 @@ async function main(): Promise<void> {
             entriesPerConstraint: 40,
             participants: 25,
             days: 30,
-            // 50 markets × 10 sellers × 3 offers ≈ 1,500 trades a day from 1,700 orders (D-237).
+            // 50 markets × 10 sellers × 3 offers ≈ 1,500 trades a day from 1,750 orders (D-237).
             offersPerSeller: 3,
             // A bound on the section's time; what it cuts off is reported (lateOrders).
             orderBudgetMs: 780_000,

@@ -130,7 +130,11 @@ function ordersOfDay(
   offersPerSeller: number,
 ): DayOrder[] {
   const byMarket = new Map<string, typeof opportunities>();
-  for (const o of opportunities) byMarket.set(o.marketId, [...(byMarket.get(o.marketId) ?? []), o]);
+  for (const o of opportunities) {
+    const list = byMarket.get(o.marketId) ?? [];
+    list.push(o);
+    byMarket.set(o.marketId, list);
+  }
   const orders: DayOrder[] = [];
   for (const list of byMarket.values()) {
     const sellers = list.filter((o) => o.side === "sell");
@@ -148,19 +152,6 @@ function ordersOfDay(
       });
   }
   return orders;
-}
-
-/** The shape's order count a day (to set gate closure before the markets are listed). */
-function daysOrders(
-  entries: number,
-  entriesPerConstraint: number,
-  buyersPerConstraint: number,
-  offersPerSeller: number,
-) {
-  const sellers = entriesPerConstraint - buyersPerConstraint;
-  const markets = entries / entriesPerConstraint;
-  const bids = Math.min(buyersPerConstraint, bidsPerMarket(sellers, offersPerSeller));
-  return { ordersPerDay: markets * (sellers * offersPerSeller + bids) };
 }
 
 /** A participant's CSV: its entries, day by day, 48 SPs of export in kWh. */
@@ -314,13 +305,15 @@ export async function benchSettlement(
 
     // Part 1: the month's cycles, all at once. Gate closure leaves room for opening every day's
     // markets and for the month's orders at 50 a second (this shared machine placed about 75).
-    const shape = daysOrders(
-      syntheticEntriesOf(schemeOf(FIRST_DAY), 0, 1).length,
-      scale.entriesPerConstraint,
-      Math.floor(scale.entriesPerConstraint * 0.75),
-      scale.offersPerSeller,
-    );
-    const totalOrders = shape.ordersPerDay * scale.days;
+    // A day's order count, known before its markets are listed (to set gate closure): one
+    // market per constraint, its buyers the entries of curtailedMw (1 MW forecast each).
+    const buyers = schemeOf(FIRST_DAY).curtailedMw;
+    const sellers = scale.entriesPerConstraint - buyers;
+    const ordersPerDay =
+      scale.constraints *
+      (sellers * scale.offersPerSeller +
+        Math.min(buyers, bidsPerMarket(sellers, scale.offersPerSeller)));
+    const totalOrders = ordersPerDay * scale.days;
     const daysStarted = Date.now();
     // The orders get at most `orderBudgetMs`: what gate closure cuts off is counted
     // (lateOrders), shared evenly by the days.
@@ -347,9 +340,13 @@ export async function benchSettlement(
         600_000,
         250,
       );
-      ordersOf.push(
-        ordersOfDay(await deps.markets.listOpportunitiesOfCycle(cycleId), scale.offersPerSeller),
+      const day = ordersOfDay(
+        await deps.markets.listOpportunitiesOfCycle(cycleId),
+        scale.offersPerSeller,
       );
+      if (day.length !== ordersPerDay)
+        throw new Error(`cycle ${cycleId} has ${day.length} orders to place, not ${ordersPerDay}`);
+      ordersOf.push(day);
     }
     log(`settlement: every day's markets open after ${Date.now() - daysStarted} ms`);
     let placed = 0;
@@ -359,8 +356,7 @@ export async function benchSettlement(
       Array.from({ length: totalOrders }, (_, n) => async () => {
         const d = n % scale.days;
         const k = Math.floor(n / scale.days);
-        const o = ordersOf[d]![k];
-        if (!o) return;
+        const o = ordersOf[d]![k]!;
         if (Date.now() >= Date.parse(gateClosureAt) - 1_000) {
           late += 1;
           return;
@@ -516,7 +512,7 @@ export async function benchSettlement(
       ratio: Number((parseRate / uploadRate).toFixed(2)),
       daysBuiltBy:
         "real day-ahead cycles (look-ahead and order use cases, the cycle ASL on the local interpreter)",
-      ordersPerDay: shape.ordersPerDay,
+      ordersPerDay,
       lateOrders: late,
       fallbackDays,
       trades: tradesOfDay.reduce((n, x) => n + x, 0),
