@@ -136,6 +136,8 @@ async function main(): Promise<void> {
             days: 3,
             offersPerSeller: 3,
             orderBudgetMs: 60_000,
+            // Two gate closures, so the quick run goes through the staggering too.
+            cyclesPerClosure: 2,
           }
         : {
             constraints: 50,
@@ -145,7 +147,9 @@ async function main(): Promise<void> {
             // 50 markets × 10 sellers × 3 offers ≈ 1,500 trades a day from 1,750 orders (D-237).
             offersPerSeller: 3,
             // A bound on the section's time; what it cuts off is reported (lateOrders).
-            orderBudgetMs: 780_000,
+            orderBudgetMs: 900_000,
+            // Six gate closures of 5 days: ~150 s of orders each, a few Match steps at a time.
+            cyclesPerClosure: 5,
           },
     );
     sectionMs.settlement = Date.now() - t0;

@@ -24,8 +24,9 @@ import { history, instrument, pool, type TaskRun } from "./cycle";
  * `constraints × entriesPerConstraint` entries on the local stack, in three parts:
  * 1. the month's days, each a real day-ahead cycle (look-ahead through the same use case as
  *    `POST /anm/look-aheads`, orders through the order use case while its markets are open, the
- *    real ASL on the local interpreter to publication) — all the month's cycles at once, with one
- *    gate closure, so the month costs one wait, not 30;
+ *    real ASL on the local interpreter to publication) — all the month's cycles submitted at once,
+ *    closing in groups of a few days one gate closure after another (D-238), so the month costs
+ *    one wait, not 30, and only a group's Match steps run at a time;
  * 2. the month's half-hourly export readings (entries × days × 48) as one CSV per participant
  *    put through the pre-signed upload (session, PUT, the bucket's event running the
  *    `MeterUploadReceived` consumer, `POST /meter-readings { uploadId }` until 201, D-232),
@@ -48,8 +49,10 @@ export interface SettlementScale {
    * bids of 0.9 MW, enough to take every offer, so each offer makes about one trade (D-237).
    */
   offersPerSeller: number;
-  /** The most time the orders get before gate closure. */
+  /** The most time the orders get before the gate closures, shared by the groups. */
   orderBudgetMs: number;
+  /** Days whose cycles share a gate closure; the groups close one after another (D-238). */
+  cyclesPerClosure: number;
 }
 
 export interface SettlementResult {
@@ -303,10 +306,13 @@ export async function benchSettlement(
       4,
     );
 
-    // Part 1: the month's cycles, all at once. Gate closure leaves room for opening every day's
-    // markets and for the month's orders at 50 a second (this shared machine placed about 75).
-    // A day's order count, known before its markets are listed (to set gate closure): one
-    // market per constraint, its buyers the entries of curtailedMw (1 MW forecast each).
+    // Part 1: the month's cycles, submitted at once but closing in groups of
+    // `cyclesPerClosure` days, one gate closure after another (D-238): each group's orders go in
+    // while its markets are open, and its Close and Match run while the next group's orders go
+    // in, so a few Match steps run at a time rather than the month's 30 (which passed their task
+    // timeout together on 2 cores). A day's order count, known before its markets are listed
+    // (to set gate closure): one market per constraint, its buyers the entries of curtailedMw
+    // (1 MW forecast each).
     const buyers = schemeOf(FIRST_DAY).curtailedMw;
     const sellers = scale.entriesPerConstraint - buyers;
     const ordersPerDay =
@@ -314,68 +320,90 @@ export async function benchSettlement(
       (sellers * scale.offersPerSeller +
         Math.min(buyers, bidsPerMarket(sellers, scale.offersPerSeller)));
     const totalOrders = ordersPerDay * scale.days;
+    const groups = Array.from({ length: Math.ceil(scale.days / scale.cyclesPerClosure) }, (_, g) =>
+      days.slice(g * scale.cyclesPerClosure, (g + 1) * scale.cyclesPerClosure),
+    );
     const daysStarted = Date.now();
-    // The orders get at most `orderBudgetMs`: what gate closure cuts off is counted
-    // (lateOrders), shared evenly by the days.
-    const gateClosureAt = new Date(
-      Date.now() + 30_000 + scale.days * 1_500 + Math.min(totalOrders * 20, scale.orderBudgetMs),
-    ).toISOString();
+    // Opening every day's markets took ~6 s a day here with the month's cycles starting at once;
+    // then each group's orders get their share of `orderBudgetMs` (at most 20 ms an order).
+    // What a gate closure cuts off is counted (lateOrders).
+    const openMs = 30_000 + scale.days * 6_000;
+    const msPerOrder = Math.min(20, scale.orderBudgetMs / totalOrders);
+    const closureOf = groups.map((_, g) =>
+      new Date(
+        daysStarted +
+          openMs +
+          Math.round(
+            groups.slice(0, g + 1).reduce((n, x) => n + x.length, 0) * ordersPerDay * msPerOrder,
+          ),
+      ).toISOString(),
+    );
     log(
-      `settlement: ${scale.days} look-aheads, ${totalOrders} orders, gate closure ${gateClosureAt}`,
+      `settlement: ${scale.days} look-aheads, ${totalOrders} orders, ${groups.length} gate closures ${closureOf[0]} … ${closureOf.at(-1)}`,
     );
     const cycleIds: string[] = [];
-    for (const day of days) {
-      const body = LookAheadSchema.parse({
-        ...syntheticLookAhead(schemeOf(day), gateClosureAt),
-        lookAheadId: `LA-${anmSchemeId}-${day}`,
-      });
-      const { cycle } = await submitLookAhead(deps, body, Date.now());
-      cycleIds.push(cycle.cycleId);
-    }
-    const ordersOf: DayOrder[][] = [];
-    for (const cycleId of cycleIds) {
-      await waitFor(
-        () => deps.cycles.getCycle(cycleId),
-        (c) => c?.status === "markets-open" || c?.status === "failed",
-        600_000,
-        250,
-      );
-      const day = ordersOfDay(
-        await deps.markets.listOpportunitiesOfCycle(cycleId),
-        scale.offersPerSeller,
-      );
-      if (day.length !== ordersPerDay)
-        throw new Error(`cycle ${cycleId} has ${day.length} orders to place, not ${ordersPerDay}`);
-      ordersOf.push(day);
-    }
-    log(`settlement: every day's markets open after ${Date.now() - daysStarted} ms`);
+    for (const [g, group] of groups.entries())
+      for (const day of group) {
+        const body = LookAheadSchema.parse({
+          ...syntheticLookAhead(schemeOf(day), closureOf[g]!),
+          lookAheadId: `LA-${anmSchemeId}-${day}`,
+        });
+        const { cycle } = await submitLookAhead(deps, body, Date.now());
+        cycleIds.push(cycle.cycleId);
+      }
     let placed = 0;
     let late = 0;
-    // Day by day in turn (the k-th order of each day, then the k+1-th), so a cut-off is even.
-    await pool(
-      Array.from({ length: totalOrders }, (_, n) => async () => {
-        const d = n % scale.days;
-        const k = Math.floor(n / scale.days);
-        const o = ordersOf[d]![k]!;
-        if (Date.now() >= Date.parse(gateClosureAt) - 1_000) {
-          late += 1;
-          return;
-        }
-        try {
-          await submitOrder(deps, o.participantId, o.order, {
-            orderId: `ord-settle-${d}-${k}`,
-            receivedAtMs: Date.now(),
-          });
-          placed += 1;
-          if (placed % 20_000 === 0)
-            log(`settlement: ${placed} orders placed in ${Date.now() - daysStarted} ms`);
-        } catch (error) {
-          if (Date.now() < Date.parse(gateClosureAt)) throw error;
-          late += 1;
-        }
-      }),
-      16,
-    );
+    for (const [g, group] of groups.entries()) {
+      const first = g * scale.cyclesPerClosure;
+      const gateClosureMs = Date.parse(closureOf[g]!);
+      const ordersOf: DayOrder[][] = [];
+      for (const cycleId of cycleIds.slice(first, first + group.length)) {
+        await waitFor(
+          () => deps.cycles.getCycle(cycleId),
+          (c) => c?.status === "markets-open" || c?.status === "failed",
+          600_000,
+          250,
+        );
+        const day = ordersOfDay(
+          await deps.markets.listOpportunitiesOfCycle(cycleId),
+          scale.offersPerSeller,
+        );
+        if (day.length !== ordersPerDay)
+          throw new Error(
+            `cycle ${cycleId} has ${day.length} orders to place, not ${ordersPerDay}`,
+          );
+        ordersOf.push(day);
+      }
+      log(
+        `settlement: group ${g + 1}/${groups.length} open after ${Date.now() - daysStarted} ms, ${gateClosureMs - Date.now()} ms to its gate closure`,
+      );
+      // Day by day in turn (the k-th order of each day, then the k+1-th), so a cut-off is even.
+      await pool(
+        Array.from({ length: ordersPerDay * group.length }, (_, n) => async () => {
+          const d = n % group.length;
+          const k = Math.floor(n / group.length);
+          const o = ordersOf[d]![k]!;
+          if (Date.now() >= gateClosureMs - 1_000) {
+            late += 1;
+            return;
+          }
+          try {
+            await submitOrder(deps, o.participantId, o.order, {
+              orderId: `ord-settle-${first + d}-${k}`,
+              receivedAtMs: Date.now(),
+            });
+            placed += 1;
+            if (placed % 10_000 === 0)
+              log(`settlement: ${placed} orders placed in ${Date.now() - daysStarted} ms`);
+          } catch (error) {
+            if (Date.now() < gateClosureMs) throw error;
+            late += 1;
+          }
+        }),
+        16,
+      );
+    }
+    const gateClosureAt = closureOf.at(-1)!;
     log(`settlement: ${placed} orders placed; waiting for gate closure and publication`);
     const tradesOfDay: number[] = [];
     let fallbackDays = 0;
