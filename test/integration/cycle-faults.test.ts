@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { cycleIdOf } from "../../functions/core/use-cases/submit-look-ahead";
+import { deps } from "../../functions/runtime/deps";
 import { onboard, orderBodyOf, waitFor } from "../../lib/client/api-client";
 import type { LambdaHandler } from "../../lib/local/lambda-context";
 import { type AwsFaultCounts, injectAwsFaults } from "../support/aws-faults";
@@ -392,6 +393,7 @@ describe("FI: a crashed task is retried to the same result", () => {
       version: 1,
       segments: [],
     });
+    await expectNoTradeInForce(run);
   }, 90_000);
 
   it("ends a cycle whose task keeps failing as `failed`, with the original MOL published and the step shown", async () => {
@@ -400,5 +402,53 @@ describe("FI: a crashed task is retried to the same result", () => {
     expect(run.cycle.failure).toMatchObject({ step: "Match", error: "InjectedCrash" });
     expect(run.cycle.failure.cause).not.toMatch(/\n\s+at /);
     expect(run.mol).toMatchObject({ status: "published", fallback: true, segments: [] });
+    await expectNoTradeInForce(run);
   }, 90_000);
 });
+
+/**
+ * D-298: the trades a failed cycle's Match stored (they are in the table) take no effect: no
+ * party and not the operator sees them in `GET /trades`, and `GET /performance` (the post-trade
+ * day every later rule and the settlement read) has nothing for them.
+ */
+async function expectNoTradeInForce(run: Run) {
+  const stored = await deps.trades.listTradesOfCycle(run.cycleId);
+  expect(stored.length, "the trades Match stored").toBe(scenario.expected.trades.length);
+  expect(run.trades).toEqual([]);
+  const deliveryDate = run.cycle.deliveryDate;
+  const ids = new Set(stored.map((t) => t.tradeId));
+  for (const path of [
+    `/trades?deliveryDate=${deliveryDate}`,
+    `/performance?deliveryDate=${deliveryDate}`,
+  ]) {
+    const listed = await allPages(path);
+    expect(
+      listed.filter((i) => ids.has(i.tradeId)),
+      path,
+    ).toEqual([]);
+  }
+  // The clean run's trades on the same day are listed: the reads do answer for that day.
+  const reference = await clean();
+  const cleanIds = new Set(
+    (await deps.trades.listTradesOfCycle(reference.cycleId)).map((t) => t.tradeId),
+  );
+  const listed = await allPages(`/performance?deliveryDate=${deliveryDate}`);
+  expect(listed.filter((i) => cleanIds.has(i.tradeId)).length).toBe(2 * cleanIds.size);
+}
+
+/** Every item of an operator list, page by page. */
+async function allPages(path: string): Promise<{ tradeId: string }[]> {
+  const items: { tradeId: string }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await local.api.expect(
+      200,
+      "GET",
+      `${path}&limit=100${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ""}`,
+      { key: local.stack.keys.operator },
+    );
+    items.push(...page.items);
+    nextToken = page.nextToken ?? undefined;
+  } while (nextToken);
+  return items;
+}

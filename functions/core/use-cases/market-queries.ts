@@ -19,6 +19,7 @@ import type {
   WorkflowInspector,
 } from "../ports";
 import { causeMessage } from "./cycle-steps";
+import { tradesOfCycleInForce, tradesOfParticipantInForce } from "./trades-in-force";
 
 /**
  * What the market routes read. Lists read whole are paged in memory in a stable order (then by
@@ -117,7 +118,8 @@ export async function getOrder(
 
 /**
  * `GET /trades`: the trades of a delivery day a participant is party to, or all of them for the
- * operator, by window, market and matching order.
+ * operator, by window, market and matching order — those that took effect (a published cycle's,
+ * D-298).
  */
 export async function listTrades(
   ports: Ports<"cycles" | "trades">,
@@ -128,11 +130,9 @@ export async function listTrades(
   let found: StoredTrade[];
   if (caller.role === "operator") {
     const cycles = await ports.cycles.cyclesOfDay(deliveryDate);
-    found = (
-      await Promise.all(cycles.map((c) => ports.trades.listTradesOfCycle(c.cycleId)))
-    ).flat();
+    found = (await Promise.all(cycles.map((c) => tradesOfCycleInForce(ports, c)))).flat();
   } else {
-    found = await ports.trades.listTradesOfParticipant(caller.principalId, deliveryDate);
+    found = await tradesOfParticipantInForce(ports, caller.principalId, deliveryDate);
   }
   const unique = [...new Map(found.map((t) => [t.tradeId, t])).values()];
   return pageOf(unique, page, {

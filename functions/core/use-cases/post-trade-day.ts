@@ -32,6 +32,7 @@ import {
 } from "../verification/day";
 import { placeTrades } from "./day-ahead";
 import { withHeldChanges } from "./topology-changes";
+import { tradesOfCycleInForce, tradesOfParticipantInForce } from "./trades-in-force";
 
 /**
  * The stored day as the rules after delivery read it (`verification/day.ts`): the look-ahead of
@@ -133,7 +134,7 @@ export async function publishedDayOf(
     ),
     ports.markets.listMarketsOfCycle(cycle.cycleId),
     ports.markets.listOpportunitiesOfCycle(cycle.cycleId),
-    ports.trades.listTradesOfCycle(cycle.cycleId),
+    tradesOfCycleInForce(ports, cycle),
     ports.claims.claimsOfScheme(key.anmSchemeId),
     ports.topologyChanges.ofDay(key.anmSchemeId, key.deliveryDate),
   ]);
@@ -248,7 +249,7 @@ export async function dayInputsOf(
     const days = new Set<string>();
     for (let d = from; d <= until; d = addDays(d, 1))
       if (
-        (await ports.trades.listTradesOfParticipant(seller, d)).some(
+        (await tradesOfParticipantInForce(ports, seller, d)).some(
           (t) => t.sellEntryId === entryId || t.buyEntryId === entryId,
         )
       )

@@ -14,8 +14,9 @@ import type { DayTrade, MeritOrderVersion, PostTradeDay } from "./day";
  * The day as the day-ahead cycle leaves it at publication (§10, D-28): version 1 of every
  * constraint of the look-ahead (segments where trades apply; the MOL as sent where none), every
  * trade confirmed and applied to its market's constraint and the R-ELIG-5 shared ones. If
- * R-REORDER-5 fails the original MOL is published as the fallback (D-17). Returns the day and the
- * events of the publication: `trade.confirmed` to each party and R-DISPATCH-2's.
+ * R-REORDER-5 fails the original MOL is published as the fallback (D-17) and no trade takes effect
+ * (D-298). Returns the day and the events of the publication: `trade.confirmed` to each party and
+ * R-DISPATCH-2's.
  */
 export function publishedDay(input: {
   lookAhead: LookAhead;
@@ -37,7 +38,8 @@ export function publishedDay(input: {
     fallback = true;
   }
   const markets = new Map(book.markets.map((m) => [m.marketId, m]));
-  const trades = placeTrades(book, input.trades).map(
+  // D-298: the fallback publishes no trade; none of them takes effect.
+  const trades = placeTrades(book, fallback ? [] : input.trades).map(
     (p): DayTrade => ({
       trade: p.trade,
       market: markets.get(p.trade.marketId)!,

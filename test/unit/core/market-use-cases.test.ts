@@ -15,7 +15,12 @@ import {
   publishStep,
   reorderStep,
 } from "../../../functions/core/use-cases/cycle-steps";
-import { listOpportunities, meritOrderOf } from "../../../functions/core/use-cases/market-queries";
+import {
+  listOpportunities,
+  listTrades,
+  meritOrderOf,
+} from "../../../functions/core/use-cases/market-queries";
+import { publishedDayOf } from "../../../functions/core/use-cases/post-trade-day";
 import {
   cycleIdOf,
   type SubmitLookAheadPorts,
@@ -379,6 +384,68 @@ describe("the cycle's steps, end to end on the worked example", () => {
       "C1",
     );
     expect(published).toMatchObject({ fallback: true, cycleId: failing, segments: [] });
+  });
+});
+
+describe("D-298: a failed cycle's trades take no effect", () => {
+  /** Opens the worked example's cycle, places its orders, closes, matches and re-orders. */
+  async function matchedCycle(): Promise<string> {
+    const cycleId = await openCycle();
+    for (const o of scenario.orders) await place(o.orderId, Date.parse(o.submittedAt));
+    await closeStep(ports(), cycleId);
+    expect(await matchStep(ports(), cycleId)).toEqual({ trades: 2 });
+    await reorderStep(ports(), cycleId);
+    return cycleId;
+  }
+  const key = {
+    anmSchemeId: scenario.lookAhead.anmSchemeId,
+    deliveryDate: scenario.lookAhead.deliveryDate,
+  };
+  const callers = [
+    { role: "operator", principalId: "operator" },
+    { role: "participant", principalId: "g4" },
+    { role: "participant", principalId: "g5" },
+  ] as const;
+  /** The fakes have no topology-change store: the day has no change. */
+  const dayPorts = () => ({ ...ports(), topologyChanges: { ofDay: async () => [] } });
+  const listed = async () =>
+    Promise.all(
+      callers.map(
+        async (c) => (await listTrades(ports(), c, key.deliveryDate, { limit: 100 })).items.length,
+      ),
+    );
+
+  it("a published cycle's trades are listed and reach the post-trade day", async () => {
+    const cycleId = await matchedCycle();
+    await publishStep(ports(), cycleId);
+    const stored = await ports().trades.listTradesOfCycle(cycleId);
+    // The operator sees both; each participant the trades it is party to (g5 sells one).
+    expect(await listed()).toEqual(
+      callers.map(
+        (c) =>
+          stored.filter(
+            (t) =>
+              c.role === "operator" ||
+              t.buyParticipantId === c.principalId ||
+              t.sellParticipantId === c.principalId,
+          ).length,
+      ),
+    );
+    expect(await listed()).toEqual([2, 2, 1]);
+    expect((await publishedDayOf(dayPorts(), key))?.day.trades).toHaveLength(2);
+  });
+
+  it("a cycle that failed after Match lists no trade and settles none, though Match stored them", async () => {
+    const cycleId = await matchedCycle();
+    // What the workflow's Catch does when Publish fails past its retries.
+    await markFailedStep(ports(), cycleId, { Error: "Boom", Cause: "" }, "Publish");
+    await publishOriginalStep(ports(), cycleId);
+    expect((await ports().cycles.getCycle(cycleId))?.status).toBe("failed");
+    expect(await ports().trades.listTradesOfCycle(cycleId)).toHaveLength(2);
+    expect(await listed()).toEqual([0, 0, 0]);
+    const published = await publishedDayOf(dayPorts(), key);
+    expect(published?.day.versions.map((v) => v.reason)).toEqual(["fallback"]);
+    expect(published?.day.trades).toEqual([]);
   });
 });
 
