@@ -194,7 +194,7 @@ export const MARKET_OPERATIONS = {
     tags: ["Trading"],
     requestParams: { query: DeliveryDateQuerySchema },
     responses: list(
-      "Trades by window, market and matching order; a participant never sees its counterparty's participant id.",
+      "Trades by window, market and matching order, once their cycle has published (a failed cycle's trades take no effect, D-298); a participant never sees its counterparty's participant id.",
       TradeSchema,
     ),
   },
