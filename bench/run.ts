@@ -147,8 +147,9 @@ async function main(): Promise<void> {
             // 50 markets × 10 sellers × 3 offers ≈ 1,500 trades a day from 1,750 orders (D-237).
             offersPerSeller: 3,
             // A bound on the section's time; what it cuts off is reported (lateOrders).
-            orderBudgetMs: 1_350_000,
-            // Six gate closures of 5 days: ~225 s of orders each (~40 a second), a few Match
+            // 20 ms an order (the most the section gives one): 1,050 s for the month's 52,500.
+            orderBudgetMs: 1_050_000,
+            // Six gate closures of 5 days: 175 s of orders each (50 a second), a few Match
             // steps at a time.
             cyclesPerClosure: 5,
           },
