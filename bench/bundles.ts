@@ -49,10 +49,9 @@ const run = promisify(execFile);
  * Bundles every function as the stack does (lib/bundling.ts: esbuild, ESM, minified, the AWS SDK
  * included but for the clients of grants it does not have, D-127) and times
  * a cold `import()` of each bundle in a fresh node, against a bare node start measured alongside
- * (both in the child's CPU time). `every` > 1 (the quick run, D-128) times and reports every
- * `every`-th function only, all of them still bundled.
+ * (both in the child's CPU time).
  */
-export async function benchBundles(runs: number, every = 1): Promise<BundleRow[]> {
+export async function benchBundles(runs: number): Promise<BundleRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "bitrader-bundles-"));
   try {
     const functions = [
@@ -75,24 +74,22 @@ export async function benchBundles(runs: number, every = 1): Promise<BundleRow[]
         outExtension: { ".js": ".mjs" },
       });
     return await Promise.all(
-      functions
-        .filter((_, i) => i % every === 0)
-        .map(({ fn }) =>
-          limit(async (): Promise<BundleRow> => {
-            const outfile = join(dir, `${fn}.mjs`);
-            // Each import beside its own bare start, so that a slower minute of the shared
-            // machine slows both (one bare start alone varied from 57 to 86 ms).
-            const nodeMs = await timeNode("", runs);
-            const importMs = await timeNode(`await import(${JSON.stringify(outfile)});`, runs);
-            return {
-              fn,
-              bytes: statSync(outfile).size,
-              importMs: round(importMs),
-              nodeMs: round(nodeMs),
-              importRatio: round(importMs / nodeMs),
-            };
-          }),
-        ),
+      functions.map(({ fn }) =>
+        limit(async (): Promise<BundleRow> => {
+          const outfile = join(dir, `${fn}.mjs`);
+          // Each import beside its own bare start, so that a slower minute of the shared
+          // machine slows both (one bare start alone varied from 57 to 86 ms).
+          const nodeMs = await timeNode("", runs);
+          const importMs = await timeNode(`await import(${JSON.stringify(outfile)});`, runs);
+          return {
+            fn,
+            bytes: statSync(outfile).size,
+            importMs: round(importMs),
+            nodeMs: round(nodeMs),
+            importRatio: round(importMs / nodeMs),
+          };
+        }),
+      ),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -62,86 +62,6 @@ async function main(): Promise<void> {
     node: process.version,
   };
 
-  // The sections with a local stack each run in their own process. Full: one after another, so
-  // that none shares the machine with another. Quick: all at once, beside the in-process sections
-  // (D-128), so that the run stays under a minute; its figures are then a smoke check of every
-  // section, not measurements.
-  const pending: Promise<void>[] = [];
-  const stackSection = async (name: string, params: Record<string, unknown>) => {
-    const t0 = Date.now();
-    log(name);
-    const done = inOwnProcess(name, params).then((result) => {
-      results[name] = result;
-      sectionMs[name] = Date.now() - t0;
-    });
-    if (!quick) return done;
-    // Awaited with the others after the in-process sections; handled here so that an early
-    // failure is not an unhandled rejection meanwhile.
-    done.catch(() => undefined);
-    pending.push(done);
-  };
-
-  if (wanted("cycle")) {
-    await stackSection(
-      "cycle",
-      quick
-        ? { constraints: 20, entriesPerConstraint: 25, participants: 10, orders: 500 }
-        : { constraints: 500, entriesPerConstraint: 40, participants: 250, orders: 50_000 },
-    );
-  }
-
-  if (wanted("settlement")) {
-    // Issue 17 Done-when 3: a month for a 2,000-entry scheme (50 constraints × 40 entries),
-    // ~1,500 trades a day from real cycles, its readings through the pre-signed upload, and the
-    // settlement run through the workflow. Quick (`--quick`, e.g. with `--only=settlement`): 200
-    // entries, 3 days, ~150 trades a day.
-    await stackSection(
-      "settlement",
-      quick
-        ? {
-            constraints: 10,
-            entriesPerConstraint: 20,
-            participants: 5,
-            days: 3,
-            offersPerSeller: 3,
-            orderBudgetMs: 60_000,
-            // Two gate closures, so the quick run goes through the staggering too.
-            cyclesPerClosure: 2,
-            // Its 3 days' markets opened in 4-14 s here.
-            openMs: 20_000,
-          }
-        : {
-            constraints: 50,
-            entriesPerConstraint: 40,
-            participants: 25,
-            days: 30,
-            // 50 markets × 10 sellers × 3 offers ≈ 1,500 trades a day from 1,750 orders (D-237).
-            offersPerSeller: 3,
-            // A bound on the section's time; what it cuts off is reported (lateOrders).
-            // 20 ms an order (the most the section gives one): 1,050 s for the month's 52,500.
-            orderBudgetMs: 1_050_000,
-            // Six gate closures of 5 days: 175 s of orders each (50 a second), a few Match
-            // steps at a time.
-            cyclesPerClosure: 5,
-            // The month's markets opened in ~160 s here (~6 s a day, the 30 cycles at once).
-            openMs: 210_000,
-          },
-    );
-  }
-
-  if (wanted("api")) {
-    await stackSection("api", { rate: 120, seconds: quick ? 3 : 20 });
-  }
-
-  if (wanted("webhooks")) {
-    await stackSection(
-      "webhooks",
-      quick
-        ? { events: 1_000, receivers: 10, slowMs: 500 }
-        : { events: 10_000, receivers: 50, slowMs: 2_000 },
-    );
-  }
-
   if (wanted("matching")) {
     const t0 = Date.now();
     log("matching");
@@ -187,11 +107,79 @@ async function main(): Promise<void> {
     sectionMs.verification = Date.now() - t0;
   }
 
+  if (wanted("cycle")) {
+    const t0 = Date.now();
+    log("cycle");
+    results.cycle = await inOwnProcess(
+      "cycle",
+      quick
+        ? { constraints: 20, entriesPerConstraint: 25, participants: 10, orders: 500 }
+        : { constraints: 500, entriesPerConstraint: 40, participants: 250, orders: 50_000 },
+    );
+    sectionMs.cycle = Date.now() - t0;
+  }
+
+  if (wanted("settlement")) {
+    const t0 = Date.now();
+    log("settlement");
+    // Issue 17 Done-when 3: a month for a 2,000-entry scheme (50 constraints × 40 entries),
+    // ~1,500 trades a day from real cycles, its readings through the pre-signed upload, and the
+    // settlement run through the workflow. Quick (`--quick`, e.g. with `--only=settlement`): 200
+    // entries, 3 days, ~150 trades a day.
+    results.settlement = await inOwnProcess(
+      "settlement",
+      quick
+        ? {
+            constraints: 10,
+            entriesPerConstraint: 20,
+            participants: 5,
+            days: 3,
+            offersPerSeller: 3,
+            orderBudgetMs: 60_000,
+            // Two gate closures, so the quick run goes through the staggering too.
+            cyclesPerClosure: 2,
+          }
+        : {
+            constraints: 50,
+            entriesPerConstraint: 40,
+            participants: 25,
+            days: 30,
+            // 50 markets × 10 sellers × 3 offers ≈ 1,500 trades a day from 1,750 orders (D-237).
+            offersPerSeller: 3,
+            // A bound on the section's time; what it cuts off is reported (lateOrders).
+            // 20 ms an order (the most the section gives one): 1,050 s for the month's 52,500.
+            orderBudgetMs: 1_050_000,
+            // Six gate closures of 5 days: 175 s of orders each (50 a second), a few Match
+            // steps at a time.
+            cyclesPerClosure: 5,
+          },
+    );
+    sectionMs.settlement = Date.now() - t0;
+  }
+
+  if (wanted("api")) {
+    const t0 = Date.now();
+    log("api");
+    results.api = await inOwnProcess("api", { rate: 120, seconds: quick ? 3 : 20 });
+    sectionMs.api = Date.now() - t0;
+  }
+
+  if (wanted("webhooks")) {
+    const t0 = Date.now();
+    log("webhooks");
+    results.webhooks = await inOwnProcess(
+      "webhooks",
+      quick
+        ? { events: 1_000, receivers: 10, slowMs: 500 }
+        : { events: 10_000, receivers: 50, slowMs: 2_000 },
+    );
+    sectionMs.webhooks = Date.now() - t0;
+  }
+
   if (wanted("bundles")) {
     const t0 = Date.now();
     log("bundles");
-    // Quick: every third function timed (all bundled), D-128.
-    results.bundles = await benchBundles(quick ? 1 : 3, quick ? 3 : 1);
+    results.bundles = await benchBundles(quick ? 1 : 3);
     sectionMs.bundles = Date.now() - t0;
   }
 
@@ -202,7 +190,6 @@ async function main(): Promise<void> {
     sectionMs.console = Date.now() - t0;
   }
 
-  await Promise.all(pending);
   results.wallMs = Date.now() - started;
   results.sectionMs = sectionMs;
   // When, how and on what each section was last measured (an `--only` run refreshes only its own).
