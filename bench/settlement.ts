@@ -334,7 +334,7 @@ export async function benchSettlement(
         daysStarted +
           openMs +
           Math.round(
-            groups.slice(0, g + 1).reduce((n, x) => n + x.length, 0) * ordersPerDay * msPerOrder,
+            Math.min((g + 1) * scale.cyclesPerClosure, scale.days) * ordersPerDay * msPerOrder,
           ),
       ).toISOString(),
     );

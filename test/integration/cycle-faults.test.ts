@@ -407,9 +407,10 @@ describe("FI: a crashed task is retried to the same result", () => {
 });
 
 /**
- * D-298: the trades a failed cycle's Match stored (they are in the table) take no effect: no
- * party and not the operator sees them in `GET /trades`, and `GET /performance` (the post-trade
- * day every later rule and the settlement read) has nothing for them.
+ * §10, R-SETTLE-1, D-298: the trades a failed cycle's Match stored (they are in the table) take
+ * no effect: no party and not the operator sees them in `GET /trades`, `GET /performance` (the
+ * post-trade day every later rule and the settlement read) has nothing for them, and their
+ * market cannot be vetoed (R-VERIFY-8: it has no trades).
  */
 async function expectNoTradeInForce(run: Run) {
   const stored = await deps.trades.listTradesOfCycle(run.cycleId);
@@ -417,23 +418,22 @@ async function expectNoTradeInForce(run: Run) {
   expect(run.trades).toEqual([]);
   const deliveryDate = run.cycle.deliveryDate;
   const ids = new Set(stored.map((t) => t.tradeId));
-  for (const path of [
-    `/trades?deliveryDate=${deliveryDate}`,
-    `/performance?deliveryDate=${deliveryDate}`,
-  ]) {
-    const listed = await allPages(path);
-    expect(
-      listed.filter((i) => ids.has(i.tradeId)),
-      path,
-    ).toEqual([]);
-  }
+  const trades = await allPages(`/trades?deliveryDate=${deliveryDate}`);
+  const performance = await allPages(`/performance?deliveryDate=${deliveryDate}`);
+  expect(trades.filter((i) => ids.has(i.tradeId))).toEqual([]);
+  expect(performance.filter((i) => ids.has(i.tradeId))).toEqual([]);
   // The clean run's trades on the same day are listed: the reads do answer for that day.
   const reference = await clean();
   const cleanIds = new Set(
     (await deps.trades.listTradesOfCycle(reference.cycleId)).map((t) => t.tradeId),
   );
-  const listed = await allPages(`/performance?deliveryDate=${deliveryDate}`);
-  expect(listed.filter((i) => cleanIds.has(i.tradeId)).length).toBe(2 * cleanIds.size);
+  expect(performance.filter((i) => cleanIds.has(i.tradeId)).length).toBe(2 * cleanIds.size);
+  const [market] = await deps.markets.listMarketsOfCycle(run.cycleId);
+  const refused = await local.api.expect(409, "POST", "/anm/market-vetoes", {
+    key: local.stack.keys.anm,
+    body: { marketId: market!.marketId, reason: "a failed cycle's market" },
+  });
+  expect(refused.code).toBe("MARKET_NOT_VETOABLE");
 }
 
 /** Every item of an operator list, page by page. */

@@ -45,7 +45,7 @@ import {
   tradeStatusView,
   vetoView,
 } from "./post-trade-views";
-import { tradesOfCycleInForce, tradesTakeEffect } from "./trades-in-force";
+import { tradesOfCycleInForce } from "./trades-in-force";
 
 /** What day-of verification touches. */
 export interface VerificationPorts {
@@ -179,13 +179,7 @@ export async function vetoMarket(
   const held = await ports.topologyChanges.get(anmSchemeId, deliveryDate, id);
   if (!held) {
     const current = await currentOf(ports, anmSchemeId, deliveryDate);
-    // A failed cycle's market was matched, but its trades never took effect (D-298).
-    if (
-      !current ||
-      current.cycle.cycleId !== market.cycleId ||
-      market.status !== "matched" ||
-      !tradesTakeEffect(current.cycle)
-    )
+    if (!current || current.cycle.cycleId !== market.cycleId || market.status !== "matched")
       throw new ConflictError("MARKET_NOT_VETOABLE", "The market is not matched (R-VERIFY-8).");
     const config = await configOf(ports, current.cycle);
     const changes = await ports.topologyChanges.ofDay(anmSchemeId, deliveryDate);

@@ -387,7 +387,7 @@ describe("the cycle's steps, end to end on the worked example", () => {
   });
 });
 
-describe("D-298: a failed cycle's trades take no effect", () => {
+describe("§10, R-SETTLE-1, D-298: a failed cycle's trades take no effect", () => {
   /** Opens the worked example's cycle, places its orders, closes, matches and re-orders. */
   async function matchedCycle(): Promise<string> {
     const cycleId = await openCycle();
@@ -420,7 +420,9 @@ describe("D-298: a failed cycle's trades take no effect", () => {
     await publishStep(ports(), cycleId);
     const stored = await ports().trades.listTradesOfCycle(cycleId);
     // The operator sees both; each participant the trades it is party to (g5 sells one).
-    expect(await listed()).toEqual(
+    const counts = await listed();
+    expect(counts).toEqual([2, 2, 1]);
+    expect(counts).toEqual(
       callers.map(
         (c) =>
           stored.filter(
@@ -431,7 +433,6 @@ describe("D-298: a failed cycle's trades take no effect", () => {
           ).length,
       ),
     );
-    expect(await listed()).toEqual([2, 2, 1]);
     expect((await publishedDayOf(dayPorts(), key))?.day.trades).toHaveLength(2);
   });
 
