@@ -10,6 +10,7 @@ import {
 } from "../lib/client/synthetic-scheme";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
+import { sharedDynamoDbOf } from "./shared-dynamodb";
 
 /** The `api` section: POST /orders at a fixed rate against GET /health, measured together. */
 export interface ApiResult {
@@ -92,6 +93,7 @@ export async function benchApi(
   const stack = await startLocalStack({
     root: REPO_ROOT,
     inMemory: true,
+    ...sharedDynamoDbOf("api"),
     instrumentDynamo: (client) =>
       client.middlewareStack.add(
         (next) => (args) => {

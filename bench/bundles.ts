@@ -16,9 +16,10 @@ import { median } from "./random";
 export interface BundleRow {
   fn: string;
   bytes: number;
-  importMs: number;
-  nodeMs: number;
-  importRatio: number;
+  /** Absent for the functions a quick run does not time (`timeEvery`). */
+  importMs?: number;
+  nodeMs?: number;
+  importRatio?: number;
 }
 
 /** What a child prints last: the CPU time it used from its start, µs (every thread). */
@@ -51,7 +52,15 @@ const run = promisify(execFile);
  * a cold `import()` of each bundle in a fresh node, against a bare node start measured alongside
  * (both in the child's CPU time).
  */
-export async function benchBundles(runs: number): Promise<BundleRow[]> {
+export async function benchBundles({
+  runs,
+  timeEvery,
+}: {
+  /** Cold starts a timed function gets (and its bare starts alongside); the median counts. */
+  runs: number;
+  /** Time every function's import (1), or every n-th in the list (the quick run: D-128). */
+  timeEvery: number;
+}): Promise<BundleRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "bitrader-bundles-"));
   try {
     const functions = [
@@ -74,16 +83,18 @@ export async function benchBundles(runs: number): Promise<BundleRow[]> {
         outExtension: { ".js": ".mjs" },
       });
     return await Promise.all(
-      functions.map(({ fn }) =>
+      functions.map(({ fn }, i) =>
         limit(async (): Promise<BundleRow> => {
           const outfile = join(dir, `${fn}.mjs`);
+          const bytes = statSync(outfile).size;
+          if (i % timeEvery !== 0) return { fn, bytes };
           // Each import beside its own bare start, so that a slower minute of the shared
           // machine slows both (one bare start alone varied from 57 to 86 ms).
           const nodeMs = await timeNode("", runs);
           const importMs = await timeNode(`await import(${JSON.stringify(outfile)});`, runs);
           return {
             fn,
-            bytes: statSync(outfile).size,
+            bytes,
             importMs: round(importMs),
             nodeMs: round(nodeMs),
             importRatio: round(importMs / nodeMs),

@@ -18,6 +18,7 @@ import type { LambdaHandler } from "../lib/local/lambda-context";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
 import { history, instrument, pool, type TaskRun } from "./cycle";
+import { sharedDynamoDbOf } from "./shared-dynamodb";
 
 /**
  * The `settlement` section (issue 17, Done-when 3): a month for one synthetic scheme of
@@ -49,6 +50,8 @@ export interface SettlementScale {
    * bids of 0.9 MW, enough to take every offer, so each offer makes about one trade (D-237).
    */
   offersPerSeller: number;
+  /** The time the cycles get to open their markets before the first group's orders start. */
+  openBudgetMs: number;
   /** The most time the orders get before the gate closures, shared by the groups. */
   orderBudgetMs: number;
   /** Days whose cycles share a gate closure; the groups close one after another (D-238). */
@@ -269,6 +272,7 @@ export async function benchSettlement(
   const stack = await startLocalStack({
     root: REPO_ROOT,
     inMemory: true,
+    ...sharedDynamoDbOf("settlement"),
     wrapTask,
     instrumentDynamo: (client) => {
       instrument(runs)(client);
@@ -324,10 +328,10 @@ export async function benchSettlement(
       days.slice(g * scale.cyclesPerClosure, (g + 1) * scale.cyclesPerClosure),
     );
     const daysStarted = Date.now();
-    // Opening every day's markets took ~6 s a day here with the month's cycles starting at once;
-    // then each group's orders get their share of `orderBudgetMs` (at most 20 ms an order).
-    // What a gate closure cuts off is counted (lateOrders).
-    const openMs = 30_000 + scale.days * 6_000;
+    // The markets get `openBudgetMs` to open; then each group's orders get their share of
+    // `orderBudgetMs` (at most 20 ms an order). What a gate closure cuts off is counted
+    // (lateOrders).
+    const openMs = scale.openBudgetMs;
     const msPerOrder = Math.min(20, scale.orderBudgetMs / totalOrders);
     const closureOf = groups.map((_, g) =>
       new Date(

@@ -10,7 +10,9 @@ import { benchSettlement, type SettlementScale } from "./settlement";
 import { benchWebhooks, type WebhookLoad } from "./webhooks";
 
 const [section, json] = process.argv.slice(2);
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+/** Progress on stderr, with the time of day (the quick run's lanes interleave). */
+const log = (message: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 21)}] ${message}\n`);
 const params = JSON.parse(json ?? "{}") as Record<string, unknown>;
 const result =
   section === "cycle"

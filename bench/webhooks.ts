@@ -4,6 +4,7 @@ import { type ApiClient, onboard, type Trader } from "../lib/client/api-client";
 import { WebhookReceivers } from "../lib/client/webhook-receiver";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
+import { sharedDynamoDbOf } from "./shared-dynamodb";
 
 /**
  * The `webhooks` section (reliability.md WH, load): `events` events fanned out to `receivers`
@@ -117,7 +118,7 @@ export async function runWebhookLoad(
       const done = [...seen.entries()].filter(([, s]) => s.ok || s.attempts >= 10).length;
       if (done >= load.events || Date.now() > deadline) break;
       log(`webhooks: ${done} of ${load.events} settled at the receivers`);
-      await new Promise((wake) => setTimeout(wake, 2_000));
+      await new Promise((wake) => setTimeout(wake, 1_000));
     }
     let settled: { status: string; attemptCount: number }[] = [];
     for (;;) {
@@ -181,6 +182,7 @@ export async function benchWebhooks(load: WebhookLoad, log: (message: string) =>
   const stack = await startLocalStack({
     root: REPO_ROOT,
     inMemory: true,
+    ...sharedDynamoDbOf("webhooks"),
     scheduleOverrides: { WebhookRetries: 200 },
   });
   try {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type {
   APIGatewayAuthorizerResult,
@@ -106,6 +106,15 @@ export interface LocalStackOptions {
    * task's writes). The cloud has no such hook.
    */
   readonly instrumentDynamo?: (client: DynamoDBDocumentClient) => void;
+  /**
+   * A DynamoDB Local already running (started with `inMemory`) that this stack uses instead of
+   * starting its own, with a table of its own (`tableName`), deleted again when the stack stops.
+   * The quick bench's sections share one (D-128): a java start, and its compiler warming up,
+   * cost each section seconds of CPU on the 2-core machine.
+   */
+  readonly sharedDynamoDb?: { readonly endpoint: string; readonly pid: number };
+  /** @default TABLE_SPEC.name; give another with `sharedDynamoDb`. */
+  readonly tableName?: string;
 }
 
 export interface LocalStack {
@@ -146,7 +155,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.extraWorkflows ? { workflows: options.extraWorkflows } : {}),
     ...(options.extraConsumers ? { consumers: options.extraConsumers } : {}),
   });
-  const dynamo: DynamoDbLocal = await startDynamoDbLocal({ inMemory: options.inMemory, dataDir });
+  const tableName = options.tableName ?? TABLE_SPEC.name;
+  const dynamo: DynamoDbLocal = options.sharedDynamoDb
+    ? {
+        ...options.sharedDynamoDb,
+        stop: () => deleteTable(options.sharedDynamoDb!.endpoint, tableName),
+      }
+    : await startDynamoDbLocal({ inMemory: options.inMemory, dataDir });
   const running: Running[] = [dynamo];
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -156,7 +171,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return stopping;
   };
   try {
-    const tableName = TABLE_SPEC.name;
     const { streamArn } = await createTable(dynamo.endpoint, tableName);
     const clock = await installClock(root, options.clockOffsetMs ?? 0);
     const workflows = await startWorkflows(root, plan, options, clock);
@@ -246,18 +260,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** The table from TABLE_SPEC (created once, its stream turned on), and its stream's ARN. */
-async function createTable(endpoint: string, tableName: string): Promise<{ streamArn: string }> {
+/** A client of DynamoDB Local at `endpoint`, for `use`, destroyed after it. */
+async function withLocalClient<T>(
+  endpoint: string,
+  use: (client: DynamoDBClient) => Promise<T>,
+): Promise<T> {
   const client = new DynamoDBClient({
     region: LOCAL_REGION,
     endpoint,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   try {
-    return await ensureTable(client, TABLE_SPEC, tableName);
+    return await use(client);
   } finally {
     client.destroy();
   }
+}
+
+/** The table from TABLE_SPEC (created once, its stream turned on), and its stream's ARN. */
+function createTable(endpoint: string, tableName: string): Promise<{ streamArn: string }> {
+  return withLocalClient(endpoint, (client) => ensureTable(client, TABLE_SPEC, tableName));
+}
+
+/** A shared DynamoDB Local's table, gone with the stack that made it. */
+async function deleteTable(endpoint: string, tableName: string): Promise<void> {
+  await withLocalClient(endpoint, (client) =>
+    client.send(new DeleteTableCommand({ TableName: tableName })),
+  );
 }
 
 /** The handlers' composition root, loaded the way the handlers load it (the same instance). */
