@@ -28,6 +28,25 @@ export const GRANT_SDK_PACKAGES = {
   topic: ["@aws-sdk/client-sns"],
 } as const satisfies Partial<Record<GrantKind, readonly string[]>>;
 
+/**
+ * Packages every Lambda bundle takes a smaller module for, whatever its grants (D-129): the
+ * default credential chain becomes the environment's credentials, which is what it resolves to
+ * in Lambda.
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  "@aws-sdk/credential-provider-node": join(
+    REPO_ROOT,
+    "lib",
+    "lambda",
+    "credential-provider-node.ts",
+  ),
+};
+
+/** Every alias of a function's bundle: {@link LAMBDA_ALIASES} and its grants' stand-ins. */
+export function bundleAliases(grants: Grants): Record<string, string> {
+  return { ...LAMBDA_ALIASES, ...ungrantedAliases(grants) };
+}
+
 /** Package → stand-in module, for every SDK package the grants do not bring. */
 export function ungrantedAliases(grants: Grants): Record<string, string> {
   const out: Record<string, string> = {};
@@ -51,7 +70,7 @@ export function bundleGroups<T extends { readonly grants: Grants }>(
 ): { aliases: Record<string, string>; functions: T[] }[] {
   const groups = new Map<string, { aliases: Record<string, string>; functions: T[] }>();
   for (const f of functions) {
-    const aliases = ungrantedAliases(f.grants);
+    const aliases = bundleAliases(f.grants);
     const key = JSON.stringify(aliases);
     const group = groups.get(key) ?? { aliases, functions: [] };
     group.functions.push(f);

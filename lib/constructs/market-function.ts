@@ -23,7 +23,7 @@ import { Construct } from "constructs";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
 import { GRANT_VARIABLES, type Grants } from "../../functions/wiring";
 import { WORKFLOWS } from "../../functions/workflow/workflows";
-import { BUNDLE, GRANT_SDK_PACKAGES, ungrantedAliases } from "../bundling";
+import { BUNDLE, bundleAliases, GRANT_SDK_PACKAGES } from "../bundling";
 import { REPO_ROOT } from "../repo-root";
 
 /** Environment names the constructs manage themselves (grants, USAGE_KEYS, local endpoints). */
@@ -220,9 +220,10 @@ export class MarketFunction extends Construct {
         bundleAwsSDK: true,
         mainFields: [...BUNDLE.mainFields],
         banner: BUNDLE.banner,
-        // The SDK clients of grants the function does not have stay out of its bundle (D-127).
+        // The SDK clients of grants the function does not have stay out of its bundle (D-127),
+        // and so does the part of the credential chain Lambda never reaches (D-129).
         esbuildArgs: {
-          "--alias": Object.entries(ungrantedAliases(props.grants)).map(
+          "--alias": Object.entries(bundleAliases(props.grants)).map(
             ([name, path]) => `${name}=${path}`,
           ),
         },

@@ -1,10 +1,21 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { CONSUMERS } from "../../functions/events/consumers";
 import { AUTHORIZER, ROUTES } from "../../functions/http/routes";
 import type { Grants } from "../../functions/wiring";
 import { WORKFLOWS } from "../../functions/workflow/workflows";
-import { bundleGroups, esbuildOptions, GRANT_SDK_PACKAGES } from "../../lib/bundling";
+import {
+  bundleAliases,
+  bundleGroups,
+  esbuildOptions,
+  GRANT_SDK_PACKAGES,
+  LAMBDA_ALIASES,
+} from "../../lib/bundling";
+import { REPO_ROOT } from "../../lib/repo-root";
 import { ungrantedClass, ungrantedFunction } from "../../lib/ungranted/ungranted";
 
 /**
@@ -54,11 +65,55 @@ describe("bundles leave out the SDK clients of grants a function lacks (D-127)",
       }
     }
     expect(wrong).toEqual([]);
+    // D-129: no bundle has the default credential chain past the environment's credentials.
+    const chain = functions.flatMap((f) =>
+      [...seen.get(f.fn)!]
+        .filter((i) =>
+          /node_modules\/@aws-sdk\/(credential-provider-node|nested-clients)\//.test(i),
+        )
+        .map((i) => `${f.fn}: ${i}`),
+    );
+    expect(chain).toEqual([]);
+    expect(Object.keys(LAMBDA_ALIASES)).toEqual(["@aws-sdk/credential-provider-node"]);
     // The bundles are smaller where a client is left out: a table-only route has no S3 client.
     const list = functions.find((f) => f.fn === "ListParticipants")!;
     expect([...seen.get(list.fn)!].some((i) => i.includes("@aws-sdk/client-dynamodb/"))).toBe(true);
     expect([...seen.get(list.fn)!].some((i) => i.includes("@aws-sdk/client-s3/"))).toBe(false);
   }, 180_000);
+
+  it("a bundle's SDK client takes the environment's credentials, as Lambda gives them, and nothing else (D-129)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bitrader-credentials-"));
+    try {
+      await build({
+        ...esbuildOptions(bundleAliases({})),
+        entryPoints: [join(REPO_ROOT, "test/fixtures/bundles/credentials-probe.ts")],
+        outfile: join(dir, "probe.mjs"),
+      });
+      // A shared credentials file the whole chain would read: the bundle must not.
+      mkdirSync(join(dir, "home", ".aws"), { recursive: true });
+      writeFileSync(
+        join(dir, "home", ".aws", "credentials"),
+        "[default]\naws_access_key_id = AKIDFROMFILE\naws_secret_access_key = file-secret\n",
+      );
+      const probe = (extra: Record<string, string>) =>
+        JSON.parse(
+          execFileSync(process.execPath, [join(dir, "probe.mjs")], {
+            encoding: "utf8",
+            env: { PATH: process.env.PATH ?? "", HOME: join(dir, "home"), ...extra },
+          }),
+        ) as { accessKeyId?: string; error?: string };
+      expect(
+        probe({
+          AWS_ACCESS_KEY_ID: "AKIDFROMROLE",
+          AWS_SECRET_ACCESS_KEY: "role-secret",
+          AWS_SESSION_TOKEN: "role-session",
+        }),
+      ).toEqual({ accessKeyId: "AKIDFROMROLE" });
+      expect(probe({})).toEqual({ error: "CredentialsProviderError" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("a stand-in fails at once, naming the grant that is missing", () => {
     const Client = ungrantedClass("S3Client", "bucket");
