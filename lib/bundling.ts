@@ -36,8 +36,8 @@ export const GRANT_SDK_PACKAGES = {
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   "@aws-sdk/credential-provider-node": join(
     REPO_ROOT,
-    "lib",
-    "lambda",
+    "functions",
+    "runtime",
     "credential-provider-node.ts",
   ),
 };
