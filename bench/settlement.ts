@@ -17,7 +17,7 @@ import {
 import type { LambdaHandler } from "../lib/local/lambda-context";
 import { startLocalStack } from "../lib/local/local-stack";
 import { REPO_ROOT } from "../lib/repo-root";
-import { history, instrument, pool, type TaskRun } from "./cycle";
+import { beforeGateClosure, history, instrument, pool, type TaskRun } from "./cycle";
 import { sharedDynamoDbOf } from "./shared-dynamodb";
 
 /**
@@ -387,22 +387,19 @@ export async function benchSettlement(
           const d = n % group.length;
           const k = Math.floor(n / group.length);
           const o = ordersOf[d]![k]!;
-          if (Date.now() >= gateClosureMs - 1_000) {
+          const inTime = await beforeGateClosure(gateClosureMs, () =>
+            submitOrder(deps, o.participantId, o.order, {
+              orderId: `ord-settle-${first + d}-${k}`,
+              receivedAtMs: Date.now(),
+            }),
+          );
+          if (!inTime) {
             late += 1;
             return;
           }
-          try {
-            await submitOrder(deps, o.participantId, o.order, {
-              orderId: `ord-settle-${first + d}-${k}`,
-              receivedAtMs: Date.now(),
-            });
-            placed += 1;
-            if (placed % 10_000 === 0)
-              log(`settlement: ${placed} orders placed in ${Date.now() - daysStarted} ms`);
-          } catch (error) {
-            if (Date.now() < gateClosureMs) throw error;
-            late += 1;
-          }
+          placed += 1;
+          if (placed % 10_000 === 0)
+            log(`settlement: ${placed} orders placed in ${Date.now() - daysStarted} ms`);
         }),
         16,
       );

@@ -109,8 +109,9 @@ export interface LocalStackOptions {
   /**
    * A DynamoDB Local already running (started with `inMemory`) that this stack uses instead of
    * starting its own, with a table of its own (`tableName`), deleted again when the stack stops.
-   * The quick bench's sections share one (D-128): a java start, and its compiler warming up,
-   * cost each section seconds of CPU on the 2-core machine.
+   * The quick bench's sections share one (D-128), started `shortLived`: one java and its JIT
+   * warm-up for the four sections rather than four. (Measured: sharing alone did not lower the
+   * run's CPU; dropping C2 did, by half of java's.)
    */
   readonly sharedDynamoDb?: { readonly endpoint: string; readonly pid: number };
   /** @default TABLE_SPEC.name; give another with `sharedDynamoDb`. */
