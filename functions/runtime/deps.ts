@@ -1,37 +1,3 @@
-import { AlertTopic } from "../adapters/alert-topic";
-import { ApiKeyRepository } from "../adapters/api-key-repository";
-import { AssetRepository } from "../adapters/asset-repository";
-import { AuditLog } from "../adapters/audit-log";
-import { systemClock } from "../adapters/clock";
-import { cryptoCredentials } from "../adapters/credentials";
-import { CycleChangeWriter } from "../adapters/cycle-changes";
-import { CycleRepository } from "../adapters/cycle-repository";
-import { EntryClaims } from "../adapters/entry-claims";
-import { IdempotencyStore } from "../adapters/idempotency-store";
-import { randomIds } from "../adapters/ids";
-import { MarketRepository } from "../adapters/market-repository";
-import { MeritOrderRepository } from "../adapters/merit-order-repository";
-import { OrderRepository } from "../adapters/order-repository";
-import { OutboxRepository } from "../adapters/outbox-repository";
-import { ParticipantRepository } from "../adapters/participant-repository";
-import {
-  ActualsRepository,
-  CurtailmentLedgerRepository,
-  MeterReadingRepository,
-  NominationRepository,
-  UploadSessionRepository,
-} from "../adapters/post-trade-input-repositories";
-import { RateCounters } from "../adapters/rate-counters";
-import { SchemeRepository } from "../adapters/scheme-repository";
-import { EnvelopeSecretBox, KmsKeyWrapper, LocalFileKeyWrapper } from "../adapters/secret-box";
-import { SettlementRepository } from "../adapters/settlement-repository";
-import { TopologyChangeRepository } from "../adapters/topology-change-repository";
-import { TradeRepository } from "../adapters/trade-repository";
-import { S3UploadBucket } from "../adapters/upload-bucket";
-import { WebhookDeliveryRepository } from "../adapters/webhook-delivery-repository";
-import { WebhookEndpointRepository } from "../adapters/webhook-endpoint-repository";
-import { HttpWebhookTransport } from "../adapters/webhook-transport";
-import { WorkflowExecutions } from "../adapters/workflow-executions";
 import type { ApiKeyPorts } from "../core/access/api-keys";
 import type { AuthenticatePorts } from "../core/access/authenticate";
 import type { ClaimApiKeyPorts } from "../core/access/claim-api-key";
@@ -90,16 +56,14 @@ import type { DeliveryLogPorts } from "../core/webhooks/deliveries";
 import type { DispatchPorts } from "../core/webhooks/dispatch";
 import type { EndpointPorts } from "../core/webhooks/endpoints";
 import type { InstructionPorts } from "../core/webhooks/instructions";
-import { ATTEMPT_TIMEOUT_MS, DEFAULT_RETRY_DELAYS_MS } from "../core/webhooks/model";
-import { DAY_AHEAD_CYCLE, SETTLEMENT_RUN } from "../workflow/workflows";
-import { dynamoDocumentClient, kmsClient, s3Client, sfnClient, snsClient } from "./clients";
-import { env, required, workflowArn } from "./env";
+import * as ports from "./ports";
+
+export { clockSource } from "./ports";
 
 /**
- * The one composition root: every port of `core/ports.ts`, implemented by its adapter and built
- * lazily once per execution environment, so that a function only needs the environment of what
- * it actually touches. Handlers pass `deps` (or a part of it) to the use case they call; they
- * never import an adapter.
+ * Every port of `core/ports.ts` in one object: the composition root of the local stack, the tests
+ * and the bench, which use all of it. A Lambda's handler composes only the ports it uses from
+ * `./ports` (D-299), so that its bundle holds those adapters only; this module is in no bundle.
  */
 export interface Deps {
   /** The wall clock; tests replace it through {@link clockSource}. */
@@ -149,205 +113,45 @@ export interface Deps {
   readonly settlementWorkflow: WorkflowStarter & WorkflowInspector;
 }
 
-/** The clock every use case, handler and middleware reads. Tests set `current` (gate closure). */
-export const clockSource: { current: Clock } = { current: systemClock };
-
-const built: { -readonly [K in keyof Deps]?: Deps[K] } = {};
-const table = () => ({ client: dynamoDocumentClient(), name: required("TABLE_NAME") });
-function once<K extends keyof Deps>(name: K, make: () => Deps[K]): Deps[K] {
-  built[name] ??= make();
-  return built[name]!;
-}
-/** One audit log: the stores write their records through it, the audit route reads it. */
-let auditLogInstance: AuditLog | undefined;
-const auditLog = () => {
-  auditLogInstance ??= new AuditLog(table().client, table().name, randomIds);
-  return auditLogInstance;
-};
-
-/** R-NOTIFY-6 settings, or what the environment sets instead (tests shorten the delays). */
-function webhookSettings(): WebhookSettings {
-  const e = env();
-  return {
-    retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS
-      ? e.WEBHOOK_RETRY_DELAYS_MS.split(",").map(Number)
-      : [...DEFAULT_RETRY_DELAYS_MS],
-    timeoutMs: e.WEBHOOK_TIMEOUT_MS ?? ATTEMPT_TIMEOUT_MS,
-    leaseMs: e.WEBHOOK_LEASE_MS ?? 60_000,
-    concurrency: e.WEBHOOK_CONCURRENCY ?? 32,
-    perEndpoint: e.WEBHOOK_PER_ENDPOINT ?? 8,
-    pollMs: e.WEBHOOK_POLL_MS ?? 1_000,
-    urlPolicy: { allowLocalHttp: e.WEBHOOK_ALLOW_LOCAL_HTTP === "true" },
-  };
-}
-
-/** Data keys wrapped by the KMS key of the grant, or by the local stack's key file. */
-function secretBox(): SecretBox {
-  const { LOCAL_KEY_DIR } = env();
-  return new EnvelopeSecretBox(
-    LOCAL_KEY_DIR
-      ? new LocalFileKeyWrapper(`${LOCAL_KEY_DIR}/webhook-secrets.key`)
-      : new KmsKeyWrapper(kmsClient(), required("KEY_WEBHOOK_SECRETS_ARN")),
-  );
-}
-
-export const deps: Deps = {
-  clock: { nowMs: () => clockSource.current.nowMs() },
-  ids: randomIds,
-  credentials: cryptoCredentials,
-  random: { fraction: () => Math.random() },
-  sleeper: { sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)) },
-  get audit() {
-    return auditLog();
-  },
-  get schemes() {
-    return once("schemes", () => new SchemeRepository(table().client, table().name, auditLog()));
-  },
-  get participants() {
-    return once(
-      "participants",
-      () => new ParticipantRepository(table().client, table().name, auditLog()),
-    );
-  },
-  get assets() {
-    return once("assets", () => new AssetRepository(table().client, table().name, auditLog()));
-  },
-  get claims() {
-    return once("claims", () => new EntryClaims(table().client, table().name));
-  },
-  get apiKeys() {
-    return once("apiKeys", () => new ApiKeyRepository(table().client, table().name, auditLog()));
-  },
-  get limits() {
-    return { registrationsPerHour: env().REGISTRATIONS_PER_HOUR };
-  },
-  get rateLimits() {
-    return once("rateLimits", () => new RateCounters(table().client, table().name));
-  },
-  get idempotency() {
-    return once("idempotency", () => new IdempotencyStore(table().client, table().name));
-  },
-  get cycles() {
-    return once("cycles", () => new CycleRepository(table().client, table().name, auditLog()));
-  },
-  get markets() {
-    return once("markets", () => new MarketRepository(table().client, table().name));
-  },
-  get orders() {
-    return once("orders", () => new OrderRepository(table().client, table().name, auditLog()));
-  },
-  get trades() {
-    return once("trades", () => new TradeRepository(table().client, table().name));
-  },
-  get meritOrders() {
-    return once(
-      "meritOrders",
-      () => new MeritOrderRepository(table().client, table().name, auditLog()),
-    );
-  },
-  get topologyChanges() {
-    return once(
-      "topologyChanges",
-      () =>
-        new TopologyChangeRepository(
-          table().client,
-          table().name,
-          auditLog(),
-          deps.meritOrders as MeritOrderRepository,
-        ),
-    );
-  },
-  get outbox() {
-    return once("outbox", () => new OutboxRepository(table().client, table().name));
-  },
-  get alerts() {
-    return once("alerts", () => new AlertTopic(snsClient(), required("TOPIC_ALARMS_ARN")));
-  },
-  get changes() {
-    return once(
-      "changes",
-      () =>
-        new CycleChangeWriter(
-          table().client,
-          table().name,
-          deps.meritOrders as MeritOrderRepository,
-          auditLog(),
-        ),
-    );
-  },
-  get endpoints() {
-    return once(
-      "endpoints",
-      () => new WebhookEndpointRepository(table().client, table().name, auditLog()),
-    );
-  },
-  get deliveries() {
-    return once(
-      "deliveries",
-      () => new WebhookDeliveryRepository(table().client, table().name, auditLog()),
-    );
-  },
-  get secrets() {
-    return once("secrets", secretBox);
-  },
-  get transport() {
-    return once("transport", () => {
-      const servers = env().WEBHOOK_DNS_SERVERS;
-      return new HttpWebhookTransport(servers ? { dnsServers: servers.split(",") } : {});
-    });
-  },
-  get webhookSettings() {
-    return once("webhookSettings", webhookSettings);
-  },
-  get workflow() {
-    return once(
-      "workflow",
-      () => new WorkflowExecutions(sfnClient(), workflowArn(DAY_AHEAD_CYCLE)),
-    );
-  },
-  get actuals() {
-    return once("actuals", () => new ActualsRepository(table().client, table().name, auditLog()));
-  },
-  get nominations() {
-    return once(
-      "nominations",
-      () => new NominationRepository(table().client, table().name, auditLog()),
-    );
-  },
-  get meters() {
-    return once(
-      "meters",
-      () => new MeterReadingRepository(table().client, table().name, auditLog()),
-    );
-  },
-  get uploads() {
-    return once(
-      "uploads",
-      () => new UploadSessionRepository(table().client, table().name, auditLog()),
-    );
-  },
-  get bucket() {
-    return once(
-      "bucket",
-      () => new S3UploadBucket(s3Client(), required("BUCKET_METER_UPLOADS_NAME")),
-    );
-  },
-  get ledger() {
-    return once("ledger", () => new CurtailmentLedgerRepository(table().client, table().name));
-  },
-  get settlement() {
-    return once(
-      "settlement",
-      () => new SettlementRepository(table().client, table().name, auditLog()),
-    );
-  },
-  get settlementWorkflow() {
-    return once(
-      "settlementWorkflow",
-      () => new WorkflowExecutions(sfnClient(), workflowArn(SETTLEMENT_RUN)),
-    );
-  },
-};
+export const deps: Deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  credentials: ports.credentials,
+  participants: ports.participants,
+  assets: ports.assets,
+  claims: ports.claims,
+  apiKeys: ports.apiKeys,
+  audit: ports.audit,
+  idempotency: ports.idempotency,
+  rateLimits: ports.rateLimits,
+  limits: ports.limits,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  outbox: ports.outbox,
+  changes: ports.changes,
+  endpoints: ports.endpoints,
+  deliveries: ports.deliveries,
+  secrets: ports.secrets,
+  transport: ports.transport,
+  webhookSettings: ports.webhookSettings,
+  random: ports.random,
+  sleeper: ports.sleeper,
+  workflow: ports.workflow,
+  alerts: ports.alerts,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  uploads: ports.uploads,
+  bucket: ports.bucket,
+  ledger: ports.ledger,
+  settlement: ports.settlement,
+  settlementWorkflow: ports.settlementWorkflow,
+});
 
 /** Every use case's ports are a part of the root: a port missing here fails the typecheck. */
 deps satisfies RegisterParticipantPorts &

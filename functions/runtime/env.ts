@@ -9,32 +9,40 @@ import { WORKFLOWS } from "../workflow/workflows";
  */
 const UsageKeysSchema = z.partialRecord(z.enum(ROLES), z.string().min(20));
 
+/**
+ * The shapes most variables share, each built once: a zod schema is immutable and may sit under
+ * any number of keys, and every function builds this schema on its cold start.
+ */
+const optionalArn = z.string().startsWith("arn:").optional();
+const optionalText = z.string().min(1).optional();
+const optionalUrl = z.url().optional();
+
 /** Each WORKFLOWS row's state machine ARN; set by a workflow grant. */
 const workflowArns = Object.fromEntries(
-  WORKFLOWS.map((workflow) => [workflow.arnVariable, z.string().startsWith("arn:").optional()]),
+  WORKFLOWS.map((workflow) => [workflow.arnVariable, optionalArn]),
 );
 
 export const EnvSchema = z.object({
   AWS_REGION: z.string().min(1).default("eu-west-2"),
   /** The single table (TABLE_SPEC); set by a table grant. */
-  TABLE_NAME: z.string().min(1).optional(),
+  TABLE_NAME: optionalText,
   /** The table's stream; set by a stream grant. */
-  TABLE_STREAM_ARN: z.string().startsWith("arn:").optional(),
+  TABLE_STREAM_ARN: optionalArn,
   /** The day-ahead cycle state machine (the DayAheadCycle row's `arnVariable`). */
-  STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
+  STATE_MACHINE_ARN: optionalArn,
   ...workflowArns,
   /** Local only: DynamoDB Local's URL. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: optionalUrl,
   /** Local only: the local Step Functions endpoint's URL. */
-  SFN_ENDPOINT: z.url().optional(),
+  SFN_ENDPOINT: optionalUrl,
   /** Local only: the local object route's URL (S3 requests, path-style). */
-  S3_ENDPOINT: z.url().optional(),
+  S3_ENDPOINT: optionalUrl,
   /** The meter upload bucket; set by a `bucket: { MeterUploads }` grant. */
-  BUCKET_METER_UPLOADS_NAME: z.string().min(1).optional(),
+  BUCKET_METER_UPLOADS_NAME: optionalText,
   /** The operator's alarm topic (a `topic: { Alarms: "publish" }` grant, D-135). */
-  TOPIC_ALARMS_ARN: z.string().startsWith("arn:").optional(),
+  TOPIC_ALARMS_ARN: optionalArn,
   /** Local only: the local SNS endpoint's URL. */
-  SNS_ENDPOINT: z.url().optional(),
+  SNS_ENDPOINT: optionalUrl,
   /** D-119: the console's origin, the one the API answers CORS for (route functions). */
   CORS_ORIGIN: z
     .string()
@@ -43,9 +51,9 @@ export const EnvSchema = z.object({
   /** D-150: registrations one client address may make per hour. */
   REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   /** The KMS key that wraps webhook secrets' data keys; set by a key grant (WebhookSecrets). */
-  KEY_WEBHOOK_SECRETS_ARN: z.string().startsWith("arn:").optional(),
+  KEY_WEBHOOK_SECRETS_ARN: optionalArn,
   /** Local only: the directory of the local stack's key files (instead of KMS). */
-  LOCAL_KEY_DIR: z.string().min(1).optional(),
+  LOCAL_KEY_DIR: optionalText,
   /** Local only: receivers at http://127.0.0.1:<port> and http://localhost:<port> (R-NOTIFY-1). */
   WEBHOOK_ALLOW_LOCAL_HTTP: z.enum(["true", "false"]).optional(),
   /**
@@ -63,7 +71,7 @@ export const EnvSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   WEBHOOK_PER_ENDPOINT: z.coerce.number().int().min(1).max(64).optional(),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).optional(),
-  WEBHOOK_DNS_SERVERS: z.string().min(1).optional(),
+  WEBHOOK_DNS_SERVERS: optionalText,
   /**
    * Authorizer only: role → API Gateway usage-plan key (JSON). A throttling bucket, not a
    * credential: with API key source AUTHORIZER, API Gateway never accepts it from a client.

@@ -2,8 +2,22 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import * as z from "zod";
 import type { CyclePorts } from "../core/use-cases/cycle-steps";
-import { deps } from "../runtime/deps";
 import { logger } from "../runtime/logger";
+import * as ports from "../runtime/ports";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  participants: ports.participants,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  changes: ports.changes,
+});
 
 /**
  * What the states of the day-ahead cycle pass each other: ids only, never bulk data (the 256 KB

@@ -79,6 +79,28 @@ describe("bundles leave out the SDK clients of grants a function lacks (D-127)",
     const list = functions.find((f) => f.fn === "ListParticipants")!;
     expect([...seen.get(list.fn)!].some((i) => i.includes("@aws-sdk/client-dynamodb/"))).toBe(true);
     expect([...seen.get(list.fn)!].some((i) => i.includes("@aws-sdk/client-s3/"))).toBe(false);
+    // D-299: each handler composes the ports it uses, so its bundle holds those adapters only,
+    // and the root of every port (runtime/deps.ts) is in no bundle.
+    expect(functions.filter((f) => seen.get(f.fn)!.has("functions/runtime/deps.ts"))).toEqual([]);
+    const adaptersOf = (fn: string) =>
+      [...seen.get(fn)!]
+        .filter((i) => i.startsWith("functions/adapters/"))
+        .map((i) => i.replace("functions/adapters/", ""));
+    expect(adaptersOf("GetMe")).toContain("participant-repository.ts");
+    for (const other of [
+      "webhook-transport.ts",
+      "webhook-delivery-repository.ts",
+      "settlement-repository.ts",
+      "upload-bucket.ts",
+      "cycle-repository.ts",
+    ])
+      expect(adaptersOf("GetMe")).not.toContain(other);
+    // The webhook sender's packages (address checks, signing) only where a sender is composed.
+    const sender = (fn: string) =>
+      [...seen.get(fn)!].some((i) => i.includes("node_modules/ipaddr.js/"));
+    expect(sender("GetMe")).toBe(false);
+    expect(sender("WebhookDispatcher")).toBe(true);
+    expect(adaptersOf("WebhookDispatcher")).toContain("webhook-transport.ts");
   }, 180_000);
 
   it("a bundle's SDK client takes the environment's credentials, as Lambda gives them, and nothing else (D-129)", async () => {

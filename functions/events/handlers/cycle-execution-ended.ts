@@ -2,8 +2,23 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import * as z from "zod";
 import { cycleExecutionEnded } from "../../core/use-cases/cycle-outcome";
-import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";
+import * as ports from "../../runtime/ports";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  participants: ports.participants,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  changes: ports.changes,
+  alerts: ports.alerts,
+});
 
 /**
  * The "Step Functions Execution Status Change" event EventBridge sends (the fields used). The

@@ -2,8 +2,10 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import * as z from "zod";
 import { failUpload } from "../../core/use-cases/post-trade-inputs";
-import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";
+import * as ports from "../../runtime/ports";
+
+const deps = ports.compose({ clock: ports.clock, alerts: ports.alerts, uploads: ports.uploads });
 
 /** The S3 "Object Created" event the `MeterUploadReceived` consumer failed on (the fields used). */
 const ObjectCreatedSchema = z.object({

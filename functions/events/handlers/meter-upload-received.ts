@@ -2,8 +2,26 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import * as z from "zod";
 import { processUpload } from "../../core/use-cases/post-trade-inputs";
-import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";
+import * as ports from "../../runtime/ports";
+
+const deps = ports.compose({
+  ids: ports.ids,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  uploads: ports.uploads,
+  bucket: ports.bucket,
+});
 
 /**
  * The "Object Created" event S3 sends to EventBridge (the fields used). The local stack's object

@@ -1,9 +1,23 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { processTopologyChanges } from "../../core/use-cases/topology-changes";
-import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";
+import * as ports from "../../runtime/ports";
 import { newImageOf } from "../../runtime/stream-images";
 import { consumerHandler } from "../consumer-handler";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  participants: ports.participants,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  alerts: ports.alerts,
+});
 
 /**
  * TopologyChanges (CONSUMERS, D-260): the table's stream, INSERTs of `TOPOLOGY#` items. For each

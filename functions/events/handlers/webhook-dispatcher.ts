@@ -1,10 +1,23 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { dispatchRecords } from "../../core/webhooks/dispatch";
 import { parseOutboxRecord } from "../../core/webhooks/outbox-records";
-import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";
+import * as ports from "../../runtime/ports";
 import { newImageOf } from "../../runtime/stream-images";
 import { consumerHandler } from "../consumer-handler";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  outbox: ports.outbox,
+  endpoints: ports.endpoints,
+  deliveries: ports.deliveries,
+  secrets: ports.secrets,
+  transport: ports.transport,
+  webhookSettings: ports.webhookSettings,
+  random: ports.random,
+  sleeper: ports.sleeper,
+});
 
 /**
  * WebhookDispatcher (CONSUMERS): the table's stream, INSERTs of `OUTBOX#` items only. Each

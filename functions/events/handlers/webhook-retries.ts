@@ -1,8 +1,21 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { dispatchDue } from "../../core/webhooks/dispatch";
-import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";
+import * as ports from "../../runtime/ports";
 import { consumerHandler } from "../consumer-handler";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  outbox: ports.outbox,
+  endpoints: ports.endpoints,
+  deliveries: ports.deliveries,
+  secrets: ports.secrets,
+  transport: ports.transport,
+  webhookSettings: ports.webhookSettings,
+  random: ports.random,
+  sleeper: ports.sleeper,
+});
 
 /**
  * WebhookRetries (CONSUMERS, every minute): makes the webhook attempts that are due — the

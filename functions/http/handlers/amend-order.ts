@@ -1,6 +1,6 @@
 import { OrderAmendmentSchema } from "../../core/orders/order";
 import { amendOrder } from "../../core/use-cases/trading";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf, callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
@@ -8,6 +8,15 @@ import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  markets: ports.markets,
+  orders: ports.orders,
+});
 
 /**
  * PATCH /orders/{orderId} (participant): amend until gate closure (R-ORDER-3). Honours

@@ -2,11 +2,18 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { authenticate } from "../../core/access/authenticate";
-import { deps } from "../../runtime/deps";
 import { env } from "../../runtime/env";
 import { logger } from "../../runtime/logger";
+import * as ports from "../../runtime/ports";
 import { mayCall, policyFor } from "../auth/policy";
 import { AUTHORIZER, ROUTES, type Route } from "../routes";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  credentials: ports.credentials,
+  participants: ports.participants,
+  apiKeys: ports.apiKeys,
+});
 
 /**
  * The REQUEST authorizer: `x-api-key` → hash → stored key → role and identity.

@@ -1,5 +1,5 @@
 import { claimApiKey } from "../../core/access/claim-api-key";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -7,6 +7,12 @@ import { parseBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { ApiKeyClaimBodySchema, participantId } from "../schemas/participant";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  credentials: ports.credentials,
+  participants: ports.participants,
+});
 
 /**
  * POST /registrations/{participantId}/api-key (no key) — the participant's API key, once, after

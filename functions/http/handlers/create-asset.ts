@@ -1,11 +1,13 @@
 import { registerAsset } from "../../core/access/register-asset";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf, callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
 import { AssetBodySchema } from "../schemas/asset";
+
+const deps = ports.compose({ clock: ports.clock, ids: ports.ids, assets: ports.assets });
 
 /**
  * POST /assets (participant) — a pending asset of the caller. Its MOL entries are claimed in the

@@ -1,13 +1,20 @@
 import { csvProblemOf, readAssetCsv } from "../../core/access/asset-csv";
 import { type BulkAssetRow, registerAssetsInBulk } from "../../core/access/register-assets-in-bulk";
 import { fieldProblems } from "../../core/problem";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf, callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { csvBody } from "../middleware/parse-body";
 import { json } from "../responses";
 import { AssetBodySchema } from "../schemas/asset";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  assets: ports.assets,
+  claims: ports.claims,
+});
 
 /**
  * POST /assets:bulk (participant) — `text/csv`, one asset per row in the template's columns

@@ -1,11 +1,30 @@
 import { createUploadSession } from "../../core/use-cases/post-trade-inputs";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
 import { MeterUploadRequestSchema } from "../schemas/post-trade";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  uploads: ports.uploads,
+  bucket: ports.bucket,
+});
 
 /**
  * POST /meter-uploads (participant, operator): a pre-signed URL for a meter file over the API's

@@ -1,11 +1,20 @@
 import { registerParticipant } from "../../core/access/register-participant";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
 import { type Registration, RegistrationBodySchema } from "../schemas/participant";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  credentials: ports.credentials,
+  participants: ports.participants,
+  rateLimits: ports.rateLimits,
+  limits: ports.limits,
+});
 
 /**
  * POST /registrations (no key) — a pending participant and its one-time claim secret (R-AUTH).

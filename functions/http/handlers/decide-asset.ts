@@ -1,5 +1,5 @@
 import { decideAsset } from "../../core/access/decide-asset";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -7,6 +7,13 @@ import { parseBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { AssetDecisionBodySchema, assetId } from "../schemas/asset";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  assets: ports.assets,
+  markets: ports.markets,
+  orders: ports.orders,
+});
 
 /**
  * POST /assets/{assetId}/decision (operator) — qualify or reject (D-19). Rejecting releases the

@@ -1,5 +1,5 @@
 import { decideParticipant } from "../../core/access/decide-participant";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -7,6 +7,13 @@ import { parseBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { ParticipantDecisionBodySchema, participantId } from "../schemas/participant";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  participants: ports.participants,
+  markets: ports.markets,
+  orders: ports.orders,
+});
 
 /**
  * POST /participants/{participantId}/decision (operator) — approve, reject or suspend (D-18). A

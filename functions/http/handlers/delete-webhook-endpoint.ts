@@ -1,8 +1,19 @@
 import { deleteEndpoint } from "../../core/webhooks/endpoints";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { webhookCallerOf } from "../auth/webhook-owner";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  outbox: ports.outbox,
+  endpoints: ports.endpoints,
+  deliveries: ports.deliveries,
+  secrets: ports.secrets,
+  transport: ports.transport,
+  webhookSettings: ports.webhookSettings,
+});
 
 /** DELETE /webhook-endpoint (participant, anm): 204; pending deliveries become undeliverable. */
 export const handler = httpHandler(

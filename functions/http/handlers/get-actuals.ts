@@ -1,11 +1,27 @@
 import { assertSchemeAccess } from "../../core/access/scheme-access";
 import { getActuals } from "../../core/use-cases/post-trade-reads";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { ActualsQuerySchema } from "../schemas/post-trade";
+
+const deps = ports.compose({
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  ledger: ports.ledger,
+});
 
 /** GET /anm/actuals?anmSchemeId=&deliveryDate= (anm, operator): the values held (R-PERF-1). */
 export const handler = httpHandler(async (event) => {

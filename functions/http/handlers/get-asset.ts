@@ -1,10 +1,12 @@
 import { getAsset } from "../../core/access/queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { assetId } from "../schemas/asset";
+
+const deps = ports.compose({ assets: ports.assets });
 
 /** GET /assets/{assetId} (participant: its own, anything else 404; operator: any). */
 export const handler = httpHandler(async (event) => {

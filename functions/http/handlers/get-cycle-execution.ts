@@ -1,8 +1,10 @@
 import { cycleExecution } from "../../core/use-cases/market-queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
+
+const deps = ports.compose({ cycles: ports.cycles, workflow: ports.workflow });
 
 /**
  * GET /cycles/{cycleId}/execution (operator): the Step Functions execution and its event history

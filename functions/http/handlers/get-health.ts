@@ -1,8 +1,10 @@
 import { checkHealth } from "../../core/use-cases/health";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { json } from "../responses";
 import type { Health } from "../schemas/health";
+
+const deps = ports.compose({ apiKeys: ports.apiKeys });
 
 /**
  * GET /health — 200 `{ "status": "ok", "database": "ok" }` when the API runs and its table

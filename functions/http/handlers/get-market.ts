@@ -1,9 +1,11 @@
 import { getMarket } from "../../core/use-cases/market-queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { marketView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
+
+const deps = ports.compose({ markets: ports.markets });
 
 /** GET /markets/{marketId} (participant, operator). */
 export const handler = httpHandler(async (event) =>

@@ -3,12 +3,26 @@ import { toUtcIso } from "../../core/model/settlement-periods";
 import { meritOrderOf } from "../../core/use-cases/market-queries";
 import { topologyVersionView } from "../../core/use-cases/topology-changes";
 import { segmentView } from "../../core/use-cases/views";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { MeritOrderQuerySchema } from "../schemas/market";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  participants: ports.participants,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  alerts: ports.alerts,
+});
 
 /**
  * GET /anm/merit-order (anm, operator): the MOL of one constraint for a scheme's delivery day as

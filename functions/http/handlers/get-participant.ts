@@ -1,9 +1,11 @@
 import { getParticipant } from "../../core/access/queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { participantId } from "../schemas/participant";
+
+const deps = ports.compose({ participants: ports.participants });
 
 /** GET /participants/{participantId} (operator) — one participant. */
 export const handler = httpHandler(async (event) => {

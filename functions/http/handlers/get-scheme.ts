@@ -1,11 +1,13 @@
 import { getScheme } from "../../core/use-cases/schemes";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { anmSchemeIdParameter } from "../schemas/scheme";
 import { schemeView } from "../scheme-views";
+
+const deps = ports.compose({ schemes: ports.schemes });
 
 /** GET /schemes/{anmSchemeId} (operator; anm: its own scheme, any other 404, D-195). */
 export const handler = httpHandler(async (event) => {

@@ -1,9 +1,27 @@
 import { getSettlementRun } from "../../core/use-cases/settlement";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { settlementRunId } from "../schemas/post-trade";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  settlement: ports.settlement,
+  settlementWorkflow: ports.settlementWorkflow,
+});
 
 /** GET /settlement-runs/{settlementRunId} (operator): status, statements, failure if it failed. */
 export const handler = httpHandler(async (event) => {

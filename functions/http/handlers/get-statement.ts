@@ -1,7 +1,7 @@
 import { DomainError } from "../../core/errors";
 import { statementCsv } from "../../core/settlement/statement-csv";
 import { getStatement } from "../../core/use-cases/settlement";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { headerOf } from "../middleware/parse-body";
@@ -9,6 +9,24 @@ import { pathId } from "../middleware/parse-path";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { StatementQuerySchema, statementId as statementIdSchema } from "../schemas/post-trade";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  settlement: ports.settlement,
+  settlementWorkflow: ports.settlementWorkflow,
+});
 
 /**
  * GET /statements/{statementId}?version= (its participant; operator): one issued version as

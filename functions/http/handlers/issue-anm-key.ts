@@ -1,5 +1,5 @@
 import { issueAnmKey } from "../../core/access/api-keys";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -7,6 +7,13 @@ import { parseOptionalBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { AnmKeyBodySchema, anmSchemeIdParameter } from "../schemas/scheme";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  credentials: ports.credentials,
+  apiKeys: ports.apiKeys,
+  schemes: ports.schemes,
+});
 
 /**
  * POST /schemes/{anmSchemeId}/anm-keys (operator): an ANM key bound to the scheme, shown once

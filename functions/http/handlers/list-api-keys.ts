@@ -1,9 +1,11 @@
 import { listApiKeys } from "../../core/access/api-keys";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { ApiKeyListQuerySchema } from "../schemas/scheme";
+
+const deps = ports.compose({ apiKeys: ports.apiKeys });
 
 /** GET /api-keys (operator): every issued key, oldest first; never a key or its hash. */
 export const handler = httpHandler(async (event) => {

@@ -1,10 +1,12 @@
 import { listAssets } from "../../core/access/queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { AssetListQuerySchema } from "../schemas/asset";
+
+const deps = ports.compose({ assets: ports.assets });
 
 /** GET /assets (participant: its own; operator: all), oldest first. */
 export const handler = httpHandler(async (event) => {

@@ -1,10 +1,12 @@
 import { listCycles } from "../../core/use-cases/market-queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { cycleView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { CyclesQuerySchema } from "../schemas/market";
+
+const deps = ports.compose({ cycles: ports.cycles });
 
 /**
  * GET /cycles (operator): the cycles of a delivery day, optionally of one `status` (D-151),

@@ -1,10 +1,12 @@
 import { listMarkets } from "../../core/use-cases/market-queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { marketView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { DeliveryDateQuerySchema } from "../schemas/market";
+
+const deps = ports.compose({ markets: ports.markets });
 
 /**
  * GET /markets (participant, operator): the markets of a delivery day, in window order (then

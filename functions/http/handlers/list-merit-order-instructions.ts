@@ -1,10 +1,16 @@
 import { listInstructions } from "../../core/webhooks/instructions";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { InstructionQuerySchema } from "../schemas/webhooks";
+
+const deps = ports.compose({
+  assets: ports.assets,
+  cycles: ports.cycles,
+  meritOrders: ports.meritOrders,
+});
 
 /**
  * GET /merit-order-instructions (participant: its own units; anm, operator: all) — R-DISPATCH-2

@@ -1,11 +1,13 @@
 import { listOpportunities } from "../../core/use-cases/market-queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { opportunityView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { DeliveryDateQuerySchema } from "../schemas/market";
+
+const deps = ports.compose({ markets: ports.markets });
 
 /**
  * GET /opportunities (participant): the caller's own opportunities in live markets (R-ELIG-6),

@@ -1,11 +1,13 @@
 import { listOrders } from "../../core/use-cases/market-queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { OrdersQuerySchema } from "../schemas/market";
+
+const deps = ports.compose({ markets: ports.markets, orders: ports.orders });
 
 /**
  * GET /orders: a participant's own orders, optionally of one market, by market and order id; the

@@ -1,9 +1,11 @@
 import { listParticipants } from "../../core/access/queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { ParticipantListQuerySchema } from "../schemas/participant";
+
+const deps = ports.compose({ participants: ports.participants });
 
 /** GET /participants?status= (operator) — participants, oldest registration first. */
 export const handler = httpHandler(async (event) => {

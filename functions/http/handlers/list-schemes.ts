@@ -1,11 +1,13 @@
 import { listSchemes } from "../../core/use-cases/schemes";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { SchemeListQuerySchema } from "../schemas/scheme";
 import { schemeView } from "../scheme-views";
+
+const deps = ports.compose({ schemes: ports.schemes });
 
 /** GET /schemes (operator: every registered scheme; anm: the schemes its key may act for). */
 export const handler = httpHandler(async (event) => {

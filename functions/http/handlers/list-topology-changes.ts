@@ -1,12 +1,14 @@
 import { assertSchemeAccess } from "../../core/access/scheme-access";
 import { listTopologyChanges } from "../../core/use-cases/topology-changes";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { topologyChangeItemView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { TopologyChangesQuerySchema } from "../schemas/verification";
+
+const deps = ports.compose({ topologyChanges: ports.topologyChanges });
 
 /**
  * GET /anm/topology-changes (anm of the scheme, operator): a scheme-day's topology changes by

@@ -1,11 +1,13 @@
 import { listTrades } from "../../core/use-cases/market-queries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { tradeView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { DeliveryDateQuerySchema } from "../schemas/market";
+
+const deps = ports.compose({ cycles: ports.cycles, trades: ports.trades });
 
 /**
  * GET /trades (participant: trades it is party to; operator: all) for a delivery day, by

@@ -1,11 +1,17 @@
 import { parseInstant } from "../../core/model/settlement-periods";
 import { listDeliveries } from "../../core/webhooks/deliveries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { webhookCallerOf } from "../auth/webhook-owner";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
 import { DeliveryQuerySchema } from "../schemas/webhooks";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  endpoints: ports.endpoints,
+  deliveries: ports.deliveries,
+});
 
 /** GET /webhook-deliveries (participant, anm) — R-NOTIFY-8: the caller's deliveries, newest first. */
 export const handler = httpHandler(async (event) => {

@@ -4,12 +4,19 @@ import { DomainError } from "../../core/errors";
 import { isRuleIssue, LookAheadSchema } from "../../core/model/look-ahead";
 import { fieldProblems, validationProblem } from "../../core/problem";
 import { submitLookAhead } from "../../core/use-cases/submit-look-ahead";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf, callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { bodyText } from "../middleware/parse-body";
 import { json } from "../responses";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  workflow: ports.workflow,
+});
 
 /**
  * POST /anm/look-aheads (anm): R-IN-1 (400 for shape, 422 LOOK_AHEAD_INVALID for rules, nothing

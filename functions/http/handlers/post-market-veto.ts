@@ -1,12 +1,26 @@
 import { mayActForScheme } from "../../core/access/scheme-access";
 import { vetoMarket } from "../../core/use-cases/topology-changes";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf, callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
 import { MarketVetoBodySchema } from "../schemas/verification";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  participants: ports.participants,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  alerts: ports.alerts,
+});
 
 /**
  * POST /anm/market-vetoes (anm of the scheme, operator): R-VERIFY-8. 201 with the veto's result,

@@ -2,12 +2,26 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { assertSchemeAccess } from "../../core/access/scheme-access";
 import { receiveTopologyChange } from "../../core/use-cases/topology-changes";
 import { TopologyChangeBodySchema } from "../../core/verification/topology-change";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf, callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  participants: ports.participants,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  alerts: ports.alerts,
+});
 
 /**
  * POST /anm/topology-changes (anm of the scheme, operator): R-VERIFY-1..7. Shape errors 400,

@@ -1,11 +1,30 @@
 import { NominationBodySchema } from "../../core/performance/nominations";
 import { putNomination } from "../../core/use-cases/post-trade-inputs";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  uploads: ports.uploads,
+  bucket: ports.bucket,
+});
 
 /**
  * PUT /baselines (participant: own entries): the day's nomination (R-PERF-3) before the baseline

@@ -3,7 +3,7 @@ import { isConfigRuleIssue, SchemeVersionBodySchema } from "../../core/config/sc
 import { DomainError } from "../../core/errors";
 import { fieldProblems, validationProblem } from "../../core/problem";
 import { putSchemeVersion } from "../../core/use-cases/schemes";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -12,6 +12,8 @@ import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { anmSchemeIdParameter } from "../schemas/scheme";
 import { schemeView } from "../scheme-views";
+
+const deps = ports.compose({ clock: ports.clock, schemes: ports.schemes });
 
 /**
  * PUT /schemes/{anmSchemeId} (operator): the scheme's next configuration version (D-190, D-191).

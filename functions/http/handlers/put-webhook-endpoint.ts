@@ -1,10 +1,21 @@
 import { EndpointRequestSchema, putEndpoint } from "../../core/webhooks/endpoints";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { webhookCallerOf } from "../auth/webhook-owner";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  outbox: ports.outbox,
+  endpoints: ports.endpoints,
+  deliveries: ports.deliveries,
+  secrets: ports.secrets,
+  transport: ports.transport,
+  webhookSettings: ports.webhookSettings,
+});
 
 /**
  * PUT /webhook-endpoint (participant, anm) — R-NOTIFY-1/2: 201 with the secret shown once on

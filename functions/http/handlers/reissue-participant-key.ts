@@ -1,5 +1,5 @@
 import { reissueParticipantKey } from "../../core/access/api-keys";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -8,6 +8,12 @@ import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { participantId } from "../schemas/participant";
 import { KeyReissueBodySchema } from "../schemas/scheme";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  credentials: ports.credentials,
+  participants: ports.participants,
+});
 
 /**
  * POST /participants/{participantId}/key-reissues (operator): a new claim secret for a

@@ -1,5 +1,5 @@
 import { retryDelivery } from "../../core/webhooks/deliveries";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { webhookCallerOf } from "../auth/webhook-owner";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
@@ -7,6 +7,12 @@ import { parseOptionalEmptyBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
 import { deliveryIdParameter } from "../schemas/webhooks";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  endpoints: ports.endpoints,
+  deliveries: ports.deliveries,
+});
 
 /**
  * POST /webhook-deliveries/{deliveryId}/retry (own only) — R-NOTIFY-8: one attempt now with the

@@ -1,11 +1,29 @@
 import { startSettlementRun } from "../../core/use-cases/settlement";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
 import { SettlementRunRequestSchema } from "../schemas/post-trade";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  settlement: ports.settlement,
+  settlementWorkflow: ports.settlementWorkflow,
+});
 
 /**
  * POST /settlement-runs (operator): starts the month's run (R-SETTLE-7) — 409

@@ -4,13 +4,32 @@ import {
   parseMeterCsvUpload,
 } from "../../core/performance/meter-readings";
 import { submitMeterReadings, submitUpload } from "../../core/use-cases/post-trade-inputs";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { jsonOf, jsonOrCsvBody, validate } from "../middleware/parse-body";
 import { json } from "../responses";
 import { MeterUploadReferenceSchema } from "../schemas/post-trade";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  cycles: ports.cycles,
+  markets: ports.markets,
+  orders: ports.orders,
+  trades: ports.trades,
+  meritOrders: ports.meritOrders,
+  topologyChanges: ports.topologyChanges,
+  actuals: ports.actuals,
+  nominations: ports.nominations,
+  meters: ports.meters,
+  uploads: ports.uploads,
+  bucket: ports.bucket,
+});
 
 /**
  * POST /meter-readings (participant: own entries; operator: any, as a correction): R-PERF-2 as

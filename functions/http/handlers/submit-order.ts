@@ -1,12 +1,22 @@
 import { OrderRequestSchema } from "../../core/orders/order";
 import { submitOrder } from "../../core/use-cases/trading";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf, callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  ids: ports.ids,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  markets: ports.markets,
+  orders: ports.orders,
+});
 
 /**
  * POST /orders (participant): a bid or offer (R-ORDER-1/2, R-GATE-1). Honours `Idempotency-Key`

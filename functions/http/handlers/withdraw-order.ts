@@ -1,11 +1,20 @@
 import { withdrawOrder } from "../../core/use-cases/trading";
-import { deps } from "../../runtime/deps";
+import * as ports from "../../runtime/ports";
 import { actorOf, callerOf } from "../auth/caller";
 import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { pathParameter } from "../middleware/parse-path";
 import { json } from "../responses";
+
+const deps = ports.compose({
+  clock: ports.clock,
+  assets: ports.assets,
+  claims: ports.claims,
+  schemes: ports.schemes,
+  markets: ports.markets,
+  orders: ports.orders,
+});
 
 /**
  * DELETE /orders/{orderId} (participant): withdraw until gate closure (R-ORDER-3). Honours

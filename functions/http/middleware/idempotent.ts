@@ -2,10 +2,12 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { DomainError } from "../../core/errors";
 import type { IdempotencyRecords } from "../../core/ports";
-import { deps } from "../../runtime/deps";
 import { logger } from "../../runtime/logger";
+import * as ports from "../../runtime/ports";
 import type { HttpRoute } from "./http-handler";
 import { headerOf } from "./parse-body";
+
+const deps = ports.compose({ clock: ports.clock, ids: ports.ids, idempotency: ports.idempotency });
 
 /**
  * `Idempotency-Key` on a write route (api.md, Conventions), as a wrapper around the route:
