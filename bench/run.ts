@@ -153,7 +153,7 @@ async function main(): Promise<void> {
           ? { events: 200, receivers: 10, slowMs: 500 }
           : { events: 10_000, receivers: 50, slowMs: 2_000 },
       ),
-    bundles: () => benchBundles(quick ? { runs: 1, timeEvery: 4 } : { runs: 3, timeEvery: 1 }),
+    bundles: () => benchBundles(quick ? { runs: 1, timeEvery: 4 } : { runs: 5, timeEvery: 1 }),
     console: () => benchConsole(quick ? 2 : 5),
   };
 

@@ -1,20 +1,49 @@
-import { DateTime } from "luxon";
-import { deliveryDay, localMidnight, MARKET_ZONE } from "./settlement-periods";
+import { TZDateMini } from "@date-fns/tz";
+import {
+  calendarParts,
+  deliveryDay,
+  localMidnight,
+  londonWallTimeMs,
+  MARKET_ZONE,
+} from "./settlement-periods";
 
 /**
  * Calendar facts of Europe/London used after gate closure: day types for baselines (R-PERF-5),
  * deadlines (R-PERF-2, R-PERF-3, R-SETTLE-7), months (R-SETTLE-1) and financial years (R-CI-1).
- * Dates are `YYYY-MM-DD` local days; instants epoch milliseconds.
+ * Dates are `YYYY-MM-DD` local days; instants epoch milliseconds. Arithmetic on dates alone is
+ * the same in every zone and is done on UTC days; what needs Europe/London goes through
+ * `@date-fns/tz` (D-153).
  */
+
+/** A real calendar date's parts; throws on anything else (callers pass validated dates). */
+function partsOf(date: string): { year: number; month: number; day: number } {
+  const parts = calendarParts(date);
+  if (parts === undefined) throw new RangeError(`not a calendar date: ${date}`);
+  return parts;
+}
+
+/** The UTC day of a calendar date, for arithmetic on dates alone. */
+function utcDay(date: string): Date {
+  const { year, month, day } = partsOf(date);
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+const isoDateOfUtc = (d: Date) =>
+  `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
 /** The local day `days` after `date` (negative: before). */
 export function addDays(date: string, days: number): string {
-  return localMidnight(date)!.plus({ days }).toISODate()!;
+  const d = utcDay(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return isoDateOfUtc(d);
 }
 
 /** ISO weekday of a local day: 1 = Monday … 7 = Sunday. */
 export function weekdayOf(date: string): number {
-  return localMidnight(date)!.weekday;
+  return utcDay(date).getUTCDay() || 7;
 }
 
 /** R-PERF-5: working day = Monday to Friday and not one of the scheme's bank holidays. */
@@ -29,12 +58,14 @@ export function isClockChangeDay(date: string): boolean {
 
 /** The local (Europe/London) calendar date `YYYY-MM-DD` of an instant. */
 export function localDateOf(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: MARKET_ZONE }).toFormat("yyyy-MM-dd");
+  const local = new TZDateMini(ms, MARKET_ZONE);
+  return `${pad(local.getFullYear(), 4)}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
 }
 
 /** Local wall-clock start `HH:mm` of an instant. */
 export function localTimeOf(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: MARKET_ZONE }).toFormat("HH:mm");
+  const local = new TZDateMini(ms, MARKET_ZONE);
+  return `${pad(local.getHours())}:${pad(local.getMinutes())}`;
 }
 
 /**
@@ -49,9 +80,7 @@ export function spIndexAtLocalTime(date: string, hhmm: string): number | undefin
 /** `HH:MM` on the local day `date`, as epoch ms. */
 export function localTimeOnDay(date: string, hhmm: string): number {
   const [hour, minute] = hhmm.split(":").map(Number);
-  return localMidnight(date)!
-    .set({ hour: hour ?? 0, minute: minute ?? 0, second: 0, millisecond: 0 })
-    .toMillis();
+  return londonWallTimeMs(partsOf(date), hour ?? 0, minute ?? 0);
 }
 
 /** R-SETTLE-1: the calendar month `YYYY-MM` of a delivery day. */
@@ -61,9 +90,11 @@ export function monthOf(date: string): string {
 
 /** The local days of a month `YYYY-MM`, first to last. */
 export function daysOfMonth(month: string): string[] {
-  const first = localMidnight(`${month}-01`)!;
+  const d = utcDay(`${month}-01`);
+  const monthIndex = d.getUTCMonth();
   const out: string[] = [];
-  for (let d = first; d.month === first.month; d = d.plus({ days: 1 })) out.push(d.toISODate()!);
+  for (; d.getUTCMonth() === monthIndex; d.setUTCDate(d.getUTCDate() + 1))
+    out.push(isoDateOfUtc(d));
   return out;
 }
 
@@ -77,7 +108,7 @@ export function isMonth(text: string): boolean {
  * (N = `meterDataDeadlineDays`, default 5 → D+6).
  */
 export function meterDeadlineMs(date: string, meterDataDeadlineDays: number): number {
-  return localMidnight(addDays(date, meterDataDeadlineDays + 1))!.toMillis();
+  return localMidnight(addDays(date, meterDataDeadlineDays + 1))!;
 }
 
 /** R-SETTLE-7: a month is settleable once the meter deadline of its last day has passed. */

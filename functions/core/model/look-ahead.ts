@@ -123,7 +123,7 @@ export function lookAheadRuleProblems(body: LookAheadBody): FieldProblem[] {
   const add = (path: string, message: string) => problems.push({ path, message });
   // A refinement failure does not stop zod from running this check: without a real delivery
   // date the shape error already reported is the whole story.
-  if (!localMidnight(body.deliveryDate)) return problems;
+  if (localMidnight(body.deliveryDate) === undefined) return problems;
   const day = deliveryDay(body.deliveryDate);
   const n = day.periods.length;
 

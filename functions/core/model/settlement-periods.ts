@@ -1,4 +1,5 @@
-import { DateTime } from "luxon";
+import { TZDateMini } from "@date-fns/tz";
+import { parseISO } from "date-fns";
 
 /** The market's time zone (R-TIME-1). */
 export const MARKET_ZONE = "Europe/London";
@@ -25,13 +26,58 @@ export interface DeliveryDay {
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-/**
- * Parses `YYYY-MM-DD` as a calendar day in Europe/London; undefined when it is not a real date.
- */
-export function localMidnight(deliveryDate: string): DateTime | undefined {
+/** The year, month (1–12) and day of `YYYY-MM-DD` when it is a real calendar date. */
+export function calendarParts(
+  deliveryDate: string,
+): { year: number; month: number; day: number } | undefined {
   if (!DATE_RE.test(deliveryDate)) return undefined;
-  const day = DateTime.fromISO(deliveryDate, { zone: MARKET_ZONE });
-  return day.isValid ? day.startOf("day") : undefined;
+  const [year, month, day] = deliveryDate.split("-").map(Number) as [number, number, number];
+  // A calendar check that is the same in every zone: the date as a UTC day.
+  const probe = new Date(0);
+  probe.setUTCFullYear(year, month - 1, day);
+  return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day
+    ? { year, month, day }
+    : undefined;
+}
+
+/**
+ * The instant (epoch ms) of `hour:minute` on a calendar day in Europe/London (D-153): a wall time
+ * the spring clock change skips is taken forward by the hour, and one the autumn change repeats
+ * is the first (summer time) of the two.
+ */
+export function londonWallTimeMs(
+  parts: { year: number; month: number; day: number },
+  hour = 0,
+  minute = 0,
+): number {
+  const at = new TZDateMini(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    hour,
+    minute,
+    0,
+    0,
+    MARKET_ZONE,
+  );
+  // @date-fns/tz gives the second of a repeated wall time; the first is an hour (the UK's clock
+  // change) before, and shows the same wall time.
+  const before = new TZDateMini(at.getTime() - HOUR_MS, MARKET_ZONE);
+  return before.getDate() === at.getDate() &&
+    before.getHours() === at.getHours() &&
+    before.getMinutes() === at.getMinutes()
+    ? before.getTime()
+    : at.getTime();
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Local midnight (Europe/London) of `YYYY-MM-DD` as epoch ms; undefined when it is not a real date.
+ */
+export function localMidnight(deliveryDate: string): number | undefined {
+  const parts = calendarParts(deliveryDate);
+  return parts === undefined ? undefined : londonWallTimeMs(parts);
 }
 
 /**
@@ -40,10 +86,11 @@ export function localMidnight(deliveryDate: string): DateTime | undefined {
  * (UTC) time, so the count follows from the length of the local day.
  */
 export function deliveryDay(deliveryDate: string): DeliveryDay {
-  const start = localMidnight(deliveryDate);
-  if (!start) throw new RangeError(`not a calendar date: ${deliveryDate}`);
-  const startMs = start.toMillis();
-  const endMs = start.plus({ days: 1 }).toMillis();
+  const parts = calendarParts(deliveryDate);
+  if (parts === undefined) throw new RangeError(`not a calendar date: ${deliveryDate}`);
+  const startMs = londonWallTimeMs(parts);
+  // The next local midnight (the Date arithmetic carries a month's or year's last day over).
+  const endMs = londonWallTimeMs({ ...parts, day: parts.day + 1 });
   const count = (endMs - startMs) / SP_MS;
   const periods: SettlementPeriod[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -61,10 +108,8 @@ export function periodCount(deliveryDate: string): number {
 
 /** Epoch milliseconds → `YYYY-MM-DDTHH:mm:ssZ` (UTC, whole seconds when possible). */
 export function toUtcIso(ms: number): string {
-  const dt = DateTime.fromMillis(ms, { zone: "utc" });
-  return dt.millisecond === 0
-    ? dt.toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'")
-    : dt.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+  const iso = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
 }
 
 /**
@@ -75,11 +120,17 @@ export function recordInstant(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/**
+ * An ISO 8601 date and time, `T` between them, ending in an offset: the shape {@link parseInstant}
+ * takes before date-fns parses it (which alone would also take a space for the `T`).
+ */
+const INSTANT_RE = /^[+-]?[0-9W-]+T[0-9:.,]*[0-9](Z|[+-]\d{2}:?\d{2})$/;
+
 /** Parses an ISO 8601 instant that carries an offset (R-TIME-2); undefined otherwise. */
 export function parseInstant(value: string): number | undefined {
-  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value)) return undefined;
-  const dt = DateTime.fromISO(value, { setZone: true });
-  return dt.isValid ? dt.toMillis() : undefined;
+  if (!INSTANT_RE.test(value)) return undefined;
+  const ms = parseISO(value).getTime();
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /**
@@ -91,13 +142,10 @@ export function defaultGateClosureMs(
   localTime = "12:00",
   daysBefore = 1,
 ): number {
-  const start = localMidnight(deliveryDate);
-  if (!start) throw new RangeError(`not a calendar date: ${deliveryDate}`);
+  const parts = calendarParts(deliveryDate);
+  if (parts === undefined) throw new RangeError(`not a calendar date: ${deliveryDate}`);
   const [hour, minute] = localTime.split(":").map(Number);
-  return start
-    .minus({ days: daysBefore })
-    .set({ hour: hour ?? 12, minute: minute ?? 0, second: 0, millisecond: 0 })
-    .toMillis();
+  return londonWallTimeMs({ ...parts, day: parts.day - daysBefore }, hour ?? 12, minute ?? 0);
 }
 
 /** R-TIME-2: half-open windows [aStart, aEnd) and [bStart, bEnd) overlap. */

@@ -157,7 +157,7 @@ export class MeterCsvReader {
   private periodsOf(date: string): number {
     let n = this.periods.get(date);
     if (n === undefined) {
-      n = localMidnight(date) ? periodCount(date) : 0;
+      n = localMidnight(date) !== undefined ? periodCount(date) : 0;
       this.periods.set(date, n);
     }
     return n;
