@@ -1,12 +1,14 @@
 import * as z from "zod";
 import {
   floorBelowGrace,
-  fractionField,
   type PostTradeConfig,
-  postTradeScalarFields,
   toPostTradeConfig,
-  xOfYField,
 } from "../config/post-trade-config";
+import {
+  fractionField,
+  postTradeScalarFields,
+  xOfYField,
+} from "../config/post-trade-config-schema";
 import { curtailmentIndexRows, dayCurtailment } from "../curtailment-index/ledger";
 import { DomainError, type FieldProblem } from "../errors";
 import type { PlatformEvent } from "../events/platform-event";

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { isConfigRuleIssue, SchemeVersionBodySchema } from "../../core/config/scheme-config";
+import { isConfigRuleIssue, SchemeVersionBodySchema } from "../../core/config/scheme-config-schema";
 import { DomainError } from "../../core/errors";
 import { fieldProblems, validationProblem } from "../../core/problem";
 import { putSchemeVersion } from "../../core/use-cases/schemes";

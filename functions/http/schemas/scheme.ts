@@ -4,7 +4,7 @@ import { ROLES } from "../../core/access/roles";
 import {
   SchemeConfigSchema,
   SchemeVersionBodySchema as SchemeVersionBody,
-} from "../../core/config/scheme-config";
+} from "../../core/config/scheme-config-schema";
 import { clientId } from "../../core/model/fields";
 import { limitParameter, nextTokenParameter, text } from "./fields";
 

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from "../../../functions/core/config/bank-holidays-england-wales";
 import {
   DEFAULT_POST_TRADE_CONFIG,
-  PostTradeConfigSchema,
   toPostTradeConfig,
 } from "../../../functions/core/config/post-trade-config";
+import { PostTradeConfigSchema } from "../../../functions/core/config/post-trade-config-schema";
 import {
   financialYearBounds,
   financialYearOf,
