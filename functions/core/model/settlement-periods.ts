@@ -1,4 +1,4 @@
-import { TZDateMini } from "@date-fns/tz";
+import { tzOffset } from "@date-fns/tz";
 import { parseISO } from "date-fns";
 
 /** The market's time zone (R-TIME-1). */
@@ -40,37 +40,40 @@ export function calendarParts(
     : undefined;
 }
 
+/** Europe/London's offset from UTC at an instant, in minutes (the tz database of @date-fns/tz). */
+function londonOffsetMinutes(ms: number): number {
+  return tzOffset(MARKET_ZONE, new Date(ms));
+}
+
 /**
- * The instant (epoch ms) of `hour:minute` on a calendar day in Europe/London (D-153): a wall time
- * the spring clock change skips is taken forward by the hour, and one the autumn change repeats
- * is the first (summer time) of the two.
+ * The instant (epoch ms) of `hour:minute` on a calendar day in Europe/London (D-153), found from
+ * the zone's offsets alone, so that the machine's own zone plays no part: first with the offset
+ * of the day's midnight, then with the offset at that guess. A wall time the autumn change shows
+ * twice is thus its first (summer time) occurrence, and one the spring change skips is read with
+ * the offset before the change (01:30 is 02:30 BST), as Luxon did.
  */
 export function londonWallTimeMs(
   parts: { year: number; month: number; day: number },
   hour = 0,
   minute = 0,
 ): number {
-  const at = new TZDateMini(
-    parts.year,
-    parts.month - 1,
-    parts.day,
-    hour,
-    minute,
-    0,
-    0,
-    MARKET_ZONE,
-  );
-  // @date-fns/tz gives the second of a repeated wall time; the first is an hour (the UK's clock
-  // change) before, and shows the same wall time.
-  const before = new TZDateMini(at.getTime() - HOUR_MS, MARKET_ZONE);
-  return before.getDate() === at.getDate() &&
-    before.getHours() === at.getHours() &&
-    before.getMinutes() === at.getMinutes()
-    ? before.getTime()
-    : at.getTime();
+  const wall = new Date(0);
+  wall.setUTCFullYear(parts.year, parts.month - 1, parts.day);
+  const midnightAsUtc = wall.getTime();
+  wall.setUTCHours(hour, minute, 0, 0);
+  const wallMs = wall.getTime();
+  // London never changes its clocks at midnight: the offset an hour before midnight-as-UTC is
+  // the day's midnight's.
+  const guess = londonOffsetMinutes(midnightAsUtc - MINUTE_MS * 60);
+  const first = wallMs - guess * MINUTE_MS;
+  const atFirst = londonOffsetMinutes(first);
+  if (atFirst === guess) return first;
+  const second = wallMs - atFirst * MINUTE_MS;
+  const atSecond = londonOffsetMinutes(second);
+  return atSecond === atFirst ? second : wallMs - Math.min(atFirst, atSecond) * MINUTE_MS;
 }
 
-const HOUR_MS = 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
 
 /**
  * Local midnight (Europe/London) of `YYYY-MM-DD` as epoch ms; undefined when it is not a real date.

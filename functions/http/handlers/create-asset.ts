@@ -5,7 +5,7 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
-import { AssetBodySchema } from "../schemas/asset";
+import { AssetBodySchema } from "../schemas/asset-inputs";
 
 const deps = ports.compose({ clock: ports.clock, ids: ports.ids, assets: ports.assets });
 

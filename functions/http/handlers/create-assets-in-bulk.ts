@@ -7,7 +7,7 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { csvBody } from "../middleware/parse-body";
 import { json } from "../responses";
-import { AssetBodySchema } from "../schemas/asset";
+import { AssetBodySchema } from "../schemas/asset-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

@@ -5,7 +5,7 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
-import { MeterUploadRequestSchema } from "../schemas/post-trade";
+import { MeterUploadRequestSchema } from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

@@ -5,7 +5,8 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
-import { type Registration, RegistrationBodySchema } from "../schemas/participant";
+import type { Registration } from "../schemas/participant";
+import { RegistrationBodySchema } from "../schemas/participant-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

@@ -6,7 +6,7 @@ import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { AssetDecisionBodySchema, assetId } from "../schemas/asset";
+import { AssetDecisionBodySchema, assetId } from "../schemas/asset-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

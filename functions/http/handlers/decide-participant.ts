@@ -6,7 +6,7 @@ import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { ParticipantDecisionBodySchema, participantId } from "../schemas/participant";
+import { ParticipantDecisionBodySchema, participantId } from "../schemas/participant-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

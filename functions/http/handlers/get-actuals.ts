@@ -5,7 +5,7 @@ import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { ActualsQuerySchema } from "../schemas/post-trade";
+import { ActualsQuerySchema } from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   assets: ports.assets,

@@ -4,7 +4,7 @@ import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { assetId } from "../schemas/asset";
+import { assetId } from "../schemas/asset-inputs";
 
 const deps = ports.compose({ assets: ports.assets });
 

@@ -8,7 +8,7 @@ import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { MeritOrderQuerySchema } from "../schemas/market";
+import { MeritOrderQuerySchema } from "../schemas/market-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

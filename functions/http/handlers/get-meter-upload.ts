@@ -4,7 +4,7 @@ import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { MeterUploadPathSchema } from "../schemas/post-trade";
+import { MeterUploadPathSchema } from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   ids: ports.ids,

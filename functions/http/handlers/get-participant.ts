@@ -3,7 +3,7 @@ import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { participantId } from "../schemas/participant";
+import { participantId } from "../schemas/participant-inputs";
 
 const deps = ports.compose({ participants: ports.participants });
 

@@ -4,7 +4,7 @@ import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { anmSchemeIdParameter } from "../schemas/scheme";
+import { anmSchemeIdParameter } from "../schemas/scheme-inputs";
 import { schemeView } from "../scheme-views";
 
 const deps = ports.compose({ schemes: ports.schemes });

@@ -3,7 +3,7 @@ import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { settlementRunId } from "../schemas/post-trade";
+import { settlementRunId } from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

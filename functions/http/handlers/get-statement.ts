@@ -8,7 +8,10 @@ import { headerOf } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { StatementQuerySchema, statementId as statementIdSchema } from "../schemas/post-trade";
+import {
+  StatementQuerySchema,
+  statementId as statementIdSchema,
+} from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

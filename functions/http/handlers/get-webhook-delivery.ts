@@ -4,7 +4,7 @@ import { webhookCallerOf } from "../auth/webhook-owner";
 import { httpHandler } from "../middleware/http-handler";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { deliveryIdParameter } from "../schemas/webhooks";
+import { deliveryIdParameter } from "../schemas/webhooks-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

@@ -6,7 +6,7 @@ import { idempotent } from "../middleware/idempotent";
 import { parseOptionalBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { AnmKeyBodySchema, anmSchemeIdParameter } from "../schemas/scheme";
+import { AnmKeyBodySchema, anmSchemeIdParameter } from "../schemas/scheme-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

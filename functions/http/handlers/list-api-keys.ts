@@ -3,7 +3,7 @@ import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { ApiKeyListQuerySchema } from "../schemas/scheme";
+import { ApiKeyListQuerySchema } from "../schemas/scheme-inputs";
 
 const deps = ports.compose({ apiKeys: ports.apiKeys });
 

@@ -3,7 +3,7 @@ import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { AuditListQuerySchema } from "../schemas/audit";
+import { AuditListQuerySchema } from "../schemas/audit-inputs";
 
 const deps = ports.compose({ audit: ports.audit });
 

@@ -4,7 +4,7 @@ import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { BaselinesQuerySchema } from "../schemas/post-trade";
+import { BaselinesQuerySchema } from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

@@ -4,7 +4,7 @@ import { cycleView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { CyclesQuerySchema } from "../schemas/market";
+import { CyclesQuerySchema } from "../schemas/market-inputs";
 
 const deps = ports.compose({ cycles: ports.cycles });
 

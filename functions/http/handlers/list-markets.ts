@@ -4,7 +4,7 @@ import { marketView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { DeliveryDateQuerySchema } from "../schemas/market";
+import { DeliveryDateQuerySchema } from "../schemas/market-inputs";
 
 const deps = ports.compose({ markets: ports.markets });
 

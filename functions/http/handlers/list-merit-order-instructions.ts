@@ -4,7 +4,7 @@ import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { InstructionQuerySchema } from "../schemas/webhooks";
+import { InstructionQuerySchema } from "../schemas/webhooks-inputs";
 
 const deps = ports.compose({
   assets: ports.assets,

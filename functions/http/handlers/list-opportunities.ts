@@ -5,7 +5,7 @@ import { opportunityView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { DeliveryDateQuerySchema } from "../schemas/market";
+import { DeliveryDateQuerySchema } from "../schemas/market-inputs";
 
 const deps = ports.compose({ markets: ports.markets });
 

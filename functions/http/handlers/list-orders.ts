@@ -5,7 +5,7 @@ import { orderView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { OrdersQuerySchema } from "../schemas/market";
+import { OrdersQuerySchema } from "../schemas/market-inputs";
 
 const deps = ports.compose({ markets: ports.markets, orders: ports.orders });
 

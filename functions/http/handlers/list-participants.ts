@@ -3,7 +3,7 @@ import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { ParticipantListQuerySchema } from "../schemas/participant";
+import { ParticipantListQuerySchema } from "../schemas/participant-inputs";
 
 const deps = ports.compose({ participants: ports.participants });
 

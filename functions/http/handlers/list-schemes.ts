@@ -4,7 +4,7 @@ import { callerOf } from "../auth/caller";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { SchemeListQuerySchema } from "../schemas/scheme";
+import { SchemeListQuerySchema } from "../schemas/scheme-inputs";
 import { schemeView } from "../scheme-views";
 
 const deps = ports.compose({ schemes: ports.schemes });

@@ -3,7 +3,7 @@ import * as ports from "../../runtime/ports";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { PostTradeDayQuerySchema } from "../schemas/post-trade";
+import { PostTradeDayQuerySchema } from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

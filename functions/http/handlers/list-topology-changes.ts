@@ -6,7 +6,7 @@ import { topologyChangeItemView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { TopologyChangesQuerySchema } from "../schemas/verification";
+import { TopologyChangesQuerySchema } from "../schemas/verification-inputs";
 
 const deps = ports.compose({ topologyChanges: ports.topologyChanges });
 

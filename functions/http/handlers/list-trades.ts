@@ -5,7 +5,7 @@ import { tradeView } from "../market-views";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { DeliveryDateQuerySchema } from "../schemas/market";
+import { DeliveryDateQuerySchema } from "../schemas/market-inputs";
 
 const deps = ports.compose({ cycles: ports.cycles, trades: ports.trades });
 

@@ -5,7 +5,7 @@ import { webhookCallerOf } from "../auth/webhook-owner";
 import { httpHandler } from "../middleware/http-handler";
 import { parseQuery } from "../middleware/parse-query";
 import { json } from "../responses";
-import { DeliveryQuerySchema } from "../schemas/webhooks";
+import { DeliveryQuerySchema } from "../schemas/webhooks-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

@@ -6,7 +6,7 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
-import { MarketVetoBodySchema } from "../schemas/verification";
+import { MarketVetoBodySchema } from "../schemas/verification-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

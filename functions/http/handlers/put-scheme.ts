@@ -10,7 +10,7 @@ import { idempotent } from "../middleware/idempotent";
 import { bodyText } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { anmSchemeIdParameter } from "../schemas/scheme";
+import { anmSchemeIdParameter } from "../schemas/scheme-inputs";
 import { schemeView } from "../scheme-views";
 
 const deps = ports.compose({ clock: ports.clock, schemes: ports.schemes });

@@ -6,8 +6,8 @@ import { idempotent } from "../middleware/idempotent";
 import { parseOptionalBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { participantId } from "../schemas/participant";
-import { KeyReissueBodySchema } from "../schemas/scheme";
+import { participantId } from "../schemas/participant-inputs";
+import { KeyReissueBodySchema } from "../schemas/scheme-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

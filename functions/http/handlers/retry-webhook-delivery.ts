@@ -6,7 +6,7 @@ import { idempotent } from "../middleware/idempotent";
 import { parseOptionalEmptyBody } from "../middleware/parse-body";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { deliveryIdParameter } from "../schemas/webhooks";
+import { deliveryIdParameter } from "../schemas/webhooks-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

@@ -5,7 +5,7 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { pathId } from "../middleware/parse-path";
 import { json } from "../responses";
-import { keyIdParameter } from "../schemas/scheme";
+import { keyIdParameter } from "../schemas/scheme-inputs";
 
 const deps = ports.compose({ clock: ports.clock, apiKeys: ports.apiKeys });
 

@@ -5,7 +5,7 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseOptionalBody } from "../middleware/parse-body";
 import { json } from "../responses";
-import { KeyRotationBodySchema } from "../schemas/scheme";
+import { KeyRotationBodySchema } from "../schemas/scheme-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

@@ -5,7 +5,7 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { parseBody } from "../middleware/parse-body";
 import { json } from "../responses";
-import { SettlementRunRequestSchema } from "../schemas/post-trade";
+import { SettlementRunRequestSchema } from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

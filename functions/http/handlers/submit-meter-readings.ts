@@ -10,7 +10,7 @@ import { httpHandler } from "../middleware/http-handler";
 import { idempotent } from "../middleware/idempotent";
 import { jsonOf, jsonOrCsvBody, validate } from "../middleware/parse-body";
 import { json } from "../responses";
-import { MeterUploadReferenceSchema } from "../schemas/post-trade";
+import { MeterUploadReferenceSchema } from "../schemas/post-trade-inputs";
 
 const deps = ports.compose({
   clock: ports.clock,

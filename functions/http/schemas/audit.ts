@@ -1,5 +1,7 @@
 import * as z from "zod";
-import { ActorSchema, limitParameter, nextTokenParameter } from "./fields";
+import { ActorSchema } from "./fields";
+
+export { AuditListQuerySchema } from "./audit-inputs";
 
 export const AuditRecordSchema = z
   .object({
@@ -25,17 +27,3 @@ export const AuditListSchema = z
   })
   .strict()
   .meta({ id: "AuditList" });
-
-export const AuditListQuerySchema = z
-  .object({
-    subject: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, { message: "must be an object id" })
-      .optional()
-      .meta({
-        description: "Only the records of this object (participant, asset, order, cycle, …).",
-      }),
-    limit: limitParameter.meta({ description: "Items per page, 1–100; default 100." }),
-    nextToken: nextTokenParameter.meta({ description: "The nextToken of the previous page." }),
-  })
-  .strict();

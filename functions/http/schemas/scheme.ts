@@ -1,30 +1,24 @@
 import * as z from "zod";
-import { KEY_ID_PATTERN } from "../../core/access/api-key";
 import { ROLES } from "../../core/access/roles";
 import {
   SchemeConfigSchema,
   SchemeVersionBodySchema as SchemeVersionBody,
 } from "../../core/config/scheme-config-schema";
-import { clientId } from "../../core/model/fields";
-import { limitParameter, nextTokenParameter, text } from "./fields";
+
+export {
+  AnmKeyBodySchema,
+  ApiKeyListQuerySchema,
+  anmSchemeIdParameter,
+  KeyReissueBodySchema,
+  KeyRotationBodySchema,
+  keyIdParameter,
+  SchemeListQuerySchema,
+} from "./scheme-inputs";
 
 /**
  * Schemas of the scheme and key routes (docs/api.md "Schemes, keys and the local trial clock"):
  * versioned scheme configurations, scheme-bound ANM keys, the key list, rotation and re-issue.
  */
-
-const paging = {
-  limit: limitParameter.meta({ description: "Items per page, 1–100; default 100." }),
-  nextToken: nextTokenParameter.meta({
-    description: "The nextToken of the previous page of the same list.",
-  }),
-};
-
-/** A scheme id in a path: the ANM's own id (clientId); anything else is 404. */
-export const anmSchemeIdParameter = clientId;
-
-/** A key id in a path: `key-` and 20 hex digits; anything else is 404. */
-export const keyIdParameter = z.string().regex(KEY_ID_PATTERN, { message: "must be a key- id" });
 
 const instant = (description: string) =>
   z.string().meta({ description: `${description} (ISO 8601 instant, UTC).`, format: "date-time" });
@@ -79,31 +73,6 @@ export const SchemeListSchema = z
   })
   .meta({ id: "SchemeList" });
 
-export const SchemeListQuerySchema = z.strictObject({ ...paging });
-
-/** `POST /schemes/{anmSchemeId}/anm-keys`: optionally who the key is for. */
-export const AnmKeyBodySchema = z
-  .strictObject({
-    name: text(200)
-      .optional()
-      .meta({ description: "The system the key is issued to.", example: "Ely ANM primary" }),
-  })
-  .meta({ id: "AnmKeyRequest", examples: [{ name: "Ely ANM primary" }] });
-
-/** `POST /participants/{participantId}/key-reissues`: optionally why. */
-export const KeyReissueBodySchema = z
-  .strictObject({
-    reason: text(1000)
-      .optional()
-      .meta({ description: "Why the key is re-issued (kept in the audit log)." }),
-  })
-  .meta({ id: "KeyReissueRequest", examples: [{ reason: "The participant lost its key" }] });
-
-/** `POST /me/api-key-rotations`: no fields (an empty body or `{}`). */
-export const KeyRotationBodySchema = z
-  .strictObject({})
-  .meta({ id: "KeyRotationRequest", examples: [{}] });
-
 export const IssuedKeySchema = z
   .object({
     keyId: z.string().meta({ description: "The key's id, as GET /api-keys lists it." }),
@@ -149,5 +118,3 @@ export const ApiKeyListSchema = z
       .meta({ description: "Pass as nextToken for the next page; absent on the last page." }),
   })
   .meta({ id: "ApiKeyList" });
-
-export const ApiKeyListQuerySchema = z.strictObject({ ...paging });

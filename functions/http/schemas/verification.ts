@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { calendarDate, clientId } from "../../core/model/fields";
+
+export { MarketVetoBodySchema, TopologyChangesQuerySchema } from "./verification-inputs";
 
 /**
  * Schemas of day-of verification (api.md "ANM interface": topology changes, R-VERIFY). The
@@ -20,21 +21,6 @@ const publishedVersions = (description: string) =>
     )
     .meta({ description });
 
-/** `POST /anm/market-vetoes` (R-VERIFY-8). */
-export const MarketVetoBodySchema = z
-  .strictObject({
-    marketId: clientId.meta({ description: "The matched market to void." }),
-    reason: z
-      .string()
-      .min(1)
-      .max(1000)
-      .meta({
-        description: "Why the DNO vetoes it (kept with the veto).",
-        examples: ["planned outage on the 33 kV circuit"],
-      }),
-  })
-  .meta({ id: "MarketVetoRequest" });
-
 /** The answer of `POST /anm/market-vetoes`. */
 export const MarketVetoResultSchema = z
   .object({
@@ -47,16 +33,6 @@ export const MarketVetoResultSchema = z
     ),
   })
   .meta({ id: "MarketVetoResult" });
-
-/** `GET /anm/topology-changes`: one scheme's delivery day. */
-export const TopologyChangesQuerySchema = z.strictObject({
-  anmSchemeId: clientId.meta({ description: "The ANM scheme.", examples: ["ENWL-ANM-01"] }),
-  deliveryDate: calendarDate.meta({
-    description: "The delivery day, a calendar date in Europe/London (YYYY-MM-DD).",
-    format: "date",
-    examples: ["2027-06-14"],
-  }),
-});
 
 /** The answer of `POST /anm/topology-changes` (R-VERIFY-1..7). */
 export const TopologyChangeResultSchema = z

@@ -1,7 +1,12 @@
 import * as z from "zod";
 import { EVENT_TYPES } from "../../core/events/platform-event";
-import { calendarDate, clientId } from "../../core/model/fields";
-import { instantString, limitParameter, nextTokenParameter } from "./fields";
+import { allTypes, DELIVERY_STATUSES } from "./webhooks-inputs";
+
+export {
+  DeliveryQuerySchema,
+  deliveryIdParameter,
+  InstructionQuerySchema,
+} from "./webhooks-inputs";
 
 /**
  * Schemas of the webhook routes and events (docs/api.md "Webhooks"; R-NOTIFY, R-DISPATCH):
@@ -22,8 +27,6 @@ const day = z.string().meta({
   description: "The delivery day (Europe/London), YYYY-MM-DD.",
   format: "date",
 });
-const allTypes = [...EVENT_TYPES, "webhook.test"] as const;
-const DELIVERY_STATUSES = ["pending", "succeeded", "failed", "undeliverable"] as const;
 const MOL_REASONS = ["day-ahead", "fallback", "topology-change", "dno-veto"] as const;
 const molReason = z.enum(MOL_REASONS).meta({
   description:
@@ -106,27 +109,6 @@ const deliveryStatus = z.enum(DELIVERY_STATUSES).meta({
 });
 const eventType = z.enum(allTypes).meta({ description: "The event's type (R-NOTIFY-4)." });
 
-export const DeliveryQuerySchema = z.strictObject({
-  status: z
-    .enum(DELIVERY_STATUSES)
-    .optional()
-    .meta({ description: "Only deliveries in this status; default every status." }),
-  type: z
-    .enum(allTypes)
-    .optional()
-    .meta({ description: "Only deliveries of this event type; default every type." }),
-  from: instantString
-    .optional()
-    .meta({ description: "Created at or after this instant.", format: "date-time" }),
-  to: instantString
-    .optional()
-    .meta({ description: "Created at or before this instant.", format: "date-time" }),
-  limit: limitParameter.meta({ description: "Items per page, 1–100; default 100." }),
-  nextToken: nextTokenParameter.meta({
-    description: "The nextToken of the previous page of the same list.",
-  }),
-});
-
 export const DeliverySchema = z
   .object({
     deliveryId,
@@ -176,33 +158,6 @@ export const RetrySchema = z
     nextAttemptAt: instant("When the extra attempt is made: now"),
   })
   .meta({ id: "WebhookRetry" });
-
-export const deliveryIdParameter = z
-  .string()
-  .regex(/^dlv_[0-9a-f]{20}$/, { message: "must be a dlv_ id" });
-
-export const InstructionQuerySchema = z.strictObject({
-  deliveryDate: calendarDate.meta({
-    description: "The delivery day, a calendar date in Europe/London (YYYY-MM-DD).",
-    format: "date",
-    examples: ["2027-06-14"],
-  }),
-  constraintId: clientId.meta({ description: "The constraint whose MOL versions are asked for." }),
-  version: z
-    .string()
-    .regex(/^[1-9][0-9]{0,5}$/, { message: "must be a version number (1, 2, …)" })
-    .transform(Number)
-    .optional()
-    .meta({ description: "A published version; default the version in force." }),
-  anmSchemeId: clientId
-    .optional()
-    .meta({ description: "Only this ANM scheme (additive); default every scheme." }),
-  limit: limitParameter,
-  nextToken: nextTokenParameter.meta({
-    description:
-      "The nextToken of the previous page of the same list (same other parameters); absent on the last page.",
-  }),
-});
 
 const period = z.object({
   sp: int("The settlement period (1 = from local midnight)."),

@@ -101,6 +101,48 @@ describe("D-153 the time code agrees with Luxon", () => {
     expect(wrong).toEqual([]);
   });
 
+  it("does not depend on the machine's own time zone", () => {
+    const clockChangeDays = days.filter((d) => deliveryDay(d).periods.length !== 48);
+    // Every Sunday: the days the machine's own zone may change its clocks (New York, Lord Howe).
+    const sundays = days.filter((d) => weekdayOf(d) === 7);
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ["UTC", "Europe/London", "America/New_York", "Australia/Lord_Howe"]) {
+        process.env.TZ = zone; // Node applies it at once
+        for (const date of clockChangeDays) {
+          const m = luxonMidnight(date);
+          expect([zone, date, localMidnight(date)]).toEqual([zone, date, m.toMillis()]);
+          for (const hhmm of ["00:30", "01:00", "01:30", "02:00", "02:30", "12:00"])
+            expect([zone, date, hhmm, localTimeOnDay(date, hhmm)]).toEqual([
+              zone,
+              date,
+              hhmm,
+              luxonAt(date, hhmm),
+            ]);
+          for (const p of deliveryDay(date).periods) {
+            const l = DateTime.fromMillis(p.startMs, { zone: ZONE });
+            expect([zone, p.startMs, localTimeOf(p.startMs), localDateOf(p.startMs)]).toEqual([
+              zone,
+              p.startMs,
+              l.toFormat("HH:mm"),
+              l.toFormat("yyyy-MM-dd"),
+            ]);
+          }
+        }
+        const wrong = sundays.flatMap((date) =>
+          ["01:30", "02:00", "02:30", "03:00"]
+            .filter((hhmm) => localTimeOnDay(date, hhmm) !== luxonAt(date, hhmm))
+            .map((hhmm) => `${zone} ${date} ${hhmm}`),
+        );
+        expect(wrong).toEqual([]);
+        expect(parseInstant("2027-10-31T01:30:00+01:00")).toBe(Date.UTC(2027, 9, 31, 0, 30));
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it("lists the days of every month", () => {
     for (let year = 2020; year <= 2040; year += 1)
       for (let month = 1; month <= 12; month += 1) {
