@@ -49,7 +49,7 @@ import {
 } from "./post-trade-views";
 
 /**
- * The inputs after delivery (api-post-trade.md "ANM interface", "Participants' data"): ANM
+ * The inputs after delivery (docs/api.md "ANM interface", "Participants' data"): ANM
  * actuals (R-PERF-1), meter readings in JSON, CSV or through a pre-signed upload (R-PERF-2) and
  * nominations (R-PERF-3). Each checks with the same core rules as the offline simulation, then
  * stores with its audit record; nothing is stored from a refused request.

@@ -32,7 +32,7 @@ import {
 } from "./post-trade-views";
 
 /**
- * What the routes after delivery read (api-post-trade.md "Participants' data", "Curtailment
+ * What the routes after delivery read (docs/api.md "Participants' data", "Curtailment
  * Index", `GET /anm/actuals`): each figure computed by the same core rules and shaped by the same
  * views as `npm run simulate -- --post-trade`, from the inputs held now. A participant reads only
  * its own: its trades' performance in its role (the buyer's view without the seller's meter and

@@ -69,7 +69,7 @@ export const EndpointRequestSchema = z
 
 export type EndpointRequest = z.output<typeof EndpointRequestSchema>;
 
-/** An endpoint as the API shows it: never a secret (api-post-trade.md "Webhooks"). */
+/** An endpoint as the API shows it: never a secret (docs/api.md "Webhooks"). */
 export function endpointView(endpoint: WebhookEndpoint<SealedSecret>, nowMs: number) {
   const live = liveSecrets(endpoint.secrets, nowMs);
   const current = live.find((s) => s.expiresAtMs === undefined);

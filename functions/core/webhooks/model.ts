@@ -237,7 +237,7 @@ export function outboxEventOf(event: PlatformEvent): OutboxEvent {
 
 export type DeliveryStatus = "pending" | "succeeded" | "failed" | "undeliverable";
 
-/** Why an attempt got no HTTP status (api-post-trade.md `attempts[].error`). */
+/** Why an attempt got no HTTP status (docs/api.md `attempts[].error`). */
 export type AttemptError =
   | "timeout"
   | "connection"
