@@ -10,10 +10,11 @@ import { limitParameter, nextTokenParameter, platformId } from "./fields";
  */
 
 /**
- * Query and body schemas of the routes after delivery (api-post-trade "ANM interface" actuals,
+ * Query and body schemas of the routes after delivery (docs/api.md "ANM interface" actuals,
  * "Participants' data", "Settlement", "Curtailment Index"). Queries are strict: an unknown
  * parameter is 400 with its name as the path.
  */
+
 const paging = {
   limit: limitParameter.meta({ description: "Items per page, 1–100; default 100." }),
   nextToken: nextTokenParameter.meta({
