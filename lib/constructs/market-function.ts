@@ -48,6 +48,13 @@ const RESERVED_PATTERN =
 export interface GrantedWorkflow {
   readonly stateMachine: IStateMachine;
   readonly arnVariable: string;
+  /**
+   * The state machine's name when it is fixed at synthesis (the market stack's workflows, D-154):
+   * the executions' ARN is then spelled with it rather than split from the state machine's ARN,
+   * which in another stack is a reference to that stack's output.
+   * @default split from the state machine's ARN
+   */
+  readonly stateMachineName?: string;
 }
 
 /** The platform's schedule group for one-off schedules, and the role schedules run as. */
@@ -253,7 +260,9 @@ export class MarketFunction extends Construct {
    */
   bindWorkflow(workflow: GrantedWorkflow, access: "start" | "read"): this {
     const { stateMachineArn } = workflow.stateMachine;
-    const name = Arn.split(stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+    const name =
+      workflow.stateMachineName ??
+      Arn.split(stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
     const executions = Stack.of(this).formatArn({
       service: "states",
       resource: "execution",

@@ -42,6 +42,8 @@ export interface MarketWorkflowProps {
   readonly taskTimeout?: Duration;
   /** @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
+  /** @default a name CloudFormation generates */
+  readonly stateMachineName?: string;
 }
 
 /** The ASL's per-Task `TimeoutSeconds`; a Lambda must give up before the state does. */
@@ -84,6 +86,7 @@ export class MarketWorkflow extends Construct {
 
     this.stateMachine = new StateMachine(this, "StateMachine", {
       stateMachineType: StateMachineType.STANDARD,
+      ...(props.stateMachineName === undefined ? {} : { stateMachineName: props.stateMachineName }),
       definitionBody: DefinitionBody.fromFile(path),
       definitionSubstitutions: Object.fromEntries(
         tasks.map((task) => [task.substitution, functions[task.state]!.function.functionArn]),

@@ -59,6 +59,8 @@ export class MarketStack extends Stack {
   readonly alarms: MarketAlarms;
   /** The nested stack that holds {@link alarms} and the dashboard (D-293). */
   readonly alarmsStack: NestedStack;
+  /** The nested stack that holds every workflow's state machine and task functions (D-154). */
+  readonly workflowsStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: MarketStackProps) {
     super(scope, id, props);
@@ -78,13 +80,28 @@ export class MarketStack extends Stack {
       ...(props.keys ? { keys: props.keys } : {}),
     });
 
+    // The workflows (state machines, task functions, roles, log groups) live in a nested stack:
+    // with them the market stack stood at 499 of CloudFormation's 500 resources per stack
+    // (D-154). The routes and consumers that start or read them take their ARNs from its
+    // outputs, which CDK wires; the outputs below stay on the market stack. Each state machine
+    // is named after the stack and its workflow, so that the grants on its executions can spell
+    // their ARN (and the operator finds it by name).
+    this.workflowsStack = new NestedStack(this, "WorkflowsStack", {
+      description: "BiTraDER: the workflows' state machines and task functions",
+    });
     const workflows: Record<string, MarketWorkflow> = {};
     for (const workflow of props.workflows ?? WORKFLOWS) {
-      const built = new MarketWorkflow(this, workflow.id, { workflow, resources: resources() });
+      const stateMachineName = `${this.stackName}-${workflow.id}`;
+      const built = new MarketWorkflow(this.workflowsStack, workflow.id, {
+        workflow,
+        resources: resources(),
+        stateMachineName,
+      });
       workflows[workflow.id] = built;
       granted[workflow.id] = {
         stateMachine: built.stateMachine,
         arnVariable: workflow.arnVariable,
+        stateMachineName,
       };
       new CfnOutput(
         this,

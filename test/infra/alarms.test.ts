@@ -3,9 +3,14 @@ import { describe, expect, it } from "vitest";
 import { CONSUMERS } from "../../functions/events/consumers";
 import { ROUTES } from "../../functions/http/routes";
 import { WORKFLOWS } from "../../functions/workflow/workflows";
-import { marketTemplates } from "../support/cdk-app";
+import { marketTemplates, parameterOf } from "../support/cdk-app";
 
-const { market, alarms: nested, stacks } = marketTemplates();
+const { market, alarms: nested, workflows, stacks } = marketTemplates();
+/** What the market stack passes the alarms stack's parameter (a workflow's from its stack). */
+const passed = (parameter: string) =>
+  parameterOf(market, stacks.market.alarmsStack, parameter, [
+    { stack: stacks.market.workflowsStack, template: workflows },
+  ]);
 const alarms = nested.findResources("AWS::CloudWatch::Alarm");
 const topics = market.findResources("AWS::SNS::Topic");
 const topicId = Object.keys(topics)[0] as string;
@@ -32,9 +37,7 @@ describe("the operator's alarms", () => {
     expect(actions.size).toBe(1);
     const [action] = alarmList[0]?.AlarmActions ?? [];
     const parameter = String(action?.Ref);
-    const nestedStacks = Object.values(market.findResources("AWS::CloudFormation::Stack"));
-    expect(nestedStacks).toHaveLength(1);
-    expect(nestedStacks[0]?.Properties.Parameters[parameter]).toEqual({ Ref: topicId });
+    expect(passed(parameter)).toEqual({ Ref: topicId });
   });
 
   it("fire on the first occurrence in five minutes, and no traffic is no alarm", () => {
@@ -57,11 +60,9 @@ describe("the operator's alarms", () => {
     const found = byMetric("AWS/SQS", "ApproximateNumberOfMessagesVisible");
     expect(found).toHaveLength(objectConsumers.length);
     // Each queue's name reaches the nested alarms stack as a parameter.
-    const parameters = Object.values(market.findResources("AWS::CloudFormation::Stack"))[0]
-      ?.Properties.Parameters as Record<string, unknown>;
     const watched = found.map((a) => {
       expect(a.Dimensions[0].Name).toBe("QueueName");
-      return parameters[String(a.Dimensions[0]?.Value?.Ref)];
+      return passed(String(a.Dimensions[0]?.Value?.Ref));
     });
     const queues = objectConsumers.map((c) => {
       const queue = stacks.market.consumers[c.id]?.deadLetterQueue;
@@ -75,19 +76,22 @@ describe("the operator's alarms", () => {
   });
 
   it("watch every workflow (the day-ahead cycle, the settlement run) for failed and timed-out executions", () => {
-    // Each machine's ARN reaches the nested alarms stack as a parameter: one alarm per machine.
-    const parameters = Object.values(market.findResources("AWS::CloudFormation::Stack"))[0]
-      ?.Properties.Parameters as Record<string, unknown>;
+    // Each machine's ARN reaches the nested alarms stack as a parameter, from the workflows'
+    // nested stack's output (D-154): one alarm per machine.
     const machines = WORKFLOWS.map((w) => {
       const built = stacks.market.workflows[w.id];
       expect(built, w.id).toBeDefined();
-      return { Ref: stacks.market.getLogicalId(built!.stateMachine.node.defaultChild as never) };
+      return {
+        Ref: stacks.market.workflowsStack.getLogicalId(
+          built!.stateMachine.node.defaultChild as never,
+        ),
+      };
     });
     for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
       const found = byMetric("AWS/States", metric);
       expect(found).toHaveLength(WORKFLOWS.length);
       for (const alarm of found) expect(alarm.Dimensions[0].Name).toBe("StateMachineArn");
-      const watched = found.map((a) => parameters[String(a.Dimensions[0]?.Value?.Ref)]);
+      const watched = found.map((a) => passed(String(a.Dimensions[0]?.Value?.Ref)));
       expect(watched).toEqual(expect.arrayContaining(machines));
       expect(new Set(watched.map((m) => JSON.stringify(m))).size).toBe(WORKFLOWS.length);
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { App, CfnResource } from "aws-cdk-lib";
+import { type App, type CfnResource, Stack } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../../functions/core/access/roles";
@@ -16,11 +16,21 @@ import { allStatements, roleStatements } from "../support/iam-statements";
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
-const { market, stacks } = marketTemplates();
+const { market, workflows, alarms, stacks } = marketTemplates();
 const TASKS = WORKFLOW.tasks;
-const resources = market.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
-const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
-  stacks.market.getLogicalId(construct.node.defaultChild as CfnResource);
+type Resources = Record<string, { Type: string; Properties: any }>;
+const marketResources = market.toJSON().Resources as Resources;
+const workflowResources = workflows.toJSON().Resources as Resources;
+/**
+ * The market stack's resources and its workflows' nested stack's (D-154), by logical id: each
+ * is unique in its template, and the two templates share none (checked below), so the tests
+ * read a function's role and policies wherever the function is.
+ */
+const resources: Resources = { ...marketResources, ...workflowResources };
+const logicalId = (construct: { node: { defaultChild?: unknown } }) => {
+  const resource = construct.node.defaultChild as CfnResource;
+  return Stack.of(resource).getLogicalId(resource);
+};
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /** Every statement granted to a function's role. */
@@ -119,20 +129,18 @@ describe("the REST API", () => {
 });
 
 describe("the day-ahead cycle state machine", () => {
-  const machines = market.findResources("AWS::StepFunctions::StateMachine");
-  const properties =
-    machines[
-      stacks.market.getLogicalId(stacks.market.workflow.stateMachine.node.defaultChild as never)
-    ]?.Properties;
+  const machines = workflows.findResources("AWS::StepFunctions::StateMachine");
+  const properties = machines[logicalId(stacks.market.workflow.stateMachine)]?.Properties;
   // DefinitionBody.fromFile ships the ASL as a file asset; read the staged copy.
   const definition = readFileSync(
     join((stacks.market.node.root as App).outdir, `asset.${properties.DefinitionS3Location.Key}`),
     "utf8",
   );
 
-  it("is one Standard state machine from the ASL file", () => {
+  it("is one Standard state machine from the ASL file, named after the stack and the workflow", () => {
     expect(Object.keys(machines)).toHaveLength(WORKFLOWS.length);
     expect(properties.StateMachineType).toBe("STANDARD");
+    expect(properties.StateMachineName).toBe(`${stacks.market.stackName}-${WORKFLOW.id}`);
     const file = readFileSync(join(REPO_ROOT, WORKFLOW.definitionFile), "utf8");
     expect(JSON.parse(definition)).toEqual(JSON.parse(file));
   });
@@ -170,7 +178,9 @@ describe("the day-ahead cycle state machine", () => {
 });
 
 describe("the functions", () => {
-  const functions = Object.values(market.findResources("AWS::Lambda::Function"));
+  const functions = [market, workflows].flatMap((t) =>
+    Object.values(t.findResources("AWS::Lambda::Function")),
+  );
 
   it("all run Node.js 24 on arm64 with X-Ray tracing", () => {
     expect(functions).toHaveLength(
@@ -184,7 +194,9 @@ describe("the functions", () => {
   });
 
   it("use their own roles, with no AWS managed policy", () => {
-    for (const role of Object.values(market.findResources("AWS::IAM::Role"))) {
+    for (const role of [market, workflows].flatMap((t) =>
+      Object.values(t.findResources("AWS::IAM::Role")),
+    )) {
       const managed = JSON.stringify(role.Properties.ManagedPolicyArns ?? []);
       if (managed.includes("AmazonAPIGatewayPushToCloudWatchLogs")) continue; // API Gateway's account role
       expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
@@ -390,7 +402,19 @@ describe("an upload that fails every attempt ends in a dead-letter queue (D-233)
     expect(actions.some((a) => a.startsWith("s3:") || a.startsWith("states:"))).toBe(false);
   });
 
-  it("keeps the market stack within CloudFormation's 500 resources", () => {
-    expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
+  it("keeps the market stack and each of its nested stacks within CloudFormation's 500 resources", () => {
+    for (const template of [market, workflows, alarms])
+      expect(Object.keys(template.toJSON().Resources).length).toBeLessThanOrEqual(500);
+  });
+
+  it("holds the workflows, their functions and roles in the nested stack, and nothing of them in the market stack", () => {
+    expect(Object.keys(marketResources).filter((id) => id in workflowResources)).toEqual([]);
+    for (const workflow of Object.values(stacks.market.workflows)) {
+      expect(Stack.of(workflow.stateMachine)).toBe(stacks.market.workflowsStack);
+      for (const fn of Object.values(workflow.functions)) {
+        expect(workflowResources[logicalId(fn.function)]?.Type).toBe("AWS::Lambda::Function");
+        expect(marketResources[logicalId(fn.function)]).toBeUndefined();
+      }
+    }
   });
 });

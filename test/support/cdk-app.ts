@@ -1,4 +1,4 @@
-import { App } from "aws-cdk-lib";
+import { App, type NestedStack, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { addMarketStacks } from "../../lib/market-app";
 
@@ -16,6 +16,32 @@ export function marketTemplates() {
     market: Template.fromStack(stacks.market),
     /** The market stack's nested stack of alarms and the dashboard (D-293). */
     alarms: Template.fromStack(stacks.market.alarmsStack),
+    /** The market stack's nested stack of the workflows and their task functions (D-154). */
+    workflows: Template.fromStack(stacks.market.workflowsStack),
     stacks,
   };
+}
+
+/**
+ * What a parent stack passes a nested stack's parameter, followed through to what the nested
+ * stack's own output gives when the value is one (`Fn::GetAtt` of `Outputs.<name>` of another
+ * nested stack of the same parent): the value as the producing template spells it.
+ */
+export function parameterOf(
+  parent: Template,
+  nested: NestedStack,
+  parameter: string,
+  producers: ReadonlyArray<{ stack: NestedStack; template: Template }> = [],
+): unknown {
+  const resources = parent.toJSON().Resources as Record<string, { Properties: any }>;
+  const parentStack = Stack.of(nested.nestedStackResource!);
+  const stackResource = resources[parentStack.getLogicalId(nested.nestedStackResource as never)];
+  const value = stackResource?.Properties.Parameters?.[parameter];
+  const getAtt = (value as { "Fn::GetAtt"?: [string, string] } | undefined)?.["Fn::GetAtt"];
+  if (getAtt === undefined || !getAtt[1].startsWith("Outputs.")) return value;
+  const producer = producers.find(
+    (p) => parentStack.getLogicalId(p.stack.nestedStackResource as never) === getAtt[0],
+  );
+  if (producer === undefined) return value;
+  return producer.template.toJSON().Outputs?.[getAtt[1].slice("Outputs.".length)]?.Value;
 }
