@@ -243,13 +243,25 @@ export async function dayInputsOf(
   const history: MeterUpload[] = [];
   const from = addDays(key.deliveryDate, -config.baseline.lookbackDays);
   const until = addDays(key.deliveryDate, -1);
+  // Each look-back day's cycles are read once, however many demand sellers look back over it.
+  const cyclesOfDay = new Map<string, ReturnType<CycleStore["cyclesOfDay"]>>();
+  const lookBack = {
+    trades: ports.trades,
+    cycles: {
+      cyclesOfDay: (date: string) => {
+        const read = cyclesOfDay.get(date) ?? ports.cycles.cyclesOfDay(date);
+        cyclesOfDay.set(date, read);
+        return read;
+      },
+    },
+  };
   for (const entryId of new Set(demand.map((t) => t.trade.sellEntryId))) {
     history.push(...(await ports.meters.ofEntry(entryId, from, until)));
     const seller = demand.find((t) => t.trade.sellEntryId === entryId)!.trade.sellParticipantId;
     const days = new Set<string>();
     for (let d = from; d <= until; d = addDays(d, 1))
       if (
-        (await tradesOfParticipantInForce(ports, seller, d)).some(
+        (await tradesOfParticipantInForce(lookBack, seller, d)).some(
           (t) => t.sellEntryId === entryId || t.buyEntryId === entryId,
         )
       )

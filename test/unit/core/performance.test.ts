@@ -17,6 +17,11 @@ import {
 } from "../../../functions/core/performance/meter-readings";
 import { acceptNomination } from "../../../functions/core/performance/nominations";
 import { dayPerformance } from "../../../functions/core/performance/performance";
+import {
+  dayInputsOf,
+  type PostTradeInputPorts,
+} from "../../../functions/core/use-cases/post-trade-day";
+import type { PostTradeDay } from "../../../functions/core/verification/day";
 import { applyTopologyChange } from "../../../functions/core/verification/verify";
 import { actualsOf, inputsOf, meterUpload, perSp } from "../../support/post-trade-day";
 import { CONFIG, g5MovesToC2, ms, workedDay } from "../../support/worked-day";
@@ -739,5 +744,44 @@ describe("R-PERF-11 provisional until the meter deadline", () => {
     const before = worked({ uploads: [late], asOfMs: ms("2027-06-16T08:59:00+01:00") });
     const after = worked({ uploads: [late], asOfMs: ms("2027-06-16T09:00:00+01:00") });
     expect([before.t1.ratio!.toString(), after.t1.ratio!.toString()]).toEqual(["0", "1"]);
+  });
+});
+
+describe("R-PERF-5 event days of the demand sellers' look-back (dayInputsOf)", () => {
+  it("reads each look-back day's cycles once however many demand sellers look back over it, and still finds each seller's own event days", async () => {
+    const lookbackDays = DEFAULT_POST_TRADE_CONFIG.baseline.lookbackDays;
+    const day = {
+      lookAhead: { anmSchemeId: "S1", deliveryDate: "2027-06-14" },
+      trades: ["E1", "E2", "E3"].map((entry, i) => ({
+        serviceType: "demand-turn-up",
+        trade: { sellEntryId: entry, sellParticipantId: `P${i + 1}` },
+      })),
+    } as unknown as PostTradeDay;
+    const cycleReads: string[] = [];
+    const ports = {
+      schemes: { settingsFor: async () => undefined },
+      actuals: { ofDay: async () => [] },
+      meters: { ofDay: async () => [], ofEntry: async () => [] },
+      nominations: { ofDay: async () => [] },
+      cycles: {
+        cyclesOfDay: async (date: string) => {
+          cycleReads.push(date);
+          return [{ cycleId: `C-${date}`, status: "published" }];
+        },
+      },
+      trades: {
+        // P2 sold from E2 two days before; nobody else traded in the look-back.
+        listTradesOfParticipant: async (participantId: string, date: string) =>
+          participantId === "P2" && date === "2027-06-12"
+            ? [{ cycleId: `C-${date}`, sellEntryId: "E2", buyEntryId: "B9" }]
+            : [],
+      },
+    } as unknown as PostTradeInputPorts;
+    const inputs = await dayInputsOf(ports, day, 0);
+    expect(cycleReads).toHaveLength(lookbackDays);
+    expect(new Set(cycleReads).size).toBe(lookbackDays);
+    expect([...inputs.eventDays.get("E2")!]).toEqual(["2027-06-12"]);
+    expect(inputs.eventDays.get("E1")!.size).toBe(0);
+    expect(inputs.eventDays.get("E3")!.size).toBe(0);
   });
 });
