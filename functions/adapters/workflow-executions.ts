@@ -50,6 +50,15 @@ export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
     return `${this.stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
   }
 
+  /**
+   * Whether an execution ARN is one of this state machine's. One that is not (stored before the
+   * state machine was replaced, D-154, or another machine's) is read as missing, as one the
+   * service no longer has (D-152): Step Functions would refuse it on IAM before saying so.
+   */
+  private owns(executionArn: string): boolean {
+    return executionArn.startsWith(this.executionArnOf(""));
+  }
+
   /** Stops a running execution; one that has already ended is left as it is. */
   async stop(executionArn: string, cause: string): Promise<void> {
     const current = await this.describe(executionArn);
@@ -58,6 +67,7 @@ export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
   }
 
   async describe(executionArn: string): Promise<ExecutionSummary | undefined> {
+    if (!this.owns(executionArn)) return undefined;
     const execution = await this.client
       .send(new DescribeExecutionCommand({ executionArn }))
       .catch(missingAsUndefined);
@@ -75,6 +85,7 @@ export class WorkflowExecutions implements WorkflowStarter, WorkflowInspector {
 
   /** The whole history, oldest first, every page read (the SDK's paginator). */
   async history(executionArn: string): Promise<ExecutionStep[] | undefined> {
+    if (!this.owns(executionArn)) return undefined;
     const steps: ExecutionStep[] = [];
     try {
       for await (const page of paginateGetExecutionHistory(

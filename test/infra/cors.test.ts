@@ -3,6 +3,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { CONSUMERS } from "../../functions/events/consumers";
 import { ROUTES } from "../../functions/http/routes";
+import { WORKFLOWS } from "../../functions/workflow/workflows";
 import { addMarketStacks } from "../../lib/market-app";
 import { marketTemplates } from "../support/cdk-app";
 
@@ -17,6 +18,7 @@ const app = new App({ context: { "aws:cdk:bundling-stacks": [], consoleOrigin: O
 const stacks = addMarketStacks(app, { account: "123456789012", region: "eu-west-2" });
 const market = Template.fromStack(stacks.market);
 const preflight = Template.fromStack(stacks.market.api.preflightStack!);
+const workflows = Template.fromStack(stacks.market.workflowsStack);
 const PATHS = [...new Set(ROUTES.map((route) => route.path))];
 type Resource = { Type: string; Properties: any };
 const resourcesOf = (t: Template) =>
@@ -64,10 +66,15 @@ describe("the API with the console's origin (D-119)", () => {
       const props = (market.toJSON().Resources as Record<string, Resource>)[logicalId]!.Properties;
       expect(props.Environment.Variables.CORS_ORIGIN, route.id).toBe(ORIGIN);
     }
-    const withOrigin = resourcesOf(market).filter(
-      (r) => r.Type === "AWS::Lambda::Function" && r.Properties.Environment?.Variables?.CORS_ORIGIN,
+    const functions = [market, workflows].flatMap((t) =>
+      resourcesOf(t).filter((r) => r.Type === "AWS::Lambda::Function"),
     );
+    const withOrigin = functions.filter((r) => r.Properties.Environment?.Variables?.CORS_ORIGIN);
     expect(withOrigin).toHaveLength(ROUTES.length);
+    // The workflows' task functions are in their own stack (D-154): none of them has it.
+    expect(resourcesOf(workflows).filter((r) => r.Type === "AWS::Lambda::Function").length).toBe(
+      WORKFLOWS.reduce((n, w) => n + w.tasks.length, 0),
+    );
     expect(CONSUMERS.length).toBeGreaterThan(0);
   });
 

@@ -7,6 +7,7 @@ import { ROLES } from "../../functions/core/access/roles";
 import { CONSUMERS } from "../../functions/events/consumers";
 import { GATEWAY_PROBLEMS } from "../../functions/http/gateway-responses";
 import { ROUTES } from "../../functions/http/routes";
+import type { Grants } from "../../functions/wiring";
 import { DAY_AHEAD_CYCLE as WORKFLOW, WORKFLOWS } from "../../functions/workflow/workflows";
 import { aslPlaceholders } from "../../lib/asl-placeholders";
 import type { MarketFunction } from "../../lib/constructs/market-function";
@@ -260,6 +261,28 @@ describe("least privilege", () => {
       const actions = actionsOf(stacks.market.workflow.functions[state]!);
       expect(actions.some((action) => action.startsWith("dynamodb:"))).toBe("table" in grants);
       expect(actions.some((action) => action.startsWith("states:"))).toBe("workflow" in grants);
+    },
+  );
+
+  it.each(
+    ROUTES.filter((route) => "workflow" in route.grants).map((route) => [route.id, route] as const),
+  )(
+    "lets route %s read the executions of its workflow's state machine by its name",
+    (id, route) => {
+      const names = Object.fromEntries(
+        Object.entries(stacks.market.workflows).map(([workflowId, w]) => [
+          workflowId,
+          workflowResources[logicalId(w.stateMachine)]!.Properties.StateMachineName as string,
+        ]),
+      );
+      const grants: Grants = route.grants;
+      for (const workflowId of Object.keys(grants.workflow ?? {})) {
+        const reads = statementsOf(stacks.market.api.functions[id]!).filter((s) =>
+          list(s.Action).includes("states:DescribeExecution"),
+        );
+        expect(reads).toHaveLength(1);
+        expect(JSON.stringify(reads[0]!.Resource)).toContain(`:execution:${names[workflowId]}:*`);
+      }
     },
   );
 
