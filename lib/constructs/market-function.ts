@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import {
   type AddToPrincipalPolicyResult,
@@ -18,7 +18,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
-import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
+import { CfnStateMachine, type IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { TABLE_SPEC } from "../../functions/adapters/table-spec";
 import { GRANT_VARIABLES, type Grants } from "../../functions/wiring";
@@ -48,13 +48,6 @@ const RESERVED_PATTERN =
 export interface GrantedWorkflow {
   readonly stateMachine: IStateMachine;
   readonly arnVariable: string;
-  /**
-   * The state machine's name when it is fixed at synthesis (the market stack's workflows, D-154):
-   * the executions' ARN is then spelled with it rather than split from the state machine's ARN,
-   * which in another stack is a reference to that stack's output.
-   * @default split from the state machine's ARN
-   */
-  readonly stateMachineName?: string;
 }
 
 /** The platform's schedule group for one-off schedules, and the role schedules run as. */
@@ -260,9 +253,16 @@ export class MarketFunction extends Construct {
    */
   bindWorkflow(workflow: GrantedWorkflow, access: "start" | "read"): this {
     const { stateMachineArn } = workflow.stateMachine;
+    // A name fixed at synthesis (the market stack's workflows, D-154) spells the executions'
+    // ARN itself; otherwise it is split from the state machine's ARN, which in another stack
+    // is a reference to that stack's output and unknown until synthesis.
+    const machine = workflow.stateMachine.node.defaultChild;
+    const fixedName =
+      machine instanceof CfnStateMachine && !Token.isUnresolved(machine.stateMachineName)
+        ? machine.stateMachineName
+        : undefined;
     const name =
-      workflow.stateMachineName ??
-      Arn.split(stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+      fixedName ?? Arn.split(stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
     const executions = Stack.of(this).formatArn({
       service: "states",
       resource: "execution",

@@ -91,17 +91,15 @@ export class MarketStack extends Stack {
     });
     const workflows: Record<string, MarketWorkflow> = {};
     for (const workflow of props.workflows ?? WORKFLOWS) {
-      const stateMachineName = `${this.stackName}-${workflow.id}`;
       const built = new MarketWorkflow(this.workflowsStack, workflow.id, {
         workflow,
         resources: resources(),
-        stateMachineName,
+        stateMachineName: `${this.stackName}-${workflow.id}`,
       });
       workflows[workflow.id] = built;
       granted[workflow.id] = {
         stateMachine: built.stateMachine,
         arnVariable: workflow.arnVariable,
-        stateMachineName,
       };
       new CfnOutput(
         this,

@@ -37,6 +37,13 @@ describe("the operator's alarms", () => {
     expect(actions.size).toBe(1);
     const [action] = alarmList[0]?.AlarmActions ?? [];
     const parameter = String(action?.Ref);
+    // Two nested stacks, the alarms' and the workflows' (D-154); the topic reaches the alarms'.
+    const nestedStacks = Object.keys(market.findResources("AWS::CloudFormation::Stack"));
+    expect(nestedStacks.sort()).toEqual(
+      [stacks.market.alarmsStack, stacks.market.workflowsStack]
+        .map((n) => stacks.market.getLogicalId(n.nestedStackResource as never))
+        .sort(),
+    );
     expect(passed(parameter)).toEqual({ Ref: topicId });
   });
 

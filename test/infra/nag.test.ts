@@ -87,7 +87,7 @@ describe("cdk-nag (AWS Solutions checks) inside npm test", () => {
     // ListStreams) must not hide a real widening: every statement on `*` carries only these.
     const allowedOnStar =
       /^(dynamodb:ListStreams|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
-    // Every stack of the app, the nested ones (workflows, alarms, preflight) included.
+    // Every stack of the app, the nested ones (the workflows', the alarms') included.
     const stacks = clean.node
       .findAll()
       .filter(
